@@ -1,0 +1,26 @@
+namespace R1Sharp.Bench;
+
+/// <summary>Name -> benchmark entry point. Each benchmark adds one line to <see cref="Entries"/>.</summary>
+internal static class BenchmarkCatalog
+{
+    private static readonly Dictionary<string, (string Description, Func<string[], Task<int>> Run)> Entries = new()
+    {
+        ["matmul-peak"] = ("Measured fp32/bf16 matmul GFLOP/s on this machine (the peak other figures are compared with).", MatmulPeak.RunAsync),
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
+        {
+            foreach (var (name, entry) in Entries)
+                Console.WriteLine($"{name,-20} {entry.Description}");
+            return args.Length == 0 ? 1 : 0;
+        }
+        if (!Entries.TryGetValue(args[0], out var found))
+        {
+            Console.Error.WriteLine($"unknown benchmark '{args[0]}'; `list` shows the names");
+            return 2;
+        }
+        return await found.Run(args[1..]);
+    }
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace R1Sharp.Cli.Commands;
+
+/// <summary>Every subcommand of r1, in the order `r1 --help` lists them. Add one line per command.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return InfoCommand.Create();
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace R1Sharp.Cli.Commands;
+
+/// <summary>`r1 info`: versions and whether the torch backend loads on this machine.</summary>
+internal static class InfoCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("info", "Show versions and check that the torch backend loads.");
+        command.SetAction(_ =>
+        {
+            Console.WriteLine($"r1 {typeof(InfoCommand).Assembly.GetName().Version}");
+            Console.WriteLine($".NET {Environment.Version}");
+            Console.WriteLine($"torch check: 1 + 2 = {R1Sharp.TorchInfo.AddOnePlusTwo()}");
+            return 0;
+        });
+        return command;
+    }
+}
