@@ -27,6 +27,8 @@ internal sealed class AnswerComparer(CheckBudget budget)
 
     private bool Compare(Node gold, Node predicted)
     {
+        gold = DropApproximation(gold);
+        predicted = DropApproximation(predicted);
         // Equations: "x = 5" with a lone symbol on the left stands for its value when the other side is not an equation.
         bool goldEquation = IsEquation(gold), predictedEquation = IsEquation(predicted);
         if (goldEquation && predictedEquation) return CompareEquations((RelationNode)gold, (RelationNode)predicted);
@@ -68,6 +70,16 @@ internal sealed class AnswerComparer(CheckBudget budget)
             case (IntervalNode or UnionNode or RealsNode, _) or (_, IntervalNode or UnionNode or RealsNode): return false;
         }
         return ScalarComparer.AreEqual(gold, predicted, budget);
+    }
+
+    // "x = 1/3 \approx 0.33": the exact part is the answer; "x \approx 11" keeps its approximate value.
+    private static Node DropApproximation(Node node)
+    {
+        if (node is not RelationNode r) return node;
+        int at = r.Operators.ToList().IndexOf("\\approx");
+        if (at < 0) return node;
+        if (at == 0) return r.Operators.Count == 1 ? new RelationNode(r.Sides, ["="]) : node;
+        return new RelationNode(r.Sides.Take(at + 1).ToArray(), r.Operators.Take(at).ToArray());
     }
 
     private static bool IsInterval(Node node) => node is RelationNode r && r.Operators.All(o => o != "=");

@@ -41,6 +41,9 @@ internal static class IntervalSets
 
     private static List<IntervalNode>? FromRelation(RelationNode r)
     {
+        // "-x > -1" reads as "x < 1".
+        if (r.Operators.Count == 1 && r.Sides[0] is NegateNode { Operand: var inner } && IsVariable(inner) && IsOrder(r.Operators[0]))
+            r = new RelationNode([inner, new NegateNode(r.Sides[1])], [Flip(r.Operators[0])]);
         var ops = r.Operators;
         var sides = r.Sides;
         if (ops.Count == 1 && ops[0] == "\\in" && IsVariable(sides[0])) return From(sides[1], pairsAsIntervals: true);
@@ -72,9 +75,12 @@ internal static class IntervalSets
         return upper ? new IntervalNode(MinusInfinity, value, false, closed) : new IntervalNode(value, Infinity, closed, false);
     }
 
+    private static string Flip(string op) => op switch { "<" => ">", ">" => "<", "≤" => "≥", "≥" => "≤", _ => op };
+
     private static bool IsOrder(string op) => op is "<" or ">" or "≤" or "≥";
 
-    private static bool IsVariable(Node node) => node is SymbolNode { IsConstant: false };
+    // A variable, or a function value such as f(x) in "0 < f(x) < 1".
+    private static bool IsVariable(Node node) => node is SymbolNode { IsConstant: false } or CallNode { Name: "f" or "g" or "h" };
 
     /// <summary>+1 for +∞, -1 for -∞, 0 for a finite end.</summary>
     public static int InfinitySign(Node node) => node switch

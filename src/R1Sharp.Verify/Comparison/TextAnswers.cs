@@ -11,7 +11,7 @@ internal static partial class TextAnswers
 {
     private static readonly HashSet<string> MathWords = new(StringComparer.OrdinalIgnoreCase)
     {
-        "and", "or", "sin", "cos", "tan", "sec", "csc", "cot", "log", "exp", "sqrt", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
+        "and", "or", "pmatrix", "bmatrix", "Bmatrix", "matrix", "smallmatrix", "array", "sin", "cos", "tan", "sec", "csc", "cot", "log", "exp", "sqrt", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
     };
 
     /// <summary>The choice letter of "(B)", "B" (single letters only), else null.</summary>

@@ -54,8 +54,10 @@ public static partial class AnswerExtractor
     // "The whole response, provided it is only an answer": one short line with at most a few words.
     private static bool IsBareAnswer(string text, ExtractionOptions options)
     {
-        if (text.Length == 0 || text.Length > options.MaxBareAnswerLength || text.Contains('\n')) return false;
-        return Words().Count(text) <= 3;
+        if (text.Length == 0 || text.Length > options.MaxBareAnswerLength) return false;
+        string inner = text.Trim('$', ' ', '\n').Trim();
+        if (inner.StartsWith("\\text{", StringComparison.Ordinal) && inner.EndsWith('}') && inner.IndexOf('}') == inner.Length - 1) return true;
+        return !text.Contains('\n') && Words().Count(text) <= 2;
     }
 
     [GeneratedRegex(@"<answer>(?<answer>.*?)(?:</answer>|$)", RegexOptions.Singleline)]

@@ -16,7 +16,7 @@ internal static partial class LatexNormalizer
         ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("\\dbinom", "\\binom"), ("\\tbinom", "\\binom"),
         ("\\left", ""), ("\\right", ""), ("\\bigl", ""), ("\\bigr", ""), ("\\Bigl", ""), ("\\Bigr", ""), ("\\big", ""), ("\\Big", ""),
         ("\\displaystyle", ""), ("\\textstyle", ""), ("\\limits", ""),
-        ("\\!", ""), ("\\,", " "), ("\\;", " "), ("\\:", " "), ("\\quad", " "), ("\\qquad", " "), ("\\ ", " "), ("~", " "),
+        ("\\!", ""), ("\\,", " "), ("\\;", " "), ("\\:", " "), ("\\qquad", " "), ("\\quad", " "), ("~", " "),
         ("\\$", ""), ("$", ""), ("**", ""),
         ("\\leqslant", "≤"), ("\\geqslant", "≥"), ("\\leq", "≤"), ("\\geq", "≥"), ("\\le", "≤"), ("\\ge", "≥"),
         ("\\neq", "≠"), ("\\ne", "≠"), ("<=", "≤"), (">=", "≥"), ("!=", "≠"), ("\\lt", "<"), ("\\gt", ">"),
@@ -36,11 +36,15 @@ internal static partial class LatexNormalizer
     public static string Normalize(string answer)
     {
         string s = answer.Trim();
+        // "\\frac" (a doubled backslash before a command) is an escaping slip, not a row break.
+        if (!s.Contains("\\begin", StringComparison.Ordinal)) s = DoubledBackslash().Replace(s, "\\");
+        s = s.Replace("{, }", "{,}", StringComparison.Ordinal);
         s = StripDelimiters(s);
         s = UnwrapText(s);
         s = ThousandsSeparators.Remove(s);
         foreach (var (from, to) in Replacements)
             if (s.Contains(from, StringComparison.Ordinal)) s = s.Replace(from, to, StringComparison.Ordinal);
+        s = EscapedSpace().Replace(s, "$1 ");
         s = PercentWords().Replace(s, "%");
         s = StripTrailingUnitWords(s.Trim());
         s = s.Trim().TrimEnd('.', ',', ';', ' ').Trim();
@@ -106,6 +110,13 @@ internal static partial class LatexNormalizer
 
     [GeneratedRegex(@"(?<value>[0-9}%)])\s+(?<words>[A-Za-z][A-Za-z ./]*?)(?:\^\{?[23]\}?)?$")]
     private static partial Regex TrailingWords();
+
+    [GeneratedRegex(@"(?<!\\)\\\\(?=[A-Za-z])")]
+    private static partial Regex DoubledBackslash();
+
+    // "\ " is a space, but "\\ " is a row break followed by a space.
+    [GeneratedRegex(@"(?<!\\)((?:\\\\)*)\\ ")]
+    private static partial Regex EscapedSpace();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex CollapseSpaces();
