@@ -54,6 +54,25 @@ public static class MathVerifier
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="goldAnswer"/> can be judged against at all (a choice letter, a text answer or
+    /// well-formed math; a worked solution counts through its last box). Rewards return "not applicable" otherwise.
+    /// </summary>
+    /// <param name="goldAnswer">The reference answer or reference solution.</param>
+    /// <param name="options">Options; <see cref="VerifyOptions.Default"/> when null.</param>
+    public static bool IsUsableGold(string goldAnswer, VerifyOptions? options = null)
+    {
+        try
+        {
+            string? answer = GoldAnswer(goldAnswer);
+            return answer is not null && AnswerEquivalence.IsReadable(answer, options ?? VerifyOptions.Default);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The gold as an answer: its last box when it is a worked solution, else the text itself.</summary>
     internal static string? GoldAnswer(string gold)
     {

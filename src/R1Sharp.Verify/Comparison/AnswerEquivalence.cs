@@ -11,6 +11,16 @@ internal static class AnswerEquivalence
     public const string TooLong = "answer exceeds the size budget";
     public const string OutOfTime = "check exceeded its time budget";
 
+    /// <summary>Whether an answer can be judged at all: a choice letter, a text answer, or well-formed math.</summary>
+    public static bool IsReadable(string answer, VerifyOptions options)
+    {
+        if (answer.Length > options.Extraction.MaxAnswerLength * 4) return false;
+        string normalized = LatexNormalizer.Normalize(answer);
+        if (normalized.Length == 0) return false;
+        if (TextAnswers.ChoiceLetter(normalized) is not null || TextAnswers.IsText(normalized)) return true;
+        return LatexParser.Parse(normalized, new CheckBudget(options.TimeBudget, options.MaxExactBits)) is not null;
+    }
+
     public static (bool Equal, string? Error) Compare(string gold, string predicted, VerifyOptions options)
     {
         if (gold.Length > options.Extraction.MaxAnswerLength * 4 || predicted.Length > options.Extraction.MaxAnswerLength)
