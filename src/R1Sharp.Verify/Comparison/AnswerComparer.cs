@@ -115,6 +115,9 @@ internal sealed class AnswerComparer(CheckBudget budget)
 
     private static Node ExpandPlusMinus(Node node)
     {
+        // Inside a set, "a \pm b" contributes both of its values: {1 \pm \sqrt5, -2} has three elements.
+        if (node is SetNode set && set.Items.Any(i => i is PlusMinusNode))
+            return set with { Items = set.Items.SelectMany(i => ExpandPlusMinus(i) is SetNode inner && i is PlusMinusNode ? inner.Items : [i]).ToArray() };
         if (node is not PlusMinusNode pm) return node;
         return new SetNode([new SumNode([pm.Left, pm.Right]), new SumNode([pm.Left, new NegateNode(pm.Right)])], Braced: false);
     }

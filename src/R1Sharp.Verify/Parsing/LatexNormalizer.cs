@@ -105,7 +105,7 @@ internal static partial class LatexNormalizer
     [GeneratedRegex(@"\s*(?:percentage|percent|pct)\b", RegexOptions.IgnoreCase)]
     private static partial Regex PercentWords();
 
-    [GeneratedRegex(@"^\^\{?[23]\}?")]
+    [GeneratedRegex(@"\G\^\{?[23]\}?")]
     private static partial Regex UnitPower();
 
     [GeneratedRegex(@"(?<value>[0-9}%)])\s+(?<words>[A-Za-z][A-Za-z ./]*?)(?:\^\{?[23]\}?)?$")]
