@@ -78,7 +78,9 @@ internal sealed class AnswerComparer(CheckBudget budget)
         if (node is not RelationNode r) return node;
         int at = r.Operators.ToList().IndexOf("\\approx");
         if (at < 0) return node;
-        if (at == 0) return r.Operators.Count == 1 ? new RelationNode(r.Sides, ["="]) : node;
+        if (at == 0 && r.Operators.Count == 1)
+            return IsLone(r.Sides[0]) ? new RelationNode(r.Sides, ["="]) : r.Sides[0]; // "x ≈ 11" is x = 11; "9.5/π ≈ 3.01" is 9.5/π
+        if (at == 0) return node;
         return new RelationNode(r.Sides.Take(at + 1).ToArray(), r.Operators.Take(at).ToArray());
     }
 

@@ -57,6 +57,8 @@ public static partial class AnswerExtractor
         if (text.Length == 0 || text.Length > options.MaxBareAnswerLength) return false;
         string inner = text.Trim('$', ' ', '\n').Trim();
         if (inner.StartsWith("\\text{", StringComparison.Ordinal) && inner.EndsWith('}') && inner.IndexOf('}') == inner.Length - 1) return true;
+        // Prose in another script (CJK, Arabic, Devanagari…) is not "only an answer" either; Greek letters are math.
+        if (text.Any(c => char.IsLetter(c) && c > '\u024F' && (c < '\u0370' || c > '\u03FF'))) return false;
         return !text.Contains('\n') && Words().Count(text) <= 2;
     }
 
