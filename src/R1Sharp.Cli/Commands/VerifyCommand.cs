@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
+using R1Sharp.IO;
 using R1Sharp.Verify;
 
 namespace R1Sharp.Cli.Commands;
@@ -67,10 +68,8 @@ internal static class VerifyCommand
         }
         else
         {
-            // Write beside the target, then rename: an interrupted run never leaves a half-written file.
-            string temporary = outputFile.FullName + ".tmp";
-            await File.WriteAllTextAsync(temporary, text.ToString(), ct);
-            File.Move(temporary, outputFile.FullName, overwrite: true);
+            // Temporary file then rename: an interrupted run never leaves a half-written output.
+            await AtomicFile.WriteAllTextAsync(outputFile.FullName, text.ToString(), ct);
         }
         return bad > 0 ? 1 : 0;
     }
