@@ -8,7 +8,8 @@ namespace R1Sharp.Rewards.Language;
 /// </summary>
 /// <remarks>
 /// Neutral (never counted): fenced code (<c>```…```</c>), inline code (<c>`…`</c>), math (<c>$$…$$</c>,
-/// <c>$…$</c> on one line, <c>\[…\]</c>, <c>\(…\)</c>), LaTeX command names (<c>\frac</c>), numbers, punctuation,
+/// <c>$…$</c> on one line, <c>\[…\]</c>, <c>\(…\)</c>), LaTeX command names (<c>\frac</c>), markup tags
+/// (<c>&lt;think&gt;</c>, <c>&lt;/answer&gt;</c>), numbers, punctuation,
 /// and a lone Latin letter (almost always a variable such as <c>x</c>, which Chinese reasoning writes too).
 /// Han and kana characters count one word each, since those languages do not put spaces between words and a
 /// character is the unit a segmenter-free count can agree on; every other script counts maximal letter runs.
@@ -111,6 +112,15 @@ public static class WordSegmenter
         {
             if (i + 1 < text.Length && text[i + 1] == '$') return PastCloser(text, i + 2, "$$", multiline: true);
             return PastCloser(text, i + 1, "$", multiline: false, orElse: i + 1);
+        }
+        if (c == '<')
+        {
+            // Markup tags such as <think> or </answer> are structure, not prose.
+            int j = i + 1;
+            if (j < text.Length && text[j] == '/') j++;
+            int nameStart = j;
+            while (j < text.Length && (char.IsAsciiLetterOrDigit(text[j]) || text[j] is '_' or '-')) j++;
+            if (j > nameStart && j < text.Length && text[j] == '>') return j + 1;
         }
         if (c == '\\' && i + 1 < text.Length)
         {
