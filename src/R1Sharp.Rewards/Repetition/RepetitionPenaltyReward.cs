@@ -43,9 +43,9 @@ public sealed class RepetitionPenaltyReward : IRewardFunction
     public double Penalty(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        List<string> words = NgramWords.Split(text);
+        string[] words = [.. NgramWords.Split(text)];
         int n = _options.NgramSize;
-        int total = words.Count - n + 1;
+        int total = words.Length - n + 1;
         if (total <= 0) return 0.0;
 
         // An n-gram is keyed by its words joined with a separator that no word contains (words hold no whitespace).
