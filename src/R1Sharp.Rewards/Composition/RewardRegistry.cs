@@ -39,14 +39,14 @@ public sealed class RewardRegistry
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(description);
-        var parsed = RewardSpec.Parse(name ?? throw new ArgumentNullException(nameof(name)));
-        if (parsed.Name != name.Trim() || parsed.OptionValues.Count > 0)
+        ArgumentNullException.ThrowIfNull(name);
+        if (!RewardSpec.IsValidName(name))
             throw new ArgumentException($"'{name}' is not a valid reward name (letters, digits, '_', '-' or '.').", nameof(name));
         lock (_lock)
         {
-            if (!replace && _entries.ContainsKey(parsed.Name))
-                throw new ArgumentException($"A reward named '{parsed.Name}' is already registered.", nameof(name));
-            _entries[parsed.Name] = new Entry(parsed.Name, description, factory);
+            if (!replace && _entries.ContainsKey(name))
+                throw new ArgumentException($"A reward named '{name}' is already registered.", nameof(name));
+            _entries[name] = new Entry(name, description, factory);
         }
         return this;
     }

@@ -67,7 +67,7 @@ public sealed record RewardSpec(string Name, double Weight = 1.0, IReadOnlyDicti
         }
         if (name.Length == 0) throw Malformed(spec, "the reward name is missing");
         foreach (char c in name)
-            if (!char.IsAsciiLetterOrDigit(c) && c is not '_' and not '-' and not '.')
+            if (!IsNameChar(c))
                 throw Malformed(spec, $"reward name '{name}' holds '{c}' (use letters, digits, '_', '-' or '.')");
         return new RewardSpec(name, weight, options);
     }
@@ -78,6 +78,11 @@ public sealed record RewardSpec(string Name, double Weight = 1.0, IReadOnlyDicti
         string options = OptionValues.Count == 0 ? "" : "(" + string.Join(";", OptionValues.Select(kv => $"{kv.Key}={kv.Value}")) + ")";
         return $"{Name}{options}:{Weight.ToString("R", CultureInfo.InvariantCulture)}";
     }
+
+    /// <summary>True when <paramref name="name"/> can be a reward name: non-empty; ASCII letters, digits, '_', '-' or '.'.</summary>
+    public static bool IsValidName(string name) => !string.IsNullOrEmpty(name) && name.All(IsNameChar);
+
+    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
 
     /// <summary>Canonical form of an option key: lower case, '-' as '_'.</summary>
     public static string NormalizeKey(string key) => key.Trim().ToLowerInvariant().Replace('-', '_');

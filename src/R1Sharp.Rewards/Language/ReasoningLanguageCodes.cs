@@ -7,11 +7,16 @@ public static class ReasoningLanguageCodes
 {
     private static readonly Dictionary<string, ReasoningLanguage> ByCode = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["en"] = ReasoningLanguage.English, ["english"] = ReasoningLanguage.English,
-        ["zh"] = ReasoningLanguage.Chinese, ["chinese"] = ReasoningLanguage.Chinese,
-        ["ja"] = ReasoningLanguage.Japanese, ["japanese"] = ReasoningLanguage.Japanese,
-        ["ko"] = ReasoningLanguage.Korean, ["korean"] = ReasoningLanguage.Korean,
-        ["ru"] = ReasoningLanguage.Russian, ["russian"] = ReasoningLanguage.Russian,
+        ["en"] = ReasoningLanguage.English,
+        ["english"] = ReasoningLanguage.English,
+        ["zh"] = ReasoningLanguage.Chinese,
+        ["chinese"] = ReasoningLanguage.Chinese,
+        ["ja"] = ReasoningLanguage.Japanese,
+        ["japanese"] = ReasoningLanguage.Japanese,
+        ["ko"] = ReasoningLanguage.Korean,
+        ["korean"] = ReasoningLanguage.Korean,
+        ["ru"] = ReasoningLanguage.Russian,
+        ["russian"] = ReasoningLanguage.Russian,
     };
 
     /// <summary>The accepted spellings, for error messages.</summary>

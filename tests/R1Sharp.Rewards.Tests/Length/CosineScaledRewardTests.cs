@@ -90,6 +90,10 @@ public class CosineScaledRewardTests
     public void Invalid_options_are_refused(int maxLength, double minWrong, double maxWrong, double minCorrect, double maxCorrect) =>
         Assert.Throws<ArgumentException>(() => new CosineScaledReward(new FixedReward(1), new CosineScaledRewardOptions
         {
-            MaxLength = maxLength, MinValueWrong = minWrong, MaxValueWrong = maxWrong, MinValueCorrect = minCorrect, MaxValueCorrect = maxCorrect,
+            MaxLength = maxLength,
+            MinValueWrong = minWrong,
+            MaxValueWrong = maxWrong,
+            MinValueCorrect = minCorrect,
+            MaxValueCorrect = maxCorrect,
         }));
 }
