@@ -11,8 +11,12 @@ namespace R1Sharp.Rewards.Composition;
 /// their slot's thread while they wait. A function that throws, or returns NaN or an infinity, fails the batch
 /// with a <see cref="RewardEvaluationException"/> naming it and the completion: a silently dropped reward would
 /// bias the advantages without anyone noticing.
+/// Disposing the composer disposes the functions that are <see cref="IDisposable"/> or
+/// <see cref="IAsyncDisposable"/> (a code reward's sandbox): a composer made by
+/// <see cref="RewardRegistry.CreateComposer"/> owns its functions. Do not dispose a composer whose functions are
+/// shared with other code.
 /// </remarks>
-public sealed class RewardComposer
+public sealed class RewardComposer : IAsyncDisposable
 {
     private readonly WeightedReward[] _rewards;
     private readonly string[] _labels;
@@ -112,5 +116,15 @@ public sealed class RewardComposer
             labels[i] = label;
         }
         return labels;
+    }
+
+    /// <summary>Disposes every function that is disposable, once each.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (IRewardFunction function in _rewards.Select(r => r.Function).Distinct())
+        {
+            if (function is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            else if (function is IDisposable disposable) disposable.Dispose();
+        }
     }
 }

@@ -151,6 +151,26 @@ public class RewardComposerTests
         Assert.Throws<ArgumentException>(() => new RewardComposer([new(null!, 1)]));
     }
 
+    [Fact]
+    public async Task Disposing_the_composer_disposes_its_disposable_functions_once()
+    {
+        var owned = new DisposableReward();
+        var composer = new RewardComposer([new(owned, 1), new(owned, 2), new(new FormatReward(), 1)]);
+        await composer.DisposeAsync();
+        Assert.Equal(1, owned.Disposals);
+    }
+
+    private sealed class DisposableReward : IRewardFunction, IDisposable
+    {
+        public int Disposals { get; private set; }
+
+        public string Name => "owned";
+
+        public ValueTask<double?> ScoreAsync(RewardInput input, CancellationToken cancellationToken = default) => ValueTask.FromResult<double?>(1.0);
+
+        public void Dispose() => Disposals++;
+    }
+
     private sealed class ByCompletionReward(string name, Func<string, double?> score) : IRewardFunction
     {
         public string Name => name;
