@@ -59,8 +59,8 @@ public sealed class FormatReward : IRewardFunction
         List<TagOccurrence> tags = TagScanner.Scan(text, _options.Tags);
         if (!SameKinds(tags, expected)) return false;
 
-        // Segment i is the text before tag i; the last one is what follows the final tag.
-        var segments = Segments(text, tags);
+        var segments = Segments(tags, text.Length);
+        bool IsBlank(Range segment) => text.AsSpan(segment).IsWhiteSpace();
         int thinking = openedByPrompt ? 0 : 1;
         if (!openedByPrompt && !IsBlank(segments[0])) return false;
         if (!IsBlank(segments[thinking + 1])) return false;   // between </think> and <answer>
@@ -74,7 +74,8 @@ public sealed class FormatReward : IRewardFunction
         List<TagOccurrence> tags = TagScanner.Scan(text, _options.Tags, includeAnswerTags: false);
         if (!SameKinds(tags, expected)) return false;
 
-        var segments = Segments(text, tags);
+        var segments = Segments(tags, text.Length);
+        bool IsBlank(Range segment) => text.AsSpan(segment).IsWhiteSpace();
         int thinking = openedByPrompt ? 0 : 1;
         if (!openedByPrompt && !IsBlank(segments[0])) return false;
         // The final answer after </think> is the point of this layout, so it is required even when content checks are off.
@@ -109,18 +110,20 @@ public sealed class FormatReward : IRewardFunction
         return true;
     }
 
-    private static string[] Segments(string text, List<TagOccurrence> tags)
+    // Segment i is the text before tag i; the last one is what follows the final tag. Ranges, not substrings:
+    // the reasoning can be tens of thousands of characters and is only inspected for whitespace.
+    private static Range[] Segments(List<TagOccurrence> tags, int textLength)
     {
-        var segments = new string[tags.Count + 1];
+        var segments = new Range[tags.Count + 1];
         int from = 0;
         for (int i = 0; i < tags.Count; i++)
         {
-            segments[i] = text[from..tags[i].Index];
+            segments[i] = from..tags[i].Index;
             from = tags[i].End;
         }
-        segments[^1] = text[from..];
+        segments[^1] = from..textLength;
         return segments;
     }
 
-    private static bool IsBlank(string segment) => string.IsNullOrWhiteSpace(segment);
+
 }

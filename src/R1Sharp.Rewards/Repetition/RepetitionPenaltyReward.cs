@@ -43,17 +43,16 @@ public sealed class RepetitionPenaltyReward : IRewardFunction
     public double Penalty(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string[] words = [.. NgramWords.Split(text)];
+        int[] ids = NgramWords.Ids(text);
         int n = _options.NgramSize;
-        int total = words.Length - n + 1;
+        int total = ids.Length - n + 1;
         if (total <= 0) return 0.0;
 
-        // An n-gram is keyed by its words joined with a separator that no word contains (words hold no whitespace).
-        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var distinct = new HashSet<int>(total, new NgramWindowComparer(ids, n));
         for (int i = 0; i < total; i++)
         {
             if ((i & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-            distinct.Add(string.Join(' ', words, i, n));
+            distinct.Add(i);
         }
         double scaling = 1.0 - (double)distinct.Count / total;
         return scaling * _options.MaxPenalty + 0.0;   // + 0.0 turns -0 into 0
