@@ -37,7 +37,7 @@ public sealed class EvaluationRunner
     /// <param name="outputDirectory">Holds <c>&lt;benchmark&gt;/samples.jsonl</c>, <c>run.json</c> and the summaries.</param>
     /// <param name="progress">Receives a snapshot after each sample; may be null.</param>
     /// <param name="cancellationToken">Stops the run; finished samples stay in the logs.</param>
-    /// <exception cref="BenchmarkFormatException">A benchmark file is unusable.</exception>
+    /// <exception cref="Data.DatasetFormatException">A benchmark file is unusable (names the file and line).</exception>
     /// <exception cref="InvalidOperationException">The output directory holds a run with different settings.</exception>
     public async Task<EvaluationSummary> RunAsync(
         IReadOnlyList<BenchmarkDefinition> benchmarks,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using R1Sharp.Data;
 using R1Sharp.Evaluation.Benchmarks;
 using R1Sharp.Testing;
 
@@ -62,7 +63,7 @@ public sealed class BenchmarkLoaderTests : IDisposable
     {
         string path = Path.Combine(_dir, "bad.jsonl");
         await File.WriteAllLinesAsync(path, ["{\"problem\":\"1+1\",\"answer\":\"2\"}", "", "{\"problem\": \"2+2\", \"answer\": 4", "{}"]);
-        var error = await Assert.ThrowsAsync<BenchmarkFormatException>(() =>
+        var error = await Assert.ThrowsAsync<DatasetFormatException>(() =>
             BenchmarkLoader.LoadAsync(BenchmarkDefinition.FromPreset(BenchmarkPresets.Math500, path) with { IdField = null }));
         Assert.Equal(3, error.Line);
         Assert.Contains("bad.jsonl:3:", error.Message);
@@ -74,7 +75,7 @@ public sealed class BenchmarkLoaderTests : IDisposable
         string path = Path.Combine(_dir, "fields.jsonl");
         await File.WriteAllLinesAsync(path, ["{\"q\":\"1+1\",\"a\":\"2\"}", "{\"q\":\"2+2\",\"gold\":\"4\"}"]);
         var definition = new BenchmarkDefinition("custom", path, "q", "a", null, null, 4, false);
-        var error = await Assert.ThrowsAsync<BenchmarkFormatException>(() => BenchmarkLoader.LoadAsync(definition));
+        var error = await Assert.ThrowsAsync<DatasetFormatException>(() => BenchmarkLoader.LoadAsync(definition));
         Assert.Equal(2, error.Line);
         Assert.Contains("'a'", error.Message);
         Assert.Contains("gold", error.Message);
@@ -85,14 +86,14 @@ public sealed class BenchmarkLoaderTests : IDisposable
     {
         string noMarker = Path.Combine(_dir, "gsm.jsonl");
         await File.WriteAllLinesAsync(noMarker, ["{\"question\":\"x\",\"answer\":\"so 3\\n#### 3\"}", "{\"question\":\"y\",\"answer\":\"so 4\"}"]);
-        var markerError = await Assert.ThrowsAsync<BenchmarkFormatException>(() =>
+        var markerError = await Assert.ThrowsAsync<DatasetFormatException>(() =>
             BenchmarkLoader.LoadAsync(BenchmarkDefinition.FromPreset(BenchmarkPresets.Gsm8k, noMarker)));
         Assert.Equal(2, markerError.Line);
         Assert.Contains("####", markerError.Message);
 
         string duplicate = Path.Combine(_dir, "dup.jsonl");
         await File.WriteAllLinesAsync(duplicate, ["{\"id\":1,\"problem\":\"x\",\"answer\":\"1\"}", "{\"id\":2,\"problem\":\"y\",\"answer\":\"2\"}", "{\"id\":1,\"problem\":\"z\",\"answer\":\"3\"}"]);
-        var duplicateError = await Assert.ThrowsAsync<BenchmarkFormatException>(() =>
+        var duplicateError = await Assert.ThrowsAsync<DatasetFormatException>(() =>
             BenchmarkLoader.LoadAsync(BenchmarkDefinition.FromPreset(BenchmarkPresets.Aime24, duplicate)));
         Assert.Equal(3, duplicateError.Line);
         Assert.Contains("line 1", duplicateError.Message);

@@ -1,4 +1,5 @@
 using R1Sharp.Evaluation.Metrics;
+using R1Sharp.IO;
 using ScottPlot;
 
 namespace R1Sharp.Evaluation.Results;
@@ -33,6 +34,6 @@ public static class PassAtKChart
         plot.Axes.SetLimitsY(0, 100);
         plot.Title("pass@k");
         plot.ShowLegend(Alignment.LowerRight);
-        AtomicFile.Write(path, temp => plot.SavePng(temp, width, height));
+        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
     }
 }

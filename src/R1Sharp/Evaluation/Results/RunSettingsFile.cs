@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using R1Sharp.IO;
+
 namespace R1Sharp.Evaluation.Results;
 
 /// <summary>Reads, compares and writes <c>run.json</c>.</summary>

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using R1Sharp.Evaluation.Metrics;
 
+using R1Sharp.IO;
+
 namespace R1Sharp.Evaluation.Results;
 
 /// <summary>Writes <c>summary.json</c> (machine-readable, snake_case) and <c>summary.md</c> (a table for people), each atomically.</summary>
