@@ -35,6 +35,13 @@ internal sealed class FakeChatCompletionsServer : IAsyncDisposable
 
     public Func<JsonElement, int, Reply> Respond { get; }
 
+    /// <summary>The body of GET /v1/models, or null to answer it with 404.</summary>
+    public string? ModelsReply { get; init; }
+
+    public int ModelsRequests => _modelsRequests;
+
+    private int _modelsRequests;
+
     public Uri BaseUri { get; }
 
     public ConcurrentQueue<(string Path, string? Authorization, JsonElement Body, int Status)> Seen { get; } = new();
@@ -69,6 +76,14 @@ internal sealed class FakeChatCompletionsServer : IAsyncDisposable
     {
         try
         {
+            if (context.Request.HttpMethod == "GET")
+            {
+                Interlocked.Increment(ref _modelsRequests);
+                context.Response.StatusCode = ModelsReply is null ? 404 : 200;
+                await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(ModelsReply ?? "{}"));
+                context.Response.Close();
+                return;
+            }
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
             int number = Interlocked.Increment(ref _requestCount);

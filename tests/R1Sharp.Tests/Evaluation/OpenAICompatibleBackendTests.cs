@@ -135,4 +135,37 @@ public sealed class OpenAICompatibleBackendTests : IDisposable
         Assert.Equal("\\boxed{1}", three[0].Text);
         Assert.All(three.Skip(1), c => Assert.Contains("returned 1 of 3 choices", c.Error));
     }
+
+    [Fact]
+    public async Task MaxTokensIsCappedByTheContextTheServerReports()
+    {
+        await using var server = new FakeChatCompletionsServer((_, _) => new(200, FakeChatCompletionsServer.Choices(1, 1,
+            new { index = 0, message = new { role = "assistant", content = "\\boxed{1}" }, finish_reason = "stop" })))
+        {
+            ModelsReply = "{\"object\":\"list\",\"data\":[{\"id\":\"other\",\"max_model_len\":50},{\"id\":\"r1-distill-test\",\"max_model_len\":1000}]}",
+        };
+        using var backend = Backend(server);
+        var request = new CompletionRequest([new PromptMessage("user", "What is 1+1?")], 1, new SamplingParameters { MaxTokens = 32_768 });
+        await backend.CompleteAsync(request);
+        await backend.CompleteAsync(request);
+        var sent = server.Seen.Select(s => s.Body.GetProperty("max_tokens").GetInt32()).ToList();
+        Assert.All(sent, tokens => Assert.InRange(tokens, 900, 999));
+        Assert.Equal(1, server.ModelsRequests);
+
+        // A prompt longer than the context fails that sample without a request.
+        var huge = new CompletionRequest([new PromptMessage("user", new string('x', 5000))], 2, new SamplingParameters());
+        var failed = await backend.CompleteAsync(huge);
+        Assert.All(failed, c => Assert.Contains("does not fit the model's context of 1000", c.Error));
+        Assert.Equal(2, server.Seen.Count);
+    }
+
+    [Fact]
+    public async Task WithoutModelsInformationMaxTokensIsSentAsAsked()
+    {
+        await using var server = new FakeChatCompletionsServer((_, _) => new(200, FakeChatCompletionsServer.Choices(1, 1,
+            new { index = 0, message = new { role = "assistant", content = "\\boxed{1}" }, finish_reason = "stop" })));
+        using var backend = Backend(server);
+        await backend.CompleteAsync(new CompletionRequest([new PromptMessage("user", "q")], 1, new SamplingParameters()));
+        Assert.Equal(32_768, Assert.Single(server.Seen).Body.GetProperty("max_tokens").GetInt32());
+    }
 }

@@ -14,6 +14,9 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
     private readonly OpenAICompatibleOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
+    private readonly SemaphoreSlim _contextLookup = new(1, 1);
+    private int? _contextLength;
+    private bool _contextKnown;
 
     /// <summary>Creates the backend.</summary>
     /// <param name="options">Endpoint, model, key, timeouts and retries.</param>
@@ -41,7 +44,11 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Count, 1);
-        string body = ChatCompletionsWireFormat.BuildRequest(_options.Model, request);
+        int? context = await ContextLengthAsync(cancellationToken).ConfigureAwait(false);
+        int maxTokens = ContextWindow.Cap(request.Sampling.MaxTokens, context, request.Messages);
+        if (maxTokens < 1)
+            return Fail(request.Count, $"prompt does not fit the model's context of {context} tokens");
+        string body = ChatCompletionsWireFormat.BuildRequest(_options.Model, request with { Sampling = request.Sampling with { MaxTokens = maxTokens } });
         string lastProblem = "no attempt made";
         for (int attempt = 0; ; attempt++)
         {
@@ -81,6 +88,38 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
         }
     }
 
+    /// <summary>The context length from the options, else asked once from the server's <c>/models</c>.</summary>
+    private async Task<int?> ContextLengthAsync(CancellationToken cancellationToken)
+    {
+        if (_options.ContextLength is { } configured) return configured;
+        await _contextLookup.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_contextKnown) return _contextLength;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            try
+            {
+                using var message = new HttpRequestMessage(HttpMethod.Get, _options.ModelsUri);
+                if (!string.IsNullOrEmpty(_options.ApiKey))
+                    message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+                using var response = await _http.SendAsync(message, timeout.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                    _contextLength = ContextWindow.FromModelsReply(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false), _options.Model);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // No /models (hosted APIs, llama.cpp variants): leave max_tokens as asked.
+            }
+            _contextKnown = true;
+            return _contextLength;
+        }
+        finally
+        {
+            _contextLookup.Release();
+        }
+    }
+
     private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
         var header = response.Headers.RetryAfter;
@@ -99,5 +138,6 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
     public void Dispose()
     {
         if (_ownsHttp) _http.Dispose();
+        _contextLookup.Dispose();
     }
 }

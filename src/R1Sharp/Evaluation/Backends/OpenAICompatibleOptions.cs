@@ -21,9 +21,26 @@ public sealed record OpenAICompatibleOptions
     /// <summary>Retries of transient failures. Default: <see cref="RetryPolicy"/>'s defaults.</summary>
     public RetryPolicy Retry { get; init; } = new();
 
+    /// <summary>
+    /// The served model's context length in tokens, used to cap <c>max_tokens</c> so that prompt + response fit
+    /// (vLLM rejects a request that could overflow). Default null: asked once from the server's <c>/models</c>
+    /// (vLLM's <c>max_model_len</c>); no cap when the server does not say.
+    /// </summary>
+    public int? ContextLength { get; init; }
+
     /// <summary>The full chat completions URL derived from <see cref="Endpoint"/>.</summary>
     public Uri ChatCompletionsUri =>
         Endpoint.AbsolutePath.TrimEnd('/').EndsWith("/chat/completions", StringComparison.Ordinal)
             ? Endpoint
             : new Uri(Endpoint.ToString().TrimEnd('/') + "/chat/completions");
+
+    /// <summary>The <c>/models</c> URL beside <see cref="ChatCompletionsUri"/>.</summary>
+    public Uri ModelsUri
+    {
+        get
+        {
+            string chat = ChatCompletionsUri.ToString();
+            return new Uri(chat[..chat.LastIndexOf("/chat/completions", StringComparison.Ordinal)] + "/models");
+        }
+    }
 }
