@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return VerifyCommand.Create();
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return EvalCommand.Create();
     }
 }
