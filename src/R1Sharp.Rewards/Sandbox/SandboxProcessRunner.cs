@@ -100,20 +100,26 @@ internal static class SandboxProcessRunner
         }
     }
 
-    /// <summary>Kills the outer namespace's init (which takes every process of the run with it), then the launcher.</summary>
+    /// <summary>
+    /// Kills the outer namespace's init, which takes every process of the run with it. The launcher (unshare) is
+    /// left alive to reap that init: killing it too would orphan the init to the host's init, which reaps late,
+    /// leaving a zombie of the slot's uid behind. Only when the init does not exist yet is the launcher killed.
+    /// </summary>
     private static void KillTree(int launcherPid)
     {
+        bool killedChild = false;
         try
         {
             string children = File.ReadAllText($"/proc/{launcherPid}/task/{launcherPid}/children");
             foreach (string pid in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 if (int.TryParse(pid, out int child))
-                    LinuxNative.Kill(child, LinuxNative.SigKill);
+                    killedChild |= LinuxNative.Kill(child, LinuxNative.SigKill);
         }
         catch (IOException)
         {
             // The launcher is already gone.
         }
-        LinuxNative.Kill(launcherPid, LinuxNative.SigKill);
+        if (!killedChild)
+            LinuxNative.Kill(launcherPid, LinuxNative.SigKill);
     }
 }
