@@ -37,21 +37,10 @@ public sealed class CodeJudge
         using var program = _sandbox.CreateProgramDirectory();
         await program.WriteFileAsync(toolchain.SourceFileName, source, cancellationToken).ConfigureAwait(false);
 
-        if (toolchain.CompileCommand is { } compile)
+        if (await CompileAsync(toolchain, program, cancellationToken).ConfigureAwait(false) is { } failure)
         {
-            var compiled = await _sandbox.RunAsync(new SandboxRequest(compile, _options.CompileLimits)
-            {
-                Program = program,
-                ProgramWritable = true,
-            }, cancellationToken).ConfigureAwait(false);
-            if (!compiled.Succeeded)
-            {
-                string detail = compiled.Termination == SandboxTermination.Exited
-                    ? "compiler" + RunClassifier.StderrTail(FirstErrorLine(compiled.Stderr))
-                    : $"compiler {compiled.Termination} {compiled.SignalName}".TrimEnd();
-                return new ProgramEvaluation(tests.Language,
-                    tests.TestCases.Select((_, i) => new TestVerdict(i, Verdict.CompileError, detail, compiled.WallTime)).ToList());
-            }
+            return new ProgramEvaluation(tests.Language,
+                tests.TestCases.Select((_, i) => new TestVerdict(i, Verdict.CompileError, failure.Detail, failure.WallTime)).ToList());
         }
 
         if (tests.TestCases.Any(t => t is FunctionCallTestCase))
@@ -64,6 +53,42 @@ public sealed class CodeJudge
             _ => throw new NotSupportedException(test.GetType().Name),
         }).ToList();
         return new ProgramEvaluation(tests.Language, await Task.WhenAll(runs).ConfigureAwait(false));
+    }
+
+    /// <summary>Compiles (when the language needs it) and runs <paramref name="source"/> once on <paramref name="stdin"/>,
+    /// without judging the output: what <c>r1 run-code --stdin-file</c> shows.</summary>
+    public async Task<SingleRunOutcome> RunOnceAsync(string source, CodeLanguage language, string stdin, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var toolchain = LanguageToolchain.For(language);
+        using var program = _sandbox.CreateProgramDirectory();
+        await program.WriteFileAsync(toolchain.SourceFileName, source, cancellationToken).ConfigureAwait(false);
+        if (await CompileAsync(toolchain, program, cancellationToken).ConfigureAwait(false) is { } failure)
+            return new SingleRunOutcome(failure.Detail, null);
+        var run = await _sandbox.RunAsync(new SandboxRequest(toolchain.RunCommand, _options.Limits)
+        {
+            Program = program,
+            Stdin = Encoding.UTF8.GetBytes(stdin),
+        }, cancellationToken).ConfigureAwait(false);
+        return new SingleRunOutcome(null, run);
+    }
+
+    /// <summary>Runs the compiler in the writable program folder; null on success, else why it failed.</summary>
+    private async Task<(string Detail, TimeSpan WallTime)?> CompileAsync(LanguageToolchain toolchain, ProgramDirectory program, CancellationToken cancellationToken)
+    {
+        if (toolchain.CompileCommand is not { } compile)
+            return null;
+        var compiled = await _sandbox.RunAsync(new SandboxRequest(compile, _options.CompileLimits)
+        {
+            Program = program,
+            ProgramWritable = true,
+        }, cancellationToken).ConfigureAwait(false);
+        if (compiled.Succeeded)
+            return null;
+        string detail = compiled.Termination == SandboxTermination.Exited
+            ? "compiler" + RunClassifier.StderrTail(FirstErrorLine(compiled.Stderr))
+            : $"compiler {compiled.Termination} {compiled.SignalName}".TrimEnd();
+        return (detail, compiled.WallTime);
     }
 
     private async Task<TestVerdict> RunStdinStdoutAsync(
