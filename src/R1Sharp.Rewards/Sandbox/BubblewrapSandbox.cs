@@ -50,7 +50,7 @@ public sealed class BubblewrapSandbox : ICodeSandbox
         foreach (var (name, path) in new[]
                  {
                      ("bubblewrap", options.BubblewrapPath), ("unshare", options.UnsharePath),
-                     ("prlimit", options.PrlimitPath), ("setpriv", options.SetprivPath),
+                     ("prlimit", options.PrlimitPath),
                  })
         {
             if (!File.Exists(path))
@@ -162,7 +162,7 @@ public sealed class BubblewrapSandbox : ICodeSandbox
         if (!result.Succeeded || stdout != ProbeText)
         {
             throw new SandboxUnavailableException(
-                $"the sandbox probe (echo through unshare/prlimit/setpriv/bwrap as uid {result.SlotUid}) failed: " +
+                $"the sandbox probe (echo through prlimit/unshare/bwrap as uid {result.SlotUid}) failed: " +
                 $"{result.Termination}, exit {result.ExitCode?.ToString() ?? result.SignalName}, stderr: {result.Stderr.Trim()}; code will not be run");
         }
     }

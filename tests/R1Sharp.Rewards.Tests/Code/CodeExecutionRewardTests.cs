@@ -86,10 +86,10 @@ public sealed class CodeExecutionRewardTests(SandboxFixture fixture)
     [Fact]
     public async Task Runtime_errors_time_limits_and_memory_limits_get_their_verdicts()
     {
-        var judge = new CodeJudge(fixture.Sandbox, new CodeJudgeOptions
-        {
-            Limits = ResourceLimits.Default with { CpuTime = TimeSpan.FromSeconds(1), WallClock = TimeSpan.FromSeconds(2), AddressSpaceBytes = 256L << 20 },
-        });
+        // Generous limits except the one each case is about: a loaded machine must not turn a crash into a time limit.
+        var generous = ResourceLimits.Default with { CpuTime = TimeSpan.FromSeconds(10), WallClock = TimeSpan.FromSeconds(30), AddressSpaceBytes = 256L << 20 };
+        CodeJudge With(ResourceLimits limits) => new(fixture.Sandbox, new CodeJudgeOptions { Limits = limits });
+        var judge = With(generous);
         var tests = R1Sharp.Rewards.Code.TestCases.VerificationInfo.Parse(JsonDocument.Parse("""{"test_cases":[{"input":"","output":"1"}]}""").RootElement);
 
         var crash = await judge.EvaluateAsync("raise ValueError('boom')", tests);
@@ -100,17 +100,16 @@ public sealed class CodeExecutionRewardTests(SandboxFixture fixture)
         Assert.Equal(Verdict.RuntimeError, segv.Verdicts[0].Verdict);
         Assert.Contains("SIGSEGV", segv.Verdicts[0].Detail);
 
-        var loop = await judge.EvaluateAsync("while True:\n    pass", tests);
+        var loop = await With(generous with { CpuTime = TimeSpan.FromSeconds(1) }).EvaluateAsync("while True:\n    pass", tests);
         Assert.Equal(Verdict.TimeLimit, loop.Verdicts[0].Verdict);
 
-        var sleep = await judge.EvaluateAsync("import time\ntime.sleep(30)", tests);
+        var sleep = await With(generous with { WallClock = TimeSpan.FromSeconds(3) }).EvaluateAsync("import time\ntime.sleep(60)", tests);
         Assert.Equal(Verdict.TimeLimit, sleep.Verdicts[0].Verdict);
 
         var hog = await judge.EvaluateAsync("x = bytearray(1 << 30)", tests);
         Assert.Equal(Verdict.MemoryLimit, hog.Verdicts[0].Verdict);
 
-        var flood = await new CodeJudge(fixture.Sandbox, new CodeJudgeOptions { Limits = ResourceLimits.Default with { MaxStdoutBytes = 4096 } })
-            .EvaluateAsync("while True:\n    print('x' * 100)", tests);
+        var flood = await With(generous with { MaxStdoutBytes = 4096 }).EvaluateAsync("while True:\n    print('x' * 100)", tests);
         Assert.Equal(Verdict.OutputLimit, flood.Verdicts[0].Verdict);
     }
 

@@ -99,5 +99,15 @@ public sealed class SandboxIsolationTests(SandboxFixture fixture)
         Assert.False(File.Exists("/usr/evil"));
     }
 
+    [Fact]
+    public async Task The_program_has_no_capabilities_no_groups_and_cannot_gain_privileges()
+    {
+        var result = await fixture.RunPythonAsync(
+            "import os\nfields = dict(l.split(':', 1) for l in open('/proc/self/status').read().splitlines())\n" +
+            "print(fields['CapEff'].strip(), fields['CapPrm'].strip(), fields['NoNewPrivs'].strip(), os.getgroups(), os.getgid())");
+        Assert.True(result.Succeeded, result.Stderr);
+        Assert.Equal($"0000000000000000 0000000000000000 1 [] {result.SlotUid}", Out(result).Trim());
+    }
+
     private static string PyString(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 }
