@@ -12,5 +12,6 @@ internal static class CommandCatalog
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
         yield return EvalCommand.Create();
+        yield return RunCodeCommand.Create();
     }
 }
