@@ -24,7 +24,8 @@ public sealed class ServedModelLoaderTests : IDisposable
     {
         string dir = Path.Combine(_dir, name);
         var config = ModelConfig.Load(SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"))
-            .Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64) with { InitializerRange = 0.2 };
+            .Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64) with
+        { InitializerRange = 0.2 };
         using var model = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed);
         HuggingFaceCheckpoint.Save(model, config, dir);
         foreach (string file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
