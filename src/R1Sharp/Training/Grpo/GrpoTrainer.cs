@@ -6,6 +6,7 @@ using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Metrics;
 using R1Sharp.Training.Optimization;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Grpo;
 
@@ -26,7 +27,7 @@ public sealed class GrpoTrainer
     private readonly GrpoOptions _options;
     private readonly IPolicyCheckpoint _weights;
     private readonly string _outputDirectory;
-    private readonly optim.Optimizer _optimizer;
+    private readonly TorchSharp.Modules.AdamW _optimizer;
     private readonly GrpoStep _step;
 
     /// <summary>Sets up the trainer (AdamW over the policy's trainable parameters).</summary>
