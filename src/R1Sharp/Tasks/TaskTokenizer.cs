@@ -4,13 +4,16 @@ using R1Sharp.Text;
 namespace R1Sharp.Tasks;
 
 /// <summary>
-/// The built-in tokenizer of the synthetic tasks: single characters (printable ASCII and newline) plus whole-word
-/// tokens for the R1-Zero template's fixed words, the task questions' words and the four tags.
-/// Why not plain characters: the template alone is ~400 characters, so every prompt would cost ~400 positions of
-/// attention and compute per sample — most of a small model's budget. With words (and " word" with its leading
-/// space) the template is ~70 tokens, while digits and operators stay single characters so the model still sees
-/// every digit of the arithmetic it has to learn. Greedy longest match makes encoding deterministic, and since
-/// decoding is concatenation, decode(encode(s)) == s for any text of printable ASCII.
+/// The built-in tokenizer of the synthetic tasks: single characters (printable ASCII and newline), whole-word
+/// tokens for the words of the template and the task questions, whole-phrase tokens for the template's fixed
+/// sentences, and the four tags.
+/// Why not plain characters: the R1-Zero template alone is ~400 characters, so every prompt would cost ~400
+/// positions of attention and compute per sample — most of a small model's budget on 2 CPU cores. Its sentences
+/// are the most frequent strings of this corpus by far, so a BPE trained on the corpus would merge each of them
+/// into one token too; we write those merges down instead of training them. The template then costs ~10
+/// tokens, while digits and operators stay single characters so the model sees every digit of the arithmetic it
+/// has to learn. Greedy longest match makes encoding deterministic, and since decoding is concatenation,
+/// decode(encode(s)) == s for any text of printable ASCII.
 /// </summary>
 public sealed class TaskTokenizer : ITextTokenizer
 {
@@ -33,6 +36,23 @@ public sealed class TaskTokenizer : ITextTokenizer
 
     private static readonly string[] Tags = ["<think>", "</think>", "<answer>", "</answer>"];
 
+    // The template's fixed sentences (R1ZeroTemplate) and the questions' fixed phrases, each one token.
+    private static readonly string[] Phrases =
+    [
+        "A conversation between User and Assistant.",
+        " The user asks a question, and the Assistant solves it.",
+        " The assistant first thinks about the reasoning process in the mind and then provides the user with the answer.",
+        " The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here </answer>.",
+        " User: ",
+        ". Assistant:",
+        "Using the numbers ",
+        ". Use each number exactly once with + - * /",
+        "Compute ",
+        ", wait, check again: ",
+        " is not ",
+        ", try again: ",
+    ];
+
     private readonly string[] _tokens;
     private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<char, string[]> _multiCharByFirst;
@@ -43,6 +63,7 @@ public sealed class TaskTokenizer : ITextTokenizer
         var tokens = new List<string> { "<pad>", EndOfTextText, "<unk>", "\n" };
         for (char c = ' '; c <= '~'; c++) tokens.Add(c.ToString());
         foreach (var tag in Tags) { tokens.Add(tag); tokens.Add(" " + tag); }
+        tokens.AddRange(Phrases);
         foreach (var word in Words.Split(' ').Distinct(StringComparer.Ordinal))
         {
             if (word.Length > 1) tokens.Add(word);

@@ -24,7 +24,7 @@ public class TaskTokenizerTests
     {
         string prompt = R1ZeroTemplate.Format("Compute 3+4*5");
         int tokens = _tokenizer.Encode(prompt).Count;
-        Assert.True(tokens * 3 < prompt.Length, $"{tokens} tokens for {prompt.Length} characters");
+        Assert.True(tokens * 10 < prompt.Length, $"{tokens} tokens for {prompt.Length} characters");
     }
 
     [Fact]
