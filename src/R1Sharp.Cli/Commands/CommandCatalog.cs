@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return EvalCommand.Create();
         yield return ServeCommand.Create();
         yield return RunCodeCommand.Create();
+        yield return RewardsCommand.Create();
     }
 }
