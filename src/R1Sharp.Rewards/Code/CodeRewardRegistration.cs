@@ -33,7 +33,7 @@ public static class CodeRewardRegistration
         string? languageName = o.GetString("language");
         var language = d.DefaultLanguage;
         if (languageName != null && !CodeLanguageNames.TryParse(languageName, out language))
-            throw new RewardConfigurationException($"Reward 'code': option 'language' = '{languageName}' is not supported; expected python or cpp.");
+            throw new RewardConfigurationException($"Reward 'code': option 'language' = '{languageName}' is not supported; expected python, cpp or csharp.");
         int workers = o.GetInt32("workers", Environment.ProcessorCount);
         var options = new CodeExecutionRewardOptions
         {
