@@ -88,7 +88,7 @@ public class RealOutputsTests
     public async Task Cosine_over_the_real_accuracy_reward_ranks_graded_right_answers_above_wrong_ones()
     {
         // The integrator's registration of "accuracy", done here the way docs/rewards.md shows it.
-        var registry = RewardRegistry.CreateDefault().Register("accuracy", "math answer equivalence", _ => new AccuracyReward());
+        var registry = RewardRegistry.CreateDefault();
         await using var composer = registry.CreateComposer("cosine(max_len=4000;unit=characters):1");
         var sample = Outputs.Value.Where((_, i) => i % 4 == 0).ToList();
         RewardScores scores = await composer.ScoreAsync([.. sample.Select(o => o.Input)]);
