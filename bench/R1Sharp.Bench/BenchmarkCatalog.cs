@@ -6,6 +6,7 @@ internal static class BenchmarkCatalog
     private static readonly Dictionary<string, (string Description, Func<string[], Task<int>> Run)> Entries = new()
     {
         ["matmul-peak"] = ("Measured fp32/bf16 matmul GFLOP/s on this machine (the peak other figures are compared with).", MatmulPeak.RunAsync),
+        ["tokenizer"] = ("Encode throughput of our HF tokenizer vs Hugging Face's Rust tokenizers (Tokenizers.DotNet), same files and text.", TokenizerThroughput.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
