@@ -10,6 +10,7 @@ internal static class CommandCatalog
         yield return InfoCommand.Create();
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return ExportGgufCommand.Create();
         yield return NewModelCommand.Create();
     }
 }
