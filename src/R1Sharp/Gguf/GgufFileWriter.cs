@@ -38,7 +38,8 @@ internal sealed class GgufFileWriter
         w.Write((uint)ValueType.String);
         w.Write((ulong)values.Count);
         foreach (string value in values) WriteString(w, value);
-    }));
+    }
+    ));
 
     public void Add(string key, IReadOnlyList<int> values) => _metadata.Add((key, w =>
     {
@@ -46,7 +47,8 @@ internal sealed class GgufFileWriter
         w.Write((uint)ValueType.Int32);
         w.Write((ulong)values.Count);
         foreach (int value in values) w.Write(value);
-    }));
+    }
+    ));
 
     /// <summary>Adds a tensor; <paramref name="data"/> is called once, while writing, and must return the raw little-endian elements.</summary>
     public void AddTensor(string name, long[] shape, GgufTensorType type, Func<byte[]> data) => _tensors.Add((name, shape, type, data));
