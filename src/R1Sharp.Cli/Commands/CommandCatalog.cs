@@ -12,6 +12,8 @@ internal static class CommandCatalog
         yield return VerifyCommand.Create();
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return ExportGgufCommand.Create();
+        yield return NewModelCommand.Create();
         yield return EvalCommand.Create();
         yield return ServeCommand.Create();
         yield return RunCodeCommand.Create();
