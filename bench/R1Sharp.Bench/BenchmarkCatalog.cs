@@ -6,6 +6,8 @@ internal static class BenchmarkCatalog
     private static readonly Dictionary<string, (string Description, Func<string[], Task<int>> Run)> Entries = new()
     {
         ["matmul-peak"] = ("Measured fp32/bf16 matmul GFLOP/s on this machine (the peak other figures are compared with).", MatmulPeak.RunAsync),
+        ["verify"] = ("MathVerifier.Verify µs/pair on MATH-500 (gold vs reference solution), 1 thread, vs Math-Verify's ~4 ms.", Verify.VerifierSpeed.RunAsync),
+        ["verify-agreement"] = ("Verifier agreement with Math-Verify/lighteval/MATH test cases and labelled Qwen/GSM8K outputs.", Verify.VerifierAgreement.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
