@@ -8,6 +8,8 @@ internal static class BenchmarkCatalog
         ["matmul-peak"] = ("Measured fp32/bf16 matmul GFLOP/s on this machine (the peak other figures are compared with).", MatmulPeak.RunAsync),
         ["verify"] = ("MathVerifier.Verify µs/pair on MATH-500 (gold vs reference solution), 1 thread, vs Math-Verify's ~4 ms.", Verify.VerifierSpeed.RunAsync),
         ["verify-agreement"] = ("Verifier agreement with Math-Verify/lighteval/MATH test cases and labelled Qwen/GSM8K outputs.", Verify.VerifierAgreement.RunAsync),
+        ["reward-scoring"] = ("Rule-based rewards on 800 real outputs, per reward and composed, beside open-r1's formulas in CPython. Arg: repeats (5).", Rewards.RewardScoringBenchmark.RunAsync),
+        ["sandbox"] = ("Code sandbox: per-run cost and runs/s against starting the same Python program bare.", SandboxOverhead.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

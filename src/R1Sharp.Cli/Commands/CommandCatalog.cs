@@ -9,5 +9,9 @@ internal static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return VerifyCommand.Create();
+        yield return TemplateCommand.Create();
+        yield return TokenizeCommand.Create();
+        yield return EvalCommand.Create();
+        yield return RunCodeCommand.Create();
     }
 }
