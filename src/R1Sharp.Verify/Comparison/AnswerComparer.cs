@@ -27,8 +27,8 @@ internal sealed class AnswerComparer(CheckBudget budget)
 
     private bool Compare(Node gold, Node predicted)
     {
-        gold = DropApproximation(gold);
-        predicted = DropApproximation(predicted);
+        gold = Membership(DropApproximation(gold));
+        predicted = Membership(DropApproximation(predicted));
         // Equations: "x = 5" with a lone symbol on the left stands for its value when the other side is not an equation.
         bool goldEquation = IsEquation(gold), predictedEquation = IsEquation(predicted);
         if (goldEquation && predictedEquation) return CompareEquations((RelationNode)gold, (RelationNode)predicted);
@@ -83,6 +83,10 @@ internal sealed class AnswerComparer(CheckBudget budget)
         if (at == 0) return node;
         return new RelationNode(r.Sides.Take(at + 1).ToArray(), r.Operators.Take(at).ToArray());
     }
+
+    // "x \in S" states the answer S (rule 8); for intervals IntervalSets also reads it, for sets this does.
+    private static Node Membership(Node node) =>
+        node is RelationNode { Operators: ["\\in"] } r && r.Sides[0] is SymbolNode { IsConstant: false } ? r.Sides[1] : node;
 
     private static bool IsInterval(Node node) => node is RelationNode r && r.Operators.All(o => o != "=");
 

@@ -36,6 +36,9 @@ public class StructureRulesTests
     [InlineData("\\{1 \\pm \\sqrt{5}, -2\\}", "-2, 1+\\sqrt5, 1-\\sqrt5", true)]
     [InlineData("\\left( 3, \\frac{\\pi}{2} \\right)", "(3, \\pi/2)", true)]
     [InlineData("(1, \\frac{9}{2})", "(1, 4.5)", true)]
+    [InlineData("\\{1, 2\\}", "x \\in \\{2, 1\\}", true)]
+    [InlineData("2, 3", "x = 2 \\text{ or } x = 3", true)]
+    [InlineData("2, 3", "x = 2, 4", false)]
     public void Sets_and_tuples_follow_rule_7(string gold, string predicted, bool expected) =>
         Assert.Equal(expected, MathVerifier.AreEquivalent(gold, predicted));
 
