@@ -8,9 +8,21 @@ internal sealed partial class LatexParser
     /// <summary>Function commands and the name the evaluator knows them by.</summary>
     private static readonly Dictionary<string, string> Functions = new()
     {
-        ["\\sin"] = "sin", ["\\cos"] = "cos", ["\\tan"] = "tan", ["\\sec"] = "sec", ["\\csc"] = "csc", ["\\cot"] = "cot",
-        ["\\arcsin"] = "asin", ["\\arccos"] = "acos", ["\\arctan"] = "atan", ["\\sinh"] = "sinh", ["\\cosh"] = "cosh", ["\\tanh"] = "tanh",
-        ["\\ln"] = "ln", ["\\log"] = "log", ["\\exp"] = "exp",
+        ["\\sin"] = "sin",
+        ["\\cos"] = "cos",
+        ["\\tan"] = "tan",
+        ["\\sec"] = "sec",
+        ["\\csc"] = "csc",
+        ["\\cot"] = "cot",
+        ["\\arcsin"] = "asin",
+        ["\\arccos"] = "acos",
+        ["\\arctan"] = "atan",
+        ["\\sinh"] = "sinh",
+        ["\\cosh"] = "cosh",
+        ["\\tanh"] = "tanh",
+        ["\\ln"] = "ln",
+        ["\\log"] = "log",
+        ["\\exp"] = "exp",
     };
 
     private static readonly HashSet<string> FunctionLetters = ["f", "g", "h"];
