@@ -36,6 +36,7 @@ public class HedgeRulesTests
     [InlineData("73", "**73**")]
     [InlineData("73", "The final answer is **73**.")]
     [InlineData("13", "\\boxed{\\text{13}}")]
+    [InlineData("\\frac{9.5}{\\pi}", "\\boxed{\\frac{9.5}{\\pi} ≈ 3.02}")]
     [InlineData("\\frac{1}{\\sqrt{n}}", "\\boxed{\\sqrt{1/n}}")]
     public void Math_verify_false_rejects_are_accepted(string gold, string response) =>
         Assert.True(MathVerifier.Verify(gold, response).Correct);
