@@ -39,6 +39,9 @@ public class StructureRulesTests
     [InlineData("\\{1, 2\\}", "x \\in \\{2, 1\\}", true)]
     [InlineData("2, 3", "x = 2 \\text{ or } x = 3", true)]
     [InlineData("2, 3", "x = 2, 4", false)]
+    [InlineData("\\pm 2", "2, -2", true)]
+    [InlineData("x = \\pm 2", "-2, 2", true)]
+    [InlineData("\\pm 2", "2", false)]
     public void Sets_and_tuples_follow_rule_7(string gold, string predicted, bool expected) =>
         Assert.Equal(expected, MathVerifier.AreEquivalent(gold, predicted));
 
