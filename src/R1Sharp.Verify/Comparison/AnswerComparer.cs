@@ -33,7 +33,7 @@ internal sealed class AnswerComparer(CheckBudget budget)
         bool goldEquation = IsEquation(gold), predictedEquation = IsEquation(predicted);
         if (goldEquation && predictedEquation) return CompareEquations((RelationNode)gold, (RelationNode)predicted);
         if (goldEquation) return HasLoneLeftSide((RelationNode)gold) && AreEquivalent(LastSide(gold), predicted);
-        if (predictedEquation) return HasLoneLeftSide((RelationNode)predicted) && AreEquivalent(gold, LastSide(predicted));
+        if (predictedEquation) return HasLoneLeftSide((RelationNode)predicted) && ConsistentChain((RelationNode)predicted) && AreEquivalent(gold, LastSide(predicted));
 
         // Percent (rule 4): gold p% accepts p and p%; a gold without % rejects p%.
         if (gold is PercentNode goldPercent) return AreEquivalent(goldPercent.Operand, predicted is PercentNode pp ? pp.Operand : predicted);
@@ -103,13 +103,22 @@ internal sealed class AnswerComparer(CheckBudget budget)
         _ => false,
     };
 
+    // "x = 5 + 5 + 1 = 11" computes its value; "x = 6 = 5" states two values and is a hedge (rule 11): every
+    // right-hand side of a chain must equal the last one.
+    private bool ConsistentChain(RelationNode r)
+    {
+        for (int i = 1; i < r.Sides.Count - 1; i++)
+            if (!AreEquivalent(r.Sides[^1], r.Sides[i])) return false;
+        return true;
+    }
+
     private static Node LastSide(Node equation) => ((RelationNode)equation).Sides[^1];
 
     private bool CompareEquations(RelationNode gold, RelationNode predicted)
     {
         bool goldLone = HasLoneLeftSide(gold), predictedLone = HasLoneLeftSide(predicted);
         if (goldLone && predictedLone && CanonicalForm.Of(gold.Sides[0]) == CanonicalForm.Of(predicted.Sides[0]))
-            return AreEquivalent(gold.Sides[^1], predicted.Sides[^1]);
+            return ConsistentChain(predicted) && AreEquivalent(gold.Sides[^1], predicted.Sides[^1]);
         return EquationComparer.SameCurve(gold, predicted, budget);
     }
 

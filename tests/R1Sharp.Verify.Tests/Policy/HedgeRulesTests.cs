@@ -14,6 +14,8 @@ public class HedgeRulesTests
     [InlineData("5", "\\boxed{x + 5}")]
     [InlineData("5", "\\boxed{}")]
     [InlineData("5", "\\boxed{5")]
+    [InlineData("5", "\\boxed{x = 6 = 5}")]
+    [InlineData("x = 5", "\\boxed{x = 4 + 2 = 5}")]
     [InlineData("5", "")]
     [InlineData("5", "\\boxed{\\text{I don't know}}")]
     [InlineData("5", "\\boxed{\\text{What is the value of } 2+3 \\text{?}}")]
