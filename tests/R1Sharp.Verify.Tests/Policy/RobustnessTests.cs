@@ -14,6 +14,21 @@ public class RobustnessTests
     public void Huge_values_are_never_equal_by_overflow(string gold, string predicted) =>
         Assert.False(MathVerifier.AreEquivalent(gold, predicted));
 
+    [Theory]
+    [InlineData("2^{100000}", "4^{50000}")]
+    [InlineData("8^{100000}", "2^{300000}")]
+    [InlineData("10^{10^{10}}", "100^{5 \\cdot 10^{9}}")]
+    [InlineData("-27^{40000}", "-3^{120000}")]
+    public void Huge_powers_written_differently_are_decided_exactly(string gold, string predicted) =>
+        Assert.True(MathVerifier.AreEquivalent(gold, predicted));
+
+    [Theory]
+    [InlineData("2^{100000}", "4^{50001}")]
+    [InlineData("2^{100000}", "-4^{50000}")]
+    [InlineData("6^{100000}", "2^{100000}")]
+    public void Huge_powers_that_differ_stay_different(string gold, string predicted) =>
+        Assert.False(MathVerifier.AreEquivalent(gold, predicted));
+
     [Fact]
     public void Identical_towers_are_equal_without_expansion() =>
         Assert.True(MathVerifier.AreEquivalent("5^{5^{5^{5^5}}}", "5^{5^{5^{5^{5}}}}"));
