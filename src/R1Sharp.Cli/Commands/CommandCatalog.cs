@@ -12,6 +12,7 @@ internal static class CommandCatalog
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
         yield return EvalCommand.Create();
+        yield return ServeCommand.Create();
         yield return RunCodeCommand.Create();
     }
 }
