@@ -43,6 +43,19 @@ public class HedgeRulesTests
     public void Math_verify_false_rejects_are_accepted(string gold, string response) =>
         Assert.True(MathVerifier.Verify(gold, response).Correct);
 
+    [Theory]
+    [InlineData("\\frac12", "0.5", true)]
+    [InlineData("x^2-1", "(x-1)(x+1)", true)]
+    [InlineData("\\{1,2\\}", "2, 1", true)]
+    [InlineData("28\\%", "28", false)]
+    [InlineData("\\frac13", "0.333333", false)]
+    [InlineData("5", "6", false)]
+    public void Same_answer_is_symmetric(string first, string second, bool expected)
+    {
+        Assert.Equal(expected, MathVerifier.AreSameAnswer(first, second));
+        Assert.Equal(expected, MathVerifier.AreSameAnswer(second, first));
+    }
+
     [Fact]
     public void Verify_reports_what_it_extracted()
     {
