@@ -16,7 +16,7 @@ namespace R1Sharp.Cli.Commands;
 /// </summary>
 internal static class EvalCommand
 {
-    public static Command Create() => Create(MathJudgeFor);
+    public static Command Create() => Create(MathVerifierJudge.For);
 
     /// <summary>The command with a given judge per benchmark (tests inject a double).</summary>
     public static Command Create(Func<BenchmarkDefinition, IAnswerJudge> judgeFor)
@@ -122,9 +122,6 @@ internal static class EvalCommand
         if (options.SamplesPerRequest < 1) throw new ArgumentException("--samples-per-request must be at least 1");
         if (options.QuestionLimit is < 1) throw new ArgumentException("--limit must be at least 1");
     }
-
-    private static IAnswerJudge MathJudgeFor(BenchmarkDefinition benchmark) =>
-        throw new NotSupportedException("the math verifier (R1Sharp.Verify) is not in this build yet");
 
     /// <summary>The command's options; a fresh set per command instance, as System.CommandLine options belong to one parent.</summary>
     private sealed class EvalOptions
