@@ -20,6 +20,8 @@ internal static class EvalPipelineBench
         int questions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
         int samples = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
         int responseCharacters = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4_000;
+        // "verifier": judge with the real math verifier instead of a string comparison (adds the verifier's cost).
+        bool realVerifier = args.Length > 3 && args[3] == "verifier";
         string work = Directory.CreateTempSubdirectory("r1-evalbench-").FullName;
         try
         {
@@ -31,7 +33,7 @@ internal static class EvalPipelineBench
             await using var server = new InstantChatServer(responseCharacters);
             using var backend = new OpenAICompatibleBackend(new OpenAICompatibleOptions { Endpoint = server.BaseUri, Model = "bench" });
             var options = new EvaluationOptions { MaxConcurrentRequests = 8, SamplesPerRequest = samples };
-            var judge = new LastBoxJudge();
+            IAnswerJudge judge = realVerifier ? new MathVerifierJudge() : new LastBoxJudge();
 
             // Warm-up run (JIT, connection pool) in its own directory, then the measured run.
             await new EvaluationRunner(backend, options with { QuestionLimit = 20 }).RunAsync([benchmark], _ => judge, Path.Combine(work, "warm"));
@@ -39,7 +41,7 @@ internal static class EvalPipelineBench
             var summary = await new EvaluationRunner(backend, options).RunAsync([benchmark], _ => judge, Path.Combine(work, "run"));
             double seconds = clock.Elapsed.TotalSeconds;
             int total = questions * samples;
-            Console.WriteLine($"eval pipeline: {questions} questions x k={samples}, {responseCharacters}-character responses, concurrency 8, n={samples} per request");
+            Console.WriteLine($"eval pipeline: {questions} questions x k={samples}, {responseCharacters}-character responses, concurrency 8, n={samples} per request, judge: {(realVerifier ? "MathVerifier" : "string match")}");
             Console.WriteLine($"{total} samples in {seconds:F2} s = {total / seconds:F0} samples/s ({seconds / total * 1000:F2} ms per sample); pass@1 {summary.Overall.PassAt1.Mean:P1}");
             return summary.Overall.PassAt1.Mean == 1.0 ? 0 : 1;
         }
