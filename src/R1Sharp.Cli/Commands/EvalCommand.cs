@@ -81,7 +81,7 @@ internal static class EvalCommand
             await error.WriteLineAsync($"interrupted; finished samples are kept in {outputDirectory}: rerun the same command to resume").ConfigureAwait(false);
             return 130;
         }
-        catch (Exception e) when (e is ArgumentException or DatasetFormatException or FileNotFoundException or InvalidDataException or InvalidOperationException or UriFormatException)
+        catch (Exception e) when (e is ArgumentException or DatasetFormatException or IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or UriFormatException)
         {
             await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
             return 2;
