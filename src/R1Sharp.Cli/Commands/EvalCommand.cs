@@ -69,6 +69,12 @@ internal static class EvalCommand
             ValidateSampling(options);
             console.WriteLine($"r1 eval: {string.Join(", ", benchmarks.Select(b => $"{b.Name} (k={b.Samples})"))} on {backend.Description} -> {outputDirectory}");
 
+            if (parse.GetValue(o.Rescore))
+            {
+                var (judged, changed) = await EvaluationRunner.RescoreAsync(benchmarks, judgeFor, outputDirectory, cancellationToken).ConfigureAwait(false);
+                console.WriteLine($"rescored {judged} stored samples: {changed} verdicts changed");
+            }
+
             var summary = await ConsoleProgress.RunAsync(console, progress =>
                 new EvaluationRunner(backend, options).RunAsync(benchmarks, judgeFor, outputDirectory, progress, cancellationToken)).ConfigureAwait(false);
 

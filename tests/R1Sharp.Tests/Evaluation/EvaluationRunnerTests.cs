@@ -140,6 +140,31 @@ public sealed class EvaluationRunnerTests : IDisposable
         Assert.Contains("| alpha | 2 | 5 | 100.0 ± 0.0 |", File.ReadAllText(Path.Combine(Output, SummaryWriter.MarkdownFileName)));
     }
 
+    [Fact]
+    public async Task RescoringJudgesStoredResponsesAgainWithoutSampling()
+    {
+        var benchmark = ArithmeticBenchmark.Write(_dir, "alpha", 3, 2);
+        await new EvaluationRunner(new ScriptedBackend(), Options()).RunAsync([benchmark], _ => _judge, Output);
+
+        // A stricter judge that refuses every answer: all 6 verdicts flip, and no request is made afterwards.
+        var refuseAll = new RefusingJudge();
+        var (judged, changed) = await EvaluationRunner.RescoreAsync([benchmark], _ => refuseAll, Output);
+        Assert.Equal((6, 6), (judged, changed));
+        Assert.Equal(6, LogLines(Output, "alpha").Count);
+
+        var idle = new ScriptedBackend();
+        var summary = await new EvaluationRunner(idle, Options()).RunAsync([benchmark], _ => refuseAll, Output);
+        Assert.Equal(0, idle.SamplesRequested);
+        Assert.Equal(0.0, summary.Benchmarks[0].PassAt1.Mean);
+    }
+
+    private sealed class RefusingJudge : IAnswerJudge
+    {
+        public AnswerJudgement Judge(string gold, string response) => new(false, "refused");
+
+        public bool AreEquivalent(string first, string second) => first == second;
+    }
+
     /// <summary>Progress&lt;T&gt; posts to the thread pool; tests need the reports in order and complete on return.</summary>
     private sealed class SynchronousProgress(List<EvaluationProgress> sink) : IProgress<EvaluationProgress>
     {

@@ -39,12 +39,13 @@ internal sealed class EvalCommandOptions
     public readonly Option<string?> SystemPrompt = new("--system-prompt") { Description = "System prompt (default none, as DeepSeek-R1 advises)." };
     public readonly Option<int> Concurrency = new("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 8 };
     public readonly Option<int> SamplesPerRequest = new("--samples-per-request") { Description = "Most samples per request (OpenAI n); 1 for servers without n support (llama.cpp) or exact per-sample token counts.", DefaultValueFactory = _ => 16 };
+    public readonly Option<bool> Rescore = new("--rescore") { Description = "Judge the responses already in --output again with the current verifier (rewrites samples.jsonl), then complete and summarize the run." };
     public readonly Option<int?> Limit = new("--limit") { Description = "Only the first N questions of each benchmark (smoke test)." };
     public readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Seconds allowed for one request attempt.", DefaultValueFactory = _ => 1800 };
     public readonly Option<int> Retries = new("--retries") { Description = "Retries of a request on 429, 5xx, timeouts and dropped connections (exponential backoff with jitter; Retry-After honoured).", DefaultValueFactory = _ => 6 };
 
     public IEnumerable<Option> All() =>
     [
-        Benchmarks, DataDir, Output, QuestionField, AnswerField, IdField, GoldMarker, Samples, Checkpoint, Device, Endpoint, Model, ApiKeyEnv, Temperature, TopP, MaxTokens, ContextLength, Seed, PromptSuffix, SystemPrompt, Concurrency, SamplesPerRequest, Limit, TimeoutSeconds, Retries,
+        Benchmarks, DataDir, Output, QuestionField, AnswerField, IdField, GoldMarker, Samples, Checkpoint, Device, Endpoint, Model, ApiKeyEnv, Temperature, TopP, MaxTokens, ContextLength, Seed, PromptSuffix, SystemPrompt, Concurrency, SamplesPerRequest, Rescore, Limit, TimeoutSeconds, Retries,
     ];
 }
