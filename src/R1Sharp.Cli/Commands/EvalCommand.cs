@@ -24,7 +24,7 @@ internal static class EvalCommand
     /// <summary>The command with a given judge per benchmark (tests inject a double).</summary>
     public static Command Create(Func<BenchmarkDefinition, IAnswerJudge> judgeFor)
     {
-        var command = new Command("eval", "Evaluate a model with DeepSeek-R1's protocol (k samples per question, pass@1, pass@k, cons@k) on an OpenAI-compatible server; resumable.");
+        var command = new Command("eval", "Evaluate a model with DeepSeek-R1's protocol (k samples per question, pass@1, pass@k, cons@k) on an OpenAI-compatible server or in process; resumable.");
         var o = new EvalCommandOptions();
         foreach (var option in o.All())
             command.Options.Add(option);
