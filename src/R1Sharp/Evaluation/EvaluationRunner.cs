@@ -26,6 +26,7 @@ public sealed class EvaluationRunner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SamplesPerRequest, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConsecutiveFailedRequests, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Sampling.MaxTokens, 1);
         _backend = backend;
         _options = options;
@@ -155,6 +156,7 @@ public sealed class EvaluationRunner
         }
 
         var clock = Stopwatch.StartNew();
+        int consecutiveFailures = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentRequests, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(work, parallel, async (item, ct) =>
         {
@@ -170,6 +172,15 @@ public sealed class EvaluationRunner
                 await item.Log.AppendAsync(record, ct).ConfigureAwait(false);
                 progress?.Report(tally.Add(item.Benchmark.Definition.Name, record, clock.Elapsed));
             }
+            // A server that is down fails every request after its full retry budget; stop (with the failures recorded)
+            // instead of spending hours on it.
+            if (completions.All(c => c.Text is null))
+            {
+                if (Interlocked.Increment(ref consecutiveFailures) >= _options.MaxConsecutiveFailedRequests)
+                    throw new InvalidOperationException(
+                        $"{_options.MaxConsecutiveFailedRequests} requests in a row failed (last: {completions[0].Error}); stopped. Finished samples are kept: rerun to resume");
+            }
+            else Interlocked.Exchange(ref consecutiveFailures, 0);
         }).ConfigureAwait(false);
     }
 

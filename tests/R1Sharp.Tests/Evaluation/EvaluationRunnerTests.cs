@@ -97,6 +97,28 @@ public sealed class EvaluationRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task ARunStopsWhenEveryRequestFailsAndKeepsWhatItHas()
+    {
+        var benchmark = ArithmeticBenchmark.Write(_dir, "alpha", 40, 1);
+        var down = new ScriptedBackend { Answer = _ => Completion.Failure("connection failed: Connection refused") };
+        var options = Options(concurrency: 1, perRequest: 1) with { MaxConsecutiveFailedRequests = 5 };
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            new EvaluationRunner(down, options).RunAsync([benchmark], _ => _judge, Output));
+        Assert.Contains("Connection refused", error.Message);
+        Assert.Equal(5, down.SamplesRequested);
+        Assert.Equal(5, LogLines(Output, "alpha").Count);
+
+        // Isolated failures between successes never stop a run.
+        int call = 0;
+        var flaky = new ScriptedBackend
+        {
+            Answer = sum => Interlocked.Increment(ref call) % 2 == 0 ? Completion.Failure("HTTP 503") : new Completion($"\\boxed{{{sum}}}", 3, false, "stop", null),
+        };
+        var summary = await new EvaluationRunner(flaky, options).RunAsync([benchmark], _ => _judge, Output);
+        Assert.Equal(40, summary.Benchmarks[0].Samples);
+    }
+
+    [Fact]
     public async Task ResumingWithOtherSamplingSettingsIsRefused()
     {
         var benchmark = ArithmeticBenchmark.Write(_dir, "alpha", 2, 2);
