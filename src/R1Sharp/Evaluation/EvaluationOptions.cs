@@ -26,6 +26,12 @@ public sealed record EvaluationOptions
     /// </summary>
     public int SamplesPerRequest { get; init; } = 16;
 
+    /// <summary>
+    /// Stop the run (keeping every finished sample) after this many requests in a row failed entirely, e.g. a server
+    /// that is down; isolated failures are only recorded per sample. Default 16.
+    /// </summary>
+    public int MaxConsecutiveFailedRequests { get; init; } = 16;
+
     /// <summary>Evaluate only the first N questions of each benchmark (smoke tests); null for all. Default null.</summary>
     public int? QuestionLimit { get; init; }
 

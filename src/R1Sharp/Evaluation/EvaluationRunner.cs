@@ -26,6 +26,7 @@ public sealed class EvaluationRunner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SamplesPerRequest, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConsecutiveFailedRequests, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Sampling.MaxTokens, 1);
         _backend = backend;
         _options = options;
@@ -78,6 +79,50 @@ public sealed class EvaluationRunner
         }
     }
 
+    /// <summary>
+    /// Judges the stored responses of <paramref name="outputDirectory"/> again with the current judges (after a
+    /// verifier update, or with another judge) and rewrites each <c>samples.jsonl</c> atomically; no sample is
+    /// drawn. Failed samples and samples of questions no longer in the benchmark are kept unchanged.
+    /// </summary>
+    /// <returns>How many samples were judged again and how many verdicts changed.</returns>
+    public static async Task<(int Judged, int Changed)> RescoreAsync(
+        IReadOnlyList<BenchmarkDefinition> benchmarks,
+        Func<BenchmarkDefinition, IAnswerJudge> judgeFor,
+        string outputDirectory,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(benchmarks);
+        ArgumentNullException.ThrowIfNull(judgeFor);
+        int judged = 0, changed = 0;
+        foreach (var definition in benchmarks)
+        {
+            string path = SamplesPath(outputDirectory, definition.Name);
+            if (!File.Exists(path)) continue;
+            var questions = (await BenchmarkLoader.LoadAsync(definition, cancellationToken).ConfigureAwait(false)).ToDictionary(q => q.Id);
+            var judge = judgeFor(definition);
+            IReadOnlyCollection<SampleRecord> records;
+            await using (var log = await SampleLog.OpenAsync(path, cancellationToken).ConfigureAwait(false))
+                records = log.Records;
+            var rescored = new List<SampleRecord>(records.Count);
+            foreach (var record in records.OrderBy(r => r.QuestionId, StringComparer.Ordinal).ThenBy(r => r.SampleIndex))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (record.Failed || !questions.TryGetValue(record.QuestionId, out var question))
+                {
+                    rescored.Add(record);
+                    continue;
+                }
+                var again = Judge(judge, question, record.SampleIndex,
+                    new Completion(record.Response, record.CompletionTokens, record.TokensEstimated, record.FinishReason, null));
+                judged++;
+                if (again.Correct != record.Correct) changed++;
+                rescored.Add(again);
+            }
+            await SampleLog.RewriteAsync(path, rescored, cancellationToken).ConfigureAwait(false);
+        }
+        return (judged, changed);
+    }
+
     /// <summary>Path of a benchmark's sample log inside an output directory.</summary>
     public static string SamplesPath(string outputDirectory, string benchmarkName) =>
         Path.Combine(outputDirectory, benchmarkName, "samples.jsonl");
@@ -111,6 +156,7 @@ public sealed class EvaluationRunner
         }
 
         var clock = Stopwatch.StartNew();
+        int consecutiveFailures = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentRequests, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(work, parallel, async (item, ct) =>
         {
@@ -126,6 +172,15 @@ public sealed class EvaluationRunner
                 await item.Log.AppendAsync(record, ct).ConfigureAwait(false);
                 progress?.Report(tally.Add(item.Benchmark.Definition.Name, record, clock.Elapsed));
             }
+            // A server that is down fails every request after its full retry budget; stop (with the failures recorded)
+            // instead of spending hours on it.
+            if (completions.All(c => c.Text is null))
+            {
+                if (Interlocked.Increment(ref consecutiveFailures) >= _options.MaxConsecutiveFailedRequests)
+                    throw new InvalidOperationException(
+                        $"{_options.MaxConsecutiveFailedRequests} requests in a row failed (last: {completions[0].Error}); stopped. Finished samples are kept: rerun to resume");
+            }
+            else Interlocked.Exchange(ref consecutiveFailures, 0);
         }).ConfigureAwait(false);
     }
 

@@ -97,6 +97,28 @@ public sealed class EvaluationRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task ARunStopsWhenEveryRequestFailsAndKeepsWhatItHas()
+    {
+        var benchmark = ArithmeticBenchmark.Write(_dir, "alpha", 40, 1);
+        var down = new ScriptedBackend { Answer = _ => Completion.Failure("connection failed: Connection refused") };
+        var options = Options(concurrency: 1, perRequest: 1) with { MaxConsecutiveFailedRequests = 5 };
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            new EvaluationRunner(down, options).RunAsync([benchmark], _ => _judge, Output));
+        Assert.Contains("Connection refused", error.Message);
+        Assert.Equal(5, down.SamplesRequested);
+        Assert.Equal(5, LogLines(Output, "alpha").Count);
+
+        // Isolated failures between successes never stop a run.
+        int call = 0;
+        var flaky = new ScriptedBackend
+        {
+            Answer = sum => Interlocked.Increment(ref call) % 2 == 0 ? Completion.Failure("HTTP 503") : new Completion($"\\boxed{{{sum}}}", 3, false, "stop", null),
+        };
+        var summary = await new EvaluationRunner(flaky, options).RunAsync([benchmark], _ => _judge, Output);
+        Assert.Equal(40, summary.Benchmarks[0].Samples);
+    }
+
+    [Fact]
     public async Task ResumingWithOtherSamplingSettingsIsRefused()
     {
         var benchmark = ArithmeticBenchmark.Write(_dir, "alpha", 2, 2);
@@ -138,6 +160,31 @@ public sealed class EvaluationRunnerTests : IDisposable
         byte[] png = File.ReadAllBytes(Path.Combine(Output, PassAtKChart.FileName));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         Assert.Contains("| alpha | 2 | 5 | 100.0 ± 0.0 |", File.ReadAllText(Path.Combine(Output, SummaryWriter.MarkdownFileName)));
+    }
+
+    [Fact]
+    public async Task RescoringJudgesStoredResponsesAgainWithoutSampling()
+    {
+        var benchmark = ArithmeticBenchmark.Write(_dir, "alpha", 3, 2);
+        await new EvaluationRunner(new ScriptedBackend(), Options()).RunAsync([benchmark], _ => _judge, Output);
+
+        // A stricter judge that refuses every answer: all 6 verdicts flip, and no request is made afterwards.
+        var refuseAll = new RefusingJudge();
+        var (judged, changed) = await EvaluationRunner.RescoreAsync([benchmark], _ => refuseAll, Output);
+        Assert.Equal((6, 6), (judged, changed));
+        Assert.Equal(6, LogLines(Output, "alpha").Count);
+
+        var idle = new ScriptedBackend();
+        var summary = await new EvaluationRunner(idle, Options()).RunAsync([benchmark], _ => refuseAll, Output);
+        Assert.Equal(0, idle.SamplesRequested);
+        Assert.Equal(0.0, summary.Benchmarks[0].PassAt1.Mean);
+    }
+
+    private sealed class RefusingJudge : IAnswerJudge
+    {
+        public AnswerJudgement Judge(string gold, string response) => new(false, "refused");
+
+        public bool AreEquivalent(string first, string second) => first == second;
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; tests need the reports in order and complete on return.</summary>

@@ -28,12 +28,12 @@ public sealed class OpenAICompatibleBackendTests : IDisposable
     public async Task EndToEndRunRetries429AndReportsAMalformedReplyPerSample()
     {
         var benchmark = ArithmeticBenchmark.Write(_dir, "arith", 4, 3);
-        bool sent429 = false;
+        int sent429 = 0;
         await using var server = new FakeChatCompletionsServer((body, number) =>
         {
-            if (!sent429)
+            // Requests arrive concurrently: exactly one of them gets the 429.
+            if (Interlocked.CompareExchange(ref sent429, 1, 0) == 0)
             {
-                sent429 = true;
                 return new(429, "{\"error\":{\"message\":\"rate limited\"}}", new Dictionary<string, string> { ["Retry-After"] = "0" });
             }
             int sum = ArithmeticBenchmark.SumIn(Prompt(body));

@@ -90,6 +90,16 @@ public sealed class SampleLog : IAsyncDisposable
         return latest;
     }
 
+    /// <summary>Replaces the log at <paramref name="path"/> with <paramref name="records"/>, atomically (temp file, then rename).</summary>
+    public static Task RewriteAsync(string path, IEnumerable<SampleRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var text = new StringBuilder();
+        foreach (var record in records)
+            text.Append(JsonSerializer.Serialize(record, Json)).Append('\n');
+        return R1Sharp.IO.AtomicFile.WriteAllTextAsync(path, text.ToString(), cancellationToken);
+    }
+
     /// <summary>Appends one record as a line and flushes it; safe to call concurrently.</summary>
     public async Task AppendAsync(SampleRecord record, CancellationToken cancellationToken = default)
     {
