@@ -1,0 +1,74 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Generation;
+
+/// <summary>
+/// Turns next-token logits into sampled tokens: temperature, then top-k, top-p (nucleus) and min-p, in that order
+/// (transformers' warper order), then one multinomial draw per row from a caller-owned generator.
+/// </summary>
+public static class TokenSampler
+{
+    /// <summary>
+    /// The logits actually sampled from, float32 [N, V]: divided by the temperature, with -infinity outside the
+    /// top-k set, outside the nucleus (smallest set of most likely tokens whose probability reaches top-p) and below
+    /// min-p x the top probability. The most likely token is always kept. Greedy options return the logits unscaled.
+    /// </summary>
+    public static Tensor ProcessLogits(Tensor logits, SamplingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(options);
+        using var scope = torch.NewDisposeScope();
+        var x = logits.to(ScalarType.Float32);
+        if (options.IsGreedy) return x.MoveToOuterDisposeScope();
+        if (options.Temperature != 1.0) x = x / options.Temperature;
+        long vocab = x.shape[^1];
+        if (options.TopK > 0 && options.TopK < vocab)
+        {
+            var kth = x.topk(options.TopK, dim: -1).values.narrow(-1, options.TopK - 1, 1);
+            x = x.masked_fill(x.lt(kth), double.NegativeInfinity);
+        }
+        if (options.TopP < 1.0)
+        {
+            var (sorted, order) = x.sort(-1, descending: true);
+            var probs = sorted.softmax(-1);
+            // Mass strictly before each token (in descending order): the token belongs to the nucleus while that is < top_p.
+            var before = probs.cumsum(-1) - probs;
+            var drop = before.ge(options.TopP);
+            var dropUnsorted = torch.zeros_like(drop).scatter(-1, order, drop);
+            x = x.masked_fill(dropUnsorted, double.NegativeInfinity);
+        }
+        if (options.MinP > 0)
+        {
+            var probs = x.softmax(-1);
+            var threshold = probs.max(-1, keepdim: true).values * options.MinP;
+            x = x.masked_fill(probs.lt(threshold), double.NegativeInfinity);
+        }
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One sampling step for N rows of logits [N, V].</summary>
+    /// <returns>Sampled ids [N] (int64), their temperature-1 log-probs [N] and, when asked for, log-probs under <see cref="SamplingOptions.SamplingLogProbs"/>.</returns>
+    public static (Tensor Tokens, Tensor LogProbs, Tensor? SamplingLogProbs) Sample(Tensor logits, SamplingOptions options, Generator? generator)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(options);
+        using var scope = torch.NewDisposeScope();
+        var raw = logits.to(ScalarType.Float32);
+        var processed = ProcessLogits(raw, options);
+        Tensor tokens = options.IsGreedy
+            ? raw.argmax(-1)
+            : torch.multinomial(processed.softmax(-1), 1, replacement: false, generator: generator).squeeze(-1);
+        var index = tokens.unsqueeze(-1);
+        var logProbs = (raw.gather(-1, index).squeeze(-1) - raw.logsumexp(-1));
+        Tensor? samplingLogProbs = options.SamplingLogProbs switch
+        {
+            SamplingLogProbKind.TemperatureScaled => LogProbOf(raw / options.Temperature, index),
+            SamplingLogProbKind.Processed => options.IsGreedy ? torch.zeros_like(logProbs) : LogProbOf(processed, index),
+            _ => null,
+        };
+        return (tokens.MoveToOuterDisposeScope(), logProbs.MoveToOuterDisposeScope(), samplingLogProbs?.MoveToOuterDisposeScope());
+    }
+
+    private static Tensor LogProbOf(Tensor logits, Tensor index) => logits.gather(-1, index).squeeze(-1) - logits.logsumexp(-1);
+}

@@ -1,0 +1,39 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Models;
+
+/// <summary>One pre-norm transformer block (<c>model.layers.N</c>): x + attn(norm(x)), then + mlp(norm(x)).</summary>
+internal sealed class DecoderLayer : nn.Module
+{
+    [ComponentName(Name = "input_layernorm")]
+    private readonly RmsNorm _inputNorm;
+    [ComponentName(Name = "self_attn")]
+    private readonly SelfAttention _attention;
+    [ComponentName(Name = "post_attention_layernorm")]
+    private readonly RmsNorm _postAttentionNorm;
+    [ComponentName(Name = "mlp")]
+    private readonly SwiGluFeedForward _mlp;
+
+    public DecoderLayer(ModelConfig config, Device device, ScalarType dtype) : base(nameof(DecoderLayer))
+    {
+        _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        _attention = new SelfAttention(config, device, dtype);
+        _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        _mlp = new SwiGluFeedForward(config, device, dtype);
+        register_module("self_attn", _attention);
+        register_module("mlp", _mlp);
+        register_module("input_layernorm", _inputNorm);
+        register_module("post_attention_layernorm", _postAttentionNorm);
+        RegisterComponents();
+    }
+
+    public Tensor Forward(Tensor x, AttentionInputs inputs, KvCache? cache, int layer)
+    {
+        using var scope = torch.NewDisposeScope();
+        var h = x + _attention.Forward(_inputNorm.forward(x), inputs, cache, layer);
+        var output = h + _mlp.forward(_postAttentionNorm.forward(h));
+        return output.MoveToOuterDisposeScope();
+    }
+}

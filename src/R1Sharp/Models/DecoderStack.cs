@@ -1,0 +1,49 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Models;
+
+/// <summary>The transformer body (<c>model</c>): embed_tokens, layers.N, norm, plus the (non-persistent) rotary table.</summary>
+internal sealed class DecoderStack : nn.Module
+{
+    [ComponentName(Name = "embed_tokens")]
+    private readonly TokenEmbedding _embedding;
+    [ComponentName(Name = "layers")]
+    private readonly ModuleList<DecoderLayer> _layers;
+    [ComponentName(Name = "norm")]
+    private readonly RmsNorm _norm;
+    [ComponentName(Name = "rotary_emb")]
+    private readonly RotaryEmbedding _rotary;
+
+    public DecoderStack(ModelConfig config, Device device, ScalarType dtype) : base(nameof(DecoderStack))
+    {
+        _embedding = new TokenEmbedding(config.VocabSize, config.HiddenSize, device, dtype);
+        _layers = new ModuleList<DecoderLayer>();
+        for (int i = 0; i < config.NumHiddenLayers; i++) _layers.Add(new DecoderLayer(config, device, dtype));
+        _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        _rotary = new RotaryEmbedding(config, device);
+        register_module("embed_tokens", _embedding);
+        register_module("layers", _layers);
+        register_module("norm", _norm);
+        register_module("rotary_emb", _rotary);
+        RegisterComponents();
+    }
+
+    public TokenEmbedding Embedding => _embedding;
+
+    public RotaryEmbedding Rotary => _rotary;
+
+    /// <summary>Token ids [B, T] -> final normed hidden states [B, T, hidden].</summary>
+    public Tensor Forward(Tensor inputIds, Tensor positions, Tensor? mask, bool causal, KvCache? cache)
+    {
+        using var scope = torch.NewDisposeScope();
+        var hidden = _embedding.forward(inputIds);
+        var (cos, sin) = _rotary.Tables(positions, hidden.dtype);
+        var inputs = new AttentionInputs(cos, sin, mask, causal);
+        for (int i = 0; i < _layers.Count; i++)
+            hidden = _layers[i].Forward(hidden, inputs, cache, i);
+        return _norm.forward(hidden).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,102 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Models;
+
+/// <summary>
+/// Keys and values of every layer for a batch being decoded. Allocated once, for the longest length the batch
+/// can reach ([layers] x [batch, kv_heads, max_length, head_dim]), and written in place: a decode step copies one
+/// position per layer instead of concatenating (which would copy the whole cache every step). Rows are aligned
+/// (a left-padded batch shares one position counter); finished rows are dropped with <see cref="KeepRows"/>.
+/// </summary>
+public sealed class KvCache : IDisposable
+{
+    private readonly Tensor[] _keys;
+    private readonly Tensor[] _values;
+
+    /// <summary>Allocates the cache for <paramref name="batchSize"/> rows of up to <paramref name="maxLength"/> positions.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Non-positive batch or length.</exception>
+    public KvCache(ModelConfig config, int batchSize, int maxLength, Device device, ScalarType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
+        Capacity = maxLength;
+        BatchSize = batchSize;
+        _keys = new Tensor[config.NumHiddenLayers];
+        _values = new Tensor[config.NumHiddenLayers];
+        for (int i = 0; i < config.NumHiddenLayers; i++)
+        {
+            // Outlive any dispose scope of the caller: the cache lives as long as the generation.
+            _keys[i] = torch.zeros([batchSize, config.NumKeyValueHeads, maxLength, config.HeadDim], dtype, device).DetachFromDisposeScope();
+            _values[i] = torch.zeros([batchSize, config.NumKeyValueHeads, maxLength, config.HeadDim], dtype, device).DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>Positions each row can hold.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Positions filled so far (the same for every row).</summary>
+    public int Length { get; private set; }
+
+    /// <summary>Rows currently in use (starts at the allocated batch size, shrinks with <see cref="KeepRows"/>).</summary>
+    public int BatchSize { get; private set; }
+
+    /// <summary>Number of layers.</summary>
+    public int LayerCount => _keys.Length;
+
+    /// <summary>
+    /// Writes this step's keys/values [B, kv_heads, T, head_dim] of <paramref name="layer"/> at positions
+    /// [Length, Length + T) and returns views of everything filled so far, [B, kv_heads, Length + T, head_dim].
+    /// <see cref="Advance"/> moves <see cref="Length"/> once every layer has written.
+    /// </summary>
+    internal (Tensor Keys, Tensor Values) Write(int layer, Tensor keys, Tensor values)
+    {
+        long steps = keys.shape[2];
+        if (keys.shape[0] != BatchSize)
+            throw new ArgumentException($"KV cache holds {BatchSize} rows but the step has {keys.shape[0]}");
+        if (Length + steps > Capacity)
+            throw new InvalidOperationException($"KV cache is full: {Length} + {steps} positions exceed its capacity {Capacity}");
+        var k = _keys[layer].narrow(0, 0, BatchSize);
+        var v = _values[layer].narrow(0, 0, BatchSize);
+        k.narrow(2, Length, steps).copy_(keys);
+        v.narrow(2, Length, steps).copy_(values);
+        return (k.narrow(2, 0, Length + steps), v.narrow(2, 0, Length + steps));
+    }
+
+    /// <summary>Records that <paramref name="steps"/> positions were written by every layer.</summary>
+    internal void Advance(int steps) => Length += steps;
+
+    /// <summary>
+    /// Keeps only the given rows (ascending or not), packed at the front in the given order, so later steps
+    /// compute nothing for dropped (finished) sequences. Reuses the allocation.
+    /// </summary>
+    /// <exception cref="ArgumentException">A row index is out of range.</exception>
+    public void KeepRows(IReadOnlyList<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (int r in rows)
+            if (r < 0 || r >= BatchSize) throw new ArgumentException($"row {r} is outside the cache's {BatchSize} rows");
+        if (rows.Count == BatchSize && rows.Select((r, i) => r == i).All(x => x)) return;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var index = torch.tensor(rows.Select(r => (long)r).ToArray(), ScalarType.Int64, _keys[0].device);
+        if (Length > 0)
+        {
+            foreach (var store in new[] { _keys, _values })
+                foreach (var t in store)
+                {
+                    var kept = t.narrow(0, 0, BatchSize).narrow(2, 0, Length).index_select(0, index);
+                    t.narrow(0, 0, rows.Count).narrow(2, 0, Length).copy_(kept);
+                }
+        }
+        BatchSize = rows.Count;
+    }
+
+    /// <summary>Frees the cache tensors.</summary>
+    public void Dispose()
+    {
+        foreach (var t in _keys) t.Dispose();
+        foreach (var t in _values) t.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Models;
+
+/// <summary>
+/// y = x W^T (+ b) with parameters named <c>weight</c> / <c>bias</c> as in transformers. Written instead of
+/// nn.Linear so that parameters are allocated directly in the target dtype and device without a throw-away
+/// Kaiming initialisation (a checkpoint load overwrites them anyway).
+/// </summary>
+internal sealed class LinearProjection : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "weight")]
+    private readonly Parameter _weight;
+    [ComponentName(Name = "bias")]
+    private readonly Parameter? _bias;
+
+    public LinearProjection(long inFeatures, long outFeatures, bool hasBias, Device device, ScalarType dtype) : base(nameof(LinearProjection))
+    {
+        _weight = new Parameter(torch.empty([outFeatures, inFeatures], dtype, device));
+        register_parameter("weight", _weight);
+        if (hasBias)
+        {
+            _bias = new Parameter(torch.zeros([outFeatures], dtype, device));
+            register_parameter("bias", _bias);
+        }
+        RegisterComponents();
+    }
+
+    public Parameter Weight => _weight;
+
+    public override Tensor forward(Tensor input) => nn.functional.linear(input, _weight, _bias);
+}

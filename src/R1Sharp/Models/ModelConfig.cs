@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+
+namespace R1Sharp.Models;
+
+/// <summary>
+/// The architecture of a decoder-only Qwen2 or Llama model, read from (and written back to) a Hugging Face
+/// <c>config.json</c>. Keys this type does not model are kept in <see cref="AdditionalFields"/> so that a
+/// load -> save round trip leaves them untouched.
+/// </summary>
+public sealed record ModelConfig
+{
+    /// <summary>The <c>model_type</c> key of Qwen2 / Qwen2.5 / R1-Distill-Qwen models.</summary>
+    public const string Qwen2 = "qwen2";
+
+    /// <summary>The <c>model_type</c> key of Llama 3 / R1-Distill-Llama models.</summary>
+    public const string Llama = "llama";
+
+    /// <summary><c>model_type</c>: <see cref="Qwen2"/> or <see cref="Llama"/>.</summary>
+    public required string ModelType { get; init; }
+
+    /// <summary><c>vocab_size</c>: rows of the embedding and of the output head.</summary>
+    public required int VocabSize { get; init; }
+
+    /// <summary><c>hidden_size</c>: width of the residual stream.</summary>
+    public required int HiddenSize { get; init; }
+
+    /// <summary><c>intermediate_size</c>: width of the SwiGLU MLP.</summary>
+    public required int IntermediateSize { get; init; }
+
+    /// <summary><c>num_hidden_layers</c>.</summary>
+    public required int NumHiddenLayers { get; init; }
+
+    /// <summary><c>num_attention_heads</c> (query heads).</summary>
+    public required int NumAttentionHeads { get; init; }
+
+    /// <summary><c>num_key_value_heads</c> (grouped-query attention; equals the query heads when absent from the file).</summary>
+    public required int NumKeyValueHeads { get; init; }
+
+    /// <summary><c>head_dim</c> as written in the file; null means hidden_size / num_attention_heads.</summary>
+    public int? ExplicitHeadDim { get; init; }
+
+    /// <summary>The per-head width actually used.</summary>
+    public int HeadDim => ExplicitHeadDim ?? HiddenSize / NumAttentionHeads;
+
+    /// <summary><c>max_position_embeddings</c>: longest context the model was trained for (default 2048 when absent).</summary>
+    public int MaxPositionEmbeddings { get; init; } = 2048;
+
+    /// <summary><c>rms_norm_eps</c> (default 1e-6, Qwen2's; Llama files state 1e-5).</summary>
+    public double RmsNormEps { get; init; } = 1e-6;
+
+    /// <summary><c>rope_theta</c>: RoPE base (default 10000).</summary>
+    public double RopeTheta { get; init; } = 10000;
+
+    /// <summary><c>rope_scaling</c>; null for plain RoPE.</summary>
+    public RopeScaling? RopeScaling { get; init; }
+
+    /// <summary><c>tie_word_embeddings</c>: the output head reuses the embedding matrix (no <c>lm_head.weight</c>).</summary>
+    public bool TieWordEmbeddings { get; init; }
+
+    /// <summary>Biases on q/k/v/o projections. Qwen2 always has q/k/v biases (and none on o); Llama reads <c>attention_bias</c> (all four).</summary>
+    public bool AttentionBias { get; init; }
+
+    /// <summary><c>mlp_bias</c> (Llama only; default false).</summary>
+    public bool MlpBias { get; init; }
+
+    /// <summary><c>bos_token_id</c>, if any.</summary>
+    public int? BosTokenId { get; init; }
+
+    /// <summary><c>eos_token_id</c>: a single id or a list in the file; empty when absent.</summary>
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+
+    /// <summary><c>torch_dtype</c> (e.g. <c>bfloat16</c>), the dtype the weights were saved in; null when absent.</summary>
+    public string? TorchDtype { get; init; }
+
+    /// <summary><c>initializer_range</c>: standard deviation of random initialisation (default 0.02, transformers').</summary>
+    public double InitializerRange { get; init; } = 0.02;
+
+    /// <summary>Every key of the source file that this type does not model, written back unchanged by <see cref="Save"/>.</summary>
+    public JsonObject AdditionalFields { get; init; } = [];
+
+    /// <summary>Number of query heads sharing one key/value head.</summary>
+    public int QueryGroupSize => NumAttentionHeads / NumKeyValueHeads;
+
+    /// <summary>Whether q/k/v projections carry a bias (always for Qwen2).</summary>
+    public bool HasQkvBias => ModelType == Qwen2 || AttentionBias;
+
+    /// <summary>Whether the output projection carries a bias (Llama's attention_bias only).</summary>
+    public bool HasOutputProjectionBias => ModelType == Llama && AttentionBias;
+
+    /// <summary>Reads a config.json file.</summary>
+    /// <exception cref="InvalidDataException">A field is missing or invalid; the message names the field and the file.</exception>
+    public static ModelConfig Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>Parses config.json text; <paramref name="sourceName"/> is used in error messages.</summary>
+    /// <exception cref="InvalidDataException">A field is missing or invalid; the message names the field and the source.</exception>
+    public static ModelConfig Parse(string json, string sourceName) => ModelConfigJson.Read(JsonFields.ParseObject(json, sourceName));
+
+    /// <summary>Writes config.json with Hugging Face keys (sorted), atomically (temp file, then rename).</summary>
+    public void Save(string path) => AtomicText.Write(path, ToJson());
+
+    /// <summary>The config.json text <see cref="Save"/> writes.</summary>
+    public string ToJson() => JsonFields.ToSortedJson(ModelConfigJson.Write(this));
+
+    /// <summary>
+    /// A copy with a smaller (or different) shape, for tests and toy runs built from a real config. Unset values
+    /// keep the original; when only the width changes, the MLP keeps its width ratio and an explicit head_dim is
+    /// dropped so that hidden = heads x head_dim holds.
+    /// </summary>
+    /// <param name="layers">num_hidden_layers.</param>
+    /// <param name="hidden">hidden_size.</param>
+    /// <param name="heads">num_attention_heads.</param>
+    /// <param name="kvHeads">num_key_value_heads (default: the original if it divides <paramref name="heads"/>, else 1).</param>
+    /// <param name="intermediate">intermediate_size.</param>
+    /// <param name="vocab">vocab_size.</param>
+    /// <exception cref="ArgumentException">The resulting shape is inconsistent.</exception>
+    public ModelConfig Scaled(int? layers = null, int? hidden = null, int? heads = null, int? kvHeads = null, int? intermediate = null, int? vocab = null)
+    {
+        int newHidden = hidden ?? HiddenSize;
+        int newHeads = heads ?? NumAttentionHeads;
+        int newKv = kvHeads ?? (newHeads % NumKeyValueHeads == 0 ? NumKeyValueHeads : 1);
+        int newIntermediate = intermediate ?? (hidden is null ? IntermediateSize : (int)Math.Max(1, Math.Round((double)IntermediateSize * newHidden / HiddenSize)));
+        int newLayers = layers ?? NumHiddenLayers;
+        bool shapeChanged = hidden is not null || heads is not null;
+        var extra = (JsonObject)AdditionalFields.DeepClone();
+        // Qwen2 files list one entry per layer; transformers checks that the list matches num_hidden_layers.
+        if (extra["layer_types"] is JsonArray types && types.Count != newLayers && types.Count > 0)
+        {
+            var first = types[0]?.DeepClone();
+            var resized = new JsonArray();
+            for (int i = 0; i < newLayers; i++) resized.Add(i < types.Count ? types[i]?.DeepClone() : first?.DeepClone());
+            extra["layer_types"] = resized;
+        }
+        var scaled = this with
+        {
+            NumHiddenLayers = newLayers,
+            HiddenSize = newHidden,
+            NumAttentionHeads = newHeads,
+            NumKeyValueHeads = newKv,
+            IntermediateSize = newIntermediate,
+            VocabSize = vocab ?? VocabSize,
+            ExplicitHeadDim = shapeChanged ? null : ExplicitHeadDim,
+            AdditionalFields = extra,
+        };
+        string? problem = scaled.ShapeProblem();
+        if (problem is not null) throw new ArgumentException($"scaled config is inconsistent: {problem}");
+        return scaled;
+    }
+
+    /// <summary>Null when the shape is consistent, else what is wrong (used by parsing and scaling).</summary>
+    internal string? ShapeProblem()
+    {
+        if (ExplicitHeadDim is null && HiddenSize % NumAttentionHeads != 0)
+            return $"hidden_size {HiddenSize} is not divisible by num_attention_heads {NumAttentionHeads}";
+        if (NumAttentionHeads % NumKeyValueHeads != 0)
+            return $"num_attention_heads {NumAttentionHeads} is not divisible by num_key_value_heads {NumKeyValueHeads}";
+        if (HeadDim % 2 != 0)
+            return $"head_dim {HeadDim} must be even for rotary embeddings";
+        return null;
+    }
+}

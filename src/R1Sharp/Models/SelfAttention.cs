@@ -1,0 +1,75 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Models;
+
+/// <summary>
+/// Grouped-query self-attention with RoPE (<c>self_attn</c>: q_proj, k_proj, v_proj, o_proj). With an explicit mask
+/// the query heads of each group are folded into the query-length axis so that the cached keys/values are used as
+/// they are, without repeating them per query head (the repeat would copy the whole cache every decode step).
+/// </summary>
+internal sealed class SelfAttention : nn.Module
+{
+    [ComponentName(Name = "q_proj")]
+    private readonly LinearProjection _q;
+    [ComponentName(Name = "k_proj")]
+    private readonly LinearProjection _k;
+    [ComponentName(Name = "v_proj")]
+    private readonly LinearProjection _v;
+    [ComponentName(Name = "o_proj")]
+    private readonly LinearProjection _o;
+    private readonly int _heads;
+    private readonly int _kvHeads;
+    private readonly int _headDim;
+
+    public SelfAttention(ModelConfig config, Device device, ScalarType dtype) : base(nameof(SelfAttention))
+    {
+        _heads = config.NumAttentionHeads;
+        _kvHeads = config.NumKeyValueHeads;
+        _headDim = config.HeadDim;
+        _q = new LinearProjection(config.HiddenSize, _heads * _headDim, config.HasQkvBias, device, dtype);
+        _k = new LinearProjection(config.HiddenSize, _kvHeads * _headDim, config.HasQkvBias, device, dtype);
+        _v = new LinearProjection(config.HiddenSize, _kvHeads * _headDim, config.HasQkvBias, device, dtype);
+        _o = new LinearProjection(_heads * _headDim, config.HiddenSize, config.HasOutputProjectionBias, device, dtype);
+        register_module("q_proj", _q);
+        register_module("k_proj", _k);
+        register_module("v_proj", _v);
+        register_module("o_proj", _o);
+        RegisterComponents();
+    }
+
+    /// <summary>x [B, T, hidden] -> [B, T, hidden]; writes this step's keys/values into <paramref name="cache"/> when given.</summary>
+    public Tensor Forward(Tensor x, AttentionInputs inputs, KvCache? cache, int layer)
+    {
+        using var scope = torch.NewDisposeScope();
+        long b = x.shape[0], t = x.shape[1];
+        var q = _q.forward(x).view(b, t, _heads, _headDim).transpose(1, 2);
+        var k = _k.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
+        var v = _v.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
+        q = RotaryEmbedding.Apply(q, inputs.Cos, inputs.Sin);
+        k = RotaryEmbedding.Apply(k, inputs.Cos, inputs.Sin);
+        if (cache is not null) (k, v) = cache.Write(layer, k, v);
+
+        int group = _heads / _kvHeads;
+        Tensor output;
+        if (inputs.Mask is null)
+        {
+            if (group > 1)
+            {
+                k = k.repeat_interleave(group, dim: 1);
+                v = v.repeat_interleave(group, dim: 1);
+            }
+            output = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: inputs.Causal);
+        }
+        else
+        {
+            // Head h = g * group + r uses kv head g: fold r into the query axis -> [B, kvHeads, group * T, D].
+            var folded = q.reshape(b, _kvHeads, group * t, _headDim);
+            var o = nn.functional.scaled_dot_product_attention(folded, k, v, inputs.Mask);
+            output = o.reshape(b, _heads, t, _headDim);
+        }
+        var merged = output.transpose(1, 2).reshape(b, t, _heads * _headDim);
+        return _o.forward(merged).MoveToOuterDisposeScope();
+    }
+}

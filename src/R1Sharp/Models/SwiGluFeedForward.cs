@@ -1,0 +1,35 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Models;
+
+/// <summary>The SwiGLU MLP of Qwen2/Llama (<c>mlp</c>): down_proj(silu(gate_proj(x)) * up_proj(x)).</summary>
+internal sealed class SwiGluFeedForward : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "gate_proj")]
+    private readonly LinearProjection _gate;
+    [ComponentName(Name = "up_proj")]
+    private readonly LinearProjection _up;
+    [ComponentName(Name = "down_proj")]
+    private readonly LinearProjection _down;
+
+    public SwiGluFeedForward(ModelConfig config, Device device, ScalarType dtype) : base(nameof(SwiGluFeedForward))
+    {
+        bool bias = config.ModelType == ModelConfig.Llama && config.MlpBias;
+        _gate = new LinearProjection(config.HiddenSize, config.IntermediateSize, bias, device, dtype);
+        _up = new LinearProjection(config.HiddenSize, config.IntermediateSize, bias, device, dtype);
+        _down = new LinearProjection(config.IntermediateSize, config.HiddenSize, bias, device, dtype);
+        register_module("gate_proj", _gate);
+        register_module("up_proj", _up);
+        register_module("down_proj", _down);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        var hidden = nn.functional.silu(_gate.forward(x)) * _up.forward(x);
+        return _down.forward(hidden).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,41 @@
+using R1Sharp.Models;
+using R1Sharp.Testing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Tests.Models;
+
+/// <summary>Small random models with the architecture of real Hugging Face configs (scaled down so tests take seconds).</summary>
+internal static class TestModels
+{
+    public const string Qwen = "Qwen2.5-0.5B-Instruct";
+    public const string DistillQwen = "DeepSeek-R1-Distill-Qwen-1.5B";
+    public const string Llama = "Llama-3.2-1B-Instruct";
+    public const string DistillLlama = "DeepSeek-R1-Distill-Llama-8B";
+
+    public static string ConfigPath(string name) => SharedData.Path("hf", name, "config.json");
+
+    /// <summary>
+    /// The real config scaled to 2 layers, width 64, 4 heads over 2 KV heads, vocab 96; a larger init range than
+    /// transformers' 0.02 so that distributions are peaked and greedy choices are not near-ties.
+    /// </summary>
+    public static ModelConfig SmallConfig(string name) =>
+        ModelConfig.Load(ConfigPath(name)).Scaled(layers: 2, hidden: 64, heads: 4, kvHeads: 2, intermediate: 128, vocab: 96) with { InitializerRange = 0.3 };
+
+    public static CausalLanguageModel Small(string name, long seed = 1, ScalarType dtype = ScalarType.Float32)
+    {
+        var model = CausalLanguageModel.Create(SmallConfig(name), torch.CPU, dtype, seed);
+        model.eval();
+        return model;
+    }
+
+    public static Tensor Ids(params long[] ids) => torch.tensor(ids, [1, ids.Length], ScalarType.Int64);
+
+    public static Tensor Ids(long[][] rows)
+    {
+        int t = rows[0].Length;
+        return torch.tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, t], ScalarType.Int64);
+    }
+
+    public static float MaxAbsDiff(Tensor a, Tensor b) => (a.to(ScalarType.Float32) - b.to(ScalarType.Float32)).abs().max().item<float>();
+}
