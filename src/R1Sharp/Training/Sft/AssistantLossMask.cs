@@ -40,18 +40,28 @@ public sealed class AssistantLossMask
             if (!full.StartsWith(through, StringComparison.Ordinal) || !through.StartsWith(before, StringComparison.Ordinal))
                 throw new InvalidOperationException(
                     $"{conversation.Location}: the chat template does not render conversation prefixes as prefixes of the whole " +
-                    $"conversation (assistant turn {i}), so assistant tokens cannot be located. Templates that drop earlier " +
-                    "reasoning (e.g. R1's, which strips <think> from past turns) need one assistant turn per training row.");
+                    $"conversation (assistant turn {i}), so assistant tokens cannot be located. DeepSeek-R1 templates (which drop " +
+                    "the reasoning of assistant turns and open <think> in the generation prompt) need the built-in 'deepseek-r1' training template.");
+            // Templates that rewrite the reply (R1's drop everything before </think>) would silently train on
+            // something else than the data: refuse rather than lose the reasoning.
+            string rendered = through[before.Length..];
+            if (!rendered.Contains(turns[i].Content.Trim(), StringComparison.Ordinal))
+                throw new InvalidOperationException(
+                    $"{conversation.Location}: the chat template does not reproduce assistant turn {i} as written (DeepSeek-R1 " +
+                    "templates drop the reasoning before </think>). Train with a template that keeps it, e.g. the built-in " +
+                    "'deepseek-r1' training template.");
             spans.Add((before.Length, through.Length));
         }
 
-        // The BOS token (Llama 3) is part of the prompt, never trained on.
-        int[] ids = [.. _tokenizer.Encode(full, addSpecialTokens: true)];
+        // The BOS token is part of the prompt, never trained on. Templates that write it themselves (Llama 3, R1)
+        // are tokenized without adding another, as transformers does after apply_chat_template.
+        bool addBos = !(_tokenizer.BosId is int bos && full.StartsWith(_tokenizer.Decode([bos]), StringComparison.Ordinal));
+        int[] ids = [.. _tokenizer.Encode(full, addSpecialTokens: addBos)];
         var trainable = new bool[ids.Length];
         foreach (var (start, end) in spans)
         {
-            int first = TokenIndexAt(full, start, ids, roundUp: false);
-            int last = TokenIndexAt(full, end, ids, roundUp: true);
+            int first = TokenIndexAt(full, start, ids, addBos, roundUp: false);
+            int last = TokenIndexAt(full, end, ids, addBos, roundUp: true);
             for (int t = first; t < last; t++) trainable[t] = true;
         }
         return new TokenizedConversation(ids, trainable, conversation.Location);
@@ -64,12 +74,13 @@ public sealed class AssistantLossMask
     /// <param name="full">The rendered conversation.</param>
     /// <param name="position">Character offset of the boundary.</param>
     /// <param name="fullIds">Tokenization of <paramref name="full"/>.</param>
+    /// <param name="addBos">Whether the tokenizer adds BOS (as for the full text).</param>
     /// <param name="roundUp">When a token straddles the position: true counts it as before the boundary (end of a
     /// span), false as after it (start of a span). Both choices put the straddling token inside the span.</param>
-    private int TokenIndexAt(string full, int position, int[] fullIds, bool roundUp)
+    private int TokenIndexAt(string full, int position, int[] fullIds, bool addBos, bool roundUp)
     {
         if (position >= full.Length) return fullIds.Length;
-        var prefix = _tokenizer.Encode(full[..position], addSpecialTokens: true);
+        var prefix = _tokenizer.Encode(full[..position], addSpecialTokens: addBos);
         int common = 0;
         while (common < prefix.Count && common < fullIds.Length && prefix[common] == fullIds[common]) common++;
         if (common == prefix.Count) return common; // clean boundary
