@@ -37,5 +37,9 @@ internal static class TestModels
         return torch.tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, t], ScalarType.Int64);
     }
 
+    /// <summary>Same dtype, same shape, same values (bit for bit for finite floats).</summary>
+    public static bool BitEqual(Tensor a, Tensor b) =>
+        a.dtype == b.dtype && a.shape.SequenceEqual(b.shape) && (a.numel() == 0 || a.eq(b).all().item<bool>());
+
     public static float MaxAbsDiff(Tensor a, Tensor b) => (a.to(ScalarType.Float32) - b.to(ScalarType.Float32)).abs().max().item<float>();
 }

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using R1Sharp.Checkpoints;
+using R1Sharp.Generation;
+using R1Sharp.Models;
+using TorchSharp;
+
+namespace R1Sharp.Cli.Commands;
+
+/// <summary>
+/// `r1 new-model`: writes a random-weight Hugging Face checkpoint with the shape of a real config.json (optionally
+/// scaled down), with the tokenizer files found beside the config. No weights can be downloaded in many setups;
+/// this gives tests, benchmarks and R1-Zero experiments a model of the real architecture.
+/// </summary>
+internal static class NewModelCommand
+{
+    /// <summary>Tokenizer and template files copied from beside the config when present.</summary>
+    private static readonly string[] TokenizerFiles =
+        ["tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "chat_template.jinja", "special_tokens_map.json"];
+
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "A Hugging Face config.json (qwen2 or llama) whose architecture to copy.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Checkpoint directory to write (replaced as a whole if it exists).", Required = true };
+        var layers = new Option<int?>("--layers") { Description = "num_hidden_layers (default: the config's)." };
+        var hidden = new Option<int?>("--hidden") { Description = "hidden_size (default: the config's; the MLP keeps its width ratio)." };
+        var heads = new Option<int?>("--heads") { Description = "num_attention_heads (default: the config's)." };
+        var kvHeads = new Option<int?>("--kv-heads") { Description = "num_key_value_heads (default: the config's when it divides --heads)." };
+        var intermediate = new Option<int?>("--intermediate") { Description = "intermediate_size (default: scaled with --hidden)." };
+        var vocab = new Option<int?>("--vocab") { Description = "vocab_size (default: the config's; keep it >= the tokenizer's size to use the tokenizer)." };
+        var dtype = new Option<string>("--dtype") { Description = "Stored dtype: f32 or bf16.", DefaultValueFactory = _ => "f32" };
+        var seed = new Option<long>("--seed") { Description = "Random seed of the weights.", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("new-model", "Write a random-weight Hugging Face checkpoint with the shape of a real config.json.")
+        {
+            config, output, layers, hidden, heads, kvHeads, intermediate, vocab, dtype, seed,
+        };
+        command.SetAction(parse =>
+        {
+            var configFile = parse.GetValue(config)!;
+            var outDir = parse.GetValue(output)!;
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
+            try
+            {
+                var type = DeviceSelection.ParseDtype(parse.GetValue(dtype)!);
+                var real = ModelConfig.Load(configFile.FullName);
+                var shaped = real.Scaled(parse.GetValue(layers), parse.GetValue(hidden), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(intermediate), parse.GetValue(vocab));
+                using var model = CausalLanguageModel.Create(shaped, torch.CPU, type, parse.GetValue(seed));
+                string sourceDir = configFile.DirectoryName ?? ".";
+                string generationPath = Path.Combine(sourceDir, "generation_config.json");
+                var generation = File.Exists(generationPath) ? GenerationConfig.Load(generationPath) : GenerationConfig.FromModelConfig(shaped);
+                HuggingFaceCheckpoint.Save(model, shaped, outDir.FullName, generation);
+                int copied = 0;
+                foreach (string name in TokenizerFiles)
+                {
+                    string source = Path.Combine(sourceDir, name);
+                    if (!File.Exists(source)) continue;
+                    File.Copy(source, Path.Combine(outDir.FullName, name), overwrite: true);
+                    copied++;
+                }
+                stdout.WriteLine($"wrote {outDir.FullName}: {shaped.ModelType}, {shaped.NumHiddenLayers} layers, hidden {shaped.HiddenSize}, " +
+                    $"{shaped.NumAttentionHeads}/{shaped.NumKeyValueHeads} heads, vocab {shaped.VocabSize}, {model.ParameterCount:N0} parameters, {type}; {copied} tokenizer file(s) copied");
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
+            {
+                stderr.WriteLine($"r1 new-model: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using R1Sharp.Checkpoints;
+using R1Sharp.Cli;
+using R1Sharp.Generation;
+using R1Sharp.Models;
+using R1Sharp.Testing;
+using R1Sharp.Tests.Checkpoints;
+using TorchSharp;
+
+namespace R1Sharp.Tests.Cli;
+
+public class NewModelCommandTests
+{
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = CliApp.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void WritesALoadableScaledCheckpointWithTokenizerFiles()
+    {
+        using var dir = new TempDirectory();
+        string config = SharedData.Path("hf", "Qwen2.5-7B-Instruct", "config.json"); // has vocab.json + merges.txt beside it
+        var (exit, output, error) = Run("new-model", "--config", config, "--layers", "2", "--hidden", "64", "--heads", "4", "--kv-heads", "2",
+            "--vocab", "128", "--dtype", "bf16", "--seed", "3", "--out", dir.Path);
+        Assert.True(exit == 0, error);
+        Assert.Contains("parameters", output);
+        Assert.True(File.Exists(dir.Combine("vocab.json")));
+        Assert.True(File.Exists(dir.Combine("merges.txt")));
+        Assert.True(File.Exists(dir.Combine("tokenizer_config.json")));
+        var generation = GenerationConfig.Load(dir.Combine("generation_config.json"));
+        Assert.Equal(GenerationConfig.Load(SharedData.Path("hf", "Qwen2.5-7B-Instruct", "generation_config.json")).EosTokenIds, generation.EosTokenIds);
+
+        var (model, loaded) = HuggingFaceCheckpoint.Load(dir.Path, torch.CPU);
+        using (model)
+        {
+            var real = ModelConfig.Load(config);
+            Assert.Equal(2, loaded.NumHiddenLayers);
+            Assert.Equal(64, loaded.HiddenSize);
+            Assert.Equal(128, loaded.VocabSize);
+            Assert.Equal(real.RopeTheta, loaded.RopeTheta);
+            Assert.Equal(torch.ScalarType.BFloat16, model.Dtype);
+            var result = new BatchedGenerator(model).Generate([[1, 2, 3]], new SamplingOptions { MaxNewTokens = 3, Seed = 1 });
+            Assert.Equal(3, result[0].Tokens.Length);
+        }
+    }
+
+    [Fact]
+    public void InconsistentShapeIsAClearError()
+    {
+        using var dir = new TempDirectory();
+        var (exit, _, error) = Run("new-model", "--config", SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"), "--hidden", "100", "--heads", "3", "--out", dir.Combine("m"));
+        Assert.Equal(1, exit);
+        Assert.Contains("hidden_size", error);
+        Assert.False(Directory.Exists(dir.Combine("m")));
+    }
+}
