@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
         yield return NewModelCommand.Create();
+        yield return SftCommand.Create();
     }
 }
