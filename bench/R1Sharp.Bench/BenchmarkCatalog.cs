@@ -6,6 +6,8 @@ internal static class BenchmarkCatalog
     private static readonly Dictionary<string, (string Description, Func<string[], Task<int>> Run)> Entries = new()
     {
         ["matmul-peak"] = ("Measured fp32/bf16 matmul GFLOP/s on this machine (the peak other figures are compared with).", MatmulPeak.RunAsync),
+        ["reward-scoring"] = ("Rule-based rewards on 800 real outputs, per reward and composed, beside open-r1's formulas in CPython. Arg: repeats (5).", Rewards.RewardScoringBenchmark.RunAsync),
+        ["sandbox"] = ("Code sandbox: per-run cost and runs/s against starting the same Python program bare.", SandboxOverhead.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -8,8 +8,11 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return VerifyCommand.Create();
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return EvalCommand.Create();
+        yield return RunCodeCommand.Create();
         yield return NewModelCommand.Create();
         yield return SftCommand.Create();
     }

@@ -290,7 +290,7 @@ internal sealed class ExpressionReader
             {
                 Next();
                 var (arguments, keywords) = ParseArguments();
-                target = new CallExpr(target, arguments, keywords, token.Offset);
+                target = new CallExpr(target, arguments, keywords, target.Offset);
             }
             else
             {

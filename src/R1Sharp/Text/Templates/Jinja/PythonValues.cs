@@ -27,6 +27,7 @@ internal static class PythonValues
         Undefined => "",
         string s => StringRepr(s),
         bool or long or double => Str(value),
+        PythonTuple tuple => tuple.Count == 1 ? "(" + Repr(tuple[0]) + ",)" : "(" + string.Join(", ", tuple.Select(Repr)) + ")",
         List<object?> list => "[" + string.Join(", ", list.Select(Repr)) + "]",
         Dictionary<string, object?> dict => "{" + string.Join(", ", dict.Select(p => StringRepr(p.Key) + ": " + Repr(p.Value))) + "}",
         Namespace => "<Namespace>",

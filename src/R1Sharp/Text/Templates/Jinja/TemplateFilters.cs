@@ -70,7 +70,7 @@ internal static class TemplateFilters
             case "items":
                 if (value is Undefined) return new List<object?>();
                 if (value is not Dictionary<string, object?> dict) throw renderer.Error(offset, "items filter needs a mapping");
-                return dict.Select(p => (object?)new List<object?> { p.Key, p.Value }).ToList();
+                return dict.Select(p => (object?)new PythonTuple([p.Key, p.Value])).ToList();
             case "int":
                 return ToInt(value, Arg(0, "default", 0L));
             case "float":
@@ -88,7 +88,7 @@ internal static class TemplateFilters
                 int precision = Arg(0, "precision", 0L) is long p ? (int)p : 0;
                 string method = Arg(1, "method", "common") as string ?? "common";
                 double x = PythonValues.ToDouble(value) * Math.Pow(10, precision);
-                x = method switch { "ceil" => Math.Ceiling(x), "floor" => Math.Floor(x), _ => Math.Round(x, MidpointRounding.AwayFromZero) };
+                x = method switch { "ceil" => Math.Ceiling(x), "floor" => Math.Floor(x), _ => Math.Round(x, MidpointRounding.ToEven) };
                 return x / Math.Pow(10, precision);
             case "replace":
                 string old = Arg(0, "old") as string ?? "", replacement = Arg(1, "new") as string ?? "";

@@ -44,7 +44,7 @@ internal static class TemplateMethods
             case Dictionary<string, object?> dict:
                 result = name switch
                 {
-                    "items" => dict.Select(p => (object?)new List<object?> { p.Key, p.Value }).ToList(),
+                    "items" => dict.Select(p => (object?)new PythonTuple([p.Key, p.Value])).ToList(),
                     "keys" => dict.Keys.Cast<object?>().ToList(),
                     "values" => dict.Values.ToList(),
                     "get" => Arg(0, "key") is string key && dict.TryGetValue(key, out var v) ? v : Arg(1, "default"),
