@@ -54,6 +54,15 @@ public sealed class ConversationReader
         return new Conversation(turns, row.Location);
     }
 
+    /// <summary>Reads a list of messages of a row without requiring an assistant turn (prompts for sampling).</summary>
+    /// <exception cref="DatasetFormatException">The field is missing or malformed.</exception>
+    public IReadOnlyList<ConversationTurn> ReadMessageList(DatasetRow row, string field)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (!row.Fields.TryGetValue(field, out var value)) throw Error(row, $"field '{field}' is missing");
+        return ReadMessages(row, field, value);
+    }
+
     private List<ConversationTurn> ReadPromptCompletion(DatasetRow row)
     {
         var prompt = row.Fields["prompt"];
