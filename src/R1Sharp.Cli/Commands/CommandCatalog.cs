@@ -15,5 +15,7 @@ internal static class CommandCatalog
         yield return RunCodeCommand.Create();
         yield return NewModelCommand.Create();
         yield return SftCommand.Create();
+        yield return SampleCommand.Create();
+        yield return FilterCommand.Create();
     }
 }
