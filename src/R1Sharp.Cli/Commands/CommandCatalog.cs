@@ -17,5 +17,6 @@ internal static class CommandCatalog
         yield return SftCommand.Create();
         yield return SampleCommand.Create();
         yield return FilterCommand.Create();
+        yield return DistillCommand.Create();
     }
 }

@@ -7,12 +7,12 @@ namespace R1Sharp.Cli.Commands;
 /// output is not a terminal (logs, CI).</summary>
 internal static class SftProgressView
 {
-    public static async Task<SftRunResult> RunAsync(Func<IProgress<SftProgress>, Task<SftRunResult>> run, TextWriter output)
+    public static async Task<T> RunAsync<T>(Func<IProgress<SftProgress>, Task<T>> run, TextWriter output)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
             return await run(new LineProgress(output)).ConfigureAwait(false);
 
-        SftRunResult? result = null;
+        T result = default!;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
@@ -21,7 +21,7 @@ internal static class SftProgressView
                 result = await run(new BarProgress(task)).ConfigureAwait(false);
                 task.Value = task.MaxValue;
             }).ConfigureAwait(false);
-        return result!;
+        return result;
     }
 
     private static string Describe(SftProgress p) =>
