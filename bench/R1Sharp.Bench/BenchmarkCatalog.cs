@@ -7,6 +7,7 @@ internal static class BenchmarkCatalog
     {
         ["matmul-peak"] = ("Measured fp32/bf16 matmul GFLOP/s on this machine (the peak other figures are compared with).", MatmulPeak.RunAsync),
         ["reward-scoring"] = ("Rule-based rewards on 800 real outputs, per reward and composed, beside open-r1's formulas in CPython. Arg: repeats (5).", Rewards.RewardScoringBenchmark.RunAsync),
+        ["sft-packing"] = ("SFT padding share on 800 real CoT responses (Qwen2.5 template + tokenizer): unpacked vs bucketed vs packed. Args: [batch=8] [max_length=4096].", Sft.SftPackingBenchmark.RunAsync),
         ["sandbox"] = ("Code sandbox: per-run cost and runs/s against starting the same Python program bare.", SandboxOverhead.RunAsync),
     };
 
