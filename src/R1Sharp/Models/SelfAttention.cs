@@ -7,7 +7,8 @@ namespace R1Sharp.Models;
 /// <summary>
 /// Grouped-query self-attention with RoPE (<c>self_attn</c>: q_proj, k_proj, v_proj, o_proj). With an explicit mask
 /// the query heads of each group are folded into the query-length axis so that the cached keys/values are used as
-/// they are, without repeating them per query head (the repeat would copy the whole cache every decode step).
+/// they are, without repeating them per query head (the repeat would copy the whole cache every decode step). Only
+/// the mask-free causal pass (training, prefill from position 0) repeats K/V, to use the fused causal kernel.
 /// </summary>
 internal sealed class SelfAttention : nn.Module
 {
@@ -53,7 +54,7 @@ internal sealed class SelfAttention : nn.Module
 
         int group = _heads / _kvHeads;
         Tensor output;
-        if (inputs.Mask is null)
+        if (inputs.Mask is null && inputs.Causal)
         {
             if (group > 1)
             {
@@ -65,6 +66,7 @@ internal sealed class SelfAttention : nn.Module
         else
         {
             // Head h = g * group + r uses kv head g: fold r into the query axis -> [B, kvHeads, group * T, D].
+            // Also taken without a mask for a single decode token (it may see every cached key).
             var folded = q.reshape(b, _kvHeads, group * t, _headDim);
             var o = nn.functional.scaled_dot_product_attention(folded, k, v, inputs.Mask);
             output = o.reshape(b, _heads, t, _headDim);
