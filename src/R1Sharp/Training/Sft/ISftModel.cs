@@ -1,0 +1,31 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Training.Sft;
+
+/// <summary>
+/// What the SFT trainer needs of a causal language model: a forward pass over a batch and its trainable
+/// parameters and weights. Adapters wrap the library's model (and test models) so the trainer does not depend on
+/// one model class.
+/// </summary>
+public interface ISftModel
+{
+    /// <summary>True when <see cref="Forward"/> honours <see cref="SftBatch.PositionIds"/> and the 4-D
+    /// <see cref="SftBatch.AttentionMask"/>, which <see cref="SequenceLayout.Packed"/> needs.</summary>
+    bool SupportsPacking { get; }
+
+    /// <summary>The module whose parameters are trained and whose state is saved.</summary>
+    nn.Module Module { get; }
+
+    /// <summary>Logits [B, T, V] for the batch.</summary>
+    Tensor Forward(SftBatch batch);
+
+    /// <summary>Trainable parameters.</summary>
+    IEnumerable<Parameter> TrainableParameters() => Module.parameters().Where(p => p.requires_grad);
+
+    /// <summary>Writes the weights where a user loads them from (a Hugging Face directory for real models).</summary>
+    Task SaveAsync(string directory, CancellationToken cancellationToken);
+
+    /// <summary>Restores weights written by <see cref="SaveAsync"/> (used by <c>--resume</c>).</summary>
+    void Load(string directory);
+}

@@ -1,0 +1,98 @@
+namespace R1Sharp.Training.Sft;
+
+/// <summary>
+/// Settings of a supervised fine-tuning run. Names and defaults follow TRL's <c>SFTConfig</c> (itself
+/// transformers' <c>TrainingArguments</c>) unless a DeepSeek-R1 value is given, so a TRL user finds their knobs.
+/// </summary>
+public sealed record SftOptions
+{
+    /// <summary>Directory for checkpoints (<c>checkpoint-N/</c>), metrics.jsonl and the final model. Required.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Passes over the training split. Default 2: DeepSeek-R1 fine-tunes its 800k samples for two epochs (paper §2.3.3). TRL's default is 3.</summary>
+    public int Epochs { get; init; } = 2;
+
+    /// <summary>Stop after this many optimizer steps even if epochs remain; 0 = no limit. TRL: <c>max_steps</c> (-1 there).</summary>
+    public int MaxSteps { get; init; }
+
+    /// <summary>Peak learning rate. Default 2e-5 (TRL SFTConfig).</summary>
+    public double LearningRate { get; init; } = 2e-5;
+
+    /// <summary>Decay after warmup. Default cosine (open-r1's distillation recipes).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
+
+    /// <summary>Final learning rate as a fraction of the peak for cosine/linear. Default 0.1 (open-r1's <c>cosine_with_min_lr</c>, <c>min_lr_rate: 0.1</c>).</summary>
+    public double MinLearningRateRatio { get; init; } = 0.1;
+
+    /// <summary>Fraction of all optimizer steps spent in linear warmup. Default 0.03 (open-r1 recipes; transformers: 0).</summary>
+    public double WarmupRatio { get; init; } = 0.03;
+
+    /// <summary>AdamW decoupled weight decay. Default 0 (transformers).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>AdamW β1. Default 0.9 (transformers).</summary>
+    public double AdamBeta1 { get; init; } = 0.9;
+
+    /// <summary>AdamW β2. Default 0.999 (transformers).</summary>
+    public double AdamBeta2 { get; init; } = 0.999;
+
+    /// <summary>AdamW ε. Default 1e-8 (transformers).</summary>
+    public double AdamEpsilon { get; init; } = 1e-8;
+
+    /// <summary>Gradient norm clip; 0 disables. Default 1.0 (transformers <c>max_grad_norm</c>).</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>Rows per micro-batch. Default 8 (TRL <c>per_device_train_batch_size</c>).</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Micro-batches per optimizer step. Default 1 (TRL <c>gradient_accumulation_steps</c>). The loss is
+    /// normalised by the target tokens of the whole step, so every token weighs the same however it is batched.</summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+
+    /// <summary>Tokens per row: the longest sample, and the capacity of a packed row. Default 1024 (TRL <c>max_length</c>).</summary>
+    public int MaxLength { get; init; } = 1024;
+
+    /// <summary>Longer samples are truncated to <see cref="MaxLength"/> (TRL's behaviour) unless this is true, in
+    /// which case they are left out (a truncated chain of thought teaches the model to stop mid-thought). Default false.</summary>
+    public bool DropOverlongSamples { get; init; }
+
+    /// <summary>Packing or length bucketing. Default packed (TRL <c>packing=True, padding_free=True</c>).</summary>
+    public SequenceLayout Layout { get; init; } = SequenceLayout.Packed;
+
+    /// <summary>Fraction of the data held out for validation loss (0 = none). Default 0.05. TRL takes a separate <c>eval_dataset</c>;
+    /// a validation file given to the trainer overrides this.</summary>
+    public double ValidationFraction { get; init; } = 0.05;
+
+    /// <summary>Validation every this many optimizer steps (0 = only at the end of each epoch). Default 100.</summary>
+    public int EvalSteps { get; init; } = 100;
+
+    /// <summary>Metrics line every this many optimizer steps. Default 10 (TRL <c>logging_steps</c>).</summary>
+    public int LoggingSteps { get; init; } = 10;
+
+    /// <summary>Checkpoint every this many optimizer steps (0 = only at the end). Default 500 (transformers <c>save_steps</c>).</summary>
+    public int SaveSteps { get; init; } = 500;
+
+    /// <summary>Checkpoints kept; older ones are deleted. 0 keeps all. Default 2.</summary>
+    public int SaveTotalLimit { get; init; } = 2;
+
+    /// <summary>Seed for the validation split and data order. Default 42 (transformers).</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new ArgumentException("OutputDirectory is required");
+        if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, got {Epochs}");
+        if (MaxSteps < 0) throw new ArgumentException($"MaxSteps must be >= 0, got {MaxSteps}");
+        if (!(LearningRate > 0)) throw new ArgumentException($"LearningRate must be positive, got {LearningRate}");
+        if (MinLearningRateRatio is < 0 or > 1) throw new ArgumentException($"MinLearningRateRatio must be in [0, 1], got {MinLearningRateRatio}");
+        if (WarmupRatio is < 0 or >= 1) throw new ArgumentException($"WarmupRatio must be in [0, 1), got {WarmupRatio}");
+        if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, got {BatchSize}");
+        if (GradientAccumulationSteps < 1) throw new ArgumentException($"GradientAccumulationSteps must be at least 1, got {GradientAccumulationSteps}");
+        if (MaxLength < 2) throw new ArgumentException($"MaxLength must be at least 2, got {MaxLength}");
+        if (ValidationFraction is < 0 or >= 1) throw new ArgumentException($"ValidationFraction must be in [0, 1), got {ValidationFraction}");
+        if (EvalSteps < 0 || LoggingSteps < 1 || SaveSteps < 0 || SaveTotalLimit < 0)
+            throw new ArgumentException("EvalSteps, SaveSteps and SaveTotalLimit must be >= 0 and LoggingSteps >= 1");
+    }
+}

@@ -1,0 +1,87 @@
+using R1Sharp.Checkpoints;
+using R1Sharp.Models;
+using R1Sharp.Text;
+using R1Sharp.Text.Templates;
+using R1Sharp.Text.Tokenization;
+
+namespace R1Sharp.Training.Sft;
+
+/// <summary>
+/// The whole of <c>r1 sft</c> as a library call: load the checkpoint, tokenizer and chat template, read and mask
+/// the data, train, and save a Hugging Face checkpoint. <c>r1 distill</c> calls it for the student.
+/// </summary>
+public static class SftPipeline
+{
+    /// <summary>Runs SFT.</summary>
+    /// <param name="request">Model, data and settings.</param>
+    /// <param name="status">Receives one line per phase (loading, tokenizing, data statistics).</param>
+    /// <param name="progress">Receives every optimizer step.</param>
+    /// <param name="cancellationToken">Stops training (the last checkpoint stays usable for <c>--resume</c>).</param>
+    public static async Task<SftRunResult> RunAsync(SftRunRequest request, Action<string>? status = null,
+        IProgress<SftProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Training.Validate();
+        status ??= _ => { };
+        var device = DeviceSelection.Parse(request.Device);
+        var dtype = request.Dtype is null ? (TorchSharp.torch.ScalarType?)null : DeviceSelection.ParseDtype(request.Dtype);
+
+        status($"loading {request.ModelDirectory}");
+        var tokenizer = HuggingFaceTokenizer.Load(request.ModelDirectory);
+        var renderer = ChooseRenderer(request.ModelDirectory, request.Template, out string templateName);
+        var reader = new ConversationReader(request.ColdStart);
+        var conversations = await reader.ReadFileAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
+        var validation = request.ValidationPath is null ? null : await reader.ReadFileAsync(request.ValidationPath, cancellationToken).ConfigureAwait(false);
+        status($"tokenizing {conversations.Count} conversations with the {templateName} template");
+        var data = SftDataset.Build(conversations, new AssistantLossMask(tokenizer, renderer), request.Training, validation, cancellationToken);
+        status($"{data.Train.Count} training / {data.Validation.Count} validation samples, " +
+               $"{data.Train.Sum(s => (long)s.Length):N0} tokens ({data.Train.Sum(s => (long)s.TrainableCount):N0} trained); " +
+               $"{data.Truncated} truncated, {data.Dropped} dropped");
+
+        var (model, _) = HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype);
+        using (model)
+        {
+            if (tokenizer.VocabSize > model.Config.VocabSize)
+                throw new InvalidDataException($"{request.ModelDirectory}: the tokenizer has {tokenizer.VocabSize} ids but the model's vocab_size is {model.Config.VocabSize}");
+            model.train();
+            var trainer = new SftTrainer(new CausalLanguageModelTrainer(model, request.ModelDirectory), data, request.Training, tokenizer.PadId, device);
+            status($"training {model.ParameterCount:N0} parameters for {trainer.TotalSteps} steps ({request.Training.Layout} layout) on {device}");
+            return await trainer.TrainAsync(request.ResumeFrom, progress, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The renderer for <paramref name="choice"/> (see <see cref="SftTemplateChoice"/>).</summary>
+    public static IConversationRenderer ChooseRenderer(string modelDirectory, SftTemplateChoice choice, out string name)
+    {
+        switch (choice)
+        {
+            case SftTemplateChoice.ChatMarkup:
+                name = "chatml";
+                return new ChatMarkupRenderer();
+            case SftTemplateChoice.DeepSeekR1:
+                name = "deepseek-r1";
+                return new DeepSeekR1Renderer();
+            case SftTemplateChoice.Model:
+                name = "model's";
+                return new ChatTemplateRenderer(ChatTemplate.Load(modelDirectory));
+            default:
+                ChatTemplate template;
+                try
+                {
+                    template = ChatTemplate.Load(modelDirectory);
+                }
+                catch (FileNotFoundException)
+                {
+                    name = "chatml (the model has no chat template)";
+                    return new ChatMarkupRenderer();
+                }
+                if (template.Source.Contains(DeepSeekR1Renderer.AssistantTag, StringComparison.Ordinal))
+                {
+                    name = "deepseek-r1 (training form of the model's R1 template)";
+                    return new DeepSeekR1Renderer();
+                }
+                name = "model's";
+                return new ChatTemplateRenderer(template);
+        }
+    }
+}

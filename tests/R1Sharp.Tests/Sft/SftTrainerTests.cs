@@ -1,0 +1,112 @@
+using System.Text.Json;
+using R1Sharp.Training.Sft;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Tests.Sft;
+
+public class SftTrainerTests
+{
+    private static (SftDataset Data, CharacterTokenizer Tokenizer) Data(SftOptions options, int count = 48)
+    {
+        var tokenizer = new CharacterTokenizer();
+        var masker = new AssistantLossMask(tokenizer, new ChatMarkupRenderer());
+        return (SftDataset.Build(SftTestData.Arithmetic(count), masker, options), tokenizer);
+    }
+
+    private static SftOptions Options(string output) => new()
+    {
+        OutputDirectory = output,
+        Epochs = 3,
+        LearningRate = 3e-3,
+        WarmupRatio = 0.1,
+        BatchSize = 2,
+        GradientAccumulationSteps = 2,
+        MaxLength = 128,
+        ValidationFraction = 0.125,
+        EvalSteps = 0,
+        LoggingSteps = 1,
+        SaveSteps = 4,
+        SaveTotalLimit = 0,
+    };
+
+    [Theory]
+    [InlineData(SequenceLayout.Packed)]
+    [InlineData(SequenceLayout.Bucketed)]
+    public async Task AFewStepsLowerTheTrainingAndValidationLoss(SequenceLayout layout)
+    {
+        var options = Options(SftTestData.TempDirectory()) with { Layout = layout };
+        var (data, tokenizer) = Data(options);
+        using var model = new TinyAttentionModel(tokenizer.VocabSize);
+        var trainer = new SftTrainer(model, data, options, tokenizer.PadId, CPU);
+        double before = trainer.Evaluate(data.Validation);
+
+        var result = await trainer.TrainAsync();
+
+        Assert.Equal(trainer.TotalSteps, result.Steps);
+        Assert.True(result.LastLoss < result.FirstLoss, $"loss {result.FirstLoss} -> {result.LastLoss}");
+        Assert.True(result.ValidationLoss < before, $"validation loss {before} -> {result.ValidationLoss}");
+        var lines = await File.ReadAllLinesAsync(Path.Combine(options.OutputDirectory, "metrics.jsonl"));
+        Assert.Equal(result.Steps, lines.Length);
+        using var lastLine = JsonDocument.Parse(lines[^1]);
+        Assert.True(lastLine.RootElement.TryGetProperty("eval_loss", out _));
+        Assert.InRange(lastLine.RootElement.GetProperty("padding_share").GetDouble(), 0, 1);
+        Assert.True(File.Exists(Path.Combine(result.ModelDirectory, "tiny.bin")));
+    }
+
+    [Fact]
+    public async Task AResumedRunContinuesExactlyLikeAnUninterruptedOne()
+    {
+        var straightOptions = Options(SftTestData.TempDirectory());
+        var (data, tokenizer) = Data(straightOptions, count: 24);
+        using var straightModel = new TinyAttentionModel(tokenizer.VocabSize);
+        var straight = await new SftTrainer(straightModel, data, straightOptions, tokenizer.PadId, CPU).TrainAsync();
+
+        // The "killed" run: stopped by cancellation right after its first checkpoint (step 4).
+        var resumedOptions = Options(SftTestData.TempDirectory());
+        using var firstModel = new TinyAttentionModel(tokenizer.VocabSize);
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p => { if (p.Step == 5) cancel.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new SftTrainer(firstModel, data, resumedOptions, tokenizer.PadId, CPU).TrainAsync(null, progress, cancel.Token));
+        string checkpoint = SftCheckpointStore.FindLatest(resumedOptions.OutputDirectory)!;
+        Assert.EndsWith("checkpoint-4", checkpoint);
+
+        // A fresh process: a new model with different initial weights, restored from the checkpoint.
+        using var secondModel = new TinyAttentionModel(tokenizer.VocabSize, seed: 99);
+        var resumed = await new SftTrainer(secondModel, data, resumedOptions, tokenizer.PadId, CPU).TrainAsync(checkpoint);
+
+        Assert.Equal(straight.Steps, resumed.Steps);
+        Assert.Equal(straight.LastLoss!.Value, resumed.LastLoss!.Value, 5);
+        Assert.Equal(straight.ValidationLoss!.Value, resumed.ValidationLoss!.Value, 5);
+        foreach (var (a, b) in straightModel.parameters().Zip(secondModel.parameters()))
+            Assert.True(a.allclose(b, rtol: 1e-4, atol: 1e-6));
+        var straightLines = File.ReadAllLines(Path.Combine(straightOptions.OutputDirectory, "metrics.jsonl"));
+        var resumedLines = File.ReadAllLines(Path.Combine(resumedOptions.OutputDirectory, "metrics.jsonl"));
+        Assert.Equal(straightLines.Length, resumedLines.Length); // no step logged twice
+    }
+
+    [Fact]
+    public void PackingIsRefusedForModelsWithoutPositionIdsAndMasks()
+    {
+        var options = Options(SftTestData.TempDirectory());
+        var (data, tokenizer) = Data(options, count: 8);
+        using var model = new TinyAttentionModel(tokenizer.VocabSize);
+        var error = Assert.Throws<ArgumentException>(() => new SftTrainer(new NoPackingModel(model), data, options, tokenizer.PadId, CPU));
+        Assert.Contains("bucketed", error.Message);
+    }
+
+    private sealed class NoPackingModel(TinyAttentionModel inner) : ISftModel
+    {
+        public bool SupportsPacking => false;
+        public nn.Module Module => inner;
+        public Tensor Forward(SftBatch batch) => inner.Forward(batch);
+        public Task SaveAsync(string directory, CancellationToken cancellationToken) => inner.SaveAsync(directory, cancellationToken);
+        public void Load(string directory) => inner.Load(directory);
+    }
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; the test needs the callback before the next step.</summary>
+    private sealed class SynchronousProgress(Action<SftProgress> action) : IProgress<SftProgress>
+    {
+        public void Report(SftProgress value) => action(value);
+    }
+}
