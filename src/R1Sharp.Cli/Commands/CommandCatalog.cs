@@ -9,5 +9,11 @@ internal static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return NewModelCommand.Create();
+        yield return VerifyCommand.Create();
+        yield return TemplateCommand.Create();
+        yield return TokenizeCommand.Create();
+        yield return EvalCommand.Create();
+        yield return ServeCommand.Create();
+        yield return RunCodeCommand.Create();
     }
 }

@@ -93,6 +93,67 @@ public sealed class KvCache : IDisposable
         BatchSize = rows.Count;
     }
 
+    /// <summary>Rows allocated (the most <see cref="BatchSize"/> can grow back to with <see cref="AppendRightAligned"/>).</summary>
+    public int AllocatedRows => (int)_keys[0].shape[0];
+
+    /// <summary>Empties the cache (length 0, no rows in use), keeping the allocation: the continuous-batching server reuses one cache.</summary>
+    public void Clear()
+    {
+        Length = 0;
+        BatchSize = 0;
+    }
+
+    /// <summary>
+    /// Moves every row's filled positions by <paramref name="delta"/>: positive shifts right (the first
+    /// <paramref name="delta"/> positions become stale and must be masked out by the caller), negative drops the first
+    /// -delta positions. Used to line up sequences of different lengths in one continuously batched cache.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shift would leave the capacity or drop filled positions past the start.</exception>
+    public void ShiftPositions(int delta)
+    {
+        if (delta == 0 || BatchSize == 0) { Length = Math.Max(0, Length + delta); return; }
+        if (Length + delta > Capacity || Length + delta < 0)
+            throw new InvalidOperationException($"cannot shift the KV cache by {delta}: length {Length}, capacity {Capacity}");
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        int keep = delta > 0 ? Length : Length + delta;
+        int from = delta > 0 ? 0 : -delta;
+        int to = delta > 0 ? delta : 0;
+        foreach (var store in new[] { _keys, _values })
+            foreach (var t in store)
+            {
+                var rows = t.narrow(0, 0, BatchSize);
+                var moved = rows.narrow(2, from, keep).clone(); // source and target overlap
+                rows.narrow(2, to, keep).copy_(moved);
+            }
+        Length += delta;
+    }
+
+    /// <summary>
+    /// Adds every row of <paramref name="source"/> after this cache's rows, right-aligned so that the source's last
+    /// position lands on this cache's last filled position (positions before it are stale: the caller masks them).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not enough allocated rows, or the source is longer than this cache's length.</exception>
+    public void AppendRightAligned(KvCache source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (BatchSize + source.BatchSize > AllocatedRows)
+            throw new InvalidOperationException($"KV cache has room for {AllocatedRows} rows; {BatchSize} + {source.BatchSize} requested");
+        if (source.Length > Length)
+            throw new InvalidOperationException($"source holds {source.Length} positions but this cache only {Length}: shift first");
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        int offset = Length - source.Length;
+        for (int layer = 0; layer < _keys.Length; layer++)
+        {
+            _keys[layer].narrow(0, BatchSize, source.BatchSize).narrow(2, offset, source.Length)
+                .copy_(source._keys[layer].narrow(0, 0, source.BatchSize).narrow(2, 0, source.Length));
+            _values[layer].narrow(0, BatchSize, source.BatchSize).narrow(2, offset, source.Length)
+                .copy_(source._values[layer].narrow(0, 0, source.BatchSize).narrow(2, 0, source.Length));
+        }
+        BatchSize += source.BatchSize;
+    }
+
     /// <summary>Frees the cache tensors.</summary>
     public void Dispose()
     {

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using R1Sharp.Models;
+using R1Sharp.Serving;
+using R1Sharp.Serving.Http;
+
+namespace R1Sharp.Cli.Commands;
+
+/// <summary>`r1 serve`: an OpenAI-compatible HTTP server for a Hugging Face model directory.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model directory (config.json, *.safetensors, tokenizer files).", Required = true };
+        var host = new Option<string>("--host") { Description = "Address to bind. Default 127.0.0.1 (this machine only); 0.0.0.0 exposes it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "TCP port (default 8000).", DefaultValueFactory = _ => 8000 };
+        var name = new Option<string?>("--name") { Description = "Model name reported by /v1/models (default: the directory name)." };
+        var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable holding the API key; when set and non-empty, requests need 'Authorization: Bearer <key>'.", DefaultValueFactory = _ => "R1_API_KEY" };
+        var apiKeyFile = new Option<FileInfo?>("--api-key-file") { Description = "File holding the API key (first line); overrides --api-key-env." };
+        var device = new Option<string>("--device") { Description = "cpu or cuda[:N].", DefaultValueFactory = _ => "cpu" };
+        var dtype = new Option<string?>("--dtype") { Description = "f32 or bf16 (default: the checkpoint's)." };
+        var maxBatch = new Option<int>("--max-batch") { Description = "Most sequences decoded together (continuous batching).", DefaultValueFactory = _ => 32 };
+        var maxQueue = new Option<int>("--max-queue") { Description = "Most sequences waiting; beyond it requests get 429 with Retry-After.", DefaultValueFactory = _ => 256 };
+        var context = new Option<int>("--context-length") { Description = "KV-cache positions (prompt + max_tokens must fit).", DefaultValueFactory = _ => 4096 };
+        var maxTokens = new Option<int>("--max-tokens-limit") { Description = "Largest max_tokens a request may ask for.", DefaultValueFactory = _ => 4096 };
+        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: torch's choice)." };
+        var command = new Command("serve", "Serve a model over the OpenAI API (/v1/chat/completions, /v1/completions, /v1/models, /health, /v1/reload).")
+        {
+            model, host, port, name, apiKeyEnv, apiKeyFile, device, dtype, maxBatch, maxQueue, context, maxTokens, threads,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var dir = parse.GetValue(model)!;
+            if (parse.GetValue(threads) is int t) TorchSharp.torch.set_num_threads(t);
+            string? key = parse.GetValue(apiKeyFile) is { } file
+                ? File.ReadLines(file.FullName).FirstOrDefault()?.Trim()
+                : Environment.GetEnvironmentVariable(parse.GetValue(apiKeyEnv)!);
+            var options = new ServeOptions
+            {
+                Host = parse.GetValue(host)!,
+                Port = parse.GetValue(port),
+                ModelName = parse.GetValue(name) ?? dir.Name,
+                ApiKey = string.IsNullOrEmpty(key) ? null : key,
+                MaxBatch = parse.GetValue(maxBatch),
+                MaxQueue = parse.GetValue(maxQueue),
+                ContextLength = parse.GetValue(context),
+                MaxTokensLimit = parse.GetValue(maxTokens),
+                DefaultMaxTokens = Math.Min(256, parse.GetValue(maxTokens)),
+            };
+            try
+            {
+                options.Validate();
+                var dt = parse.GetValue(dtype) is { } d ? DeviceSelection.ParseDtype(d) : (TorchSharp.torch.ScalarType?)null;
+                var served = ServedModelLoader.Load(dir.FullName, DeviceSelection.Parse(parse.GetValue(device)!), dt, options);
+                await using var engine = served.Engine;
+                await using var server = await OpenAiServer.StartAsync(served, options, ct);
+                Console.Error.WriteLine($"r1 serve: '{options.ModelName}' on {server.BaseAddress} (API key {(options.ApiKey is null ? "off" : "required")}); Ctrl+C stops");
+                await server.WaitForShutdownAsync(ct);
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
+            {
+                Console.Error.WriteLine($"r1 serve: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using R1Sharp.Text.Templates;
+using R1Sharp.Text.Templates.Jinja;
+using R1Sharp.Text.Tokenization;
+
+namespace R1Sharp.Cli.Commands;
+
+/// <summary>`r1 template`: renders a JSON array of messages (stdin) with a model's chat template, printed exactly.</summary>
+public static class TemplateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model directory (chat_template.jinja or tokenizer_config.json), or builtin:r1-zero / builtin:plain", Required = true };
+        var generationPrompt = new Option<bool>("--add-generation-prompt") { Description = "Append the start of the assistant's turn" };
+        var now = new Option<string?>("--now") { Description = "Fix the clock for strftime_now, e.g. 2025-03-14T15:09:26" };
+        var command = new Command("template", "Render a JSON array of chat messages read from stdin with the model's chat template.")
+        {
+            model, generationPrompt, now,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            string input = await Console.In.ReadToEndAsync(cancellationToken);
+            return Run(parseResult.GetValue(model)!, parseResult.GetValue(generationPrompt), parseResult.GetValue(now), input, Console.Out, Console.Error);
+        });
+        return command;
+    }
+
+    /// <summary>The command's work, callable in-process by tests. Returns the exit code.</summary>
+    public static int Run(string model, bool addGenerationPrompt, string? now, string input, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            TimeProvider clock = TimeProvider.System;
+            if (now is not null)
+            {
+                if (!DateTime.TryParse(now, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+                    return Fail(error, $"--now: '{now}' is not a date/time (expected e.g. 2025-03-14T15:09:26)");
+                clock = new FixedClock(new DateTimeOffset(local, TimeSpan.Zero));
+            }
+            var template = model.StartsWith("builtin:", StringComparison.Ordinal)
+                ? ChatTemplate.BuiltIn(model["builtin:".Length..])
+                : ChatTemplate.Load(model);
+            JsonDocument messages;
+            try
+            {
+                messages = JsonDocument.Parse(input);
+            }
+            catch (JsonException e)
+            {
+                return Fail(error, $"stdin: not valid JSON (line {(e.LineNumber ?? 0) + 1}): {e.Message}");
+            }
+            using (messages)
+            {
+                output.Write(template.Render(messages.RootElement, new ChatTemplateOptions { AddGenerationPrompt = addGenerationPrompt, Clock = clock }));
+            }
+            return 0;
+        }
+        catch (Exception e) when (e is TemplateException or TokenizerFormatException or IOException or ArgumentException)
+        {
+            return Fail(error, e.Message);
+        }
+    }
+
+    internal static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine("error: " + message);
+        return 1;
+    }
+}

@@ -1,0 +1,11 @@
+namespace R1Sharp.Rewards.Code;
+
+/// <summary>Languages the code reward can run.</summary>
+public enum CodeLanguage
+{
+    /// <summary>Python 3 (<c>/usr/bin/python3</c>); fence tags <c>python</c>, <c>py</c>, <c>python3</c>, <c>py3</c>.</summary>
+    Python,
+
+    /// <summary>C++17 compiled with g++ -O2; fence tags <c>cpp</c>, <c>c++</c>, <c>cxx</c>, <c>cc</c>.</summary>
+    Cpp,
+}

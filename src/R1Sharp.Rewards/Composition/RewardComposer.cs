@@ -1,0 +1,130 @@
+namespace R1Sharp.Rewards.Composition;
+
+/// <summary>
+/// Scores batches of completions with several weighted reward functions, in parallel, keeping each function's
+/// scores (null for "not applicable") and the weighted total per completion. Thread-safe: one composer may score
+/// several batches at once.
+/// </summary>
+/// <remarks>
+/// Every (completion, function) pair is one work item, run with at most
+/// <see cref="RewardComposerOptions.MaxConcurrency"/> at a time; asynchronous rewards (a sandboxed code run) free
+/// their slot's thread while they wait. A function that throws, or returns NaN or an infinity, fails the batch
+/// with a <see cref="RewardEvaluationException"/> naming it and the completion: a silently dropped reward would
+/// bias the advantages without anyone noticing.
+/// Disposing the composer disposes the functions that are <see cref="IDisposable"/> or
+/// <see cref="IAsyncDisposable"/> (a code reward's sandbox): a composer made by
+/// <see cref="RewardRegistry.CreateComposer"/> owns its functions. Do not dispose a composer whose functions are
+/// shared with other code.
+/// </remarks>
+public sealed class RewardComposer : IAsyncDisposable
+{
+    private readonly WeightedReward[] _rewards;
+    private readonly string[] _labels;
+    private readonly double[] _weights;
+    private readonly int _maxConcurrency;
+
+    /// <summary>Creates a composer.</summary>
+    /// <param name="rewards">The functions and weights, at least one.</param>
+    /// <param name="options">Options; null for a concurrency of the processor count.</param>
+    /// <exception cref="ArgumentException">No reward, a null function, a non-finite weight, or MaxConcurrency below 1.</exception>
+    public RewardComposer(IEnumerable<WeightedReward> rewards, RewardComposerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rewards);
+        _rewards = [.. rewards];
+        if (_rewards.Length == 0) throw new ArgumentException("At least one reward function is needed.", nameof(rewards));
+        for (int i = 0; i < _rewards.Length; i++)
+        {
+            if (_rewards[i]?.Function is null)
+                throw new ArgumentException($"Reward {i} has no function.", nameof(rewards));
+            if (!double.IsFinite(_rewards[i].Weight))
+                throw new ArgumentException($"Reward {i} ('{_rewards[i].Function.Name}') has weight {_rewards[i].Weight}; it must be finite.", nameof(rewards));
+        }
+        _maxConcurrency = (options ?? new RewardComposerOptions()).MaxConcurrency;
+        if (_maxConcurrency < 1)
+            throw new ArgumentException($"MaxConcurrency = {_maxConcurrency}; it must be at least 1.", nameof(options));
+        _labels = UniqueLabels(_rewards);
+        _weights = [.. _rewards.Select(r => r.Weight)];
+    }
+
+    /// <summary>The functions and weights, in order.</summary>
+    public IReadOnlyList<WeightedReward> Rewards => _rewards;
+
+    /// <summary>Labels used in <see cref="RewardScores.Names"/>: each function's name, suffixed <c>_2</c>, <c>_3</c>… when repeated.</summary>
+    public IReadOnlyList<string> Labels => _labels;
+
+    /// <summary>Scores every completion of the batch with every function.</summary>
+    /// <param name="inputs">The completions (with their prompts and rows).</param>
+    /// <param name="cancellationToken">Stops scoring; the token is passed to each function.</param>
+    /// <exception cref="RewardEvaluationException">A function threw or returned a non-finite score.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public async Task<RewardScores> ScoreAsync(IReadOnlyList<RewardInput> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        for (int i = 0; i < inputs.Count; i++)
+            if (inputs[i] is null) throw new ArgumentException($"Input {i} is null.", nameof(inputs));
+
+        int functions = _rewards.Length, count = inputs.Count;
+        var byFunction = new double?[functions][];
+        for (int f = 0; f < functions; f++) byFunction[f] = new double?[count];
+
+        // Each work item writes its own cell, so the arrays need no lock.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, functions * count), parallel, async (item, ct) =>
+        {
+            int f = item / count, i = item % count;
+            byFunction[f][i] = await ScoreOneAsync(f, i, inputs[i], ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        var totals = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            double total = 0;
+            for (int f = 0; f < functions; f++) total += _weights[f] * (byFunction[f][i] ?? 0.0);
+            totals[i] = total;
+        }
+        return new RewardScores(_labels, _weights, byFunction, totals);
+    }
+
+    private async ValueTask<double?> ScoreOneAsync(int f, int i, RewardInput input, CancellationToken ct)
+    {
+        double? score;
+        try
+        {
+            score = await _rewards[f].Function.ScoreAsync(input, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            throw new RewardEvaluationException(_labels[f], i, e.Message, e);
+        }
+        if (score is { } s && !double.IsFinite(s))
+            throw new RewardEvaluationException(_labels[f], i, $"returned {s}; scores must be finite (or null when not applicable).");
+        return score;
+    }
+
+    private static string[] UniqueLabels(WeightedReward[] rewards)
+    {
+        var labels = new string[rewards.Length];
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < rewards.Length; i++)
+        {
+            string name = rewards[i].Function.Name, label = name;
+            for (int n = 2; !used.Add(label); n++) label = $"{name}_{n}";
+            labels[i] = label;
+        }
+        return labels;
+    }
+
+    /// <summary>Disposes every function that is disposable, once each.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (IRewardFunction function in _rewards.Select(r => r.Function).Distinct())
+        {
+            if (function is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            else if (function is IDisposable disposable) disposable.Dispose();
+        }
+    }
+}

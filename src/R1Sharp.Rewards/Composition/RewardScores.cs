@@ -1,0 +1,82 @@
+namespace R1Sharp.Rewards.Composition;
+
+/// <summary>
+/// The scores of one batch: each function's score per completion (null where it did not apply) and the weighted
+/// total per completion (a null counts 0), as TRL's GRPOTrainer computes them.
+/// </summary>
+public sealed class RewardScores
+{
+    private readonly double?[][] _byFunction;
+    private readonly double[] _totals;
+
+    internal RewardScores(IReadOnlyList<string> names, IReadOnlyList<double> weights, double?[][] byFunction, double[] totals)
+    {
+        Names = names;
+        Weights = weights;
+        _byFunction = byFunction;
+        _totals = totals;
+    }
+
+    /// <summary>Function labels, in composer order (a repeated name gets a suffix: <c>format</c>, <c>format_2</c>).</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Function weights, in composer order.</summary>
+    public IReadOnlyList<double> Weights { get; }
+
+    /// <summary>Number of completions scored.</summary>
+    public int Count => _totals.Length;
+
+    /// <summary>Weighted total per completion: Σ weight × score, a null score counting 0.</summary>
+    public IReadOnlyList<double> Totals => _totals;
+
+    /// <summary>The scores of function <paramref name="function"/> (composer index), one per completion.</summary>
+    public IReadOnlyList<double?> ScoresOf(int function) => _byFunction[function];
+
+    /// <summary>The scores of the function labelled <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No function has that label.</exception>
+    public IReadOnlyList<double?> ScoresOf(string name) => _byFunction[IndexOf(name)];
+
+    /// <summary>Mean of a function's non-null scores; null when all were null (or the batch is empty).</summary>
+    public double? Mean(int function)
+    {
+        double sum = 0;
+        int n = 0;
+        foreach (double? s in _byFunction[function])
+        {
+            if (s is not { } v) continue;
+            sum += v;
+            n++;
+        }
+        return n == 0 ? null : sum / n;
+    }
+
+    /// <summary>Population standard deviation of a function's non-null scores; null when all were null.</summary>
+    public double? StandardDeviation(int function)
+    {
+        if (Mean(function) is not { } mean) return null;
+        double sum = 0;
+        int n = 0;
+        foreach (double? s in _byFunction[function])
+        {
+            if (s is not { } v) continue;
+            sum += (v - mean) * (v - mean);
+            n++;
+        }
+        return Math.Sqrt(sum / n);
+    }
+
+    /// <summary>Per-function means keyed by label, e.g. for metrics named <c>rewards/&lt;label&gt;/mean</c>.</summary>
+    public IReadOnlyDictionary<string, double?> Means()
+    {
+        var means = new Dictionary<string, double?>(StringComparer.Ordinal);
+        for (int f = 0; f < Names.Count; f++) means[Names[f]] = Mean(f);
+        return means;
+    }
+
+    private int IndexOf(string name)
+    {
+        for (int f = 0; f < Names.Count; f++)
+            if (string.Equals(Names[f], name, StringComparison.Ordinal)) return f;
+        throw new KeyNotFoundException($"No reward labelled '{name}'; the labels are: {string.Join(", ", Names)}.");
+    }
+}

@@ -1,0 +1,24 @@
+namespace R1Sharp.Verify;
+
+/// <summary>Options of one verification (<see cref="MathVerifier"/>). Every default follows VERIFIER-POLICY.md.</summary>
+public sealed record VerifyOptions
+{
+    /// <summary>How the final answer is extracted from a response. Default <see cref="ExtractionOptions.Default"/>.</summary>
+    public ExtractionOptions Extraction { get; init; } = ExtractionOptions.Default;
+
+    /// <summary>
+    /// Wall-clock budget of one comparison. Default 250 ms. Work is polled against it (no threads or signals,
+    /// unlike Math-Verify's SIGALRM timeout), and a check that runs out answers "not equal" (policy rule 12).
+    /// </summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Largest exact intermediate number, in bits (numerator + denominator), before arithmetic turns approximate.
+    /// Default 20,000 bits (about 6,000 digits): exact enough for 1/2^99 ≠ 1/2^98, small enough that a power tower is
+    /// never expanded (rule 12).
+    /// </summary>
+    public int MaxExactBits { get; init; } = 20_000;
+
+    /// <summary>The default options.</summary>
+    public static VerifyOptions Default { get; } = new();
+}

@@ -1,0 +1,22 @@
+namespace R1Sharp.Serving.Protocol;
+
+/// <summary>The sampling fields shared by /v1/chat/completions and /v1/completions, validated.</summary>
+/// <param name="N">Choices per prompt (default 1).</param>
+/// <param name="Temperature">0 = greedy; default 1.</param>
+/// <param name="TopP">Nucleus mass in (0, 1]; default 1.</param>
+/// <param name="MaxTokens">New tokens at most.</param>
+/// <param name="Stop">Up to 4 stop strings (not included in the text).</param>
+/// <param name="Seed">Makes sampling reproducible; choice j uses seed + j.</param>
+/// <param name="LogProbs">Return each generated token's log-probability.</param>
+/// <param name="Stream">Answer with server-sent events.</param>
+/// <param name="IncludeUsage">stream_options.include_usage: a final chunk with token counts.</param>
+public sealed record CompletionParameters(
+    int N,
+    double Temperature,
+    double TopP,
+    int MaxTokens,
+    IReadOnlyList<string> Stop,
+    long? Seed,
+    bool LogProbs,
+    bool Stream,
+    bool IncludeUsage);

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using R1Sharp.Checkpoints;
+using R1Sharp.Generation;
+using R1Sharp.Models;
+using R1Sharp.Serving;
+using R1Sharp.Serving.Http;
+using R1Sharp.Testing;
+using R1Sharp.Text.Templates;
+using R1Sharp.Text.Tokenization;
+using TorchSharp;
+
+namespace R1Sharp.Tests.Serving;
+
+public sealed class ServedModelLoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("r1-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>A random tiny Qwen2.5-shaped checkpoint with the real Qwen2.5 tokenizer files and chat template.</summary>
+    private string Checkpoint(string name, long seed)
+    {
+        string dir = Path.Combine(_dir, name);
+        var config = ModelConfig.Load(SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"))
+            .Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64) with
+        { InitializerRange = 0.2 };
+        using var model = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed);
+        HuggingFaceCheckpoint.Save(model, config, dir);
+        foreach (string file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
+            File.Copy(SharedData.Path("hf", "Qwen2.5-7B-Instruct", file), Path.Combine(dir, file));
+        return dir;
+    }
+
+    private static string InProcessGreedy(string dir, string question, int maxTokens)
+    {
+        var (model, _) = HuggingFaceCheckpoint.Load(dir, torch.CPU);
+        using (model)
+        {
+            model.eval();
+            var tokenizer = HuggingFaceTokenizer.Load(dir);
+            string prompt = ChatTemplate.Load(dir).Render([("user", question)], new ChatTemplateOptions { AddGenerationPrompt = true });
+            var result = new BatchedGenerator(model).Generate([tokenizer.Encode(prompt)], new SamplingOptions { MaxNewTokens = maxTokens, Temperature = 0, EosIds = tokenizer.EosIds })[0];
+            return tokenizer.Decode(result.Tokens, skipSpecialTokens: true);
+        }
+    }
+
+    private static async Task<string> Ask(HttpClient client, string question, int maxTokens)
+    {
+        var body = JsonSerializer.Serialize(new { messages = new[] { new { role = "user", content = question } }, max_tokens = maxTokens, temperature = 0 });
+        var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement
+            .GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+    }
+
+    [Fact]
+    public async Task ServesARealCheckpointDirectoryAndReloadsNewWeights()
+    {
+        string first = Checkpoint("a", seed: 1);
+        string second = Checkpoint("b", seed: 2);
+        var options = new ServeOptions { Port = 0, ModelName = "qwen-tiny", ContextLength = 256 };
+        var served = ServedModelLoader.Load(first, torch.CPU, null, options);
+        await using (served.Engine)
+        await using (var server = await OpenAiServer.StartAsync(served, options))
+        {
+            using var client = new HttpClient { BaseAddress = server.BaseAddress };
+            Assert.Equal(InProcessGreedy(first, "What is 3 + 4?", 8), await Ask(client, "What is 3 + 4?", 8));
+
+            var reload = await client.PostAsync("v1/reload", new StringContent(JsonSerializer.Serialize(new { path = second }), Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+            Assert.Equal(InProcessGreedy(second, "What is 3 + 4?", 8), await Ask(client, "What is 3 + 4?", 8));
+
+            var bad = await client.PostAsync("v1/reload", new StringContent("{\"path\": \"/nonexistent\"}", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using R1Sharp.Cli.Commands;
+using R1Sharp.Testing;
+using R1Sharp.Tests.Text.Tokenization;
+
+namespace R1Sharp.Tests.Text;
+
+/// <summary>`r1 template` and `r1 tokenize` entry points, in-process, on the real model files.</summary>
+public sealed class CommandTests
+{
+    private static (int Code, string Output, string Error) Template(string model, bool generation, string? now, string input)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = TemplateCommand.Run(model, generation, now, input, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static (int Code, string Output, string Error) Tokenize(string model, bool decode, bool special, string input)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = TokenizeCommand.Run(model, decode, special, input, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void TemplatePrintsTheRenderedTextWithoutAnExtraNewline()
+    {
+        var (code, output, _) = Template(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), true, null, """[{"role":"user","content":"Hi"}]""");
+        Assert.Equal(0, code);
+        Assert.Equal("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", output);
+    }
+
+    [Fact]
+    public void TemplateNowFixesTheLlamaDate()
+    {
+        var (code, output, _) = Template(SharedData.Path("hf", "Llama-3.2-1B-Instruct"), false, "2024-02-29T08:00:00", """[{"role":"user","content":"Hi"}]""");
+        Assert.Equal(0, code);
+        Assert.Contains("Today Date: 29 Feb 2024\n", output);
+    }
+
+    [Fact]
+    public void TemplatePrefersChatTemplateJinja()
+    {
+        var (code, output, _) = Template(SharedData.Path("hf", "DeepSeek-R1-Distill-Qwen-1.5B-resaved"), true, null, """[{"role":"user","content":"1+1?"}]""");
+        Assert.Equal(0, code);
+        Assert.EndsWith("<｜User｜>1+1?<｜Assistant｜><think>\n", output);
+    }
+
+    [Fact]
+    public void TemplateBuiltInR1ZeroPrompt()
+    {
+        var (code, output, _) = Template("builtin:r1-zero", false, null, """[{"role":"user","content":"What is 2+3?"}]""");
+        Assert.Equal(0, code);
+        Assert.StartsWith("A conversation between User and Assistant.", output);
+        Assert.EndsWith("User: What is 2+3?. Assistant:", output);
+    }
+
+    [Theory]
+    [InlineData("[{\"role\":\"user\",", "not valid JSON")]
+    [InlineData("{\"role\":\"user\"}", "JSON array")]
+    [InlineData("[{\"content\":\"x\"}]", "messages[0].role")]
+    public void TemplateRejectsBadInputClearly(string input, string expected)
+    {
+        var (code, output, error) = Template(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), false, null, input);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void TemplateReportsAMissingTemplate()
+    {
+        var (code, _, error) = Template(TokenizerFixtureFiles.NewTempDir("notemplate"), false, null, "[]");
+        Assert.Equal(1, code);
+        Assert.Contains("no chat template", error);
+    }
+
+    [Fact]
+    public void TokenizeEncodesAndDecodesOnTheRealQwenFiles()
+    {
+        string model = SharedData.Path("hf", "Qwen2.5-7B-Instruct");
+        string text = "<|im_start|>user\nHello, 世界 😀!<|im_end|>";
+        var (code, ids, _) = Tokenize(model, false, true, text);
+        Assert.Equal(0, code);
+        Assert.StartsWith("[151644,", ids);
+        var expected = LoadedTokenizers.QwenSlow.Encode(text);
+        Assert.Equal("[" + string.Join(",", expected) + "]", ids);
+
+        var (decodeCode, decoded, _) = Tokenize(model, true, true, ids);
+        Assert.Equal(0, decodeCode);
+        Assert.Equal(text, decoded);
+        var (_, dropped, _) = Tokenize(model, true, false, ids);
+        Assert.Equal("user\nHello, 世界 😀!", dropped);
+    }
+
+    [Fact]
+    public void TokenizeWithoutSpecialTreatsControlTokensAsText()
+    {
+        var (_, ids, _) = Tokenize(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), false, false, "<|im_start|>");
+        Assert.DoesNotContain("151644", ids);
+    }
+
+    [Theory]
+    [InlineData("[1, \"a\"]", "JSON array of integer")]
+    [InlineData("[99999999]", "not in the vocabulary")]
+    public void TokenizeDecodeRejectsBadIds(string input, string expected)
+    {
+        var (code, _, error) = Tokenize(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), true, false, input);
+        Assert.Equal(1, code);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void TokenizeReportsAModelWithoutTokenizer()
+    {
+        var (code, _, error) = Tokenize(SharedData.Path("hf", "Llama-3.2-1B-Instruct"), false, false, "x");
+        Assert.Equal(1, code);
+        Assert.Contains("no tokenizer found", error);
+    }
+}

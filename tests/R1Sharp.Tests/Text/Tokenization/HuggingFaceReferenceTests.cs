@@ -1,0 +1,60 @@
+using R1Sharp.Text.Tokenization;
+using Reference = Tokenizers.DotNet.Tokenizer;
+
+namespace R1Sharp.Tests.Text.Tokenization;
+
+/// <summary>Our ids against Hugging Face's own Rust tokenizers (Tokenizers.DotNet) on the same tokenizer.json.</summary>
+public sealed class HuggingFaceReferenceTests
+{
+    public static TheoryData<int> SampleIndexes()
+    {
+        var data = new TheoryData<int>();
+        for (int i = 0; i < TokenizerSamples.All.Length; i++) data.Add(i);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleIndexes))]
+    public void Qwen2TokenizerJsonGivesTheRustIds(int sample)
+    {
+        string text = TokenizerSamples.All[sample];
+        var reference = ReferenceTokenizers.Qwen.Encode(text).Select(id => (int)id).ToArray();
+        var ours = LoadedTokenizers.QwenJson.Encode(text);
+        Assert.Equal(reference, ours);
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleIndexes))]
+    public void Llama3StyleTokenizerJsonGivesTheRustIds(int sample)
+    {
+        string text = TokenizerSamples.All[sample];
+        var reference = ReferenceTokenizers.Llama.Encode(text).Select(id => (int)id).ToArray();
+        var ours = LoadedTokenizers.LlamaJson.Encode(text, addSpecialTokens: true);
+        Assert.Equal(reference, ours);
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleIndexes))]
+    public void SlowLayoutGivesTheSameIdsAsTheRustTokenizerOnTheEquivalentJson(int sample)
+    {
+        string text = TokenizerSamples.All[sample];
+        var reference = ReferenceTokenizers.Qwen.Encode(text).Select(id => (int)id).ToArray();
+        Assert.Equal(reference, LoadedTokenizers.QwenSlow.Encode(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleIndexes))]
+    public void DecodeWithoutSpecialTokensMatchesTheRustDecoder(int sample)
+    {
+        // Tokenizers.DotNet decodes with skip_special_tokens = true.
+        string text = TokenizerSamples.All[sample];
+        var ids = ReferenceTokenizers.Qwen.Encode(text);
+        Assert.Equal(ReferenceTokenizers.Qwen.Decode(ids), LoadedTokenizers.QwenJson.Decode(ids.Select(id => (int)id), skipSpecialTokens: true));
+    }
+
+    private static class ReferenceTokenizers
+    {
+        public static readonly Reference Qwen = new(vocabPath: Path.Combine(TokenizerFixtureFiles.QwenJson, "tokenizer.json"));
+        public static readonly Reference Llama = new(vocabPath: Path.Combine(TokenizerFixtureFiles.LlamaJson, "tokenizer.json"));
+    }
+}
