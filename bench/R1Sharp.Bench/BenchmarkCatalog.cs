@@ -6,13 +6,10 @@ internal static class BenchmarkCatalog
     private static readonly Dictionary<string, (string Description, Func<string[], Task<int>> Run)> Entries = new()
     {
         ["matmul-peak"] = ("Measured fp32/bf16 matmul GFLOP/s on this machine (the peak other figures are compared with).", MatmulPeak.RunAsync),
-<<<<<<< HEAD
         ["model-generation"] = ("Prefill and decode tokens/s (batch 1 and 32) of a Qwen2.5-0.5B-shaped model, fp32 and bf16, vs the memory-bandwidth bound.", GenerationThroughput.RunAsync),
         ["model-training"] = ("Training tokens/s (forward + backward + AdamW) of a ~20M-parameter Qwen2-shaped model, as a fraction of the matmul peak.", TrainingThroughput.RunAsync),
-=======
         ["reward-scoring"] = ("Rule-based rewards on 800 real outputs, per reward and composed, beside open-r1's formulas in CPython. Arg: repeats (5).", Rewards.RewardScoringBenchmark.RunAsync),
         ["sandbox"] = ("Code sandbox: per-run cost and runs/s against starting the same Python program bare.", SandboxOverhead.RunAsync),
->>>>>>> main
     };
 
     public static async Task<int> RunAsync(string[] args)
