@@ -6,9 +6,14 @@ internal static class BenchmarkCatalog
     private static readonly Dictionary<string, (string Description, Func<string[], Task<int>> Run)> Entries = new()
     {
         ["matmul-peak"] = ("Measured fp32/bf16 matmul GFLOP/s on this machine (the peak other figures are compared with).", MatmulPeak.RunAsync),
+        ["tokenizer"] = ("Encode throughput of our HF tokenizer vs Hugging Face's Rust tokenizers (Tokenizers.DotNet), same files and text.", TokenizerThroughput.RunAsync),
+        ["decode-vs-llamacpp"] = ("Batch-1 decode tokens/s of our generator vs llama.cpp (LLamaSharp) on the same weights exported as GGUF, same threads.", DecodeVersusLlamaCpp.RunAsync),
         ["model-generation"] = ("Prefill and decode tokens/s (batch 1 and 32) of a Qwen2.5-0.5B-shaped model, fp32 and bf16, vs the memory-bandwidth bound.", GenerationThroughput.RunAsync),
         ["model-training"] = ("Training tokens/s (forward + backward + AdamW) of a ~20M-parameter Qwen2-shaped model, as a fraction of the matmul peak.", TrainingThroughput.RunAsync),
+        ["verify"] = ("MathVerifier.Verify µs/pair on MATH-500 (gold vs reference solution), 1 thread, vs Math-Verify's ~4 ms.", Verify.VerifierSpeed.RunAsync),
+        ["verify-agreement"] = ("Verifier agreement with Math-Verify/lighteval/MATH test cases and labelled Qwen/GSM8K outputs.", Verify.VerifierAgreement.RunAsync),
         ["reward-scoring"] = ("Rule-based rewards on 800 real outputs, per reward and composed, beside open-r1's formulas in CPython. Arg: repeats (5).", Rewards.RewardScoringBenchmark.RunAsync),
+        ["serve-throughput"] = ("r1 serve tokens/s with 1, 8 and 32 concurrent clients (continuous batching). Args: [shared/data dir] [threads=2] [max_tokens=32].", ServeThroughput.RunAsync),
         ["sandbox"] = ("Code sandbox: per-run cost and runs/s against starting the same Python program bare.", SandboxOverhead.RunAsync),
     };
 

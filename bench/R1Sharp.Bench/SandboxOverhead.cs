@@ -28,6 +28,8 @@ internal static class SandboxOverhead
             ("stdin/stdout sum", [Python, program.PathOf("main.py")], [Python, $"{SandboxPaths.Program}/main.py"], input),
         };
         Console.WriteLine($"sandbox: {sandbox.WorkerSlots} worker slots, {runs} runs per case, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine("wall ms: median of interleaved sequential runs; /s: all runs in flight at once");
         Console.WriteLine($"{"case",-18} {"bare ms",9} {"sandbox ms",11} {"ratio",6} {"overhead ms",12} {"bare/s",8} {"sandbox/s",10}");
         foreach (var (name, bare, sandboxed, stdin) in cases)
         {
@@ -61,6 +63,7 @@ internal static class SandboxOverhead
 
             Console.WriteLine($"{name,-18} {bareMedian,9:F1} {boxMedian,11:F1} {boxMedian / bareMedian,6:F2} {boxMedian - bareMedian,12:F1} {bareRate,8:F1} {boxRate,10:F1}");
         }
+        Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
     }
 

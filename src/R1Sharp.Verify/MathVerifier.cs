@@ -55,6 +55,17 @@ public static class MathVerifier
     }
 
     /// <summary>
+    /// Symmetric equivalence of two extracted answers, for grouping samples (cons@k majority vote): each must be
+    /// accepted with the other as gold. Stricter than <see cref="AreEquivalent"/> where the policy is one-sided
+    /// (<c>28\%</c> vs <c>28</c>, an inexact decimal vs an exact value), so a group never mixes such answers.
+    /// </summary>
+    /// <param name="first">One extracted answer.</param>
+    /// <param name="second">The other extracted answer.</param>
+    /// <param name="options">Options; <see cref="VerifyOptions.Default"/> when null.</param>
+    public static bool AreSameAnswer(string first, string second, VerifyOptions? options = null) =>
+        AreEquivalent(first, second, options) && AreEquivalent(second, first, options);
+
+    /// <summary>
     /// Whether <paramref name="goldAnswer"/> can be judged against at all (a choice letter, a text answer or
     /// well-formed math; a worked solution counts through its last box). Rewards return "not applicable" otherwise.
     /// </summary>

@@ -7,10 +7,12 @@ public sealed record VerifyOptions
     public ExtractionOptions Extraction { get; init; } = ExtractionOptions.Default;
 
     /// <summary>
-    /// Wall-clock budget of one comparison. Default 250 ms. Work is polled against it (no threads or signals,
-    /// unlike Math-Verify's SIGALRM timeout), and a check that runs out answers "not equal" (policy rule 12).
+    /// Wall-clock budget of one comparison. Default 2 s (Math-Verify's default timeout is 5 s). Ordinary checks take
+    /// microseconds and the size limits bound the rest; the budget is the last guard, generous enough that a cold
+    /// start (JIT) on a busy machine never trips it. Work is polled against it (no threads or signals, unlike
+    /// Math-Verify's SIGALRM timeout), and a check that runs out answers "not equal" (policy rule 12).
     /// </summary>
-    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Largest exact intermediate number, in bits (numerator + denominator), before arithmetic turns approximate.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using R1Sharp.Rewards.Accuracy;
 using R1Sharp.Rewards.Composition;
 using R1Sharp.Rewards.Format;
 using R1Sharp.Rewards.Language;
@@ -19,10 +20,11 @@ public class RealOutputsTests
         {
             using var doc = JsonDocument.Parse(line);
             string question = doc.RootElement.GetProperty("question").GetString()!;
+            var row = new Dictionary<string, JsonElement> { ["answer"] = doc.RootElement.GetProperty("answer").Clone() };
             var texts = doc.RootElement.GetProperty("code").EnumerateArray().Select(e => e.GetString()!).ToList();
             var grades = doc.RootElement.GetProperty("score").EnumerateArray().Select(e => e.GetBoolean()).ToList();
             for (int i = 0; i < texts.Count; i++)
-                outputs.Add((Inputs.Of(texts[i], prompt: question), grades[i]));
+                outputs.Add((Inputs.Of(texts[i], prompt: question, row: row), grades[i]));
         }
         return outputs;
     }
@@ -80,5 +82,27 @@ public class RealOutputsTests
             double expected = 0.5 * (await repetition.ScoreAsync(batch[i]))!.Value + 0.25 * ((await language.ScoreAsync(batch[i])) ?? 0);
             Assert.Equal(expected, scores.Totals[i], 12);
         }
+    }
+
+    [Fact]
+    public async Task Cosine_over_the_real_accuracy_reward_ranks_graded_right_answers_above_wrong_ones()
+    {
+        // The integrator's registration of "accuracy", done here the way docs/rewards.md shows it.
+        var registry = RewardRegistry.CreateDefault();
+        await using var composer = registry.CreateComposer("cosine(max_len=4000;unit=characters):1");
+        var sample = Outputs.Value.Where((_, i) => i % 4 == 0).ToList();
+        RewardScores scores = await composer.ScoreAsync([.. sample.Select(o => o.Input)]);
+        var right = new List<double>();
+        var wrong = new List<double>();
+        for (int i = 0; i < sample.Count; i++)
+        {
+            // Null where the accuracy reward cannot use the gold answer: not applicable, as designed.
+            if (scores.ScoresOf("cosine")[i] is not { } score) continue;
+            Assert.InRange(score, -1.0, 1.0);
+            (sample[i].Correct ? right : wrong).Add(score);
+        }
+        Assert.NotEmpty(wrong);
+        Assert.True(right.Count + wrong.Count > sample.Count * 3 / 4, $"only {right.Count + wrong.Count} of {sample.Count} scored");
+        Assert.True(right.Average() > 0 && wrong.Average() < 0, $"right {right.Average()}, wrong {wrong.Average()}");
     }
 }

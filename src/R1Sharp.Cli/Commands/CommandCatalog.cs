@@ -8,12 +8,15 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
-        yield return NewModelCommand.Create();
+        yield return ZeroCommand.Create();
         yield return VerifyCommand.Create();
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return ExportGgufCommand.Create();
+        yield return NewModelCommand.Create();
         yield return EvalCommand.Create();
         yield return ServeCommand.Create();
         yield return RunCodeCommand.Create();
+        yield return RewardsCommand.Create();
     }
 }

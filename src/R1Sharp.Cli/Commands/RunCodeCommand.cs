@@ -15,7 +15,7 @@ internal static class RunCodeCommand
     public static Command Create()
     {
         var file = new Option<FileInfo>("--file") { Description = "The program's source file.", Required = true };
-        var language = new Option<string?>("--language") { Description = "python or cpp (default: from the file extension)." };
+        var language = new Option<string?>("--language") { Description = "python, cpp or csharp (default: from the file extension)." };
         var tests = new Option<FileInfo?>("--tests")
         {
             Description = "Test cases: a verification_info object ({\"language\",\"test_cases\":[...]}, open-r1 layout) or a bare test_cases array.",
@@ -74,7 +74,7 @@ internal static class RunCodeCommand
                 PrintRun(outcome, limits, parse.GetValue(json));
                 return outcome.Run?.Succeeded == true ? 0 : 1;
             }
-            catch (Exception e) when (e is UsageException or VerificationInfoException or SandboxUnavailableException or IOException)
+            catch (Exception e) when (e is UsageException or VerificationInfoException or SandboxUnavailableException or IOException or NotSupportedException)
             {
                 Console.Error.WriteLine($"r1 run-code: {e.Message}");
                 return e is SandboxUnavailableException ? 3 : 2;
@@ -88,7 +88,7 @@ internal static class RunCodeCommand
         if (name != null)
             return CodeLanguageNames.TryParse(name, out var given)
                 ? given
-                : throw new UsageException($"--language '{name}' is not supported (python or cpp)");
+                : throw new UsageException($"--language '{name}' is not supported (python, cpp or csharp)");
         string extension = source.Extension.TrimStart('.');
         return CodeLanguageNames.TryParse(extension, out var byExtension)
             ? byExtension

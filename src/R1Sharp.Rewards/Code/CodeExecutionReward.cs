@@ -1,4 +1,5 @@
 using System.Text.Json;
+using R1Sharp.Rewards.Code.Languages;
 using R1Sharp.Rewards.Code.TestCases;
 using R1Sharp.Rewards.Sandbox;
 
@@ -62,6 +63,15 @@ public sealed class CodeExecutionReward : IRewardFunction, IDisposable
         catch (VerificationInfoException e)
         {
             return NotApplicable($"malformed {e.Message}");
+        }
+
+        try
+        {
+            _ = LanguageToolchain.For(tests.Language);
+        }
+        catch (NotSupportedException e)
+        {
+            return NotApplicable($"{tests.Language} cannot run here: {e.Message}");
         }
 
         string? program = CodeBlockExtractor.ExtractLast(input.Completion, tests.Language, _options.AcceptUntaggedBlocks);

@@ -65,10 +65,11 @@ public sealed class CodeJudge
         await program.WriteFileAsync(toolchain.SourceFileName, source, cancellationToken).ConfigureAwait(false);
         if (await CompileAsync(toolchain, program, cancellationToken).ConfigureAwait(false) is { } failure)
             return new SingleRunOutcome(failure.Detail, null);
-        var run = await _sandbox.RunAsync(new SandboxRequest(toolchain.RunCommand, _options.Limits)
+        var run = await _sandbox.RunAsync(new SandboxRequest(toolchain.RunCommand, toolchain.Adjust(_options.Limits))
         {
             Program = program,
             Stdin = Encoding.UTF8.GetBytes(stdin),
+            Environment = toolchain.EnvironmentFor(_options.Limits),
         }, cancellationToken).ConfigureAwait(false);
         return new SingleRunOutcome(null, run);
     }
@@ -78,15 +79,20 @@ public sealed class CodeJudge
     {
         if (toolchain.CompileCommand is not { } compile)
             return null;
-        var compiled = await _sandbox.RunAsync(new SandboxRequest(compile, _options.CompileLimits)
+        foreach (var (name, contents) in toolchain.SupportFiles)
+            await program.WriteFileAsync(name, contents, cancellationToken).ConfigureAwait(false);
+        var compiled = await _sandbox.RunAsync(new SandboxRequest(compile, toolchain.Adjust(_options.CompileLimits))
         {
             Program = program,
             ProgramWritable = true,
+            Environment = toolchain.EnvironmentFor(_options.CompileLimits),
         }, cancellationToken).ConfigureAwait(false);
         if (compiled.Succeeded)
             return null;
+        // g++ reports on stderr, csc on stdout.
+        string messages = compiled.Stderr + "\n" + Encoding.UTF8.GetString(compiled.Stdout);
         string detail = compiled.Termination == SandboxTermination.Exited
-            ? "compiler" + RunClassifier.StderrTail(FirstErrorLine(compiled.Stderr))
+            ? "compiler" + RunClassifier.StderrTail(FirstErrorLine(messages))
             : $"compiler {compiled.Termination} {compiled.SignalName}".TrimEnd();
         return (detail, compiled.WallTime);
     }
@@ -94,10 +100,11 @@ public sealed class CodeJudge
     private async Task<TestVerdict> RunStdinStdoutAsync(
         int index, StdinStdoutTestCase test, LanguageToolchain toolchain, ProgramDirectory program, CancellationToken cancellationToken)
     {
-        var run = await _sandbox.RunAsync(new SandboxRequest(toolchain.RunCommand, _options.Limits)
+        var run = await _sandbox.RunAsync(new SandboxRequest(toolchain.RunCommand, toolchain.Adjust(_options.Limits))
         {
             Program = program,
             Stdin = Encoding.UTF8.GetBytes(test.Input),
+            Environment = toolchain.EnvironmentFor(_options.Limits),
         }, cancellationToken).ConfigureAwait(false);
         if (RunClassifier.Classify(run, _options.Limits) is var (verdict, detail))
             return new TestVerdict(index, verdict, detail, run.WallTime);

@@ -8,4 +8,9 @@ public enum CodeLanguage
 
     /// <summary>C++17 compiled with g++ -O2; fence tags <c>cpp</c>, <c>c++</c>, <c>cxx</c>, <c>cc</c>.</summary>
     Cpp,
+
+    /// <summary>C# (top-level statements or a Main method) compiled with the installed .NET SDK's csc against the
+    /// reference pack and run on the shared runtime; fence tags <c>csharp</c>, <c>cs</c>, <c>c#</c>.
+    /// Available when the SDK lives under /usr (visible inside the sandbox).</summary>
+    CSharp,
 }

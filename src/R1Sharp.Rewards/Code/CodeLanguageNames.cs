@@ -15,6 +15,9 @@ public static class CodeLanguageNames
         ["cc"] = CodeLanguage.Cpp,
         ["c++17"] = CodeLanguage.Cpp,
         ["cpp17"] = CodeLanguage.Cpp,
+        ["csharp"] = CodeLanguage.CSharp,
+        ["cs"] = CodeLanguage.CSharp,
+        ["c#"] = CodeLanguage.CSharp,
     };
 
     /// <summary>The language a name stands for (case-insensitive), or false.</summary>

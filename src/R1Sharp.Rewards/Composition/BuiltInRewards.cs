@@ -1,3 +1,5 @@
+using R1Sharp.Rewards.Accuracy;
+using R1Sharp.Rewards.Code;
 using R1Sharp.Rewards.Format;
 using R1Sharp.Rewards.Language;
 using R1Sharp.Rewards.Length;
@@ -16,6 +18,18 @@ internal static class BuiltInRewards
         registry.Register("cosine", "correctness scaled by length on a cosine schedule, -1..1 by default", CreateCosine);
         registry.Register("repetition", "n-gram repetition penalty, max_penalty..0", CreateRepetition);
         registry.Register("overlong", "DAPO soft over-length penalty, -penalty_factor..0", CreateOverlong);
+        registry.Register("accuracy", "1 when the final answer is equivalent to the gold (R1Sharp.Verify), else 0; null without a usable gold", CreateAccuracy);
+        CodeRewardRegistration.Register(registry);
+    }
+
+    private static AccuracyReward CreateAccuracy(RewardOptionReader o)
+    {
+        var d = new AccuracyRewardOptions();
+        return new AccuracyReward(new AccuracyRewardOptions
+        {
+            AnswerField = o.GetString("answer_field", d.AnswerField)!,
+            SolutionField = o.GetString("solution_field", d.SolutionField),
+        });
     }
 
     private static ReasoningTags Tags(RewardOptionReader o, bool withAnswer = true) => new(

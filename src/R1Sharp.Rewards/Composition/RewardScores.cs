@@ -65,6 +65,19 @@ public sealed class RewardScores
         return Math.Sqrt(sum / n);
     }
 
+    /// <summary>Mean of the weighted totals (TRL's <c>reward</c> metric); null for an empty batch.</summary>
+    public double? TotalMean => _totals.Length == 0 ? null : _totals.Average();
+
+    /// <summary>Population standard deviation of the weighted totals (TRL's <c>reward_std</c> before grouping); null for an empty batch.</summary>
+    public double? TotalStandardDeviation
+    {
+        get
+        {
+            if (TotalMean is not { } mean) return null;
+            return Math.Sqrt(_totals.Average(t => (t - mean) * (t - mean)));
+        }
+    }
+
     /// <summary>Per-function means keyed by label, e.g. for metrics named <c>rewards/&lt;label&gt;/mean</c>.</summary>
     public IReadOnlyDictionary<string, double?> Means()
     {

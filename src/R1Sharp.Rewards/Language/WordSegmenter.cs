@@ -22,9 +22,15 @@ public static class WordSegmenter
         ArgumentNullException.ThrowIfNull(text);
         var words = new List<CountedWord>();
         int i = 0;
+        int lineEnd = -1;   // index of the first '\n' at or after i (or the text's end), found once per line
         while (i < text.Length)
         {
-            int skipTo = SkipNeutralSpan(text, i);
+            if (lineEnd < i)
+            {
+                lineEnd = text.IndexOf('\n', i);
+                if (lineEnd < 0) lineEnd = text.Length;
+            }
+            int skipTo = SkipNeutralSpan(text, i, lineEnd);
             if (skipTo > i)
             {
                 i = skipTo;
@@ -99,19 +105,20 @@ public static class WordSegmenter
         return i;
     }
 
-    // Returns the index after a neutral span starting at i, or i when none starts there.
-    private static int SkipNeutralSpan(string text, int i)
+    // Returns the index after a neutral span starting at i, or i when none starts there. lineEnd bounds the
+    // search for one-line spans, so that a text of many '$' and no line break stays linear.
+    private static int SkipNeutralSpan(string text, int i, int lineEnd)
     {
         char c = text[i];
         if (c == '`')
         {
-            if (string.CompareOrdinal(text, i, "```", 0, 3) == 0) return PastCloser(text, i + 3, "```", multiline: true);
-            return PastCloser(text, i + 1, "`", multiline: false, orElse: i + 1);
+            if (string.CompareOrdinal(text, i, "```", 0, 3) == 0) return PastCloser(text, i + 3, "```");
+            return PastLineCloser(text, i + 1, '`', lineEnd);
         }
         if (c == '$')
         {
-            if (i + 1 < text.Length && text[i + 1] == '$') return PastCloser(text, i + 2, "$$", multiline: true);
-            return PastCloser(text, i + 1, "$", multiline: false, orElse: i + 1);
+            if (i + 1 < text.Length && text[i + 1] == '$') return PastCloser(text, i + 2, "$$");
+            return PastLineCloser(text, i + 1, '$', lineEnd);
         }
         if (c == '<')
         {
@@ -125,8 +132,8 @@ public static class WordSegmenter
         if (c == '\\' && i + 1 < text.Length)
         {
             char next = text[i + 1];
-            if (next == '[') return PastCloser(text, i + 2, "\\]", multiline: true);
-            if (next == '(') return PastCloser(text, i + 2, "\\)", multiline: true);
+            if (next == '[') return PastCloser(text, i + 2, "\\]");
+            if (next == '(') return PastCloser(text, i + 2, "\\)");
             if (char.IsAsciiLetter(next))
             {
                 int j = i + 1;
@@ -137,16 +144,18 @@ public static class WordSegmenter
         return i;
     }
 
-    // Index after the closer. Unclosed multi-line spans (a truncated completion) run to the end; unclosed one-line
-    // spans fall back to orElse, so a lone "$5" or a stray backtick does not hide the rest of the line.
-    private static int PastCloser(string text, int from, string closer, bool multiline, int? orElse = null)
+    // Index after the closer; an unclosed multi-line span (a truncated completion) runs to the end.
+    private static int PastCloser(string text, int from, string closer)
     {
         int close = text.IndexOf(closer, from, StringComparison.Ordinal);
-        if (!multiline)
-        {
-            int newline = text.IndexOf('\n', from);
-            if (close < 0 || (newline >= 0 && newline < close)) return orElse ?? from;
-        }
         return close < 0 ? text.Length : close + closer.Length;
+    }
+
+    // Index after a closer on the same line; when there is none, only the opener is skipped, so a lone "$5" or a
+    // stray backtick does not hide the rest of the line.
+    private static int PastLineCloser(string text, int from, char closer, int lineEnd)
+    {
+        int close = text.AsSpan(from, lineEnd - from).IndexOf(closer);
+        return close < 0 ? from : from + close + 1;
     }
 }

@@ -12,6 +12,9 @@ namespace R1Sharp.Rewards.Repetition;
 /// </remarks>
 public sealed class RepetitionPenaltyReward : IRewardFunction
 {
+    // Up to three word ids of 21 bits each fit in one long, the fast path for the usual n <= 3.
+    private const int PackedNgramLimit = 3;
+    private const int BitsPerWord = 21;
     private readonly RepetitionPenaltyRewardOptions _options;
 
     /// <summary>Creates the reward.</summary>
@@ -48,13 +51,34 @@ public sealed class RepetitionPenaltyReward : IRewardFunction
         int total = ids.Length - n + 1;
         if (total <= 0) return 0.0;
 
+        int distinct = n <= PackedNgramLimit && ids.Length < 1 << BitsPerWord
+            ? CountPacked(ids, n, total, cancellationToken)
+            : CountWindows(ids, n, total, cancellationToken);
+        double scaling = 1.0 - (double)distinct / total;
+        return scaling * _options.MaxPenalty + 0.0;   // + 0.0 turns -0 into 0
+    }
+
+    private static int CountPacked(int[] ids, int n, int total, CancellationToken cancellationToken)
+    {
+        var distinct = new HashSet<long>(total);
+        for (int i = 0; i < total; i++)
+        {
+            if ((i & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+            long key = 0;
+            for (int k = 0; k < n; k++) key = (key << BitsPerWord) | (uint)ids[i + k];
+            distinct.Add(key);
+        }
+        return distinct.Count;
+    }
+
+    private static int CountWindows(int[] ids, int n, int total, CancellationToken cancellationToken)
+    {
         var distinct = new HashSet<int>(total, new NgramWindowComparer(ids, n));
         for (int i = 0; i < total; i++)
         {
             if ((i & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
             distinct.Add(i);
         }
-        double scaling = 1.0 - (double)distinct.Count / total;
-        return scaling * _options.MaxPenalty + 0.0;   // + 0.0 turns -0 into 0
+        return distinct.Count;
     }
 }

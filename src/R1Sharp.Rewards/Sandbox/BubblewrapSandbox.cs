@@ -129,16 +129,20 @@ public sealed class BubblewrapSandbox : ICodeSandbox
         }
         finally
         {
-            _free.Writer.TryWrite(slot);
+            // After Dispose the slot's uid is released only now, when its run is over: a uid must never be
+            // claimed by another sandbox while a process of this one still runs under it.
+            if (Volatile.Read(ref _disposed) != 0 || !_free.Writer.TryWrite(slot))
+                slot.Dispose();
         }
     }
 
-    /// <summary>Releases the slots' uids. Runs in progress are not waited for.</summary>
+    /// <summary>Releases the free slots' uids now and the busy ones when their runs end (runs are not waited for).</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        foreach (var slot in _slots)
+        _free.Writer.TryComplete();
+        while (_free.Reader.TryRead(out var slot))
             slot.Dispose();
     }
 

@@ -21,7 +21,4 @@ internal sealed class CheckBudget
 
     /// <summary>True once the deadline has passed; the caller then answers "not equal".</summary>
     public bool Exhausted => Stopwatch.GetTimestamp() > _deadlineTicks;
-
-    /// <summary>A budget that does not run out (tests, parsing gold answers once).</summary>
-    public static CheckBudget Unlimited { get; } = new(TimeSpan.FromDays(1), 1 << 16);
 }

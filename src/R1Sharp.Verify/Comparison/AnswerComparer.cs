@@ -27,13 +27,13 @@ internal sealed class AnswerComparer(CheckBudget budget)
 
     private bool Compare(Node gold, Node predicted)
     {
-        gold = DropApproximation(gold);
-        predicted = DropApproximation(predicted);
+        gold = Membership(DropApproximation(gold));
+        predicted = Membership(DropApproximation(predicted));
         // Equations: "x = 5" with a lone symbol on the left stands for its value when the other side is not an equation.
         bool goldEquation = IsEquation(gold), predictedEquation = IsEquation(predicted);
         if (goldEquation && predictedEquation) return CompareEquations((RelationNode)gold, (RelationNode)predicted);
         if (goldEquation) return HasLoneLeftSide((RelationNode)gold) && AreEquivalent(LastSide(gold), predicted);
-        if (predictedEquation) return HasLoneLeftSide((RelationNode)predicted) && AreEquivalent(gold, LastSide(predicted));
+        if (predictedEquation) return HasLoneLeftSide((RelationNode)predicted) && ConsistentChain((RelationNode)predicted) && AreEquivalent(gold, LastSide(predicted));
 
         // Percent (rule 4): gold p% accepts p and p%; a gold without % rejects p%.
         if (gold is PercentNode goldPercent) return AreEquivalent(goldPercent.Operand, predicted is PercentNode pp ? pp.Operand : predicted);
@@ -84,6 +84,10 @@ internal sealed class AnswerComparer(CheckBudget budget)
         return new RelationNode(r.Sides.Take(at + 1).ToArray(), r.Operators.Take(at).ToArray());
     }
 
+    // "x \in S" states the answer S (rule 8); for intervals IntervalSets also reads it, for sets this does.
+    private static Node Membership(Node node) =>
+        node is RelationNode { Operators: ["\\in"] } r && r.Sides[0] is SymbolNode { IsConstant: false } ? r.Sides[1] : node;
+
     private static bool IsInterval(Node node) => node is RelationNode r && r.Operators.All(o => o != "=");
 
     private static bool IsEquation(Node node) => node is RelationNode r && r.Operators.All(o => o == "=");
@@ -99,13 +103,22 @@ internal sealed class AnswerComparer(CheckBudget budget)
         _ => false,
     };
 
+    // "x = 5 + 5 + 1 = 11" computes its value; "x = 6 = 5" states two values and is a hedge (rule 11): every
+    // right-hand side of a chain must equal the last one.
+    private bool ConsistentChain(RelationNode r)
+    {
+        for (int i = 1; i < r.Sides.Count - 1; i++)
+            if (!AreEquivalent(r.Sides[^1], r.Sides[i])) return false;
+        return true;
+    }
+
     private static Node LastSide(Node equation) => ((RelationNode)equation).Sides[^1];
 
     private bool CompareEquations(RelationNode gold, RelationNode predicted)
     {
         bool goldLone = HasLoneLeftSide(gold), predictedLone = HasLoneLeftSide(predicted);
         if (goldLone && predictedLone && CanonicalForm.Of(gold.Sides[0]) == CanonicalForm.Of(predicted.Sides[0]))
-            return AreEquivalent(gold.Sides[^1], predicted.Sides[^1]);
+            return ConsistentChain(predicted) && AreEquivalent(gold.Sides[^1], predicted.Sides[^1]);
         return EquationComparer.SameCurve(gold, predicted, budget);
     }
 

@@ -44,6 +44,7 @@ internal static class IntervalSets
         // "-x > -1" reads as "x < 1".
         if (r.Operators.Count == 1 && r.Sides[0] is NegateNode { Operand: var inner } && IsVariable(inner) && IsOrder(r.Operators[0]))
             r = new RelationNode([inner, new NegateNode(r.Sides[1])], [Flip(r.Operators[0])]);
+        if (FromAbsoluteValue(r) is { } absolute) return absolute;
         var ops = r.Operators;
         var sides = r.Sides;
         if (ops.Count == 1 && ops[0] == "\\in" && IsVariable(sides[0])) return From(sides[1], pairsAsIntervals: true);
@@ -63,6 +64,32 @@ internal static class IntervalSets
             bool lowClosed = (ascending ? ops[0] : ops[1]) is "≤" or "≥";
             bool highClosed = (ascending ? ops[1] : ops[0]) is "≤" or "≥";
             return [new IntervalNode(low, high, lowClosed, highClosed)];
+        }
+        return null;
+    }
+
+    // |x| < c is (-c, c); |x| > c is (-∞, -c) ∪ (c, ∞); a ≤ |x| ≤ b is [-b, -a] ∪ [a, b].
+    private static List<IntervalNode>? FromAbsoluteValue(RelationNode r)
+    {
+        static bool IsAbs(Node n) => n is CallNode { Name: "abs", Arguments: [var inner] } && IsVariable(inner);
+        var ops = r.Operators;
+        if (ops.Count == 1 && IsOrder(ops[0]) && (IsAbs(r.Sides[0]) || IsAbs(r.Sides[1])))
+        {
+            bool absOnLeft = IsAbs(r.Sides[0]);
+            var bound = absOnLeft ? r.Sides[1] : r.Sides[0];
+            bool closed = ops[0] is "≤" or "≥";
+            bool below = (ops[0] is "<" or "≤") == absOnLeft;
+            return below
+                ? [new IntervalNode(new NegateNode(bound), bound, closed, closed)]
+                : [new IntervalNode(MinusInfinity, new NegateNode(bound), false, closed), new IntervalNode(bound, Infinity, closed, false)];
+        }
+        if (ops.Count == 2 && IsAbs(r.Sides[1]) && IsOrder(ops[0]) && IsOrder(ops[1]) && (ops[0] is "<" or "≤") == (ops[1] is "<" or "≤"))
+        {
+            bool ascending = ops[0] is "<" or "≤";
+            var (low, high) = ascending ? (r.Sides[0], r.Sides[2]) : (r.Sides[2], r.Sides[0]);
+            bool lowClosed = (ascending ? ops[0] : ops[1]) is "≤" or "≥";
+            bool highClosed = (ascending ? ops[1] : ops[0]) is "≤" or "≥";
+            return [new IntervalNode(new NegateNode(high), new NegateNode(low), highClosed, lowClosed), new IntervalNode(low, high, lowClosed, highClosed)];
         }
         return null;
     }

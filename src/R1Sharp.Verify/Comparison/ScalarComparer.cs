@@ -22,6 +22,9 @@ internal static class ScalarComparer
             var g = new Evaluator(EmptyAssignment, budget).Evaluate(gold);
             if (DecimalRule.AsDecimal(predicted) is { } written) return DecimalRule.Accepts(g, written.Value, written.Literal);
             var p = new Evaluator(EmptyAssignment, budget).Evaluate(predicted);
+            // Too large to evaluate (rule 12): equal only when both reduce to the same exact power.
+            if (g.Unreliable || p.Unreliable)
+                return LargePowers.AreEqual(gold, predicted, new Evaluator(EmptyAssignment, budget)) ?? false;
             return ValueEquality.AreEqual(g, p);
         }
         return AgreeAtSamplePoints(gold, predicted, goldVariables, budget, ValueEquality.AreEqual);

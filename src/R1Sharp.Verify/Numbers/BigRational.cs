@@ -12,17 +12,17 @@ internal readonly struct BigRational : IEquatable<BigRational>, IComparable<BigR
     public BigInteger Numerator { get; }
     public BigInteger Denominator { get; }
 
-    public static readonly BigRational Zero = new(BigInteger.Zero, BigInteger.One, normalized: true);
-    public static readonly BigRational One = new(BigInteger.One, BigInteger.One, normalized: true);
+    public static readonly BigRational Zero = new(BigInteger.Zero, BigInteger.One);
+    public static readonly BigRational One = new(BigInteger.One, BigInteger.One);
 
-    private BigRational(BigInteger numerator, BigInteger denominator, bool normalized)
+    // Callers guarantee lowest terms and a positive denominator (see Create).
+    private BigRational(BigInteger numerator, BigInteger denominator)
     {
         Numerator = numerator;
         Denominator = denominator;
-        _ = normalized;
     }
 
-    public BigRational(BigInteger numerator) : this(numerator, BigInteger.One, normalized: true) { }
+    public BigRational(BigInteger numerator) : this(numerator, BigInteger.One) { }
 
     /// <summary>Builds p/q in lowest terms; q must not be zero.</summary>
     public static BigRational Create(BigInteger numerator, BigInteger denominator)
@@ -32,7 +32,7 @@ internal readonly struct BigRational : IEquatable<BigRational>, IComparable<BigR
         var g = BigInteger.GreatestCommonDivisor(numerator, denominator);
         if (!g.IsOne && !g.IsZero) { numerator /= g; denominator /= g; }
         if (numerator.IsZero) denominator = BigInteger.One;
-        return new BigRational(numerator, denominator, normalized: true);
+        return new BigRational(numerator, denominator);
     }
 
     public bool IsZero => Numerator.IsZero;
@@ -47,7 +47,7 @@ internal readonly struct BigRational : IEquatable<BigRational>, IComparable<BigR
             ? Create(a.Numerator + b.Numerator, a.Denominator)
             : Create(a.Numerator * b.Denominator + b.Numerator * a.Denominator, a.Denominator * b.Denominator);
     public static BigRational operator -(BigRational a, BigRational b) => a + (-b);
-    public static BigRational operator -(BigRational a) => new(-a.Numerator, a.Denominator, normalized: true);
+    public static BigRational operator -(BigRational a) => new(-a.Numerator, a.Denominator);
     public static BigRational operator *(BigRational a, BigRational b) => Create(a.Numerator * b.Numerator, a.Denominator * b.Denominator);
     public static BigRational operator /(BigRational a, BigRational b) => Create(a.Numerator * b.Denominator, a.Denominator * b.Numerator);
 
@@ -56,7 +56,7 @@ internal readonly struct BigRational : IEquatable<BigRational>, IComparable<BigR
     {
         if (exponent == 0) return One;
         if (exponent < 0) return One / Pow(-exponent);
-        return new BigRational(BigInteger.Pow(Numerator, exponent), BigInteger.Pow(Denominator, exponent), normalized: true);
+        return new BigRational(BigInteger.Pow(Numerator, exponent), BigInteger.Pow(Denominator, exponent));
     }
 
     /// <summary>Approximate bit size of this value raised to <paramref name="exponent"/>, without computing it.</summary>

@@ -21,7 +21,7 @@ internal static partial class LatexNormalizer
         ("\\leqslant", "≤"), ("\\geqslant", "≥"), ("\\leq", "≤"), ("\\geq", "≥"), ("\\le", "≤"), ("\\ge", "≥"),
         ("\\neq", "≠"), ("\\ne", "≠"), ("<=", "≤"), (">=", "≥"), ("!=", "≠"), ("\\lt", "<"), ("\\gt", ">"),
         ("\\cdot", "*"), ("\\times", "*"), ("\\ast", "*"), ("\\div", "/"), ("×", "*"), ("·", "*"), ("÷", "/"),
-        ("−", "-"), ("–", "-"), ("π", "\\pi "), ("∞", "\\infty "), ("√", "\\sqrt"), ("∪", "\\cup "), ("±", "\\pm "),
+        ("−", "-"), ("–", "-"), ("π", "\\pi "), ("∞", "\\infty "), ("√", "\\sqrt"), ("∪", "\\cup "), ("±", "\\pm "), ("≈", "\\approx "), ("∈", "\\in "), ("²", "^{2}"), ("³", "^{3}"), ("½", "\\frac{1}{2}"), ("¼", "\\frac{1}{4}"), ("¾", "\\frac{3}{4}"),
         ("\\mathbb{R}", "\\R "), ("\\mathbb R", "\\R "), ("ℝ", "\\R "), ("\\varnothing", "\\emptyset"),
         ("^{\\circ}", ""), ("^\\circ", ""), ("\\circ", ""), ("°", ""), ("\\degree", ""),
         ("\\{", "\\lbrace "), ("\\}", " \\rbrace"), ("\\lbrace", "\\lbrace "), ("\\rbrace", " \\rbrace"),
@@ -31,24 +31,34 @@ internal static partial class LatexNormalizer
 
     /// <summary>Text wrappers whose content is kept (or dropped when it is a unit after a value).</summary>
     private static readonly string[] TextCommands =
-        ["\\textnormal", "\\textbf", "\\textit", "\\textrm", "\\text", "\\mathrm", "\\mathbf", "\\mathit", "\\mbox", "\\hbox", "\\operatorname", "\\boxed", "\\fbox"];
+        ["\\textnormal{", "\\textbf{", "\\textit{", "\\textrm{", "\\text{", "\\mathrm{", "\\mathbf{", "\\mathit{", "\\mbox{", "\\hbox{", "\\operatorname{", "\\boxed{", "\\fbox{"];
+
+    // Most answers have no backslash: the command rewrites are skipped for them (the verifier's hot path).
+    private static readonly (string From, string To)[] CommandReplacements = Replacements.Where(r => r.From.Contains('\\')).ToArray();
+    private static readonly (string From, string To)[] PlainReplacements = Replacements.Where(r => !r.From.Contains('\\')).ToArray();
 
     public static string Normalize(string answer)
     {
         string s = answer.Trim();
         // "\\frac" (a doubled backslash before a command) is an escaping slip, not a row break.
-        if (!s.Contains("\\begin", StringComparison.Ordinal)) s = DoubledBackslash().Replace(s, "\\");
+        if (s.Contains("\\\\", StringComparison.Ordinal) && !s.Contains("\\begin", StringComparison.Ordinal)) s = DoubledBackslash().Replace(s, "\\");
         s = s.Replace("{, }", "{,}", StringComparison.Ordinal);
         s = StripDelimiters(s);
         s = UnwrapText(s);
         s = ThousandsSeparators.Remove(s);
-        foreach (var (from, to) in Replacements)
+        if (s.Contains('\\'))
+            foreach (var (from, to) in CommandReplacements)
+                if (s.Contains(from, StringComparison.Ordinal)) s = s.Replace(from, to, StringComparison.Ordinal);
+        foreach (var (from, to) in PlainReplacements)
             if (s.Contains(from, StringComparison.Ordinal)) s = s.Replace(from, to, StringComparison.Ordinal);
-        s = EscapedSpace().Replace(s, "$1 ");
-        s = PercentWords().Replace(s, "%");
-        s = StripTrailingUnitWords(s.Trim());
+        // The regular expressions run only where their trigger is present: most answers are short and plain.
+        if (s.Contains("\\ ", StringComparison.Ordinal)) s = EscapedSpace().Replace(s, "$1 ");
+        if (s.Contains("pct", StringComparison.OrdinalIgnoreCase) || s.Contains("percent", StringComparison.OrdinalIgnoreCase))
+            s = PercentWords().Replace(s, "%");
+        s = s.Trim();
+        if (s.Length > 0 && (char.IsAsciiLetter(s[^1]) || s[^1] is '2' or '3' or '}')) s = StripTrailingUnitWords(s);
         s = s.Trim().TrimEnd('.', ',', ';', ' ').Trim();
-        return CollapseSpaces().Replace(s, " ");
+        return s.Contains("  ", StringComparison.Ordinal) || s.Contains('\n') || s.Contains('\t') || s.Contains('\r') ? CollapseSpaces().Replace(s, " ") : s;
     }
 
     private static string StripDelimiters(string s)
@@ -63,16 +73,17 @@ internal static partial class LatexNormalizer
     // \text{…}: a unit word after a value is dropped (with a following ^2/^3); any other content is kept bare.
     private static string UnwrapText(string s)
     {
+        if (!s.Contains('\\')) return s;
         for (int guard = 0; guard < 64; guard++)
         {
             int at = -1; string? command = null;
             foreach (var c in TextCommands)
             {
-                int idx = s.IndexOf(c + "{", StringComparison.Ordinal);
+                int idx = s.IndexOf(c, StringComparison.Ordinal);
                 if (idx >= 0 && (at < 0 || idx < at)) { at = idx; command = c; }
             }
             if (command is null) return s;
-            int open = at + command.Length;
+            int open = at + command.Length - 1;
             int close = BraceMatcher.FindClose(s, open);
             if (close < 0) return s; // unbalanced: leave as is, the parser rejects it
             string content = s[(open + 1)..close];

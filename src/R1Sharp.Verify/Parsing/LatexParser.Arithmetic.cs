@@ -89,7 +89,7 @@ internal sealed partial class LatexParser
         Node result = ParsePrimary();
         while (true)
         {
-            if (Accept("^")) result = new PowerNode(result, ParseScript());
+            if (Accept("^")) result = new PowerNode(result, ParseScript(wholeNumber: true));
             else if (Accept("!")) result = new FactorialNode(result);
             else if (Accept("%")) result = new PercentNode(result);
             else if (Accept("'")) throw new ParseFailure(); // derivatives are not values
@@ -99,21 +99,25 @@ internal sealed partial class LatexParser
         return result;
     }
 
-    /// <summary>The argument of ^, _, \frac, \sqrt: a braced group or a single token (one digit of a number).</summary>
-    private Node ParseScript()
+    /// <summary>
+    /// The argument of ^, _, \frac, \sqrt: a braced group or a single token. LaTeX reads one digit ("\frac12" is
+    /// 1/2), which <c>\frac</c> and <c>\sqrt</c> follow; for ^ and _ (<paramref name="wholeNumber"/>) the whole
+    /// number is taken, because "2^10" and "a_12" always mean 2^{10} and a_{12} in answers, never 2^1·0.
+    /// </summary>
+    private Node ParseScript(bool wholeNumber = false)
     {
         Enter();
         Node result;
         var t = Peek();
         if (Accept("{")) { result = ParseList("}"); Expect("}"); }
-        else if (t.Kind == TokenKind.Number && t.Text.All(char.IsAsciiDigit) && t.Text.Length > 1)
+        else if (!wholeNumber && t.Kind == TokenKind.Number && t.Text.All(char.IsAsciiDigit) && t.Text.Length > 1)
         {
             // "\frac12", "x^23" (LaTeX reads one digit): split the number.
             _tokens[_position] = t with { Text = t.Text[1..], SpaceBefore = false };
             result = NumberNodeOf(t.Text[..1]);
         }
         else if (t.Kind is TokenKind.Number or TokenKind.Letter) { Next(); result = t.Kind == TokenKind.Number ? NumberNodeOf(t.Text) : new SymbolNode(t.Text); }
-        else if (Accept("-")) result = new NegateNode(ParseScript());
+        else if (Accept("-")) result = new NegateNode(ParseScript(wholeNumber));
         else if (t.Kind == TokenKind.Command || t.Is("(")) result = ParsePrimary();
         else throw new ParseFailure();
         Leave();

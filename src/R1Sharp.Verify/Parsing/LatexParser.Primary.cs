@@ -8,9 +8,21 @@ internal sealed partial class LatexParser
     /// <summary>Function commands and the name the evaluator knows them by.</summary>
     private static readonly Dictionary<string, string> Functions = new()
     {
-        ["\\sin"] = "sin", ["\\cos"] = "cos", ["\\tan"] = "tan", ["\\sec"] = "sec", ["\\csc"] = "csc", ["\\cot"] = "cot",
-        ["\\arcsin"] = "asin", ["\\arccos"] = "acos", ["\\arctan"] = "atan", ["\\sinh"] = "sinh", ["\\cosh"] = "cosh", ["\\tanh"] = "tanh",
-        ["\\ln"] = "ln", ["\\log"] = "log", ["\\exp"] = "exp",
+        ["\\sin"] = "sin",
+        ["\\cos"] = "cos",
+        ["\\tan"] = "tan",
+        ["\\sec"] = "sec",
+        ["\\csc"] = "csc",
+        ["\\cot"] = "cot",
+        ["\\arcsin"] = "asin",
+        ["\\arccos"] = "acos",
+        ["\\arctan"] = "atan",
+        ["\\sinh"] = "sinh",
+        ["\\cosh"] = "cosh",
+        ["\\tanh"] = "tanh",
+        ["\\ln"] = "ln",
+        ["\\log"] = "log",
+        ["\\exp"] = "exp",
     };
 
     private static readonly HashSet<string> FunctionLetters = ["f", "g", "h"];
@@ -41,7 +53,7 @@ internal sealed partial class LatexParser
         if (Peek().Is("_") && !Peek().SpaceBefore && t.Text.All(char.IsAsciiDigit))
         {
             Next();
-            return ParseBaseNumber(t.Text, ParseScript());
+            return ParseBaseNumber(t.Text, ParseScript(wholeNumber: true));
         }
         var number = NumberNodeOf(t.Text);
         // Mixed number (rule 10): an integer directly followed by \frac{int}{int}.
@@ -93,7 +105,7 @@ internal sealed partial class LatexParser
         if (Peek().Is("_") && !Peek().SpaceBefore)
         {
             Next();
-            name += "_" + ScriptName(ParseScript());
+            name += "_" + ScriptName(ParseScript(wholeNumber: true));
         }
         if (FunctionLetters.Contains(name) && Peek().Is("(") && !Peek().SpaceBefore)
         {
@@ -156,8 +168,8 @@ internal sealed partial class LatexParser
     {
         Node? power = null;
         Node? logBase = null;
-        if (name == "log" && Accept("_")) logBase = ParseScript();
-        if (Accept("^")) power = ParseScript();
+        if (name == "log" && Accept("_")) logBase = ParseScript(wholeNumber: true);
+        if (Accept("^")) power = ParseScript(wholeNumber: true);
         Node argument = Peek().Is("(") ? ParseBracketed() : ParsePower();
         Node call = logBase is null ? new CallNode(name, [argument]) : new CallNode("logb", [argument, logBase]);
         return power is null ? call : new PowerNode(call, power);

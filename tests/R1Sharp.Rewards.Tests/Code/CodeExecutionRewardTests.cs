@@ -128,6 +128,23 @@ public sealed class CodeExecutionRewardTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task CSharp_programs_compile_with_the_installed_sdk_and_run()
+    {
+        const string info = """{"language":"csharp","test_cases":[{"input":"2 3\n","output":"5\n"},{"input":"7 8\n","output":"15\n"}]}""";
+        var reward = new CodeExecutionReward(fixture.Sandbox);
+        string program = "```csharp\nusing System;\nusing System.Linq;\nConsole.WriteLine(Console.ReadLine()!.Split(' ').Select(long.Parse).Sum());\n```";
+        var ok = await reward.EvaluateAsync(Row(program, info));
+        Assert.True(ok.Score == 1.0, string.Join("; ", ok.Evaluation!.Verdicts.Select(v => $"{v.Verdict} {v.Detail}")));
+
+        var hog = await reward.EvaluateAsync(Row("```cs\nvar list = new System.Collections.Generic.List<byte[]>();\nwhile (true) list.Add(new byte[1 << 24]);\n```", info));
+        Assert.All(hog.Evaluation!.Verdicts, v => Assert.Equal(Verdict.MemoryLimit, v.Verdict));
+
+        var broken = await reward.EvaluateAsync(Row("```c#\nint x = \"text\";\n```", info));
+        Assert.All(broken.Evaluation!.Verdicts, v => Assert.Equal(Verdict.CompileError, v.Verdict));
+        Assert.Contains("CS0029", broken.Evaluation.Verdicts[0].Detail);
+    }
+
+    [Fact]
     public async Task Float_tolerance_is_optional()
     {
         const string info = """{"test_cases":[{"input":"","output":"0.333333\n"}]}""";

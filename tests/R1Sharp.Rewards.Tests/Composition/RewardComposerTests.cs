@@ -39,6 +39,9 @@ public class RewardComposerTests
 
         Assert.Equal([1.0, null, 1.0], scores.ScoresOf("sometimes"));
         Assert.Equal([3.5, 0.5, 3.5], scores.Totals);
+        Assert.Equal(7.5 / 3, scores.TotalMean!.Value, 12);
+        double mean = 7.5 / 3;
+        Assert.Equal(Math.Sqrt((2 * (3.5 - mean) * (3.5 - mean) + (0.5 - mean) * (0.5 - mean)) / 3), scores.TotalStandardDeviation!.Value, 12);
         Assert.Equal(1.0, scores.Mean(0));
         Assert.Equal(0.0, scores.StandardDeviation(0));
         Assert.Equal(0.5, scores.Means()["fixed"]);
@@ -61,6 +64,8 @@ public class RewardComposerTests
         RewardScores scores = await composer.ScoreAsync([]);
         Assert.Equal(0, scores.Count);
         Assert.Null(scores.Mean(0));
+        Assert.Null(scores.TotalMean);
+        Assert.Null(scores.TotalStandardDeviation);
     }
 
     [Fact]

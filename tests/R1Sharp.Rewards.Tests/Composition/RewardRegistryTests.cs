@@ -12,7 +12,7 @@ public class RewardRegistryTests
     public void The_default_registry_knows_the_built_in_names()
     {
         var registry = RewardRegistry.CreateDefault();
-        Assert.Equal(["cosine", "format", "language", "overlong", "repetition", "tag_count"], registry.Names);
+        Assert.Equal(["accuracy", "code", "cosine", "format", "language", "overlong", "repetition", "tag_count"], registry.Names);
         Assert.All(registry.Names, n => Assert.False(string.IsNullOrWhiteSpace(registry.DescriptionOf(n))));
     }
 
@@ -53,18 +53,19 @@ public class RewardRegistryTests
     }
 
     [Fact]
-    public void Cosine_defaults_to_accuracy_and_says_so_when_it_is_missing()
+    public void Cosine_defaults_to_accuracy_and_names_an_unknown_correctness_reward()
     {
-        var error = Assert.Throws<RewardConfigurationException>(() => RewardRegistry.CreateDefault().Create("cosine"));
-        Assert.Contains("accuracy", error.Message);
-        Assert.Contains("correctness", error.Message);
+        var cosine = Assert.IsType<CosineScaledReward>(RewardRegistry.CreateDefault().Create("cosine"));
+        Assert.Equal("accuracy", cosine.Correctness.Name);
+        var error = Assert.Throws<RewardConfigurationException>(() => RewardRegistry.CreateDefault().Create("cosine", Opts(("correctness", "oracle"))));
+        Assert.Contains("oracle", error.Message);
     }
 
     [Fact]
     public void Other_assemblies_register_names_that_specs_can_use()
     {
         var registry = RewardRegistry.CreateDefault()
-            .Register("accuracy", "1 when the answer is right", o => new FixedReward(o.GetDouble("value", 1.0), "accuracy"));
+            .Register("accuracy", "1 when the answer is right", o => new FixedReward(o.GetDouble("value", 1.0), "accuracy"), replace: true);
         Assert.Contains("accuracy", registry.Names);
         var cosine = Assert.IsType<CosineScaledReward>(registry.Create("cosine"));
         Assert.Equal("accuracy", cosine.Correctness.Name);
@@ -114,7 +115,7 @@ public class RewardRegistryTests
     [InlineData("cosine", "max_len", "1e3", "whole number")]
     public void Invalid_option_values_are_reported_against_the_reward(string name, string key, string value, string expectedInMessage)
     {
-        var registry = RewardRegistry.CreateDefault().Register("accuracy", "stand-in", _ => new FixedReward(1, "accuracy"));
+        var registry = RewardRegistry.CreateDefault().Register("accuracy", "stand-in", _ => new FixedReward(1, "accuracy"), replace: true);
         var error = Assert.Throws<RewardConfigurationException>(() => registry.Create(name, Opts((key, value))));
         Assert.Contains(expectedInMessage, error.Message);
         Assert.Contains(name, error.Message);
@@ -129,7 +130,7 @@ public class RewardRegistryTests
             registry.Register($"extra{i}", "test", _ => new FixedReward(i, $"extra{i}"));
             Assert.IsType<FormatReward>(registry.Create("format"));
         });
-        Assert.Equal(6 + 64, registry.Names.Count);
+        Assert.Equal(8 + 64, registry.Names.Count);
     }
 
     private static Dictionary<string, string> Opts(params (string Key, string Value)[] pairs) =>

@@ -59,6 +59,29 @@ public class RepetitionPenaltyRewardTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void Matches_a_plain_string_ngram_count_on_random_text(int n)
+    {
+        // Reference: the definition written the slow, obvious way (space-split ASCII words, joined n-grams).
+        string[] vocabulary = ["wait", "so", "x", "Is", "is", "2", "check", "again", "the", "answer"];
+        var random = new Random(n);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            string[] words = [.. Enumerable.Range(0, random.Next(0, 60)).Select(_ => vocabulary[random.Next(vocabulary.Length)])];
+            string text = string.Join(random.Next(2) == 0 ? " " : " \n ", words);
+            string[] lower = [.. words.Select(w => w.ToLowerInvariant())];
+            int total = lower.Length - n + 1;
+            double expected = total <= 0 ? 0.0
+                : -(1.0 - (double)Enumerable.Range(0, total).Select(i => string.Join(' ', lower, i, n)).Distinct().Count() / total);
+            Assert.Equal(expected, Penalty(text, n), 12);
+        }
+    }
+
+    [Theory]
     [InlineData(0, -1.0)]
     [InlineData(3, 0.5)]
     [InlineData(3, double.NegativeInfinity)]

@@ -199,4 +199,18 @@ public sealed class OpenAiServerTests
         Assert.Equal(greedy[..greedy.IndexOf(stop, StringComparison.Ordinal)], choice.GetProperty("text").GetString());
         Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
     }
+
+    [Fact]
+    public async Task TokenIdPromptsAndReturnedTokenIdsSkipTokenization()
+    {
+        await using var f = await ServingFixture.StartAsync();
+        var ids = f.Tokenizer.Encode("ids in");
+        var json = await Json(await f.Client.PostAsync("v1/completions", Body(new { prompt = ids, max_tokens = 5, temperature = 0, return_token_ids = true })));
+        var returned = json.GetProperty("choices")[0].GetProperty("token_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var expected = new R1Sharp.Generation.BatchedGenerator(f.Reference).Generate([ids], new R1Sharp.Generation.SamplingOptions { MaxNewTokens = 5, Temperature = 0, EosIds = f.Tokenizer.EosIds })[0].Tokens;
+        Assert.Equal(expected, returned);
+
+        var outside = await f.Client.PostAsync("v1/completions", Body(new { prompt = new[] { 1, 2, 5000 }, max_tokens = 2 }));
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+    }
 }

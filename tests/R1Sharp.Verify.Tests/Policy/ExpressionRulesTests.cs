@@ -23,6 +23,15 @@ public class ExpressionRulesTests
     [InlineData("5!", "120")]
     [InlineData("\\sqrt[3]{-8}", "-2")]
     [InlineData("204_5", "204_{5}")]
+    [InlineData("1024", "2^10")]
+    [InlineData("x^2+1", "x²+1")]
+    [InlineData("2\\sqrt{3}", "2√3")]
+    [InlineData("\\frac{3}{2}\\pi", "3π/2")]
+    [InlineData("x", "\\sqrt{x^2}")]
+    [InlineData("x", "|x|")]
+    [InlineData("\\frac{x^2-1}{x-1}", "x+1")]
+    [InlineData("a_{12}", "a_12")]
+    [InlineData("\\frac{1}{2}", "\\frac12")]
     public void Equal_expressions_match(string gold, string predicted) => Assert.True(MathVerifier.AreEquivalent(gold, predicted));
 
     [Theory]

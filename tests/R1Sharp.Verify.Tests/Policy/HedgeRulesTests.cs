@@ -14,6 +14,8 @@ public class HedgeRulesTests
     [InlineData("5", "\\boxed{x + 5}")]
     [InlineData("5", "\\boxed{}")]
     [InlineData("5", "\\boxed{5")]
+    [InlineData("5", "\\boxed{x = 6 = 5}")]
+    [InlineData("x = 5", "\\boxed{x = 4 + 2 = 5}")]
     [InlineData("5", "")]
     [InlineData("5", "\\boxed{\\text{I don't know}}")]
     [InlineData("5", "\\boxed{\\text{What is the value of } 2+3 \\text{?}}")]
@@ -36,9 +38,23 @@ public class HedgeRulesTests
     [InlineData("73", "**73**")]
     [InlineData("73", "The final answer is **73**.")]
     [InlineData("13", "\\boxed{\\text{13}}")]
+    [InlineData("\\frac{9.5}{\\pi}", "\\boxed{\\frac{9.5}{\\pi} ≈ 3.02}")]
     [InlineData("\\frac{1}{\\sqrt{n}}", "\\boxed{\\sqrt{1/n}}")]
     public void Math_verify_false_rejects_are_accepted(string gold, string response) =>
         Assert.True(MathVerifier.Verify(gold, response).Correct);
+
+    [Theory]
+    [InlineData("\\frac12", "0.5", true)]
+    [InlineData("x^2-1", "(x-1)(x+1)", true)]
+    [InlineData("\\{1,2\\}", "2, 1", true)]
+    [InlineData("28\\%", "28", false)]
+    [InlineData("\\frac13", "0.333333", false)]
+    [InlineData("5", "6", false)]
+    public void Same_answer_is_symmetric(string first, string second, bool expected)
+    {
+        Assert.Equal(expected, MathVerifier.AreSameAnswer(first, second));
+        Assert.Equal(expected, MathVerifier.AreSameAnswer(second, first));
+    }
 
     [Fact]
     public void Verify_reports_what_it_extracted()

@@ -36,6 +36,12 @@ public class StructureRulesTests
     [InlineData("\\{1 \\pm \\sqrt{5}, -2\\}", "-2, 1+\\sqrt5, 1-\\sqrt5", true)]
     [InlineData("\\left( 3, \\frac{\\pi}{2} \\right)", "(3, \\pi/2)", true)]
     [InlineData("(1, \\frac{9}{2})", "(1, 4.5)", true)]
+    [InlineData("\\{1, 2\\}", "x \\in \\{2, 1\\}", true)]
+    [InlineData("2, 3", "x = 2 \\text{ or } x = 3", true)]
+    [InlineData("2, 3", "x = 2, 4", false)]
+    [InlineData("\\pm 2", "2, -2", true)]
+    [InlineData("x = \\pm 2", "-2, 2", true)]
+    [InlineData("\\pm 2", "2", false)]
     public void Sets_and_tuples_follow_rule_7(string gold, string predicted, bool expected) =>
         Assert.Equal(expected, MathVerifier.AreEquivalent(gold, predicted));
 
@@ -52,6 +58,10 @@ public class StructureRulesTests
     [InlineData("x < 1", "-x > -1", true)]
     [InlineData("(-\\infty, \\infty)", "\\mathbb{R}", true)]
     [InlineData("x \\neq 3", "(-\\infty, 3) \\cup (3, \\infty)", true)]
+    [InlineData("|x| < 3", "(-3, 3)", true)]
+    [InlineData("|x| \\ge 2", "(-\\infty, -2] \\cup [2, \\infty)", true)]
+    [InlineData("1 \\le |z| \\le \\frac32", "[-\\frac32, -1] \\cup [1, \\frac32]", true)]
+    [InlineData("|x| < 3", "(0, 3)", false)]
     [InlineData("[-1, -\\frac{1}{2}) \\cup (0, 1)", "[-1, -\\tfrac12) \\cup (0, 1)", true)]
     public void Intervals_follow_rule_8(string gold, string predicted, bool expected) =>
         Assert.Equal(expected, MathVerifier.AreEquivalent(gold, predicted));

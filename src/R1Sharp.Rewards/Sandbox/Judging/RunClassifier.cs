@@ -3,11 +3,11 @@ namespace R1Sharp.Rewards.Sandbox.Judging;
 /// <summary>
 /// Turns how a run ended into a verdict, before any output is compared: null means "exited normally, compare
 /// the output". Memory exhaustion under RLIMIT_AS is recognised from the runtime's own message, since the
-/// kernel reports it as a failed allocation, not as a signal.
+/// kernel reports it as a failed allocation, not as a signal (Python MemoryError, C++ std::bad_alloc, .NET "Out of memory.").
 /// </summary>
 public static class RunClassifier
 {
-    private static readonly string[] OutOfMemoryMarkers = ["MemoryError", "std::bad_alloc", "Cannot allocate memory", "OutOfMemoryException"];
+    private static readonly string[] OutOfMemoryMarkers = ["MemoryError", "std::bad_alloc", "Cannot allocate memory", "OutOfMemoryException", "Out of memory."];
 
     /// <summary>The verdict a run gets from its termination alone, with a detail; null when it exited with code 0.</summary>
     public static (Verdict Verdict, string Detail)? Classify(SandboxRunResult run, ResourceLimits limits)

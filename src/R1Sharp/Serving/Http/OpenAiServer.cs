@@ -118,7 +118,13 @@ public sealed class OpenAiServer : IAsyncDisposable
         {
             var (model, prompts, parameters) = RequestParser.ParseCompletion(body, _options);
             CheckModel(model);
-            return (prompts.Select(p => _served.Tokenizer.Encode(p, addSpecialTokens: true)).ToList(), parameters);
+            int vocab = _served.Engine.Model.Config.VocabSize;
+            return (prompts.Select(p =>
+            {
+                if (p.TokenIds is { } ids)
+                    return ids.All(id => id < vocab) ? ids : throw new RequestValidationException("prompt", $"a token id in 'prompt' is outside the vocabulary [0, {vocab})");
+                return _served.Tokenizer.Encode(p.Text!, addSpecialTokens: true);
+            }).ToList(), parameters);
         }).ConfigureAwait(false);
     }
 
@@ -181,7 +187,9 @@ public sealed class OpenAiServer : IAsyncDisposable
         var tokenizer = _served.Tokenizer;
         object[] choices = run.Decoders.Select((d, i) => chat
             ? (object)new { index = i, message = new { role = "assistant", content = d.Text }, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish) }
-            : new { index = i, text = d.Text, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish) }).ToArray();
+            : parameters.ReturnTokenIds
+                ? new { index = i, text = d.Text, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish), token_ids = d.Tokens.ToArray() }
+                : new { index = i, text = d.Text, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish) }).ToArray();
         var body = new
         {
             id,
@@ -248,9 +256,9 @@ public sealed class OpenAiServer : IAsyncDisposable
             await WriteError(context, StatusCodes.Status400BadRequest, $"the request body is not valid JSON: {e.Message}", "invalid_request_error", null).ConfigureAwait(false);
             return;
         }
-        if (string.IsNullOrEmpty(path) || !File.Exists(Path.Combine(path, "config.json")))
+        if (string.IsNullOrEmpty(path) || !Directory.Exists(path))
         {
-            await WriteError(context, StatusCodes.Status400BadRequest, "'path' must name a checkpoint directory holding config.json", "invalid_request_error", "path").ConfigureAwait(false);
+            await WriteError(context, StatusCodes.Status400BadRequest, "'path' must name an existing checkpoint directory", "invalid_request_error", "path").ConfigureAwait(false);
             return;
         }
         var watch = Stopwatch.StartNew();
@@ -258,7 +266,7 @@ public sealed class OpenAiServer : IAsyncDisposable
         {
             await _served.Engine.ReloadAsync(() => _served.LoadWeights(path), context.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
         {
             await WriteError(context, StatusCodes.Status400BadRequest, $"reload failed: {e.Message}", "invalid_request_error", "path").ConfigureAwait(false);
             return;

@@ -10,6 +10,7 @@ namespace R1Sharp.Serving.Protocol;
 /// <param name="LogProbs">Return each generated token's log-probability.</param>
 /// <param name="Stream">Answer with server-sent events.</param>
 /// <param name="IncludeUsage">stream_options.include_usage: a final chunk with token counts.</param>
+/// <param name="ReturnTokenIds">Non-standard (as vLLM's): each choice also carries "token_ids", the generated ids, so a trainer needs no re-tokenization.</param>
 public sealed record CompletionParameters(
     int N,
     double Temperature,
@@ -19,4 +20,5 @@ public sealed record CompletionParameters(
     long? Seed,
     bool LogProbs,
     bool Stream,
-    bool IncludeUsage);
+    bool IncludeUsage,
+    bool ReturnTokenIds = false);

@@ -31,21 +31,28 @@ public static class RequestParser
         return (OptionalString(root, "model"), turns, ParseParameters(root, options));
     }
 
-    /// <summary>Parses a /v1/completions body: "prompt" is a string or an array of strings.</summary>
+    /// <summary>
+    /// Parses a /v1/completions body: "prompt" is a string, an array of strings, an array of token ids, or an array
+    /// of arrays of token ids (the last two as vLLM accepts them: no tokenization round trip).
+    /// </summary>
     /// <exception cref="RequestValidationException">The body is invalid; the message names the field.</exception>
-    public static (string? Model, IReadOnlyList<string> Prompts, CompletionParameters Parameters) ParseCompletion(string body, ServeOptions options)
+    public static (string? Model, IReadOnlyList<PromptInput> Prompts, CompletionParameters Parameters) ParseCompletion(string body, ServeOptions options)
     {
         var root = ParseObject(body);
         if (!root.TryGetProperty("prompt", out var prompt))
             throw new RequestValidationException("prompt", "'prompt' is required");
-        List<string> prompts = prompt.ValueKind switch
-        {
-            JsonValueKind.String => [prompt.GetString()!],
-            JsonValueKind.Array when prompt.EnumerateArray().All(p => p.ValueKind == JsonValueKind.String) =>
-                prompt.EnumerateArray().Select(p => p.GetString()!).ToList(),
-            _ => throw new RequestValidationException("prompt", "'prompt' must be a string or an array of strings"),
-        };
-        if (prompts.Count == 0 || prompts.Any(p => p.Length == 0))
+        List<PromptInput> prompts;
+        if (prompt.ValueKind == JsonValueKind.String)
+            prompts = [new PromptInput(prompt.GetString()!, null)];
+        else if (prompt.ValueKind == JsonValueKind.Array && prompt.EnumerateArray().All(p => p.ValueKind == JsonValueKind.String))
+            prompts = prompt.EnumerateArray().Select(p => new PromptInput(p.GetString()!, null)).ToList();
+        else if (prompt.ValueKind == JsonValueKind.Array && prompt.GetArrayLength() > 0 && prompt.EnumerateArray().All(p => p.ValueKind == JsonValueKind.Number))
+            prompts = [new PromptInput(null, TokenIds(prompt))];
+        else if (prompt.ValueKind == JsonValueKind.Array && prompt.EnumerateArray().All(p => p.ValueKind == JsonValueKind.Array))
+            prompts = prompt.EnumerateArray().Select(p => new PromptInput(null, TokenIds(p))).ToList();
+        else
+            throw new RequestValidationException("prompt", "'prompt' must be a string, an array of strings, or token ids");
+        if (prompts.Count == 0 || prompts.Any(p => p.Text?.Length == 0 || p.TokenIds?.Count == 0))
             throw new RequestValidationException("prompt", "'prompt' must not be empty");
         if (root.TryGetProperty("echo", out var echo) && echo.ValueKind == JsonValueKind.True)
             throw new RequestValidationException("echo", "'echo' is not supported");
@@ -53,6 +60,18 @@ public static class RequestParser
         if (prompts.Count * parameters.N > options.MaxChoices * 4)
             throw new RequestValidationException("prompt", $"{prompts.Count} prompts x n={parameters.N} is more sequences than one request may ask for ({options.MaxChoices * 4})");
         return (OptionalString(root, "model"), prompts, parameters);
+    }
+
+    private static List<int> TokenIds(JsonElement array)
+    {
+        var ids = new List<int>();
+        foreach (var id in array.EnumerateArray())
+        {
+            if (id.ValueKind != JsonValueKind.Number || !id.TryGetInt32(out int value) || value < 0)
+                throw new RequestValidationException("prompt", "token ids in 'prompt' must be non-negative integers");
+            ids.Add(value);
+        }
+        return ids;
     }
 
     private static CompletionParameters ParseParameters(JsonElement root, ServeOptions options)
@@ -78,7 +97,7 @@ public static class RequestParser
             throw new RequestValidationException("top_logprobs", "'top_logprobs' is not supported (the sampled token's logprob is returned)");
         bool stream = Bool(root, "stream");
         bool includeUsage = root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object && Bool(so, "include_usage");
-        return new CompletionParameters(n, temperature, topP, maxTokens, stop, seed, logProbs, stream, includeUsage);
+        return new CompletionParameters(n, temperature, topP, maxTokens, stop, seed, logProbs, stream, includeUsage, Bool(root, "return_token_ids"));
     }
 
     private static JsonElement ParseObject(string body)

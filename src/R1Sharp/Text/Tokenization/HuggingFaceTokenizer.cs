@@ -163,6 +163,25 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
+    /// <summary>
+    /// Writes this tokenizer as a Hugging Face <c>tokenizer.json</c> (e.g. to convert the vocab.json + merges.txt layout
+    /// for tools that only read the fast layout). The file is written to a temporary name and then renamed.
+    /// </summary>
+    public void SaveTokenizerJson(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        TokenizerJsonWriter.Write(_definition, _addedById.Values, path);
+    }
+
+    /// <summary>Vocabulary entries (byte-level token text -> id) of the BPE model, without added tokens.</summary>
+    public IReadOnlyDictionary<string, int> Vocabulary => _definition.Vocabulary;
+
+    /// <summary>The BPE merge rules "left right", highest priority first.</summary>
+    public IReadOnlyList<string> Merges => _definition.Merges;
+
+    /// <summary>The pre-tokenizer split regexes, in order.</summary>
+    public IReadOnlyList<string> SplitPatterns => _definition.PreTokenizer.Splits.Select(s => s.Pattern).ToList();
+
     /// <summary>The id of a vocabulary or added token written as stored (byte-level form for BPE tokens), or null.</summary>
     public int? TokenToId(string token)
     {

@@ -52,6 +52,18 @@ public sealed class HuggingFaceReferenceTests
         Assert.Equal(ReferenceTokenizers.Qwen.Decode(ids), LoadedTokenizers.QwenJson.Decode(ids.Select(id => (int)id), skipSpecialTokens: true));
     }
 
+    [Fact]
+    public void TokenizerJsonSavedFromTheSlowLayoutLoadsInTheRustTokenizerWithTheSameIds()
+    {
+        string dir = TokenizerFixtureFiles.NewTempDir("saved");
+        string path = Path.Combine(dir, "tokenizer.json");
+        LoadedTokenizers.QwenSlow.SaveTokenizerJson(path);
+        var rust = new Reference(vocabPath: path);
+        foreach (string text in TokenizerSamples.All)
+            Assert.Equal(LoadedTokenizers.QwenSlow.Encode(text), rust.Encode(text).Select(id => (int)id).ToArray());
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp-*"));
+    }
+
     private static class ReferenceTokenizers
     {
         public static readonly Reference Qwen = new(vocabPath: Path.Combine(TokenizerFixtureFiles.QwenJson, "tokenizer.json"));

@@ -24,8 +24,8 @@ internal sealed partial class TemplateRenderer
                     filter.Arguments.Select(a => Evaluate(a, scope)).ToList(),
                     filter.Keywords.ToDictionary(k => k.Name, k => Evaluate(k.Value, scope)), filter.Offset);
             case TestExpr test:
-                bool result = TemplateTests.Apply(this, test.Name, test.Target is NameExpr or AttributeExpr or ItemExpr
-                    ? Evaluate(test.Target, scope) : Evaluate(test.Target, scope), test.Arguments.Select(a => Evaluate(a, scope)).ToList(), test.Offset);
+                bool result = TemplateTests.Apply(this, test.Name, Evaluate(test.Target, scope),
+                    test.Arguments.Select(a => Evaluate(a, scope)).ToList(), test.Offset);
                 return test.Negated ? !result : result;
             case UnaryExpr unary:
                 var operand = Evaluate(unary.Operand, scope);
@@ -50,13 +50,13 @@ internal sealed partial class TemplateRenderer
             case ListExpr list:
                 return list.Items.Select(i => Evaluate(i, scope)).ToList();
             case DictExpr dict:
-                var result2 = new Dictionary<string, object?>(StringComparer.Ordinal);
+                var mapping = new Dictionary<string, object?>(StringComparer.Ordinal);
                 foreach (var (key, itemValue) in dict.Items)
                 {
                     if (Evaluate(key, scope) is not string k) throw Error(key.Offset, "only string keys are supported in dict literals");
-                    result2[k] = Evaluate(itemValue, scope);
+                    mapping[k] = Evaluate(itemValue, scope);
                 }
-                return result2;
+                return mapping;
             default:
                 throw Error(expr.Offset, $"cannot evaluate {expr.GetType().Name}");
         }

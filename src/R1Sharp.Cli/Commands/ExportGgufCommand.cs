@@ -1,0 +1,67 @@
+using System.CommandLine;
+using R1Sharp.Checkpoints;
+using R1Sharp.Gguf;
+using R1Sharp.Text.Templates;
+using R1Sharp.Text.Tokenization;
+using TorchSharp;
+
+namespace R1Sharp.Cli.Commands;
+
+/// <summary>`r1 export-gguf`: a Hugging Face checkpoint directory -> one GGUF v3 file for llama.cpp (and LLamaSharp, Ollama, ...).</summary>
+public static class ExportGgufCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint directory (config.json, *.safetensors, tokenizer files)", Required = true };
+        var output = new Option<string>("--out") { Description = "GGUF file to write (written to a temporary name, then renamed)", Required = true };
+        var type = new Option<string>("--type") { Description = "Weight type: f32 (exact) or f16", DefaultValueFactory = _ => "f32" };
+        var command = new Command("export-gguf", "Export a Qwen2/Llama checkpoint and its tokenizer as a GGUF v3 file for llama.cpp.") { model, output, type };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(type)!,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken)));
+        return command;
+    }
+
+    /// <summary>The command's work, callable in-process by tests. Returns the exit code.</summary>
+    public static int Run(string modelDirectory, string outputPath, string type, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        GgufTensorType tensorType;
+        switch (type)
+        {
+            case "f32": tensorType = GgufTensorType.F32; break;
+            case "f16": tensorType = GgufTensorType.F16; break;
+            default:
+                error.WriteLine($"error: --type: '{type}' is not supported (f32 or f16)");
+                return 1;
+        }
+        try
+        {
+            var tokenizer = HuggingFaceTokenizer.Load(modelDirectory);
+            var (model, config) = HuggingFaceCheckpoint.Load(modelDirectory, torch.CPU, torch.ScalarType.Float32);
+            using (model)
+            {
+                string? template = null;
+                try
+                {
+                    template = ChatTemplate.Load(modelDirectory).Source;
+                }
+                catch (FileNotFoundException)
+                {
+                    // A base model without a chat template exports without one.
+                }
+                var progress = new Progress<(int Done, int Total)>(p =>
+                {
+                    if (p.Done == p.Total || p.Done % 16 == 0) error.WriteLine($"  tensors {p.Done}/{p.Total}");
+                });
+                var options = new GgufExportOptions { Type = tensorType, Name = Path.GetFileName(Path.GetFullPath(modelDirectory).TrimEnd('/')), ChatTemplate = template };
+                GgufExporter.Export(model, tokenizer, outputPath, options, progress, cancellationToken);
+                output.WriteLine($"wrote {outputPath}: {config.ModelType}, {config.NumHiddenLayers} layers, vocab {config.VocabSize}, {type}, {new FileInfo(outputPath).Length:N0} bytes");
+            }
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException or TokenizerFormatException)
+        {
+            error.WriteLine("error: " + e.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Zero;
+using Spectre.Console;
+
+namespace R1Sharp.Cli.Commands;
+
+/// <summary>`r1 zero`: the R1-Zero demonstration on the built-in tasks, with no files needed.</summary>
+internal static class ZeroCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string?>("--out") { Description = "Output directory (default runs/zero-<timestamp>)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
+        var quick = new Option<bool>("--quick") { Description = "A ~1-minute smoke run (tiny model, few steps): checks the plumbing, not the results." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of tasks, model, data order and sampling (default 1)." };
+        var steps = new Option<int?>("--steps") { Description = "GRPO steps (default 120)." };
+        var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = "Pre-training steps of the base model (default 600)." };
+        var set = new Option<string[]>("--set") { Description = "GRPO option override key=value (snake_case, as in a config file); repeatable.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("zero", "R1-Zero on built-in tasks: pre-train a small base model, then GRPO with rule-based rewards; prints pass@1 before and after.")
+        {
+            output, resume, quick, seed, steps, pretrainSteps, set,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            string dir = parse.GetValue(output) ?? Path.Combine("runs", $"zero-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+            if (parse.GetValue(resume) && parse.GetValue(output) is null)
+            {
+                Console.Error.WriteLine("--resume needs --out DIR (the run to continue).");
+                return 2;
+            }
+            var options = parse.GetValue(quick) ? ZeroOptions.Quick(dir) : new ZeroOptions { OutputDirectory = dir };
+            if (parse.GetValue(seed) is int s) options = options with { Seed = s, Grpo = options.Grpo with { Seed = s } };
+            if (parse.GetValue(pretrainSteps) is int ps) options = options with { Pretrain = options.Pretrain with { Steps = ps } };
+            var overrides = (parse.GetValue(set) ?? []).ToList();
+            if (parse.GetValue(steps) is int st) overrides.Add($"max_steps={st}");
+            try
+            {
+                if (overrides.Count > 0) options = options with { Grpo = await GrpoOptionsFile.LoadAsync(null, overrides, options.Grpo, ct) };
+            }
+            catch (ConfigurationException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+            Console.WriteLine($"r1 zero -> {Path.GetFullPath(dir)}");
+            var summary = await ZeroProgressView.RunAsync(progress => ZeroPipeline.RunAsync(options, parse.GetValue(resume), progress, ct));
+            Print(summary, dir);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(ZeroSummary s, string dir)
+    {
+        var table = new Table().AddColumns("", "before RL", "after RL");
+        string P(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+        table.AddRow("pass@1 (8 samples, T=0.6, top-p 0.95)", P(s.Pass1Before), P(s.Pass1After));
+        foreach (var (family, v) in s.Tasks) table.AddRow($"  pass@1 {family}", P(v["pass1_before"]), P(v["pass1_after"]));
+        table.AddRow("greedy accuracy", P(s.GreedyBefore), P(s.GreedyAfter));
+        table.AddRow("format", P(s.FormatBefore), P(s.FormatAfter));
+        table.AddRow("mean length (tokens)", s.MeanLengthBefore.ToString("0.0", CultureInfo.InvariantCulture), s.MeanLengthAfter.ToString("0.0", CultureInfo.InvariantCulture));
+        table.AddRow("reflection rate", P(s.ReflectionRateBefore), P(s.ReflectionRateAfter));
+        AnsiConsole.Write(table);
+        Console.WriteLine($"{s.Steps} GRPO steps, {s.Seconds:0} s wall, {s.CpuSeconds:0} s CPU. Report: {Path.Combine(dir, "report.html")}");
+    }
+}

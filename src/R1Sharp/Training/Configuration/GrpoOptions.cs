@@ -1,0 +1,120 @@
+using R1Sharp.Training.Grpo;
+
+namespace R1Sharp.Training.Configuration;
+
+/// <summary>
+/// Every setting of a GRPO run, in the habit of TRL's <c>GRPOConfig</c>: snake_case names in config files
+/// (<c>num_generations</c>, <c>beta</c>, ...), each documented with its default and where it comes from.
+/// Counting rule: <b>prompts</b> are data-set rows; <b>completions</b> are samples (G per prompt).
+/// </summary>
+public sealed record GrpoOptions
+{
+    // ---- batch shape -------------------------------------------------------------------------------------------
+
+    /// <summary><c>num_generations</c> — G, completions sampled per prompt (the group). Paper 16; default 8 (the built-in toy). Must be ≥ 2: a group of one has no baseline.</summary>
+    public int NumGenerations { get; init; } = 8;
+
+    /// <summary><c>prompts_per_step</c> — prompts (rows) per optimizer step; the step trains on prompts_per_step × G completions. Default 16.</summary>
+    public int PromptsPerStep { get; init; } = 16;
+
+    /// <summary><c>gradient_accumulation_steps</c> — the step's completions are split into this many micro-batches whose gradients are summed before one optimizer update (memory, not maths: the loss is normalised over the whole step). Default 1.</summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+
+    /// <summary><c>num_iterations</c> — μ, optimisation passes over each sampled batch (GRPO paper's μ; TRL's num_iterations). With 1, π_old is the current policy (ratio 1, gradient still non-zero); above 1, π_old log-probs are kept from sampling time and clipping acts. Default 1.</summary>
+    public int NumIterations { get; init; } = 1;
+
+    /// <summary><c>max_steps</c> — optimizer steps of the run. Default 100.</summary>
+    public int MaxSteps { get; init; } = 100;
+
+    // ---- objective ---------------------------------------------------------------------------------------------
+
+    /// <summary><c>beta</c> — β, weight of the k3 KL to the frozen reference model. Paper 0.001. 0 loads no reference model and skips its forward pass (TRL's default since 0.19). Default 0.001.</summary>
+    public double Beta { get; init; } = 0.001;
+
+    /// <summary><c>epsilon</c> — ε_low, lower clip of the ratio. Paper (PPO) 0.2. Default 0.2.</summary>
+    public double EpsilonLow { get; init; } = 0.2;
+
+    /// <summary><c>epsilon_high</c> — ε_high, upper clip of the ratio; set above ε_low for DAPO's "clip-higher" (0.28). Default 0.2.</summary>
+    public double EpsilonHigh { get; init; } = 0.2;
+
+    /// <summary><c>loss_type</c> — grpo (paper: per-completion token mean, then mean), dapo (token mean over the step), dr_grpo (sum / (max_completion_length × completions)). Default grpo.</summary>
+    public GrpoLossType LossType { get; init; } = GrpoLossType.Grpo;
+
+    /// <summary><c>scale_rewards</c> — group (paper: divide centred rewards by the group's std), batch (by the std of the step), none (Dr. GRPO). Default group.</summary>
+    public AdvantageScaling ScaleRewards { get; init; } = AdvantageScaling.Group;
+
+    /// <summary><c>mask_truncated_completions</c> — leave completions cut at max_completion_length out of the loss (DAPO's overlong filtering). Default false.</summary>
+    public bool MaskTruncatedCompletions { get; init; }
+
+    /// <summary><c>dynamic_sampling</c> — drop groups whose rewards all tie (advantage 0, no signal) and refill the step from the next prompts (DAPO). Default false.</summary>
+    public bool DynamicSampling { get; init; }
+
+    /// <summary><c>max_refills</c> — with dynamic_sampling, at most this many extra generation rounds per step before training on what there is. Default 3.</summary>
+    public int MaxRefills { get; init; } = 3;
+
+    /// <summary><c>reward_weights</c> — weight of each reward function by name in the total reward (TRL's reward_weights). Empty = every function weighs 1. Default empty.</summary>
+    public IReadOnlyDictionary<string, double> RewardWeights { get; init; } = new Dictionary<string, double>();
+
+    // ---- sampling ----------------------------------------------------------------------------------------------
+
+    /// <summary><c>temperature</c> — sampling temperature of rollouts. Paper 1.0. Default 1.0.</summary>
+    public double Temperature { get; init; } = 1.0;
+
+    /// <summary><c>top_p</c> — nucleus sampling of rollouts; 1 = off. Default 1.0.</summary>
+    public double TopP { get; init; } = 1.0;
+
+    /// <summary><c>max_prompt_length</c> — prompts longer than this (tokens) are cut from the left. Default 512.</summary>
+    public int MaxPromptLength { get; init; } = 512;
+
+    /// <summary><c>max_completion_length</c> — generation limit per completion (tokens); also Dr. GRPO's normaliser. Default 256.</summary>
+    public int MaxCompletionLength { get; init; } = 256;
+
+    // ---- optimizer ---------------------------------------------------------------------------------------------
+
+    /// <summary><c>learning_rate</c> — AdamW peak learning rate. Paper 3e-6 (for billion-parameter models); tiny models need far more (the built-in zero preset uses ~1e-3). Default 3e-6.</summary>
+    public double LearningRate { get; init; } = 3e-6;
+
+    /// <summary><c>lr_scheduler_type</c> — constant, cosine or linear after warmup. Default constant.</summary>
+    public LearningRateScheduleKind LrSchedulerType { get; init; } = LearningRateScheduleKind.Constant;
+
+    /// <summary><c>warmup_steps</c> — steps of linear warmup from 0 to the peak. Default 0.</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary><c>min_learning_rate_ratio</c> — the decaying schedules end at this fraction of the peak. Default 0.1.</summary>
+    public double MinLearningRateRatio { get; init; } = 0.1;
+
+    /// <summary><c>weight_decay</c> — AdamW decoupled weight decay. TRL default 0. Default 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary><c>adam_beta1</c> — AdamW β1. Default 0.9.</summary>
+    public double AdamBeta1 { get; init; } = 0.9;
+
+    /// <summary><c>adam_beta2</c> — AdamW β2. Default 0.99 (TRL-style RL runs; transformers' default is 0.999).</summary>
+    public double AdamBeta2 { get; init; } = 0.99;
+
+    /// <summary><c>max_grad_norm</c> — clip the global gradient norm to this; 0 = no clipping. Default 1.0.</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary><c>dtype</c> — fp32 or bf16. Default fp32.</summary>
+    public TrainingPrecision Dtype { get; init; } = TrainingPrecision.Fp32;
+
+    // ---- run ---------------------------------------------------------------------------------------------------
+
+    /// <summary><c>seed</c> — seeds the data order and every sampling call (step k uses a seed derived from seed and k, so a resumed run samples exactly as an uninterrupted one). Default 42.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary><c>save_steps</c> — write a checkpoint every this many steps (and always at the end); 0 = only at the end. Default 50.</summary>
+    public int SaveSteps { get; init; } = 50;
+
+    /// <summary><c>save_total_limit</c> — keep at most this many checkpoints (oldest deleted); 0 = keep all. Default 2.</summary>
+    public int SaveTotalLimit { get; init; } = 2;
+
+    /// <summary><c>eval_steps</c> — evaluate on the held-out set every this many steps; 0 = only before and after. Default 10.</summary>
+    public int EvalSteps { get; init; } = 10;
+
+    /// <summary><c>logging_steps</c> — write metrics every this many steps. Default 1.</summary>
+    public int LoggingSteps { get; init; } = 1;
+
+    /// <summary><c>device</c> — cpu, cuda or cuda:N. Default cpu.</summary>
+    public string Device { get; init; } = "cpu";
+}

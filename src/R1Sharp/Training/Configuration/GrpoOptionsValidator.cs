@@ -1,0 +1,55 @@
+namespace R1Sharp.Training.Configuration;
+
+/// <summary>Range checks of <see cref="GrpoOptions"/>; every message starts with the snake_case option name.</summary>
+public static class GrpoOptionsValidator
+{
+    /// <summary>All problems of <paramref name="options"/> (empty when valid).</summary>
+    public static IReadOnlyList<string> Problems(GrpoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        void Require(bool ok, string name, object value, string rule)
+        {
+            if (!ok) problems.Add($"{name}: {rule} (got {value})");
+        }
+        Require(options.NumGenerations >= 2, "num_generations", options.NumGenerations, "must be at least 2, a group needs a baseline");
+        Require(options.PromptsPerStep >= 1, "prompts_per_step", options.PromptsPerStep, "must be at least 1");
+        Require(options.GradientAccumulationSteps >= 1, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must be at least 1");
+        Require(options.GradientAccumulationSteps <= options.PromptsPerStep * options.NumGenerations, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must not exceed the completions per step (prompts_per_step × num_generations)");
+        Require(options.NumIterations >= 1, "num_iterations", options.NumIterations, "must be at least 1");
+        Require(options.MaxSteps >= 1, "max_steps", options.MaxSteps, "must be at least 1");
+        Require(options.Beta >= 0 && double.IsFinite(options.Beta), "beta", options.Beta, "must be a finite number ≥ 0");
+        Require(options.EpsilonLow is > 0 and < 1, "epsilon", options.EpsilonLow, "must be in (0, 1)");
+        Require(options.EpsilonHigh > 0 && double.IsFinite(options.EpsilonHigh), "epsilon_high", options.EpsilonHigh, "must be a finite number > 0");
+        Require(options.MaxRefills >= 0, "max_refills", options.MaxRefills, "must be ≥ 0");
+        Require(options.Temperature > 0 && double.IsFinite(options.Temperature), "temperature", options.Temperature, "must be > 0 (RL samples; greedy rollouts give identical groups)");
+        Require(options.TopP is > 0 and <= 1, "top_p", options.TopP, "must be in (0, 1]");
+        Require(options.MaxPromptLength >= 1, "max_prompt_length", options.MaxPromptLength, "must be at least 1");
+        Require(options.MaxCompletionLength >= 1, "max_completion_length", options.MaxCompletionLength, "must be at least 1");
+        Require(options.LearningRate > 0 && double.IsFinite(options.LearningRate), "learning_rate", options.LearningRate, "must be a finite number > 0");
+        Require(options.WarmupSteps >= 0, "warmup_steps", options.WarmupSteps, "must be ≥ 0");
+        Require(options.MinLearningRateRatio is >= 0 and <= 1, "min_learning_rate_ratio", options.MinLearningRateRatio, "must be in [0, 1]");
+        Require(options.WeightDecay >= 0, "weight_decay", options.WeightDecay, "must be ≥ 0");
+        Require(options.AdamBeta1 is >= 0 and < 1, "adam_beta1", options.AdamBeta1, "must be in [0, 1)");
+        Require(options.AdamBeta2 is >= 0 and < 1, "adam_beta2", options.AdamBeta2, "must be in [0, 1)");
+        Require(options.MaxGradNorm >= 0, "max_grad_norm", options.MaxGradNorm, "must be ≥ 0");
+        Require(options.SaveSteps >= 0, "save_steps", options.SaveSteps, "must be ≥ 0");
+        Require(options.SaveTotalLimit >= 0, "save_total_limit", options.SaveTotalLimit, "must be ≥ 0");
+        Require(options.EvalSteps >= 0, "eval_steps", options.EvalSteps, "must be ≥ 0");
+        Require(options.LoggingSteps >= 1, "logging_steps", options.LoggingSteps, "must be at least 1");
+        Require(!string.IsNullOrWhiteSpace(options.Device), "device", options.Device, "must name a device (cpu, cuda, cuda:N)");
+        foreach (var (name, weight) in options.RewardWeights)
+            Require(double.IsFinite(weight), $"reward_weights.{name}", weight, "must be a finite number");
+        return problems;
+    }
+
+    /// <summary>Throws <see cref="ConfigurationException"/> listing every problem.</summary>
+    /// <param name="options">The options to check.</param>
+    /// <param name="source">Where they came from (file name, "command line"), for the message.</param>
+    public static void ThrowIfInvalid(GrpoOptions options, string source)
+    {
+        var problems = Problems(options);
+        if (problems.Count > 0)
+            throw new ConfigurationException($"Invalid GRPO configuration ({source}):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+    }
+}

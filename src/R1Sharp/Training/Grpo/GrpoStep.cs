@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using R1Sharp.Models;
+using R1Sharp.Rewards;
+using R1Sharp.Tasks;
+using R1Sharp.Text;
+using R1Sharp.Training.Configuration;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Training.Grpo;
+
+/// <summary>
+/// One GRPO optimizer step, read top to bottom:
+/// rows → template'd prompts → tokens → G rollouts each (with π_old log-probs) → text → rewards → group
+/// advantages → clipped surrogate (+ β·k3 KL to π_ref) → AdamW step → metrics.
+///
+/// What we keep from the paper: G samples per prompt from the current policy, group-normalised advantages
+/// shared by every token of a completion, the clipped ratio objective, the k3 KL estimator to a frozen reference,
+/// rule-based rewards only, no value model.
+/// What options change (GrpoOptions): <c>loss_type</c> (paper / DAPO token-mean / Dr. GRPO), <c>scale_rewards</c>
+/// (group / batch / none), <c>epsilon_high</c> (clip-higher), <c>beta</c> = 0 (no reference model at all),
+/// <c>dynamic_sampling</c>, <c>mask_truncated_completions</c>, <c>num_iterations</c> (μ).
+/// Simplifications: log-probs are taken at temperature 1 for π_θ, π_old and π_ref alike (the model's own
+/// distribution; TRL divides by the sampling temperature); with μ = 1, π_old is π_θ detached (ratio 1, same
+/// gradient), with μ &gt; 1 π_old comes from one no-grad forward pass before the first update.
+/// </summary>
+public sealed class GrpoStep(
+    CausalLanguageModel policy,
+    CausalLanguageModel? reference,
+    ITextTokenizer tokenizer,
+    IRolloutEngine rollouts,
+    RewardScorer rewards,
+    IPromptSource prompts,
+    optim.Optimizer optimizer,
+    GrpoOptions options)
+{
+    /// <summary>Runs step <paramref name="step"/> (1-based) with prompts starting at <paramref name="dataPosition"/>.</summary>
+    /// <param name="step">The step number (seeds its sampling).</param>
+    /// <param name="dataPosition">First prompt position of this step.</param>
+    /// <param name="learningRate">Learning rate of this step (from the schedule).</param>
+    /// <param name="cancellationToken">Cancels between phases.</param>
+    public async Task<GrpoStepResult> RunAsync(int step, long dataPosition, double learningRate, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        int g = options.NumGenerations;
+
+        // 1. Sample groups; with dynamic sampling, drop groups whose rewards all tie and refill from the next prompts.
+        var kept = new List<SampledGroups>();
+        var seen = new List<SampledGroups>();
+        long position = dataPosition;
+        int keptGroups = 0, refills = 0;
+        while (true)
+        {
+            int need = options.PromptsPerStep - keptGroups;
+            var rows = Enumerable.Range(0, need).Select(i => prompts.Get(position + i)).ToList();
+            position += need;
+            var sampled = await SampleAsync(rows, Seed(step, refills), cancellationToken).ConfigureAwait(false);
+            seen.Add(sampled);
+            var filtered = options.DynamicSampling ? DropTiedGroups(sampled) : sampled;
+            if (filtered.Prompts.Count > 0) kept.Add(filtered);
+            keptGroups += filtered.Prompts.Count;
+            if (!options.DynamicSampling || keptGroups >= options.PromptsPerStep || refills >= options.MaxRefills) break;
+            refills++;
+        }
+        double generationSeconds = clock.Elapsed.TotalSeconds;
+
+        // 2-5. Advantages, loss, update — on the kept groups only.
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        AddRewardMetrics(metrics, seen, g);
+        var batch = Concatenate(kept);
+        TrainOnBatch(batch, learningRate, metrics, cancellationToken);
+        await rollouts.OnPolicyUpdatedAsync(step, cancellationToken).ConfigureAwait(false);
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        long generatedTokens = seen.Sum(s => s.Rollouts.Sum(r => (long)r.Tokens.Length));
+        metrics["num_refills"] = refills;
+        metrics["learning_rate"] = learningRate;
+        metrics["step_time"] = seconds;
+        metrics["generation_time"] = generationSeconds;
+        metrics["tokens_per_second"] = generatedTokens / Math.Max(seconds, 1e-9);
+        string sample = seen[0].Inputs.Count > 0 ? seen[0].Inputs[0].Completion : "";
+        return new GrpoStepResult(metrics, position, sample);
+    }
+
+    private long Seed(int step, int refill) => options.Seed * 1_000_003L + step * 1_009L + refill;
+
+    private async Task<SampledGroups> SampleAsync(List<PromptRow> rows, long seed, CancellationToken cancellationToken)
+    {
+        // Prompts longer than max_prompt_length keep their end (the question and "Assistant:" matter most).
+        var promptIds = rows.Select(r =>
+        {
+            var ids = tokenizer.Encode(r.Prompt, addSpecialTokens: true);
+            return (IReadOnlyList<int>)(ids.Count > options.MaxPromptLength ? ids.Skip(ids.Count - options.MaxPromptLength).ToArray() : ids.ToArray());
+        }).ToList();
+        var repeated = promptIds.SelectMany(p => Enumerable.Repeat(p, options.NumGenerations)).ToList();
+        var settings = new RolloutSettings(options.MaxCompletionLength, options.Temperature, options.TopP, tokenizer.EosIds, seed, tokenizer.PadId);
+        var sampled = await rollouts.GenerateAsync(repeated, settings, cancellationToken).ConfigureAwait(false);
+        var inputs = sampled.Select(s =>
+        {
+            var row = rows[s.PromptIndex / options.NumGenerations];
+            return new RewardInput(row.Prompt, tokenizer.Decode(s.Tokens, skipSpecialTokens: true), row.Row, s.Tokens.Length, s.Truncated);
+        }).ToList();
+        var scores = await rewards.ScoreAsync(inputs, cancellationToken).ConfigureAwait(false);
+        return new SampledGroups(rows, promptIds, sampled, inputs, scores);
+    }
+
+    private SampledGroups DropTiedGroups(SampledGroups s)
+    {
+        int g = options.NumGenerations;
+        var keep = Enumerable.Range(0, s.Prompts.Count)
+            .Where(i => Enumerable.Range(i * g, g).Any(j => s.Scores.Total[j] != s.Scores.Total[i * g])).ToList();
+        var completions = keep.SelectMany(i => Enumerable.Range(i * g, g)).ToList();
+        return new SampledGroups(
+            keep.Select(i => s.Prompts[i]).ToList(),
+            keep.Select(i => s.PromptIds[i]).ToList(),
+            completions.Select(j => s.Rollouts[j]).ToList(),
+            completions.Select(j => s.Inputs[j]).ToList(),
+            new RewardScores(completions.Select(j => s.Scores.Total[j]).ToArray(),
+                s.Scores.PerFunction.ToDictionary(p => p.Key, p => completions.Select(j => p.Value[j]).ToArray())));
+    }
+
+    private static SampledGroups Concatenate(List<SampledGroups> parts) => new(
+        parts.SelectMany(p => p.Prompts).ToList(),
+        parts.SelectMany(p => p.PromptIds).ToList(),
+        parts.SelectMany(p => p.Rollouts).ToList(),
+        parts.SelectMany(p => p.Inputs).ToList(),
+        new RewardScores(parts.SelectMany(p => p.Scores.Total).ToArray(), new Dictionary<string, double?[]>()));
+
+    private void TrainOnBatch(SampledGroups batch, double learningRate, Dictionary<string, double> metrics, CancellationToken cancellationToken)
+    {
+        int n = batch.Rollouts.Count;
+        if (n == 0)
+        {
+            // Every group tied even after refills: nothing to learn from this step, and no update is made.
+            metrics["loss"] = 0; metrics["kl"] = 0; metrics["entropy"] = 0; metrics["grad_norm"] = 0;
+            metrics["clip_ratio/low_mean"] = 0; metrics["clip_ratio/high_mean"] = 0; metrics["clip_ratio/region_mean"] = 0;
+            return;
+        }
+        var advantages = GroupAdvantages.Compute(batch.Scores.Total, options.NumGenerations, options.ScaleRewards).Advantages;
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+
+        // Row layout for training: prompt left-padded to P, completion right-padded to C, so completion token t
+        // of every row sits in column P + t and its log-prob comes from the logits at column P + t − 1.
+        int p = batch.PromptIds.Max(x => x.Count);
+        int c = Math.Max(1, batch.Rollouts.Max(r => r.Tokens.Length));
+        var ids = new long[n * (p + c)];
+        var attention = new long[n * (p + c)];
+        for (int i = 0; i < n; i++)
+        {
+            var prompt = batch.PromptIds[i / options.NumGenerations];
+            var completion = batch.Rollouts[i].Tokens;
+            int row = i * (p + c);
+            for (int t = 0; t < p + c; t++) ids[row + t] = tokenizer.PadId;
+            for (int t = 0; t < prompt.Count; t++) { ids[row + p - prompt.Count + t] = prompt[t]; attention[row + p - prompt.Count + t] = 1; }
+            for (int t = 0; t < completion.Length; t++) { ids[row + p + t] = completion[t]; attention[row + p + t] = 1; }
+        }
+        int micro = Math.Min(options.GradientAccumulationSteps, n);
+        var chunks = Enumerable.Range(0, micro).Select(k => (Start: k * n / micro, End: (k + 1) * n / micro)).ToList();
+        long totalTokens;
+        using (var maskScope = NewDisposeScope())
+            totalTokens = (long)CompletionMask.Build(batch.Rollouts.Select(r => r.Tokens.Length).ToList(),
+                batch.Rollouts.Select(r => r.Truncated).ToList(), options.MaskTruncatedCompletions, c).sum().item<float>();
+        var settings = new Grpo.PolicyLossSettings(options.LossType, options.EpsilonLow, options.EpsilonHigh,
+            reference is null ? 0 : options.Beta, options.MaxCompletionLength, n, totalTokens);
+
+        // π_old and π_ref log-probs of every chunk, computed once before any update (no grad).
+        var oldLogProbs = new Tensor?[micro];
+        var refLogProbs = new Tensor?[micro];
+        for (int k = 0; k < micro; k++)
+        {
+            using var scope = NewDisposeScope();
+            var (input, mask, targets) = Slice(ids, attention, chunks[k], p, c);
+            using var noGrad = no_grad();
+            if (options.NumIterations > 1) oldLogProbs[k] = TokenLogProbs.Gather(policy.Forward(input, mask, null, c), targets).MoveToOuterDisposeScope();
+            if (reference is not null && options.Beta > 0) refLogProbs[k] = TokenLogProbs.Gather(reference.Forward(input, mask, null, c), targets).MoveToOuterDisposeScope();
+        }
+
+        double loss = 0, kl = 0, entropy = 0, low = 0, high = 0, region = 0, gradNorm = 0;
+        for (int iteration = 0; iteration < options.NumIterations; iteration++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            optimizer.zero_grad();
+            loss = 0; kl = 0; low = 0; high = 0; region = 0;
+            for (int k = 0; k < micro; k++)
+            {
+                using var scope = NewDisposeScope();
+                var (start, end) = chunks[k];
+                var (input, mask, targets) = Slice(ids, attention, chunks[k], p, c);
+                var rolloutsOfChunk = batch.Rollouts.Skip(start).Take(end - start).ToList();
+                var lossMask = CompletionMask.Build(rolloutsOfChunk.Select(r => r.Tokens.Length).ToList(),
+                    rolloutsOfChunk.Select(r => r.Truncated).ToList(), options.MaskTruncatedCompletions, c);
+                var logits = policy.Forward(input, mask, null, c);
+                var logProbs = TokenLogProbs.Gather(logits, targets);
+                var result = PolicyLoss.Compute(logProbs, oldLogProbs[k] ?? logProbs.detach(), refLogProbs[k],
+                    tensor(advantages[start..end]), lossMask, settings);
+                result.Loss.backward();
+                double share = lossMask.sum().item<float>() / Math.Max(1.0, totalTokens);
+                loss += result.Loss.item<float>();
+                kl += result.Kl * share; low += result.ClipLowMean * share; high += result.ClipHighMean * share; region += result.ClipRegionMean * share;
+                if (iteration == 0)
+                    using (no_grad())
+                        entropy += (TokenLogProbs.Entropy(logits.detach()) * lossMask).sum().item<float>() / Math.Max(1.0, totalTokens);
+            }
+            var parameters = policy.parameters().Where(x => x.requires_grad).ToList();
+            gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
+            optimizer.step();
+        }
+        foreach (var t in oldLogProbs.Concat(refLogProbs)) t?.Dispose();
+        metrics["loss"] = loss;
+        metrics["kl"] = kl;
+        metrics["entropy"] = entropy;
+        metrics["grad_norm"] = gradNorm;
+        metrics["clip_ratio/low_mean"] = low;
+        metrics["clip_ratio/high_mean"] = high;
+        metrics["clip_ratio/region_mean"] = region;
+    }
+
+    private (Tensor Input, Tensor Mask, Tensor Targets) Slice(long[] ids, long[] attention, (int Start, int End) chunk, int p, int c)
+    {
+        int rows = chunk.End - chunk.Start, width = p + c;
+        var all = tensor(ids.AsSpan(chunk.Start * width, rows * width).ToArray(), [rows, width]).to(policy.Device);
+        var mask = tensor(attention.AsSpan(chunk.Start * width, rows * width).ToArray(), [rows, width]).to(policy.Device);
+        return (all[.., ..^1], mask[.., ..^1], all[.., p..]);
+    }
+
+    private static void AddRewardMetrics(Dictionary<string, double> metrics, List<SampledGroups> seen, int g)
+    {
+        var totals = seen.SelectMany(s => s.Scores.Total).ToArray();
+        var groups = GroupAdvantages.Compute(totals, g, AdvantageScaling.Group);
+        metrics["reward"] = totals.Average();
+        metrics["reward_std"] = groups.GroupStd.Average();
+        metrics["frac_reward_zero_std"] = groups.FractionZeroStd;
+        foreach (var name in seen[0].Scores.PerFunction.Keys)
+        {
+            var values = seen.SelectMany(s => s.Scores.PerFunction[name]).Where(v => v.HasValue).Select(v => v!.Value).ToArray();
+            double mean = values.Length == 0 ? 0 : values.Average();
+            metrics[$"rewards/{name}/mean"] = mean;
+            metrics[$"rewards/{name}/std"] = values.Length == 0 ? 0 : Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
+        }
+        var rollouts = seen.SelectMany(s => s.Rollouts).ToList();
+        metrics["completions/mean_length"] = rollouts.Average(r => r.Tokens.Length);
+        metrics["completions/min_length"] = rollouts.Min(r => r.Tokens.Length);
+        metrics["completions/max_length"] = rollouts.Max(r => r.Tokens.Length);
+        metrics["completions/clipped_ratio"] = rollouts.Average(r => r.Truncated ? 1.0 : 0.0);
+        metrics["reflection_rate"] = seen.SelectMany(s => s.Inputs).Average(i => ReflectionWords.Contains(i.Completion) ? 1.0 : 0.0);
+    }
+}

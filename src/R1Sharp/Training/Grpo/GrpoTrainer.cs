@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using R1Sharp.Models;
+using R1Sharp.Text;
+using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Metrics;
+using R1Sharp.Training.Optimization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Training.Grpo;
+
+/// <summary>
+/// The GRPO training loop: runs <see cref="GrpoStep"/> up to <c>max_steps</c>, logs metrics (metrics.jsonl and
+/// TensorBoard), evaluates every <c>eval_steps</c>, and checkpoints every <c>save_steps</c> and at the end.
+/// <c>resume</c> continues from the newest complete checkpoint with the same data order and sampling seeds, so the
+/// continued run's metrics are exactly those an uninterrupted run would have logged.
+/// </summary>
+public sealed class GrpoTrainer
+{
+    /// <summary>File name of the effective configuration written into the run directory.</summary>
+    public const string ConfigFileName = "grpo_config.json";
+
+    private const string OptimizerFileName = "optimizer.bin";
+
+    private readonly CausalLanguageModel _policy;
+    private readonly GrpoOptions _options;
+    private readonly IPolicyCheckpoint _weights;
+    private readonly string _outputDirectory;
+    private readonly TorchSharp.Modules.AdamW _optimizer;
+    private readonly GrpoStep _step;
+
+    /// <summary>Sets up the trainer (AdamW over the policy's trainable parameters).</summary>
+    /// <param name="policy">The model to train (also the in-process rollout model).</param>
+    /// <param name="reference">Frozen reference for the KL term, or null (β is then treated as 0).</param>
+    /// <param name="tokenizer">Tokenizer of the policy.</param>
+    /// <param name="rollouts">Rollout engine.</param>
+    /// <param name="rewards">Reward functions and weights.</param>
+    /// <param name="prompts">Prompt stream.</param>
+    /// <param name="options">Validated options.</param>
+    /// <param name="weights">Saves/loads the policy inside checkpoints.</param>
+    /// <param name="outputDirectory">Run directory (metrics, config, checkpoints).</param>
+    public GrpoTrainer(CausalLanguageModel policy, CausalLanguageModel? reference, ITextTokenizer tokenizer, IRolloutEngine rollouts,
+        RewardScorer rewards, IPromptSource prompts, GrpoOptions options, IPolicyCheckpoint weights, string outputDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(options);
+        GrpoOptionsValidator.ThrowIfInvalid(options, "trainer");
+        _policy = policy;
+        _options = options;
+        _weights = weights ?? throw new ArgumentNullException(nameof(weights));
+        _outputDirectory = outputDirectory ?? throw new ArgumentNullException(nameof(outputDirectory));
+        _optimizer = optim.AdamW(policy.parameters().Where(p => p.requires_grad), options.LearningRate,
+            options.AdamBeta1, options.AdamBeta2, 1e-8, options.WeightDecay);
+        _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, _optimizer, options);
+    }
+
+    /// <summary>Trains to <c>max_steps</c>.</summary>
+    /// <param name="resume">Continue from the newest checkpoint in the output directory (a fresh start when there is none).</param>
+    /// <param name="evaluate">Optional held-out evaluation, run every <c>eval_steps</c> and after the last step.</param>
+    /// <param name="progress">Receives each step's metrics.</param>
+    /// <param name="cancellationToken">Stops between steps (no checkpoint is written for the interrupted step).</param>
+    public async Task<GrpoRunResult> RunAsync(bool resume, GrpoEvaluation? evaluate = null, IProgress<GrpoProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(_outputDirectory);
+        var store = new CheckpointStore(_outputDirectory);
+        var state = new TrainerState(0, 0, _options.Seed, 0);
+        if (resume && store.Latest() is { } latest)
+        {
+            if (latest.State.Seed != _options.Seed)
+                throw new InvalidOperationException($"{latest.Directory}: checkpoint was made with seed {latest.State.Seed}, this run has seed {_options.Seed}; resume with the same configuration.");
+            _weights.Load(latest.Directory);
+            _optimizer.load_state_dict(Path.Combine(latest.Directory, OptimizerFileName));
+            state = latest.State;
+        }
+        await GrpoOptionsFile.SaveAsync(_options, Path.Combine(_outputDirectory, ConfigFileName), cancellationToken).ConfigureAwait(false);
+        int startedAt = state.Step;
+        using var log = new MetricsLog(_outputDirectory, resume ? state.Step : null);
+        var clock = Stopwatch.StartNew();
+        double before = state.ElapsedSeconds;
+        _policy.train();
+
+        while (state.Step < _options.MaxSteps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int step = state.Step + 1;
+            double lr = LearningRateSchedule.At(step, _options.MaxSteps, _options.LearningRate, _options.WarmupSteps, _options.LrSchedulerType, _options.MinLearningRateRatio);
+            var result = await _step.RunAsync(step, state.DataPosition, lr, cancellationToken).ConfigureAwait(false);
+            var metrics = new Dictionary<string, double>(result.Metrics, StringComparer.Ordinal);
+            if (evaluate is not null && ((_options.EvalSteps > 0 && step % _options.EvalSteps == 0) || step == _options.MaxSteps))
+                foreach (var (name, value) in await evaluate(step, cancellationToken).ConfigureAwait(false))
+                    metrics["eval/" + name] = value;
+            state = state with { Step = step, DataPosition = result.NextDataPosition, ElapsedSeconds = before + clock.Elapsed.TotalSeconds };
+            if (step % _options.LoggingSteps == 0 || step == _options.MaxSteps) log.Write(new StepMetrics(step, metrics));
+            if ((_options.SaveSteps > 0 && step % _options.SaveSteps == 0) || step == _options.MaxSteps)
+                await SaveAsync(store, state, cancellationToken).ConfigureAwait(false);
+            double perStep = clock.Elapsed.TotalSeconds / Math.Max(1, step - startedAt);
+            progress?.Report(new GrpoProgress(step, _options.MaxSteps, metrics, TimeSpan.FromSeconds(state.ElapsedSeconds),
+                TimeSpan.FromSeconds(perStep * (_options.MaxSteps - step))));
+        }
+        return new GrpoRunResult(state.Step, startedAt, state.ElapsedSeconds);
+    }
+
+    private Task<string> SaveAsync(CheckpointStore store, TrainerState state, CancellationToken cancellationToken) =>
+        store.SaveAsync(state, async dir =>
+        {
+            await _weights.SaveAsync(dir, cancellationToken).ConfigureAwait(false);
+            _optimizer.save_state_dict(Path.Combine(dir, OptimizerFileName));
+        }, _options.SaveTotalLimit, cancellationToken);
+}

@@ -1,0 +1,16 @@
+namespace R1Sharp.Training.Grpo;
+
+/// <summary>
+/// Produces completions for GRPO. The default runs the policy in-process (<see cref="InProcessRolloutEngine"/>);
+/// an engine backed by an OpenAI-compatible server (vLLM, SGLang, llama.cpp, <c>r1 serve</c>) scales generation
+/// out, which is most of an RL step's time. Engines that hold their own copy of the weights are told after each
+/// optimizer step through <see cref="OnPolicyUpdatedAsync"/>.
+/// </summary>
+public interface IRolloutEngine
+{
+    /// <summary>One completion per entry of <paramref name="prompts"/> (repeat a prompt G times for a group), in order.</summary>
+    Task<IReadOnlyList<Rollout>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, RolloutSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>Called after every optimizer step so remote engines can reload weights; in-process engines share them.</summary>
+    Task OnPolicyUpdatedAsync(int step, CancellationToken cancellationToken);
+}

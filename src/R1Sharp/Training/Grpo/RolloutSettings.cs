@@ -1,0 +1,10 @@
+namespace R1Sharp.Training.Grpo;
+
+/// <summary>Sampling settings of one rollout request.</summary>
+/// <param name="MaxNewTokens">Token limit per completion.</param>
+/// <param name="Temperature">Sampling temperature.</param>
+/// <param name="TopP">Nucleus sampling threshold (1 = off).</param>
+/// <param name="EosIds">Ids that end a completion.</param>
+/// <param name="Seed">Seed of this request (reproducible sampling).</param>
+/// <param name="PadId">Padding id of the tokenizer.</param>
+public sealed record RolloutSettings(int MaxNewTokens, double Temperature, double TopP, IReadOnlyList<int> EosIds, long Seed, int PadId);

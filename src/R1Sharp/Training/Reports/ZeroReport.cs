@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using R1Sharp.Training.Metrics;
+using R1Sharp.Training.Zero;
+
+namespace R1Sharp.Training.Reports;
+
+/// <summary>
+/// report.html of <c>r1 zero</c>, self-contained (inline SVG): the paper's R1-Zero figures at our scale — training
+/// reward, held-out accuracy and mean response length over steps, reflection rate — plus before/after tables and
+/// sample completions.
+/// </summary>
+public static class ZeroReport
+{
+    /// <summary>File name of the report.</summary>
+    public const string FileName = "report.html";
+
+    /// <summary>Writes report.html into <paramref name="runDirectory"/> from its metrics.jsonl and the evaluations.</summary>
+    public static async Task WriteAsync(string runDirectory, ZeroSummary summary, TaskEvaluationResult before, TaskEvaluationResult after, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        string metricsPath = Path.Combine(runDirectory, MetricsLog.JsonlFileName);
+        var steps = File.Exists(metricsPath) ? MetricsLog.ReadJsonl(metricsPath) : [];
+        IReadOnlyList<(double, double)> Series(string name) =>
+            steps.Where(s => s.Values.ContainsKey(name)).Select(s => ((double)s.Step, s.Values[name])).ToList();
+        IReadOnlyList<(double, double)> WithEnds(string name, double first, double last)
+        {
+            var mid = Series(name).ToList();
+            mid.Insert(0, (0, first));
+            if (summary.Steps > 0) mid.Add((summary.Steps, last));
+            return mid;
+        }
+
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>R1-Zero run</title><style>")
+            .Append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
+            .Append("pre{white-space:pre-wrap;background:#f6f6f6;padding:6px;font-size:12px}.ok{color:#2ca02c}.bad{color:#d62728}</style></head><body>");
+        html.Append("<h1>R1-Zero on the built-in tasks</h1>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{summary.Parameters:N0}-parameter base model, {summary.Steps} GRPO steps, {summary.Seconds:0} s wall ({summary.CpuSeconds:0} CPU s in the last process).</p>");
+        html.Append("<table><tr><th></th><th>before RL</th><th>after RL</th></tr>");
+        void Row(string name, double a, double b, bool percent) =>
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td style=\"text-align:left\">{name}</td><td>{(percent ? a * 100 : a):0.0}{(percent ? "%" : "")}</td><td>{(percent ? b * 100 : b):0.0}{(percent ? "%" : "")}</td></tr>");
+        Row("pass@1 (overall)", summary.Pass1Before, summary.Pass1After, true);
+        foreach (var (family, v) in summary.Tasks) Row($"pass@1 {family}", v["pass1_before"], v["pass1_after"], true);
+        Row("greedy accuracy", summary.GreedyBefore, summary.GreedyAfter, true);
+        Row("format", summary.FormatBefore, summary.FormatAfter, true);
+        Row("mean length (tokens)", summary.MeanLengthBefore, summary.MeanLengthAfter, false);
+        Row("reflection rate", summary.ReflectionRateBefore, summary.ReflectionRateAfter, true);
+        html.Append("</table>");
+
+        html.Append("<h2>Training curves</h2><div>");
+        html.Append(SvgLineChart.Render("training reward", new Dictionary<string, IReadOnlyList<(double, double)>>
+        { ["reward"] = Series("reward"), ["accuracy"] = Series("rewards/accuracy/mean") }));
+        html.Append(SvgLineChart.Render("held-out pass@1", new Dictionary<string, IReadOnlyList<(double, double)>>
+        { ["pass@1"] = WithEnds("eval/pass1", summary.Pass1Before, summary.Pass1After) }));
+        html.Append(SvgLineChart.Render("mean response length (tokens)", new Dictionary<string, IReadOnlyList<(double, double)>>
+        { ["training samples"] = Series("completions/mean_length") }));
+        html.Append(SvgLineChart.Render("reflection rate (\"wait\", \"check again\"...)", new Dictionary<string, IReadOnlyList<(double, double)>>
+        { ["training samples"] = Series("reflection_rate") }));
+        html.Append("</div>");
+
+        foreach (var (title, result) in new[] { ("Samples before RL", before), ("Samples after RL", after) })
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h2>{title}</h2>");
+            foreach (var s in result.Samples)
+                html.Append(CultureInfo.InvariantCulture, $"<p><b>{WebUtility.HtmlEncode(s.Family)}</b>: {WebUtility.HtmlEncode(s.Question)} <span class=\"{(s.Correct ? "ok" : "bad")}\">{(s.Correct ? "correct" : "wrong")}</span></p><pre>{WebUtility.HtmlEncode(s.Completion)}</pre>");
+        }
+        html.Append("</body></html>");
+        await AtomicFile.WriteTextAsync(Path.Combine(runDirectory, FileName), html.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+}

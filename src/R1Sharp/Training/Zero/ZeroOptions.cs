@@ -1,0 +1,76 @@
+using R1Sharp.Tasks;
+using R1Sharp.Training.Configuration;
+
+namespace R1Sharp.Training.Zero;
+
+/// <summary>
+/// Settings of <c>r1 zero</c>: build a small base model for the built-in task mixture, pre-train it briefly on an
+/// imperfect synthetic corpus, then run R1-Zero (the paper's template, rule-based format + accuracy rewards, GRPO).
+/// The defaults are tuned to fit about 10 minutes on 2 CPU cores.
+/// </summary>
+public sealed record ZeroOptions
+{
+    /// <summary>Output directory. Default <c>runs/zero-&lt;UTC timestamp&gt;</c>.</summary>
+    public string OutputDirectory { get; init; } = Path.Combine("runs", $"zero-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+
+    /// <summary>Seed of the tasks, the model initialisation, pre-training order and every sampling call. Default 1.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Base model shape. Default <see cref="ZeroModelShape"/>'s defaults (~0.8M parameters).</summary>
+    public ZeroModelShape Model { get; init; } = new();
+
+    /// <summary>Pre-training settings.</summary>
+    public PretrainOptions Pretrain { get; init; } = new();
+
+    /// <summary>How imperfect the pre-training corpus is (sets how weak the base model starts).</summary>
+    public CorpusNoise Noise { get; init; } = new();
+
+    /// <summary>Held-out problems per task family (never trained on). Default 100.</summary>
+    public int HeldOutPerFamily { get; init; } = 100;
+
+    /// <summary>k samples per held-out problem for pass@1 before and after RL (paper: 4–64). Default 8.</summary>
+    public int EvalSamples { get; init; } = 8;
+
+    /// <summary>k for the cheaper evaluations during RL (the accuracy curve of the report). Default 2.</summary>
+    public int IntermediateEvalSamples { get; init; } = 2;
+
+    /// <summary>Evaluation temperature (paper 0.6).</summary>
+    public double EvalTemperature { get; init; } = 0.6;
+
+    /// <summary>Evaluation top-p (paper 0.95).</summary>
+    public double EvalTopP { get; init; } = 0.95;
+
+    /// <summary>
+    /// GRPO settings of the RL stage. Differences from the paper, and why: G = 8 (paper 16) and 16 prompts per step to
+    /// fit the CPU budget; learning rate 5e-4 (paper 3e-6 is for billion-parameter models; a sub-million-parameter
+    /// model moves nowhere at that rate); β = 0.001 as in the paper.
+    /// </summary>
+    public GrpoOptions Grpo { get; init; } = new()
+    {
+        NumGenerations = 8,
+        PromptsPerStep = 16,
+        MaxSteps = 120,
+        LearningRate = 5e-4,
+        WarmupSteps = 5,
+        MaxCompletionLength = 96,
+        MaxPromptLength = 160,
+        Beta = 0.001,
+        EvalSteps = 20,
+        SaveSteps = 20,
+        SaveTotalLimit = 2,
+        Seed = 1,
+        RewardWeights = new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1 },
+    };
+
+    /// <summary>A ~1-minute smoke configuration (plumbing, not results): tiny model, few steps, small held-out set.</summary>
+    public static ZeroOptions Quick(string outputDirectory) => new()
+    {
+        OutputDirectory = outputDirectory,
+        Model = new ZeroModelShape(Hidden: 64, Layers: 2, Heads: 2, KvHeads: 1, Intermediate: 128),
+        Pretrain = new PretrainOptions(Steps: 40, BatchSize: 16),
+        HeldOutPerFamily = 8,
+        EvalSamples = 2,
+        IntermediateEvalSamples = 1,
+        Grpo = new ZeroOptions().Grpo with { MaxSteps = 4, PromptsPerStep = 4, NumGenerations = 4, EvalSteps = 2, SaveSteps = 2, MaxCompletionLength = 48 },
+    };
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text.Json;
+using R1Sharp.Models;
+using R1Sharp.Tasks;
+using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.Grpo;
+using R1Sharp.Training.Reports;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Training.Zero;
+
+/// <summary>
+/// <c>r1 zero</c> end to end: base model → brief pre-training on the imperfect corpus → held-out evaluation →
+/// R1-Zero GRPO (template, format + accuracy rewards) → evaluation → summary.json and report.html.
+/// Resumable: the base model and its evaluation are kept in <c>base/</c>, RL resumes from its checkpoints.
+/// </summary>
+public static class ZeroPipeline
+{
+    /// <summary>File name of the summary.</summary>
+    public const string SummaryFileName = "summary.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Runs (or resumes) the pipeline.</summary>
+    public static async Task<ZeroSummary> RunAsync(ZeroOptions options, bool resume, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string output = options.OutputDirectory;
+        Directory.CreateDirectory(output);
+        set_num_threads(Math.Max(1, Environment.ProcessorCount));
+        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+
+        var suite = TaskSuite.CreateDefault(options.Seed, options.HeldOutPerFamily);
+        var tokenizer = new TaskTokenizer();
+        var config = BuiltInModel.Config(options.Model, tokenizer);
+        var device = Models.DeviceSelection.Parse(options.Grpo.Device);
+        using var policy = CausalLanguageModel.Create(config, device, ScalarType.Float32, options.Seed);
+        var evaluator = new TaskEvaluator(suite, tokenizer, options.EvalSamples, options.Grpo.MaxCompletionLength, options.EvalTemperature, options.EvalTopP);
+
+        // Stage 1: the base model (or its stored copy).
+        string baseDir = Path.Combine(output, "base");
+        var baseWeights = new ModuleStatePolicyCheckpoint(policy);
+        ZeroBaseRecord baseRecord;
+        string baseRecordPath = Path.Combine(baseDir, "base.json");
+        if (resume && File.Exists(baseRecordPath))
+        {
+            baseWeights.Load(baseDir);
+            baseRecord = JsonSerializer.Deserialize<ZeroBaseRecord>(await File.ReadAllTextAsync(baseRecordPath, cancellationToken).ConfigureAwait(false), Json)
+                ?? throw new InvalidDataException($"{baseRecordPath}: empty.");
+        }
+        else
+        {
+            baseRecord = await BuildBaseAsync(options, suite, tokenizer, policy, evaluator, baseWeights, baseDir, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Stage 2: R1-Zero.
+        using var reference = options.Grpo.Beta > 0 ? CausalLanguageModel.Create(config, device, ScalarType.Float32, options.Seed) : null;
+        if (reference is not null)
+        {
+            new ModuleStatePolicyCheckpoint(reference).Load(baseDir);
+            foreach (var p in reference.parameters()) p.requires_grad = false;
+            reference.eval();
+        }
+        var rewards = new RewardScorer([new TaskAccuracyReward(suite.Tasks), new R1ZeroFormatReward()], options.Grpo.RewardWeights);
+        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
+            new TaskPromptSource(suite), options.Grpo, new ModuleStatePolicyCheckpoint(policy), output);
+        var light = new TaskEvaluator(suite, tokenizer, options.IntermediateEvalSamples, options.Grpo.MaxCompletionLength, options.EvalTemperature, options.EvalTopP);
+        GrpoEvaluation evaluate = (step, ct) =>
+        {
+            var r = light.Evaluate(policy, options.Seed + 17, ct);
+            policy.train();
+            var values = new Dictionary<string, double> { ["pass1"] = r.Pass1, ["greedy"] = r.Greedy, ["mean_length"] = r.MeanLength, ["reflection_rate"] = r.ReflectionRate };
+            foreach (var (family, v) in r.Pass1ByFamily) values[$"pass1/{family}"] = v;
+            return Task.FromResult<IReadOnlyDictionary<string, double>>(values);
+        };
+        var run = await trainer.RunAsync(resume, evaluate, new SynchronousProgress<GrpoProgress>(p => progress?.Report(new ZeroProgress("rl", p.Step, p.MaxSteps, p.Metrics, p.Eta))), cancellationToken).ConfigureAwait(false);
+
+        // Stage 3: the same evaluation after RL.
+        progress?.Report(new ZeroProgress("eval_after", 0, 1, new Dictionary<string, double>(), TimeSpan.Zero));
+        var evalClock = Stopwatch.StartNew();
+        var after = evaluator.Evaluate(policy, options.Seed + 99, cancellationToken);
+        double evalAfterSeconds = evalClock.Elapsed.TotalSeconds;
+
+        var before = baseRecord.Before;
+        var phases = new Dictionary<string, double>
+        {
+            ["pretrain"] = baseRecord.PretrainSeconds,
+            ["eval_before"] = baseRecord.EvalBeforeSeconds,
+            ["rl"] = run.Seconds,
+            ["eval_after"] = evalAfterSeconds,
+        };
+        var summary = new ZeroSummary
+        {
+            Pass1Before = before.Pass1,
+            Pass1After = after.Pass1,
+            GreedyBefore = before.Greedy,
+            GreedyAfter = after.Greedy,
+            FormatBefore = before.Format,
+            FormatAfter = after.Format,
+            MeanLengthBefore = before.MeanLength,
+            MeanLengthAfter = after.MeanLength,
+            ReflectionRateBefore = before.ReflectionRate,
+            ReflectionRateAfter = after.ReflectionRate,
+            Steps = run.Steps,
+            Seconds = phases.Values.Sum(),
+            CpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds,
+            PhaseSeconds = phases,
+            Parameters = policy.ParameterCount,
+            Tasks = before.Pass1ByFamily.Keys.ToDictionary(f => f, f => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
+            {
+                ["pass1_before"] = before.Pass1ByFamily[f],
+                ["pass1_after"] = after.Pass1ByFamily[f],
+                ["greedy_before"] = before.GreedyByFamily[f],
+                ["greedy_after"] = after.GreedyByFamily[f],
+            }),
+        };
+        await AtomicFile.WriteTextAsync(Path.Combine(output, SummaryFileName), JsonSerializer.Serialize(summary, Json), cancellationToken).ConfigureAwait(false);
+        await ZeroReport.WriteAsync(output, summary, before, after, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new ZeroProgress("done", 1, 1, new Dictionary<string, double>(), TimeSpan.Zero));
+        return summary;
+    }
+
+    private static async Task<ZeroBaseRecord> BuildBaseAsync(ZeroOptions options, TaskSuite suite, TaskTokenizer tokenizer, CausalLanguageModel policy,
+        TaskEvaluator evaluator, ModuleStatePolicyCheckpoint weights, string baseDir, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var losses = new Queue<double>();
+        new BasePretrainer(suite, tokenizer, options.Noise).Train(policy, options.Pretrain, new SynchronousProgress<(int Step, double Loss)>(p =>
+        {
+            losses.Enqueue(p.Loss);
+            if (losses.Count > 20) losses.Dequeue();
+            double perStep = clock.Elapsed.TotalSeconds / p.Step;
+            progress?.Report(new ZeroProgress("pretrain", p.Step, options.Pretrain.Steps, new Dictionary<string, double> { ["loss"] = losses.Average() },
+                TimeSpan.FromSeconds(perStep * (options.Pretrain.Steps - p.Step))));
+        }), cancellationToken);
+        double pretrainSeconds = clock.Elapsed.TotalSeconds;
+
+        progress?.Report(new ZeroProgress("eval_before", 0, 1, new Dictionary<string, double>(), TimeSpan.Zero));
+        clock.Restart();
+        var before = evaluator.Evaluate(policy, options.Seed + 99, cancellationToken);
+        var record = new ZeroBaseRecord(before, pretrainSeconds, clock.Elapsed.TotalSeconds, losses.Count == 0 ? double.NaN : losses.Average());
+
+        // Same crash safety as checkpoints: write into base.tmp, then rename.
+        string temp = baseDir + ".tmp";
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        await weights.SaveAsync(temp, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(temp, "base.json"), JsonSerializer.Serialize(record, Json), cancellationToken).ConfigureAwait(false);
+        if (Directory.Exists(baseDir)) Directory.Delete(baseDir, recursive: true);
+        Directory.Move(temp, baseDir);
+        return record;
+    }
+}

@@ -1,0 +1,68 @@
+using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.Grpo;
+using R1Sharp.Training.Metrics;
+
+namespace R1Sharp.Tests.Training;
+
+public sealed class GrpoTrainerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("r1-grpo").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task AFewStepsRaiseTheExpectedReward()
+    {
+        var (policy, reference) = ToyGrpo.Models();
+        using (policy)
+        using (reference)
+        {
+            double before = ToyGrpo.ExpectedReward(policy);
+            await ToyGrpo.Trainer(policy, reference, ToyGrpo.Options(6) with { SaveSteps = 0 }, _dir).RunAsync(resume: false);
+            double after = ToyGrpo.ExpectedReward(policy);
+            Assert.True(after > before + 0.1, $"expected reward {before:0.000} -> {after:0.000}");
+        }
+        var metrics = MetricsLog.ReadJsonl(Path.Combine(_dir, MetricsLog.JsonlFileName));
+        Assert.Equal(6, metrics.Count);
+        Assert.All(metrics, m => Assert.True(m.Values["kl"] >= 0));
+        Assert.Contains(metrics, m => m.Values["kl"] > 0);
+        foreach (var name in new[] { "reward", "reward_std", "rewards/starts_with_a/mean", "frac_reward_zero_std", "completions/mean_length", "completions/clipped_ratio", "entropy", "grad_norm", "learning_rate", "clip_ratio/region_mean", "tokens_per_second", "reflection_rate", "step_time" })
+            Assert.True(metrics[0].Values.ContainsKey(name), name);
+        Assert.True(File.Exists(Path.Combine(_dir, GrpoTrainer.ConfigFileName)));
+    }
+
+    [Fact]
+    public async Task ResumeAfterACrashContinuesExactlyAsTheUninterruptedRun()
+    {
+        string straight = Path.Combine(_dir, "straight"), crashed = Path.Combine(_dir, "crashed");
+        var options = ToyGrpo.Options(4) with { NumIterations = 2 };
+        var (p1, r1) = ToyGrpo.Models();
+        using (p1) using (r1) await ToyGrpo.Trainer(p1, r1, options, straight).RunAsync(resume: false);
+
+        // The crash: the process dies during step 3, after the step-2 checkpoint.
+        using var cts = new CancellationTokenSource();
+        var (p2, r2) = ToyGrpo.Models();
+        using (p2) using (r2)
+        {
+            var progress = new R1Sharp.Training.Zero.SynchronousProgress<GrpoProgress>(p => { if (p.Step == 2) cts.Cancel(); });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ToyGrpo.Trainer(p2, r2, options, crashed).RunAsync(false, null, progress, cts.Token));
+        }
+        // A stray half-written checkpoint, as kill -9 during a save would leave.
+        Directory.CreateDirectory(Path.Combine(crashed, "checkpoints", "checkpoint-3.tmp"));
+
+        var (p3, r3) = ToyGrpo.Models();
+        using (p3) using (r3)
+        {
+            var result = await ToyGrpo.Trainer(p3, r3, options, crashed).RunAsync(resume: true);
+            Assert.Equal(2, result.StartedAtStep);
+            Assert.Equal(4, result.Steps);
+        }
+        var expected = MetricsLog.ReadJsonl(Path.Combine(straight, MetricsLog.JsonlFileName));
+        var actual = MetricsLog.ReadJsonl(Path.Combine(crashed, MetricsLog.JsonlFileName));
+        Assert.Equal(expected.Select(m => m.Step), actual.Select(m => m.Step));
+        foreach (var name in new[] { "reward", "loss", "kl", "entropy", "grad_norm", "completions/mean_length", "clip_ratio/region_mean" })
+            for (int i = 0; i < expected.Count; i++)
+                Assert.True(expected[i].Values[name] == actual[i].Values[name], $"step {expected[i].Step} {name}: {expected[i].Values[name]} vs {actual[i].Values[name]}");
+        Assert.Equal(4, new CheckpointStore(crashed).Latest()!.Value.State.Step);
+    }
+}
