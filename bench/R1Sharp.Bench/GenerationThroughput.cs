@@ -9,21 +9,23 @@ namespace R1Sharp.Bench;
 /// <summary>
 /// Prefill and decode tokens/s of a random-weight model with a real config's shape (default: Qwen2.5-0.5B), in
 /// fp32 and bf16, with the memory-bandwidth bound of batch-1 decoding measured in the same run.
-/// Usage: model-generation [config.json] [threads] [decode tokens].
+/// Usage: model-generation [config.json] [threads] [decode tokens] [prefill tokens] [dtypes: f32,bf16].
 /// </summary>
 internal static class GenerationThroughput
 {
     public static Task<int> RunAsync(string[] args)
     {
-        string config = args.Length > 0 ? args[0] : Path.Combine(SharedDataDir(), "hf", "Qwen2.5-0.5B-Instruct", "config.json");
+        string config = args.Length > 0 && args[0].Length > 0 ? args[0] : Path.Combine(SharedDataDir(), "hf", "Qwen2.5-0.5B-Instruct", "config.json");
         int threads = args.Length > 1 ? int.Parse(args[1]) : 2;
         int decodeTokens = args.Length > 2 ? int.Parse(args[2]) : 16;
+        int prefillTokens = args.Length > 3 ? int.Parse(args[3]) : 256;
+        var dtypes = (args.Length > 4 ? args[4] : "f32,bf16").Split(',').Select(DeviceSelection.ParseDtype).ToList();
         torch.set_num_threads(threads);
         var modelConfig = ModelConfig.Load(config);
         double bandwidth = MemoryBandwidth.MeasureGBps();
         Console.WriteLine($"config {config}; {threads} threads; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine($"memory bandwidth (512 MB copy, read+write): {bandwidth:F1} GB/s");
-        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+        foreach (var dtype in dtypes)
         {
             using var model = CausalLanguageModel.Create(modelConfig, torch.CPU, dtype, seed: 1);
             model.eval();
@@ -32,12 +34,12 @@ internal static class GenerationThroughput
             var random = new Random(7);
             IReadOnlyList<int> Prompt(int length) => Enumerable.Range(0, length).Select(_ => random.Next(modelConfig.VocabSize)).ToArray();
 
-            double prefill = Prefill(model, 256);
+            double prefill = Prefill(model, prefillTokens);
             Console.WriteLine($"{dtype}: {model.ParameterCount / 1e6:F0}M parameters, {weightBytes / 1e9:F2} GB of weights");
-            Console.WriteLine($"  prefill, 1 x 256 tokens: {prefill:F0} tokens/s");
+            Console.WriteLine($"  prefill, 1 x {prefillTokens} tokens: {prefill:F0} tokens/s ({2.0 * model.ParameterCount * prefill / 1e9:F1} GFLOP/s at 2 x params per token)");
             foreach (int batch in new[] { 1, 32 })
             {
-                var prompts = Enumerable.Range(0, batch).Select(_ => Prompt(32)).ToList();
+                var prompts = Enumerable.Range(0, batch).Select(_ => Prompt(16)).ToList();
                 double rate = DecodeTokensPerSecond(generator, prompts, decodeTokens);
                 Console.Write($"  decode batch {batch,2}: {rate:F1} tokens/s");
                 if (batch == 1)
@@ -56,7 +58,7 @@ internal static class GenerationThroughput
     {
         using var noGrad = torch.no_grad();
         double best = double.MaxValue;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 2; i++)
         {
             using var scope = torch.NewDisposeScope();
             var ids = torch.randint(0, model.Config.VocabSize, [1, length], ScalarType.Int64);
@@ -69,20 +71,28 @@ internal static class GenerationThroughput
     }
 
     /// <summary>
-    /// Generated tokens/s of the decode phase: the time of a run with 1 + n new tokens minus that of a run with 1
-    /// (prefill + first token), so prompt processing is not counted. Greedy, no EOS: every row runs to the end.
+    /// Generated tokens/s of the decode phase alone: timed from the first sampled token (after the prefill) to the
+    /// last, through the generator's progress reports. Greedy, no EOS: every row runs to the end.
     /// </summary>
     private static double DecodeTokensPerSecond(BatchedGenerator generator, IReadOnlyList<IReadOnlyList<int>> prompts, int tokens)
     {
-        var options = new SamplingOptions { Temperature = 0 };
-        generator.Generate(prompts, options with { MaxNewTokens = 2 }); // warm-up
-        var sw = Stopwatch.StartNew();
-        generator.Generate(prompts, options with { MaxNewTokens = 1 });
-        double first = sw.Elapsed.TotalSeconds;
-        sw.Restart();
-        generator.Generate(prompts, options with { MaxNewTokens = 1 + tokens });
-        double all = sw.Elapsed.TotalSeconds;
-        return prompts.Count * tokens / (all - first);
+        var options = new SamplingOptions { Temperature = 0, MaxNewTokens = 1 + tokens };
+        var sw = new Stopwatch();
+        int steps = 0;
+        long generated = 0;
+        var progress = new StepClock(n =>
+        {
+            if (steps++ == 0) sw.Start();
+            else generated += n;
+        });
+        generator.Generate(prompts, options, progress: progress);
+        return generated / sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Calls back synchronously on the generating thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class StepClock(Action<int> onStep) : IProgress<int>
+    {
+        public void Report(int value) => onStep(value);
     }
 
     internal static string SharedDataDir()

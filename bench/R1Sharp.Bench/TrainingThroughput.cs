@@ -29,6 +29,7 @@ internal static class TrainingThroughput
         Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; fp32 matmul peak (2048^3): {peak:F1} GFLOP/s");
 
         var generator = new torch.Generator(3);
+        double forward = 0, backward = 0, update = 0;
         double Step()
         {
             using var scope = torch.NewDisposeScope();
@@ -37,13 +38,22 @@ internal static class TrainingThroughput
             optimizer.zero_grad();
             var logits = model.Forward(ids.narrow(1, 0, length));
             var loss = -TokenLogProbs.Gather(logits, ids.narrow(1, 1, length)).mean();
+            loss.item<float>();
+            double f = sw.Elapsed.TotalSeconds;
             loss.backward();
+            double b = sw.Elapsed.TotalSeconds;
             optimizer.step();
-            return sw.Elapsed.TotalSeconds;
+            double total = sw.Elapsed.TotalSeconds;
+            forward += f;
+            backward += b - f;
+            update += total - b;
+            return total;
         }
         Step(); // warm-up
+        forward = backward = update = 0;
         var times = Enumerable.Range(0, 5).Select(_ => Step()).OrderBy(t => t).ToList();
         double median = times[times.Count / 2];
+        Console.WriteLine($"mean split: forward + loss {forward / 5 * 1000:F0} ms, backward {backward / 5 * 1000:F0} ms, AdamW {update / 5 * 1000:F0} ms");
         double tokensPerSecond = batch * length / median;
         double gflops = 6.0 * parameters * tokensPerSecond / 1e9;
         Console.WriteLine($"training step (median of 5): {median * 1000:F0} ms = {tokensPerSecond:F0} tokens/s = {gflops:F1} GFLOP/s (6 x params x tokens) = {100 * gflops / peak:F0}% of the measured fp32 peak");

@@ -55,12 +55,8 @@ public sealed class BatchedGenerator
         var results = new GeneratedSequence?[batch];
 
         Tensor mask = BuildPrefill(prompts, longest, capacity, options.PadId, out Tensor promptIds).DetachFromDisposeScope();
-        Tensor logits;
-        using (var scope = torch.NewDisposeScope())
-        {
-            logits = Model.Forward(promptIds, mask.narrow(1, 0, longest), cache, logitsToKeep: 1).squeeze(1).DetachFromDisposeScope();
-            promptIds.Dispose();
-        }
+        Tensor logits = Prefill(promptIds, mask, cache, options.PrefillChunkTokens, cancellationToken);
+        promptIds.Dispose();
         try
         {
             while (true)
@@ -111,6 +107,26 @@ public sealed class BatchedGenerator
             mask.Dispose();
         }
         return results.Select(r => r!).ToList();
+    }
+
+    /// <summary>
+    /// Runs the prompts through the model in chunks of positions, so that the attention scores of a long, wide
+    /// prefill ([batch, heads, chunk, length]) stay bounded. Returns the last position's logits [B, V].
+    /// </summary>
+    private Tensor Prefill(Tensor promptIds, Tensor mask, KvCache cache, int chunkTokens, CancellationToken cancellationToken)
+    {
+        long batch = promptIds.shape[0], longest = promptIds.shape[1];
+        long chunk = Math.Max(1, chunkTokens / batch);
+        Tensor? logits = null;
+        for (long start = 0; start < longest; start += chunk)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = torch.NewDisposeScope();
+            long n = Math.Min(chunk, longest - start);
+            var result = Model.Forward(promptIds.narrow(1, start, n), mask.narrow(1, 0, start + n), cache, logitsToKeep: 1);
+            if (start + n == longest) logits = result.squeeze(1).DetachFromDisposeScope();
+        }
+        return logits!;
     }
 
     private void ValidatePrompts(IReadOnlyList<IReadOnlyList<int>> prompts)

@@ -39,6 +39,12 @@ public sealed record SamplingOptions
     /// <summary>Token id written into left padding (default 0; any id works, padding is masked out).</summary>
     public int PadId { get; init; }
 
+    /// <summary>
+    /// Prompt positions processed per prefill pass, summed over the batch (default 4096): a long prompt batch is fed
+    /// in chunks of 4096 / batch positions so that attention scores stay bounded in memory. Results do not depend on it.
+    /// </summary>
+    public int PrefillChunkTokens { get; init; } = 4096;
+
     /// <summary>Whether <see cref="Temperature"/> 0 (greedy) is in effect.</summary>
     public bool IsGreedy => Temperature == 0;
 
@@ -49,6 +55,7 @@ public sealed record SamplingOptions
         if (MaxNewTokens <= 0) throw new ArgumentException($"SamplingOptions.MaxNewTokens must be positive (got {MaxNewTokens})");
         if (!(Temperature >= 0) || double.IsInfinity(Temperature)) throw new ArgumentException($"SamplingOptions.Temperature must be >= 0 (got {Temperature})");
         if (!(TopP > 0 && TopP <= 1)) throw new ArgumentException($"SamplingOptions.TopP must be in (0, 1] (got {TopP})");
+        if (PrefillChunkTokens <= 0) throw new ArgumentException($"SamplingOptions.PrefillChunkTokens must be positive (got {PrefillChunkTokens})");
         if (TopK < 0) throw new ArgumentException($"SamplingOptions.TopK must be >= 0 (got {TopK})");
         if (!(MinP >= 0 && MinP <= 1)) throw new ArgumentException($"SamplingOptions.MinP must be in [0, 1] (got {MinP})");
         if (StopStrings.Count > 0 && Decoder is null) throw new ArgumentException("SamplingOptions.StopStrings need SamplingOptions.Decoder to turn tokens into text");

@@ -25,8 +25,6 @@ public sealed class CausalLanguageModel : nn.Module
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
             throw new ArgumentException($"dtype {dtype} is not a supported weight dtype (float32, bfloat16, float16)", nameof(dtype));
         Config = config;
-        Device = device;
-        Dtype = dtype;
         _body = new DecoderStack(config, device, dtype);
         register_module("model", _body);
         if (!config.TieWordEmbeddings)
@@ -40,11 +38,11 @@ public sealed class CausalLanguageModel : nn.Module
     /// <summary>The architecture this model was built from.</summary>
     public ModelConfig Config { get; }
 
-    /// <summary>Where the parameters live.</summary>
-    public Device Device { get; }
+    /// <summary>Where the parameters live (follows <c>model.to(device)</c>).</summary>
+    public Device Device => _body.Embedding.Weight.device;
 
-    /// <summary>The parameters' dtype (float32, bfloat16 or float16).</summary>
-    public ScalarType Dtype { get; }
+    /// <summary>The parameters' dtype (float32, bfloat16 or float16; follows <c>model.to(dtype)</c>).</summary>
+    public ScalarType Dtype => _body.Embedding.Weight.dtype;
 
     /// <summary>Total number of parameters (tied embeddings counted once).</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());

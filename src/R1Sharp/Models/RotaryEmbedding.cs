@@ -60,6 +60,12 @@ public sealed class RotaryEmbedding : nn.Module
         return result;
     }
 
+    /// <summary>Keeps the table in float32 when the model is converted: bf16 frequencies would garble positions.</summary>
+    protected override nn.Module _to(ScalarType dtype, bool non_blocking) => this;
+
+    /// <summary>Moves the table to <paramref name="device"/> but keeps it in float32.</summary>
+    protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking) => base._to(device, ScalarType.Float32, non_blocking);
+
     /// <summary>The inverse-frequency buffer (float32, [head_dim / 2]).</summary>
     public Tensor InverseFrequencyTable => _inverseFrequencies;
 

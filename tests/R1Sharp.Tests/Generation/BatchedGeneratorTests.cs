@@ -78,6 +78,21 @@ public class BatchedGeneratorTests
     }
 
     [Fact]
+    public void ChunkedPrefillGivesTheSameResult()
+    {
+        using var model = TestModels.Small(TestModels.DistillLlama, seed: 5);
+        var generator = new BatchedGenerator(model);
+        var options = new SamplingOptions { Temperature = 0.8, MaxNewTokens = 6, Seed = 3 };
+        var whole = generator.Generate(Prompts, options);
+        var chunked = generator.Generate(Prompts, options with { PrefillChunkTokens = 4 }); // 1 position per pass for 3 prompts
+        for (int i = 0; i < Prompts.Length; i++)
+        {
+            Assert.Equal(whole[i].Tokens, chunked[i].Tokens);
+            for (int t = 0; t < whole[i].LogProbs.Length; t++) Assert.Equal(whole[i].LogProbs[t], chunked[i].LogProbs[t], 1e-4);
+        }
+    }
+
+    [Fact]
     public void SeededSamplingRepeatsExactlyAndDifferentSeedsDiffer()
     {
         using var model = TestModels.Small(TestModels.Llama, seed: 2);

@@ -139,6 +139,21 @@ public class CausalLanguageModelTests
     }
 
     [Fact]
+    public void ConvertingWithToKeepsRopeInFloat32AndMatchesABf16Model()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var converted = TestModels.Small(TestModels.Llama, seed: 3);
+        converted.to(ScalarType.BFloat16);
+        using var created = TestModels.Small(TestModels.Llama, seed: 3, dtype: ScalarType.BFloat16);
+        Assert.Equal(ScalarType.BFloat16, converted.Dtype);
+        Assert.Equal(ScalarType.Float32, converted.Rotary.InverseFrequencyTable.dtype);
+        Assert.Equal(RotaryEmbedding.InverseFrequencies(converted.Config), converted.Rotary.InverseFrequencyTable.data<float>().ToArray());
+        using var noGrad = torch.no_grad();
+        var ids = TestModels.Ids(4, 8, 15, 16, 23, 42);
+        Assert.True(TestModels.BitEqual(created.Forward(ids), converted.Forward(ids)));
+    }
+
+    [Fact]
     public void LogitsToKeepReturnsTheLastPositions()
     {
         using var scope = torch.NewDisposeScope();

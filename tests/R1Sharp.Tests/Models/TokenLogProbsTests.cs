@@ -26,6 +26,24 @@ public class TokenLogProbsTests
     }
 
     [Fact]
+    public void ChunkedBf16PathCoversManyRowsAndKeepsGradients()
+    {
+        using var scope = torch.NewDisposeScope();
+        var gen = new torch.Generator(5);
+        var logits = torch.randn([3, 700, 24], generator: gen).to(ScalarType.BFloat16).requires_grad_(true); // 2,100 rows > one chunk
+        var targets = torch.randint(0, 24, [3, 700], generator: gen);
+        var actual = TokenLogProbs.Gather(logits, targets);
+        var expected = logits.to(ScalarType.Float32).log_softmax(-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
+        Assert.True(TestModels.MaxAbsDiff(expected, actual) < 1e-5);
+        actual.sum().backward();
+        Assert.NotNull(logits.grad);
+        Assert.Equal(logits.shape, logits.grad!.shape);
+        var entropy = TokenLogProbs.Entropy(logits.detach());
+        var p = logits.detach().to(ScalarType.Float32).softmax(-1);
+        Assert.True(TestModels.MaxAbsDiff(-(p * p.log()).sum(-1), entropy) < 1e-4);
+    }
+
+    [Fact]
     public void EntropyMatchesDefinitionAndBounds()
     {
         using var scope = torch.NewDisposeScope();
