@@ -56,8 +56,15 @@ public class CausalLanguageModelPackingTests
         var data = new SftDataset(samples, samples.Take(4).ToList(), 0, 0);
         var options = new SftOptions
         {
-            OutputDirectory = SftTestData.TempDirectory(), Epochs = 4, LearningRate = 1e-2, BatchSize = 2, MaxLength = 64,
-            WarmupRatio = 0, EvalSteps = 0, LoggingSteps = 1, SaveSteps = 0,
+            OutputDirectory = SftTestData.TempDirectory(),
+            Epochs = 4,
+            LearningRate = 1e-2,
+            BatchSize = 2,
+            MaxLength = 64,
+            WarmupRatio = 0,
+            EvalSteps = 0,
+            LoggingSteps = 1,
+            SaveSteps = 0,
         };
         var trainer = new SftTrainer(new CausalLanguageModelTrainer(model, null), data, options, padId: 0, CPU);
         double before = trainer.Evaluate(data.Validation);
