@@ -115,7 +115,7 @@ public static class HuggingFaceCheckpoint
                     ["metadata"] = new JsonObject { ["total_size"] = totalBytes },
                     ["weight_map"] = weightMap,
                 };
-                AtomicText.Write(Path.Combine(temp, WeightFiles.IndexFile), JsonFields.ToSortedJson(index));
+                R1Sharp.IO.AtomicFile.WriteAllText(Path.Combine(temp, WeightFiles.IndexFile), JsonFields.ToSortedJson(index));
             }
         }, keepExistingGenerationConfig: generation is null);
     }

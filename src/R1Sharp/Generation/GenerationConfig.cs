@@ -96,7 +96,7 @@ public sealed record GenerationConfig
     }
 
     /// <summary>Writes generation_config.json atomically.</summary>
-    public void Save(string path) => AtomicText.Write(path, ToJson());
+    public void Save(string path) => R1Sharp.IO.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>
     /// <paramref name="options"/> with this file's settings applied: its eos ids, and when it samples, its

@@ -96,7 +96,7 @@ public sealed record ModelConfig
     public static ModelConfig Parse(string json, string sourceName) => ModelConfigJson.Read(JsonFields.ParseObject(json, sourceName));
 
     /// <summary>Writes config.json with Hugging Face keys (sorted), atomically (temp file, then rename).</summary>
-    public void Save(string path) => AtomicText.Write(path, ToJson());
+    public void Save(string path) => R1Sharp.IO.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>The config.json text <see cref="Save"/> writes.</summary>
     public string ToJson() => JsonFields.ToSortedJson(ModelConfigJson.Write(this));
