@@ -53,13 +53,13 @@ public static class ZeroReport
 
         html.Append("<h2>Training curves</h2><div>");
         html.Append(SvgLineChart.Render("training reward", new Dictionary<string, IReadOnlyList<(double, double)>>
-            { ["reward"] = Series("reward"), ["accuracy"] = Series("rewards/accuracy/mean") }));
+        { ["reward"] = Series("reward"), ["accuracy"] = Series("rewards/accuracy/mean") }));
         html.Append(SvgLineChart.Render("held-out pass@1", new Dictionary<string, IReadOnlyList<(double, double)>>
-            { ["pass@1"] = WithEnds("eval/pass1", summary.Pass1Before, summary.Pass1After) }));
+        { ["pass@1"] = WithEnds("eval/pass1", summary.Pass1Before, summary.Pass1After) }));
         html.Append(SvgLineChart.Render("mean response length (tokens)", new Dictionary<string, IReadOnlyList<(double, double)>>
-            { ["training samples"] = Series("completions/mean_length") }));
+        { ["training samples"] = Series("completions/mean_length") }));
         html.Append(SvgLineChart.Render("reflection rate (\"wait\", \"check again\"...)", new Dictionary<string, IReadOnlyList<(double, double)>>
-            { ["training samples"] = Series("reflection_rate") }));
+        { ["training samples"] = Series("reflection_rate") }));
         html.Append("</div>");
 
         foreach (var (title, result) in new[] { ("Samples before RL", before), ("Samples after RL", after) })

@@ -16,6 +16,9 @@ public sealed record ZeroOptions
     /// <summary>Seed of the tasks, the model initialisation, pre-training order and every sampling call. Default 1.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Torch intra-op threads; 0 = one per core. On a machine shared with other heavy jobs, 1 thread wastes less CPU time in spin-waits. Default 0.</summary>
+    public int Threads { get; init; }
+
     /// <summary>Base model shape. Default <see cref="ZeroModelShape"/>'s defaults (~0.8M parameters).</summary>
     public ZeroModelShape Model { get; init; } = new();
 

@@ -27,7 +27,7 @@ public static class ZeroPipeline
         ArgumentNullException.ThrowIfNull(options);
         string output = options.OutputDirectory;
         Directory.CreateDirectory(output);
-        set_num_threads(Math.Max(1, Environment.ProcessorCount));
+        set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 
         var suite = TaskSuite.CreateDefault(options.Seed, options.HeldOutPerFamily);
