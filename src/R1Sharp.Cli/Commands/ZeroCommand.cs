@@ -17,7 +17,7 @@ internal static class ZeroCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of tasks, model, data order and sampling (default 1)." };
         var steps = new Option<int?>("--steps") { Description = "GRPO steps (default 120)." };
         var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = "Pre-training steps of the base model (default 600)." };
-        var threads = new Option<int>("--threads") { Description = "Torch threads (default 0 = one per core)." };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1; 0 = one per core)." };
         var set = new Option<string[]>("--set") { Description = "GRPO option override key=value (snake_case, as in a config file); repeatable.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("zero", "R1-Zero on built-in tasks: pre-train a small base model, then GRPO with rule-based rewards; prints pass@1 before and after.")
         {
@@ -33,7 +33,7 @@ internal static class ZeroCommand
             }
             var options = parse.GetValue(quick) ? ZeroOptions.Quick(dir) : new ZeroOptions { OutputDirectory = dir };
             if (parse.GetValue(seed) is int s) options = options with { Seed = s, Grpo = options.Grpo with { Seed = s } };
-            options = options with { Threads = parse.GetValue(threads) };
+            if (parse.GetValue(threads) is int th) options = options with { Threads = th };
             if (parse.GetValue(pretrainSteps) is int ps) options = options with { Pretrain = options.Pretrain with { Steps = ps } };
             var overrides = (parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(steps) is int st) overrides.Add($"max_steps={st}");
