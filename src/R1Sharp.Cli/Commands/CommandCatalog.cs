@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return ZeroCommand.Create();
+        yield return GrpoCommand.Create();
         yield return VerifyCommand.Create();
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();

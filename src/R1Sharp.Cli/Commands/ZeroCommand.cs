@@ -16,11 +16,12 @@ internal static class ZeroCommand
         var quick = new Option<bool>("--quick") { Description = "A ~1-minute smoke run (tiny model, few steps): checks the plumbing, not the results." };
         var seed = new Option<int?>("--seed") { Description = "Seed of tasks, model, data order and sampling (default 1)." };
         var steps = new Option<int?>("--steps") { Description = "GRPO steps (default 120)." };
-        var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = "Pre-training steps of the base model (default 600)." };
+        var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = "Pre-training steps of the base model (default 1200)." };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1; 0 = one per core)." };
         var set = new Option<string[]>("--set") { Description = "GRPO option override key=value (snake_case, as in a config file); repeatable.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("zero", "R1-Zero on built-in tasks: pre-train a small base model, then GRPO with rule-based rewards; prints pass@1 before and after.")
         {
-            output, resume, quick, seed, steps, pretrainSteps, set,
+            output, resume, quick, seed, steps, pretrainSteps, threads, set,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -32,6 +33,7 @@ internal static class ZeroCommand
             }
             var options = parse.GetValue(quick) ? ZeroOptions.Quick(dir) : new ZeroOptions { OutputDirectory = dir };
             if (parse.GetValue(seed) is int s) options = options with { Seed = s, Grpo = options.Grpo with { Seed = s } };
+            if (parse.GetValue(threads) is int th) options = options with { Threads = th };
             if (parse.GetValue(pretrainSteps) is int ps) options = options with { Pretrain = options.Pretrain with { Steps = ps } };
             var overrides = (parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(steps) is int st) overrides.Add($"max_steps={st}");
@@ -56,7 +58,7 @@ internal static class ZeroCommand
     {
         var table = new Table().AddColumns("", "before RL", "after RL");
         string P(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
-        table.AddRow("pass@1 (8 samples, T=0.6, top-p 0.95)", P(s.Pass1Before), P(s.Pass1After));
+        table.AddRow("pass@1 (k samples, T=0.6, top-p 0.95)", P(s.Pass1Before), P(s.Pass1After));
         foreach (var (family, v) in s.Tasks) table.AddRow($"  pass@1 {family}", P(v["pass1_before"]), P(v["pass1_after"]));
         table.AddRow("greedy accuracy", P(s.GreedyBefore), P(s.GreedyAfter));
         table.AddRow("format", P(s.FormatBefore), P(s.FormatAfter));

@@ -85,7 +85,7 @@ internal static class ToyGrpo
     public static GrpoTrainer Trainer(CausalLanguageModel policy, CausalLanguageModel reference, GrpoOptions options, string dir) =>
         new(policy, reference, new LetterTokenizer(), new InProcessRolloutEngine(policy),
             new RewardScorer([new StartsWithA()], new Dictionary<string, double>()), new FixedPrompts(), options,
-            new ModuleStatePolicyCheckpoint(policy), dir);
+            new HuggingFacePolicyCheckpoint(policy), dir);
 
     public static (CausalLanguageModel Policy, CausalLanguageModel Reference) Models()
     {

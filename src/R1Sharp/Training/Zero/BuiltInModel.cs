@@ -1,5 +1,8 @@
+using System.Text.Json;
+using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Tasks;
+using R1Sharp.Training.Checkpointing;
 
 namespace R1Sharp.Training.Zero;
 
@@ -25,5 +28,17 @@ public static class BuiltInModel
             EosTokenIds = [TaskTokenizer.EndOfText],
             TorchDtype = "float32",
         };
+    }
+
+    /// <summary>File name of the task tokenizer's vocabulary written beside the weights.</summary>
+    public const string VocabularyFileName = "task_tokenizer_vocab.json";
+
+    /// <summary>Hugging Face checkpoints of the built-in model, with its EOS in generation_config.json and its vocabulary beside it.</summary>
+    public static HuggingFacePolicyCheckpoint Checkpoint(CausalLanguageModel model, TaskTokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var generation = new GenerationConfig { EosTokenIds = tokenizer.EosIds, PadTokenId = tokenizer.PadId };
+        return new HuggingFacePolicyCheckpoint(model, generation,
+            dir => File.WriteAllText(Path.Combine(dir, VocabularyFileName), JsonSerializer.Serialize(tokenizer.Vocabulary)));
     }
 }

@@ -27,7 +27,7 @@ public static class ZeroPipeline
         ArgumentNullException.ThrowIfNull(options);
         string output = options.OutputDirectory;
         Directory.CreateDirectory(output);
-        set_num_threads(Math.Max(1, Environment.ProcessorCount));
+        set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 
         var suite = TaskSuite.CreateDefault(options.Seed, options.HeldOutPerFamily);
@@ -39,7 +39,7 @@ public static class ZeroPipeline
 
         // Stage 1: the base model (or its stored copy).
         string baseDir = Path.Combine(output, "base");
-        var baseWeights = new ModuleStatePolicyCheckpoint(policy);
+        var baseWeights = BuiltInModel.Checkpoint(policy, tokenizer);
         ZeroBaseRecord baseRecord;
         string baseRecordPath = Path.Combine(baseDir, "base.json");
         if (resume && File.Exists(baseRecordPath))
@@ -57,13 +57,13 @@ public static class ZeroPipeline
         using var reference = options.Grpo.Beta > 0 ? CausalLanguageModel.Create(config, device, ScalarType.Float32, options.Seed) : null;
         if (reference is not null)
         {
-            new ModuleStatePolicyCheckpoint(reference).Load(baseDir);
+            BuiltInModel.Checkpoint(reference, tokenizer).Load(baseDir);
             foreach (var p in reference.parameters()) p.requires_grad = false;
             reference.eval();
         }
         var rewards = new RewardScorer([new TaskAccuracyReward(suite.Tasks), new R1ZeroFormatReward()], options.Grpo.RewardWeights);
         var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
-            new TaskPromptSource(suite), options.Grpo, new ModuleStatePolicyCheckpoint(policy), output);
+            new TaskPromptSource(suite), options.Grpo, BuiltInModel.Checkpoint(policy, tokenizer), output);
         var light = new TaskEvaluator(suite, tokenizer, options.IntermediateEvalSamples, options.Grpo.MaxCompletionLength, options.EvalTemperature, options.EvalTopP);
         GrpoEvaluation evaluate = (step, ct) =>
         {
@@ -121,7 +121,7 @@ public static class ZeroPipeline
     }
 
     private static async Task<ZeroBaseRecord> BuildBaseAsync(ZeroOptions options, TaskSuite suite, TaskTokenizer tokenizer, CausalLanguageModel policy,
-        TaskEvaluator evaluator, ModuleStatePolicyCheckpoint weights, string baseDir, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken)
+        TaskEvaluator evaluator, HuggingFacePolicyCheckpoint weights, string baseDir, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var losses = new Queue<double>();

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using R1Sharp.Data;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Grpo;
+using R1Sharp.Training.Zero;
+
+namespace R1Sharp.Cli.Commands;
+
+/// <summary>`r1 grpo`: GRPO on a Hugging Face checkpoint and a data set.</summary>
+internal static class GrpoCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer files).", Required = true };
+        var data = new Option<string>("--data") { Description = "Training data: .jsonl, .json or .parquet.", Required = true };
+        var output = new Option<string>("--out") { Description = "Run directory (metrics, TensorBoard events, checkpoints).", Required = true };
+        var config = new Option<string?>("--config") { Description = "GRPO options file (.json, .yaml) with TRL-style snake_case keys; see docs/grpo.md." };
+        var reward = new Option<string>("--reward") { Description = "Reward functions name[:weight],... (default format:0.1,accuracy:1).", DefaultValueFactory = _ => "format:0.1,accuracy:1" };
+        var template = new Option<string>("--template") { Description = "r1zero (the paper's template, for base models) or chat (the model's chat template).", DefaultValueFactory = _ => "r1zero" };
+        var promptField = new Option<string?>("--prompt-field") { Description = "Row field with the question (default: prompt, problem or question)." };
+        var set = new Option<string[]>("--set") { Description = "Option override key=value (snake_case, e.g. --set beta=0 --set loss_type=dapo); repeatable.", AllowMultipleArgumentsPerToken = true };
+        var steps = new Option<int?>("--steps") { Description = "Shortcut for --set max_steps=N." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --out." };
+        var command = new Command("grpo", "Train a Hugging Face model with GRPO on a data set with rule-based rewards.")
+        {
+            model, data, output, config, reward, template, promptField, set, steps, resume,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                var overrides = (parse.GetValue(set) ?? []).ToList();
+                if (parse.GetValue(steps) is int n) overrides.Add("max_steps=" + n.ToString(CultureInfo.InvariantCulture));
+                var options = await GrpoOptionsFile.LoadAsync(parse.GetValue(config), overrides, null, ct);
+                var kind = parse.GetValue(template) switch
+                {
+                    "r1zero" => PromptTemplateKind.R1Zero,
+                    "chat" => PromptTemplateKind.Chat,
+                    var other => throw new ConfigurationException($"--template: expected r1zero or chat, got '{other}'."),
+                };
+                var request = new GrpoRunRequest(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!, options,
+                    parse.GetValue(reward)!, kind, parse.GetValue(promptField), parse.GetValue(resume));
+                var result = await HuggingFaceGrpoRun.RunAsync(request, new SynchronousProgress<GrpoProgress>(Print), ct);
+                Console.WriteLine($"done: {result.Steps} steps ({result.Steps - result.StartedAtStep} in this process), {result.Seconds:0} s. Checkpoints in {Path.Combine(request.OutputDirectory, "checkpoints")}");
+                return 0;
+            }
+            catch (Exception e) when (e is ConfigurationException or DatasetFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+            {
+                Console.Error.WriteLine($"r1 grpo: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static void Print(GrpoProgress p)
+    {
+        string F(string key) => p.Metrics.TryGetValue(key, out double v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+        Console.WriteLine($"step {p.Step}/{p.MaxSteps} reward {F("reward")} kl {F("kl")} len {F("completions/mean_length")} " +
+            $"clip {F("clip_ratio/region_mean")} {F("step_time")}s/step eta {p.Eta:hh\\:mm\\:ss}");
+    }
+}

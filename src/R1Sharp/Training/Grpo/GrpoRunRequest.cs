@@ -1,0 +1,20 @@
+namespace R1Sharp.Training.Grpo;
+
+/// <summary>A GRPO run on a Hugging Face checkpoint and a data set (what <c>r1 grpo</c> asks for).</summary>
+/// <param name="ModelDirectory">Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer files).</param>
+/// <param name="DataPath">JSONL, JSON or Parquet data set.</param>
+/// <param name="OutputDirectory">Run directory.</param>
+/// <param name="Options">GRPO options.</param>
+/// <param name="RewardSpec">Reward list, <c>name[:weight],...</c> as understood by the reward registry (default <c>format:0.1,accuracy:1</c>).</param>
+/// <param name="Template">Prompt template (default R1-Zero).</param>
+/// <param name="PromptField">Row field holding the question; null = the first of <c>prompt</c>, <c>problem</c>, <c>question</c>.</param>
+/// <param name="Resume">Continue from the newest checkpoint in <paramref name="OutputDirectory"/>.</param>
+public sealed record GrpoRunRequest(
+    string ModelDirectory,
+    string DataPath,
+    string OutputDirectory,
+    Configuration.GrpoOptions Options,
+    string RewardSpec = "format:0.1,accuracy:1",
+    PromptTemplateKind Template = PromptTemplateKind.R1Zero,
+    string? PromptField = null,
+    bool Resume = false);

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using R1Sharp.Checkpoints;
+using R1Sharp.Cli;
+using R1Sharp.Models;
+using R1Sharp.Testing;
+using R1Sharp.Training.Metrics;
+using TorchSharp;
+
+namespace R1Sharp.Tests.Training;
+
+/// <summary>`r1 grpo` end to end, in-process, on a tiny random Qwen2 checkpoint with the real Qwen2.5 tokenizer.</summary>
+public sealed class GrpoCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("r1-grpo-cli").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string TinyQwen()
+    {
+        string model = Path.Combine(_dir, "model");
+        var config = ModelConfig.Load(SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"))
+            .Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64);
+        using (var m = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, 1))
+            HuggingFaceCheckpoint.Save(m, config, model);
+        foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json", "generation_config.json" })
+            File.Copy(SharedData.Path("hf", "Qwen2.5-7B-Instruct", file), Path.Combine(model, file), overwrite: true);
+        return model;
+    }
+
+    private string Data()
+    {
+        string path = Path.Combine(_dir, "rows.jsonl");
+        File.WriteAllLines(path,
+        [
+            "{\"problem\": \"What is 1+1?\", \"answer\": \"2\"}",
+            "{\"problem\": \"What is 2+3?\", \"answer\": \"5\"}",
+            "{\"problem\": \"What is 3*3?\", \"answer\": \"9\"}",
+        ]);
+        return path;
+    }
+
+    private static int Run(params string[] args) => CliApp.BuildRoot().Parse(args).Invoke();
+
+    [Fact]
+    public void TrainsSavesHuggingFaceCheckpointsAndResumes()
+    {
+        string model = TinyQwen(), data = Data(), output = Path.Combine(_dir, "run");
+        string[] common = ["grpo", "--model", model, "--data", data, "--out", output, "--set", "num_generations=2", "--set", "prompts_per_step=2",
+            "--set", "max_completion_length=6", "--set", "save_steps=1", "--set", "learning_rate=1e-3"];
+        Assert.Equal(0, Run([.. common, "--steps", "2"]));
+        string checkpoint = Path.Combine(output, "checkpoints", "checkpoint-2");
+        foreach (var file in new[] { "config.json", "model.safetensors", "vocab.json", "merges.txt", "tokenizer_config.json", "trainer_state.json", "optimizer.bin" })
+            Assert.True(File.Exists(Path.Combine(checkpoint, file)), file);
+        var (reloaded, _) = HuggingFaceCheckpoint.Load(checkpoint, torch.CPU);
+        reloaded.Dispose();
+
+        Assert.Equal(0, Run([.. common, "--steps", "3", "--resume"]));
+        var metrics = MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName));
+        Assert.Equal(new long[] { 1, 2, 3 }, metrics.Select(m => m.Step));
+        Assert.All(metrics, m => Assert.True(m.Values.ContainsKey("rewards/accuracy/mean") && m.Values.ContainsKey("rewards/format/mean")));
+        Assert.Contains("\"num_generations\": 2", File.ReadAllText(Path.Combine(output, "grpo_config.json")));
+    }
+
+    [Fact]
+    public void BadOptionValueFailsBeforeLoadingAnything()
+    {
+        Assert.Equal(2, Run("grpo", "--model", Path.Combine(_dir, "none"), "--data", "x.jsonl", "--out", _dir, "--set", "num_generations=1"));
+        Assert.Equal(2, Run("grpo", "--model", Path.Combine(_dir, "none"), "--data", "x.jsonl", "--out", _dir, "--template", "alpaca"));
+    }
+}
