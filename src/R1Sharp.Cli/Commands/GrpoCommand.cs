@@ -1,3 +1,4 @@
+using R1Sharp.Training.Rollouts;
 using System.CommandLine;
 using System.Globalization;
 using R1Sharp.Data;
@@ -22,9 +23,11 @@ internal static class GrpoCommand
         var set = new Option<string[]>("--set") { Description = "Option override key=value (snake_case, e.g. --set beta=0 --set loss_type=dapo); repeatable.", AllowMultipleArgumentsPerToken = true };
         var steps = new Option<int?>("--steps") { Description = "Shortcut for --set max_steps=N." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --out." };
+        var endpoints = new Option<string?>("--rollout-endpoints") { Description = "Comma-separated base URLs of OpenAI-compatible servers (r1 serve, vLLM) to generate on; the policy is pushed to them after each update. Default: generate in-process." };
+        var endpointKeyEnv = new Option<string>("--rollout-api-key-env") { Description = "Environment variable holding the rollout servers' API key.", DefaultValueFactory = _ => "R1_API_KEY" };
         var command = new Command("grpo", "Train a Hugging Face model with GRPO on a data set with rule-based rewards.")
         {
-            model, data, output, config, reward, template, promptField, set, steps, resume,
+            model, data, output, config, reward, template, promptField, set, steps, resume, endpoints, endpointKeyEnv,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -39,8 +42,17 @@ internal static class GrpoCommand
                     "chat" => PromptTemplateKind.Chat,
                     var other => throw new ConfigurationException($"--template: expected r1zero or chat, got '{other}'."),
                 };
+                RemoteRolloutOptions? remote = null;
+                if (parse.GetValue(endpoints) is { Length: > 0 } list)
+                {
+                    var urls = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(u => Uri.TryCreate(u.EndsWith('/') ? u : u + "/", UriKind.Absolute, out var uri) ? uri : throw new ConfigurationException($"--rollout-endpoints: '{u}' is not a URL"))
+                        .ToList();
+                    string? key = Environment.GetEnvironmentVariable(parse.GetValue(endpointKeyEnv)!);
+                    remote = new RemoteRolloutOptions { Endpoints = urls, ApiKey = string.IsNullOrEmpty(key) ? null : key };
+                }
                 var request = new GrpoRunRequest(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!, options,
-                    parse.GetValue(reward)!, kind, parse.GetValue(promptField), parse.GetValue(resume));
+                    parse.GetValue(reward)!, kind, parse.GetValue(promptField), parse.GetValue(resume), remote);
                 var result = await HuggingFaceGrpoRun.RunAsync(request, new SynchronousProgress<GrpoProgress>(Print), ct);
                 Console.WriteLine($"done: {result.Steps} steps ({result.Steps - result.StartedAtStep} in this process), {result.Seconds:0} s. Checkpoints in {Path.Combine(request.OutputDirectory, "checkpoints")}");
                 return 0;

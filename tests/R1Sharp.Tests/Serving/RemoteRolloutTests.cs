@@ -26,7 +26,7 @@ public sealed class RemoteRolloutTests : IDisposable
         var served = new ServedModel("toy", engine, new ToyGrpo.LetterTokenizer(), null, dir =>
         {
             var reloaded = CausalLanguageModel.Create(ToyGrpo.Config(), torch.CPU, torch.ScalarType.Float32, 0);
-            new ModuleStatePolicyCheckpoint(reloaded).Load(dir);
+            new HuggingFacePolicyCheckpoint(reloaded).Load(dir);
             reloaded.eval();
             return reloaded;
         });
@@ -52,10 +52,10 @@ public sealed class RemoteRolloutTests : IDisposable
                     ModelName = "toy",
                     WeightsDirectory = Path.Combine(_dir, "weights"),
                 };
-                using var rollouts = new RemoteRolloutEngine(options, new ToyGrpo.LetterTokenizer(), (dir, ct) => new ModuleStatePolicyCheckpoint(policy).SaveAsync(dir, ct));
+                using var rollouts = new RemoteRolloutEngine(options, new ToyGrpo.LetterTokenizer(), (dir, ct) => new HuggingFacePolicyCheckpoint(policy).SaveAsync(dir, ct));
                 var trainer = new GrpoTrainer(policy, reference, new ToyGrpo.LetterTokenizer(), rollouts,
                     new RewardScorer([new ToyGrpo.StartsWithA()], new Dictionary<string, double>()), new ToyGrpo.FixedPrompts(),
-                    ToyGrpo.Options(6) with { SaveSteps = 0 }, new ModuleStatePolicyCheckpoint(policy), Path.Combine(_dir, "run"));
+                    ToyGrpo.Options(6) with { SaveSteps = 0 }, new HuggingFacePolicyCheckpoint(policy), Path.Combine(_dir, "run"));
                 await trainer.RunAsync(resume: false);
 
                 double after = ToyGrpo.ExpectedReward(policy);

@@ -67,4 +67,32 @@ public sealed class GrpoCommandTests : IDisposable
         Assert.Equal(2, Run("grpo", "--model", Path.Combine(_dir, "none"), "--data", "x.jsonl", "--out", _dir, "--set", "num_generations=1"));
         Assert.Equal(2, Run("grpo", "--model", Path.Combine(_dir, "none"), "--data", "x.jsonl", "--out", _dir, "--template", "alpaca"));
     }
+
+    [Fact]
+    public async Task GeneratesOnRemoteServersAndPushesTheUpdatedPolicy()
+    {
+        string model = TinyQwen(), data = Data(), output = Path.Combine(_dir, "remote");
+        var serveOptions = new R1Sharp.Serving.ServeOptions { Port = 0, ModelName = "tiny", ContextLength = 512 };
+        var served = R1Sharp.Serving.ServedModelLoader.Load(model, torch.CPU, null, serveOptions);
+        await using (served.Engine)
+        await using (var server = await R1Sharp.Serving.Http.OpenAiServer.StartAsync(served, serveOptions))
+        {
+            var initial = served.Engine.Model;
+            int exit = await CliApp.BuildRoot().Parse(["grpo", "--model", model, "--data", data, "--out", output,
+                "--set", "num_generations=2", "--set", "prompts_per_step=2", "--set", "max_completion_length=6", "--set", "learning_rate=1e-2",
+                "--steps", "2", "--rollout-endpoints", server.BaseAddress.ToString()]).InvokeAsync();
+            Assert.Equal(0, exit);
+            Assert.Equal(2, MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName)).Count);
+
+            // The server was told to reload after each update and now serves the last pushed policy.
+            Assert.NotSame(initial, served.Engine.Model);
+            var (pushed, _) = HuggingFaceCheckpoint.Load(Path.Combine(output, "rollout-weights", "even"), torch.CPU);
+            using (pushed)
+            {
+                var servedWeights = served.Engine.Model.state_dict();
+                foreach (var (name, value) in pushed.state_dict())
+                    Assert.True(torch.allclose(value, servedWeights[name], 0, 0), name);
+            }
+        }
+    }
 }

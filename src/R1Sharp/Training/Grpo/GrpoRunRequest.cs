@@ -9,6 +9,8 @@ namespace R1Sharp.Training.Grpo;
 /// <param name="Template">Prompt template (default R1-Zero).</param>
 /// <param name="PromptField">Row field holding the question; null = the first of <c>prompt</c>, <c>problem</c>, <c>question</c>.</param>
 /// <param name="Resume">Continue from the newest checkpoint in <paramref name="OutputDirectory"/>.</param>
+/// <param name="RemoteRollouts">When set (with endpoints), generation goes to these OpenAI-compatible servers and the
+/// policy is pushed to them after every update (docs/serve.md); null samples in-process.</param>
 public sealed record GrpoRunRequest(
     string ModelDirectory,
     string DataPath,
@@ -17,4 +19,5 @@ public sealed record GrpoRunRequest(
     string RewardSpec = "format:0.1,accuracy:1",
     PromptTemplateKind Template = PromptTemplateKind.R1Zero,
     string? PromptField = null,
-    bool Resume = false);
+    bool Resume = false,
+    Rollouts.RemoteRolloutOptions? RemoteRollouts = null);

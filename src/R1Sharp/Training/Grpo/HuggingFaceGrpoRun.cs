@@ -9,6 +9,7 @@ using R1Sharp.Tasks;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
 using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.Rollouts;
 using R1Sharp.Training.Configuration;
 using static TorchSharp.torch;
 
@@ -63,8 +64,19 @@ public static class HuggingFaceGrpoRun
                     ? GenerationConfig.Load(Path.Combine(request.ModelDirectory, "generation_config.json"))
                     : new GenerationConfig { EosTokenIds = tokenizer.EosIds };
                 var weights = new HuggingFacePolicyCheckpoint(policy, generation, dir => CopyTokenizerFiles(request.ModelDirectory, dir));
-                var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards, prompts, options, weights, request.OutputDirectory);
-                return await trainer.RunAsync(request.Resume, null, progress, cancellationToken).ConfigureAwait(false);
+                IRolloutEngine rollouts = request.RemoteRollouts is { Endpoints.Count: > 0 } remote
+                    ? new RemoteRolloutEngine(remote with { WeightsDirectory = remote.WeightsDirectory ?? Path.Combine(request.OutputDirectory, "rollout-weights") },
+                        tokenizer, (dir, ct) => weights.SaveAsync(dir, ct))
+                    : new InProcessRolloutEngine(policy);
+                try
+                {
+                    var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory);
+                    return await trainer.RunAsync(request.Resume, null, progress, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    (rollouts as IDisposable)?.Dispose();
+                }
             }
         }
     }
