@@ -72,7 +72,8 @@ internal static class ServeThroughput
             {
                 string body = JsonSerializer.Serialize(new { prompt = $"Client {c} request {r}: count to ten.", max_tokens = maxTokens, temperature = 1.0, seed = c * 100 + r });
                 var response = await client.PostAsync("v1/completions", new StringContent(body, Encoding.UTF8, "application/json"));
-                response.EnsureSuccessStatusCode();
+                if (!response.IsSuccessStatusCode)
+                    throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                 using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
                 tokens += json.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32();
             }

@@ -27,7 +27,7 @@ internal sealed class ChoiceDecoder(ITextTokenizer tokenizer, IReadOnlyList<stri
         Tokens.Add(token);
         LogProbs.Add(logProb);
         _pending.Add(token);
-        string window = tokenizer.Decode(_pending, skipSpecialTokens: true);
+        string window = DecodeText(tokenizer, _pending);
         if (window.Length > 0 && window[^1] == '\uFFFD') return ""; // an incomplete UTF-8 character: wait
         _stable += window;
         _pending.Clear();
@@ -40,12 +40,19 @@ internal sealed class ChoiceDecoder(ITextTokenizer tokenizer, IReadOnlyList<stri
     public string Complete(FinishReason reason)
     {
         Finish = reason;
-        string full = tokenizer.Decode(Tokens, skipSpecialTokens: true);
+        string full = DecodeText(tokenizer, Tokens);
         int cut = StopIndex(full);
         _stable = cut >= 0 ? full[..cut] : full;
         _pending.Clear();
         return Take(_stable.Length);
     }
+
+    /// <summary>
+    /// Text of generated ids, special tokens dropped. Ids past the tokenizer's vocabulary (checkpoints pad the
+    /// embedding, e.g. Qwen2.5's 151,936 rows for 151,665 tokens; an untrained model can sample them) have no text.
+    /// </summary>
+    public static string DecodeText(ITextTokenizer tokenizer, IEnumerable<int> ids) =>
+        tokenizer.Decode(ids.Where(id => id >= 0 && id < tokenizer.VocabSize), skipSpecialTokens: true);
 
     /// <summary>All text shown so far.</summary>
     public string Text => _stable[..Math.Min(_emitted, _stable.Length)];

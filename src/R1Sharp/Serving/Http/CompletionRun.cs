@@ -26,7 +26,7 @@ internal sealed class CompletionRun
                     TopP = parameters.TopP,
                     EosIds = tokenizer.EosIds,
                     StopStrings = parameters.Stop,
-                    Decoder = parameters.Stop.Count > 0 ? ids => tokenizer.Decode(ids, skipSpecialTokens: true) : null,
+                    Decoder = parameters.Stop.Count > 0 ? ids => ChoiceDecoder.DecodeText(tokenizer, ids) : null,
                     Seed = parameters.Seed is long seed ? seed + j : null,
                     PadId = tokenizer.PadId,
                 };

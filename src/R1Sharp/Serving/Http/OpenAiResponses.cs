@@ -19,7 +19,7 @@ internal static class OpenAiResponses
         if (!wanted) return null;
         var content = decoder.Tokens.Select((token, i) =>
         {
-            string text = tokenizer.Decode([token]);
+            string text = ChoiceDecoder.DecodeText(tokenizer, [token]);
             return new { token = text, logprob = decoder.LogProbs[i], bytes = Encoding.UTF8.GetBytes(text), top_logprobs = Array.Empty<object>() };
         }).ToArray();
         return new { content };

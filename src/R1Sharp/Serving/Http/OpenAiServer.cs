@@ -179,6 +179,11 @@ public sealed class OpenAiServer : IAsyncDisposable
         {
             // The client left: its jobs see the same token and leave the batch at the next step.
         }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            // A failure inside the engine reaches the client as an OpenAI-style server error, not a bare 500.
+            await WriteError(context, StatusCodes.Status500InternalServerError, $"generation failed: {e.GetBaseException().Message}", "server_error", null).ConfigureAwait(false);
+        }
     }
 
     private async Task RespondAsync(HttpContext context, CompletionRun run, CompletionParameters parameters, bool chat, string id, long created)
@@ -225,7 +230,7 @@ public sealed class OpenAiServer : IAsyncDisposable
         {
             if (update.Delta.Length == 0 && update.Finish is null && !parameters.LogProbs) continue;
             object? logprobs = parameters.LogProbs && update.Token is int token
-                ? new { content = new[] { new { token = _served.Tokenizer.Decode([token]), logprob = update.LogProb, top_logprobs = Array.Empty<object>() } } }
+                ? new { content = new[] { new { token = ChoiceDecoder.DecodeText(_served.Tokenizer, [token]), logprob = update.LogProb, top_logprobs = Array.Empty<object>() } } }
                 : null;
             string? finish = update.Finish is null ? null : OpenAiResponses.FinishName(update.Finish);
             object choice = chat
