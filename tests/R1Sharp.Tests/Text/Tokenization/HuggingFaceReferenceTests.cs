@@ -6,15 +6,8 @@ namespace R1Sharp.Tests.Text.Tokenization;
 /// <summary>Our ids against Hugging Face's own Rust tokenizers (Tokenizers.DotNet) on the same tokenizer.json.</summary>
 public sealed class HuggingFaceReferenceTests
 {
-    public static TheoryData<int> SampleIndexes()
-    {
-        var data = new TheoryData<int>();
-        for (int i = 0; i < TokenizerSamples.All.Length; i++) data.Add(i);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(SampleIndexes))]
+    [MemberData(nameof(TokenizerSamples.Indexes), MemberType = typeof(TokenizerSamples))]
     public void Qwen2TokenizerJsonGivesTheRustIds(int sample)
     {
         string text = TokenizerSamples.All[sample];
@@ -24,7 +17,7 @@ public sealed class HuggingFaceReferenceTests
     }
 
     [Theory]
-    [MemberData(nameof(SampleIndexes))]
+    [MemberData(nameof(TokenizerSamples.Indexes), MemberType = typeof(TokenizerSamples))]
     public void Llama3StyleTokenizerJsonGivesTheRustIds(int sample)
     {
         string text = TokenizerSamples.All[sample];
@@ -34,7 +27,7 @@ public sealed class HuggingFaceReferenceTests
     }
 
     [Theory]
-    [MemberData(nameof(SampleIndexes))]
+    [MemberData(nameof(TokenizerSamples.Indexes), MemberType = typeof(TokenizerSamples))]
     public void SlowLayoutGivesTheSameIdsAsTheRustTokenizerOnTheEquivalentJson(int sample)
     {
         string text = TokenizerSamples.All[sample];
@@ -43,7 +36,7 @@ public sealed class HuggingFaceReferenceTests
     }
 
     [Theory]
-    [MemberData(nameof(SampleIndexes))]
+    [MemberData(nameof(TokenizerSamples.Indexes), MemberType = typeof(TokenizerSamples))]
     public void DecodeWithoutSpecialTokensMatchesTheRustDecoder(int sample)
     {
         // Tokenizers.DotNet decodes with skip_special_tokens = true.

@@ -5,15 +5,8 @@ namespace R1Sharp.Tests.Text.Tokenization;
 
 public sealed class HuggingFaceTokenizerTests
 {
-    public static TheoryData<int> SampleIndexes()
-    {
-        var data = new TheoryData<int>();
-        for (int i = 0; i < TokenizerSamples.All.Length; i++) data.Add(i);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(SampleIndexes))]
+    [MemberData(nameof(TokenizerSamples.Indexes), MemberType = typeof(TokenizerSamples))]
     public void RoundTripIsByteExactForNormalizedText(int sample)
     {
         string text = TokenizerSamples.All[sample].Normalize(System.Text.NormalizationForm.FormC);

@@ -3,6 +3,14 @@ namespace R1Sharp.Tests.Text.Tokenization;
 /// <summary>Varied strings on which our ids must equal Hugging Face's.</summary>
 internal static class TokenizerSamples
 {
+    /// <summary>0..All.Length-1, for [MemberData] theories over the samples.</summary>
+    public static TheoryData<int> Indexes()
+    {
+        var data = new TheoryData<int>();
+        for (int i = 0; i < All.Length; i++) data.Add(i);
+        return data;
+    }
+
     public static readonly string[] All =
     [
         "Hello, world!",
