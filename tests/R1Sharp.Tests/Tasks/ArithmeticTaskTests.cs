@@ -60,7 +60,8 @@ public class ArithmeticTaskTests
             if (Task.IsCorrect(p, AnswerExtraction.LastAnswer(s) ?? "")) correct++;
         }
         Assert.Equal(n, formatted);
-        Assert.InRange(reflective, n * noise.SelfCheckRate * 0.5, n * noise.SelfCheckRate * 1.5);
+        double worked = n * (1 - noise.GuessRate);
+        Assert.InRange(reflective, worked * noise.SelfCheckRate * 0.5, worked * noise.SelfCheckRate * 1.5);
         Assert.InRange(correct, n * 0.1, n * 0.5); // starts weak on purpose
     }
 }

@@ -32,6 +32,15 @@ public sealed record ZeroOptions
     /// <summary>How imperfect the pre-training corpus is (sets how weak the base model starts).</summary>
     public CorpusNoise Noise { get; init; } = new();
 
+    /// <summary>The Countdown family's settings. Default <see cref="CountdownTask"/>'s defaults.</summary>
+    public CountdownTask Countdown { get; init; } = new();
+
+    /// <summary>The multi-step arithmetic family's settings. Default <see cref="ArithmeticTask"/>'s defaults.</summary>
+    public ArithmeticTask Arithmetic { get; init; } = new();
+
+    /// <summary>The task mixture these options describe: Countdown and arithmetic, with the held-out split.</summary>
+    public TaskSuite CreateSuite() => new([Countdown, Arithmetic], Seed, HeldOutPerFamily);
+
     /// <summary>Held-out problems per task family (never trained on). Default 100.</summary>
     public int HeldOutPerFamily { get; init; } = 100;
 

@@ -30,7 +30,7 @@ public static class ZeroPipeline
         set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 
-        var suite = TaskSuite.CreateDefault(options.Seed, options.HeldOutPerFamily);
+        var suite = options.CreateSuite();
         var tokenizer = new TaskTokenizer();
         var config = BuiltInModel.Config(options.Model, tokenizer);
         var device = Models.DeviceSelection.Parse(options.Grpo.Device);
