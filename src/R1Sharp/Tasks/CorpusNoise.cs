@@ -1,13 +1,20 @@
 namespace R1Sharp.Tasks;
 
 /// <summary>
-/// How imperfect the synthetic pre-training corpus is. The base model imitates it, so these rates set where R1-Zero
-/// starts. The corpus is written so that the base model <i>can</i> reason (its worked solutions are mostly right)
-/// but usually does not: most solutions are bare guesses, and checking one's own work is rare. A model that imitates
-/// it has a high pass@k but a low pass@1, which is the situation R1-Zero starts from: reinforcement learning has to
-/// discover that writing out the steps, and checking them, pays.
+/// How the synthetic pre-training corpus is made, and how imperfect it is. The base model imitates it, so these
+/// rates set where R1-Zero starts. The corpus is written so that the base model <i>can</i> reason but, under the
+/// R1-Zero instruction, usually does not: like a real base model that learned arithmetic from textbooks, it has seen
+/// plenty of worked examples (<paramref name="TextbookRate"/>, asked without the instruction), while the documents
+/// that do carry the R1-Zero instruction are mostly bare guesses and rarely check themselves. A model that imitates
+/// it has a high pass@k but a low pass@1 under the template, which is the situation R1-Zero starts from:
+/// reinforcement learning has to discover that writing out the steps, and checking them, pays.
 /// </summary>
-/// <param name="GuessRate">Share of solutions with no reasoning at all, just a guessed answer. Default 0.6.</param>
+/// <param name="TextbookRate">
+/// Share of documents that are worked examples asked without the R1-Zero instruction (just "User: question.
+/// Assistant:"): always reasoned, self-checking at <paramref name="TextbookSelfCheckRate"/>. Default 0.5.
+/// </param>
+/// <param name="TextbookSelfCheckRate">Share of the worked examples that check themselves. Default 0.5.</param>
+/// <param name="GuessRate">Share of solutions under the R1-Zero instruction with no reasoning at all, just a guessed answer. Default 0.75.</param>
 /// <param name="GuessCorrectRate">Chance that an arithmetic guess is right (a Countdown guess is a random expression). Default 0.</param>
 /// <param name="StepErrorRate">Chance that any one written step has a wrong result (carried into later steps). Default 0.03.</param>
 /// <param name="SelfCheckRate">
@@ -17,9 +24,11 @@ namespace R1Sharp.Tasks;
 /// single attempt gave. Default 0.15.
 /// </param>
 /// <param name="CountdownRightAttemptRate">Chance that any one Countdown attempt is a right expression (the rest are random ones). Default 0.3.</param>
-/// <param name="CountdownMaxAttempts">Most attempts in a self-checking Countdown solution; the last one is always right. Default 4.</param>
+/// <param name="CountdownMaxAttempts">Most attempts in a self-checking Countdown solution; the last one is answered even if it misses. Default 4.</param>
 public sealed record CorpusNoise(
-    double GuessRate = 0.6,
+    double TextbookRate = 0.5,
+    double TextbookSelfCheckRate = 0.5,
+    double GuessRate = 0.75,
     double GuessCorrectRate = 0.0,
     double StepErrorRate = 0.03,
     double SelfCheckRate = 0.15,

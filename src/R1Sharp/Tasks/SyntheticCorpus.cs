@@ -3,8 +3,9 @@ using System.Text;
 namespace R1Sharp.Tasks;
 
 /// <summary>
-/// The pre-training text of the built-in base model: the R1-Zero template filled with a training problem, followed
-/// by a deliberately imperfect worked solution (see <see cref="CorpusNoise"/>) and end-of-text.
+/// The pre-training text of the built-in base model: a training problem asked either under the R1-Zero template
+/// (mostly answered with a bare guess) or as a plain worked example, followed by the solution (see
+/// <see cref="CorpusNoise"/>) and end-of-text.
 /// </summary>
 public static class SyntheticCorpus
 {
@@ -14,8 +15,14 @@ public static class SyntheticCorpus
         ArgumentNullException.ThrowIfNull(suite);
         var problem = suite.TrainingProblem(index, stream: 0);
         var random = new Random(unchecked((int)(index * 40_503L + 17)));
-        return (R1ZeroTemplate.Format(problem.Question), suite.TaskOf(problem).WriteSolution(problem, random, noise));
+        var task = suite.TaskOf(problem);
+        if (random.NextDouble() < noise.TextbookRate)
+            return (TextbookPrompt(problem.Question), task.WriteSolution(problem, random, noise with { GuessRate = 0, SelfCheckRate = noise.TextbookSelfCheckRate }));
+        return (R1ZeroTemplate.Format(problem.Question), task.WriteSolution(problem, random, noise));
     }
+
+    /// <summary>The prompt of a worked example: the template's user and assistant turns without its instruction.</summary>
+    public static string TextbookPrompt(string question) => "User: " + question + R1ZeroTemplate.Suffix;
 
     /// <summary>A few documents as plain text, for docs and inspection.</summary>
     public static string Sample(TaskSuite suite, int count, CorpusNoise noise)

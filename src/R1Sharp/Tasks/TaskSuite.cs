@@ -9,15 +9,24 @@ public sealed class TaskSuite
 {
     private readonly HashSet<string> _heldOutKeys;
     private readonly int _seed;
+    private readonly int[] _familyCycle;
 
     /// <summary>Builds the suite.</summary>
-    /// <param name="tasks">Families, mixed uniformly (training problem k uses family k mod count).</param>
+    /// <param name="tasks">Families.</param>
     /// <param name="seed">Seed of both the held-out draw and the training stream.</param>
     /// <param name="heldOutPerFamily">Held-out problems per family.</param>
-    public TaskSuite(IReadOnlyList<IReasoningTask> tasks, int seed, int heldOutPerFamily)
+    /// <param name="weights">
+    /// Whole-number share of each family in the training streams (null = equal): with weights 2 and 1, training
+    /// problems cycle family 0, family 0, family 1. The held-out split has the same number of problems per family.
+    /// </param>
+    public TaskSuite(IReadOnlyList<IReasoningTask> tasks, int seed, int heldOutPerFamily, IReadOnlyList<int>? weights = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         if (tasks.Count == 0) throw new ArgumentException("At least one task family is needed.", nameof(tasks));
+        weights ??= [.. tasks.Select(_ => 1)];
+        if (weights.Count != tasks.Count || weights.Any(w => w < 0) || weights.Sum() == 0)
+            throw new ArgumentException($"weights: one non-negative whole number per family ({tasks.Count}), not all zero; got [{string.Join(", ", weights)}].", nameof(weights));
+        _familyCycle = [.. weights.SelectMany((w, family) => Enumerable.Repeat(family, w))];
         Tasks = tasks;
         _seed = seed;
         var random = new Random(seed ^ 0x5eed);
@@ -50,10 +59,13 @@ public sealed class TaskSuite
     public IReasoningTask TaskOf(ReasoningProblem problem) =>
         Tasks.First(t => t.Family == problem?.Family);
 
+    /// <summary>The family of training problem <paramref name="index"/> (any stream).</summary>
+    public IReasoningTask FamilyOf(long index) => Tasks[_familyCycle[(int)(index % _familyCycle.Length)]];
+
     /// <summary>Training problem number <paramref name="index"/> of the stream named <paramref name="stream"/> (e.g. 0 = pre-training, 1 = RL).</summary>
     public ReasoningProblem TrainingProblem(long index, int stream = 0)
     {
-        var task = Tasks[(int)(index % Tasks.Count)];
+        var task = FamilyOf(index);
         var random = new Random(unchecked((int)(_seed * 1_000_003L + stream * 7_919L + index * 2_654_435_761L)));
         while (true)
         {

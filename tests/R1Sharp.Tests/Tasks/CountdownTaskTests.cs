@@ -55,4 +55,50 @@ public class CountdownTaskTests
             Assert.InRange(p.Target, 1, 99);
         }
     }
+
+    [Fact]
+    public void SelfCheckingSolutionsRetryUntilTheTargetOrTheAttemptLimit()
+    {
+        var task = new CountdownTask();
+        var noise = new CorpusNoise(GuessRate: 0, SelfCheckRate: 1, CountdownRightAttemptRate: 0.3, CountdownMaxAttempts: 3);
+        var random = new Random(8);
+        int retried = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            var problem = task.Generate(random);
+            string solution = task.WriteSolution(problem, random, noise);
+            int retries = solution.Split("try again", StringSplitOptions.None).Length - 1;
+            Assert.InRange(retries, 0, noise.CountdownMaxAttempts - 1);
+            retried += retries > 0 ? 1 : 0;
+            // Every "V is not T" names the real target, and a solution stops early only on a hit.
+            Assert.All(System.Text.RegularExpressions.Regex.Matches(solution, @"(-?\d+) is not (\d+)"), m =>
+            {
+                Assert.Equal(problem.Target.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Groups[2].Value);
+                Assert.NotEqual(m.Groups[2].Value, m.Groups[1].Value);
+            });
+            if (retries < noise.CountdownMaxAttempts - 1) Assert.True(task.IsCorrect(problem, AnswerExtraction.LastAnswer(solution)!), solution);
+        }
+        Assert.InRange(retried, 100, 290);
+    }
+
+    [Fact]
+    public void GeneratedExpressionsRespectTheMultiplicationAndSignLimits()
+    {
+        var task = new CountdownTask();
+        var random = new Random(4);
+        for (int i = 0; i < 500; i++)
+        {
+            var problem = task.Generate(random);
+            Assert.True(problem.Expression.Count(c => c == '*') <= task.MaxMultiplications, problem.Expression);
+            Assert.DoesNotContain('-', problem.Target.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var arithmetic = new ArithmeticTask();
+        for (int i = 0; i < 500; i++)
+        {
+            var problem = arithmetic.Generate(random);
+            Assert.True(problem.Expression.Count(c => c == '*') <= arithmetic.MaxMultiplications, problem.Expression);
+            string worked = arithmetic.WriteSolution(problem, random, new CorpusNoise(GuessRate: 0, StepErrorRate: 0, SelfCheckRate: 0));
+            Assert.DoesNotContain("=-", worked, StringComparison.Ordinal);
+        }
+    }
 }

@@ -18,6 +18,46 @@ public class TaskSuiteTests
     }
 
     [Fact]
+    public void FamilyWeightsSetTheTrainingMixtureButNotTheHeldOutSplit()
+    {
+        var suite = new TaskSuite([new CountdownTask(), new ArithmeticTask()], seed: 3, heldOutPerFamily: 10, weights: [2, 1]);
+        Assert.Equal(10, suite.HeldOut.Count(p => p.Family == "countdown"));
+        Assert.Equal(10, suite.HeldOut.Count(p => p.Family == "arithmetic"));
+        var families = Enumerable.Range(0, 300).Select(i => suite.TrainingProblem(i, 0).Family).ToList();
+        Assert.Equal(200, families.Count(f => f == "countdown"));
+        Assert.Equal(["countdown", "countdown", "arithmetic"], families.Take(3));
+        var error = Assert.Throws<ArgumentException>(() => new TaskSuite([new CountdownTask()], 1, 1, [1, 1]));
+        Assert.Contains("weights", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CorpusTeachesWorkedExamplesOutsideTheTemplateAndMostlyGuessesUnderIt()
+    {
+        var suite = TaskSuite.CreateDefault(seed: 5, heldOutPerFamily: 10);
+        var noise = new CorpusNoise();
+        int textbook = 0, templateGuesses = 0, template = 0;
+        const int n = 2000;
+        for (int i = 0; i < n; i++)
+        {
+            var (prompt, completion) = SyntheticCorpus.Document(suite, i, noise);
+            bool guess = completion.StartsWith(" <think> </think>", StringComparison.Ordinal);
+            if (prompt.StartsWith(R1ZeroTemplate.Preamble, StringComparison.Ordinal))
+            {
+                template++;
+                if (guess) templateGuesses++;
+            }
+            else
+            {
+                textbook++;
+                Assert.False(guess, $"document {i}: a worked example must reason");
+                Assert.Equal(SyntheticCorpus.TextbookPrompt(suite.TrainingProblem(i, 0).Question), prompt);
+            }
+        }
+        Assert.InRange(textbook, n * noise.TextbookRate * 0.9, n * noise.TextbookRate * 1.1);
+        Assert.InRange(templateGuesses, template * noise.GuessRate * 0.9, template * noise.GuessRate * 1.1);
+    }
+
+    [Fact]
     public async Task RewardsScoreFormatAndAccuracyFromTheRow()
     {
         var suite = TaskSuite.CreateDefault(seed: 1, heldOutPerFamily: 2);

@@ -38,8 +38,14 @@ public sealed record ZeroOptions
     /// <summary>The multi-step arithmetic family's settings. Default <see cref="ArithmeticTask"/>'s defaults.</summary>
     public ArithmeticTask Arithmetic { get; init; } = new();
 
+    /// <summary>
+    /// Training problems per cycle, Countdown then arithmetic (corpus and RL prompts alike). Default [2, 1]: Countdown
+    /// needs more practice than arithmetic, which the base model already computes well when it works the steps.
+    /// </summary>
+    public IReadOnlyList<int> FamilyWeights { get; init; } = [2, 1];
+
     /// <summary>The task mixture these options describe: Countdown and arithmetic, with the held-out split.</summary>
-    public TaskSuite CreateSuite() => new([Countdown, Arithmetic], Seed, HeldOutPerFamily);
+    public TaskSuite CreateSuite() => new([Countdown, Arithmetic], Seed, HeldOutPerFamily, FamilyWeights);
 
     /// <summary>Held-out problems per task family (never trained on). Default 100.</summary>
     public int HeldOutPerFamily { get; init; } = 100;
