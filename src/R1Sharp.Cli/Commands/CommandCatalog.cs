@@ -23,5 +23,6 @@ internal static class CommandCatalog
         yield return SampleCommand.Create();
         yield return FilterCommand.Create();
         yield return DistillCommand.Create();
+        yield return DistillZeroCommand.Create();
     }
 }

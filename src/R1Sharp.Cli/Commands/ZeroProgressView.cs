@@ -4,11 +4,16 @@ using Spectre.Console;
 
 namespace R1Sharp.Cli.Commands;
 
-/// <summary>Shows r1 zero's progress: a Spectre progress bar on a terminal, plain lines (one per step or so) in CI logs.</summary>
+/// <summary>
+/// Shows the progress of r1 zero (and of r1 distill-zero, which reports the same way): a Spectre progress bar on a
+/// terminal, plain lines (one per step or so) in CI logs.
+/// </summary>
 internal static class ZeroProgressView
 {
-    public static async Task<ZeroSummary> RunAsync(Func<IProgress<ZeroProgress>, Task<ZeroSummary>> work)
+    /// <summary>Runs <paramref name="work"/> with a progress display; <paramref name="describe"/> words each report (default: r1 zero's phases).</summary>
+    public static async Task<T> RunAsync<T>(Func<IProgress<ZeroProgress>, Task<T>> work, Func<ZeroProgress, string>? describe = null)
     {
+        describe ??= Describe;
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             string lastPhase = "";
@@ -16,12 +21,13 @@ internal static class ZeroProgressView
             {
                 bool newPhase = p.Phase != lastPhase;
                 lastPhase = p.Phase;
-                bool every = p.Phase == "rl" || p.Step % 50 == 0 || p.Step == p.Total;
-                if (newPhase || (every && p.Step > 0)) Console.WriteLine(Describe(p));
+                // Short phases (a few batches or models) get a line per step; long ones one per 50 steps.
+                bool every = p.Phase == "rl" || p.Total <= 20 || p.Step % 50 == 0 || p.Step == p.Total;
+                if (newPhase || (every && p.Step > 0)) Console.WriteLine(describe(p));
             });
             return await work(plain);
         }
-        ZeroSummary? summary = null;
+        T? result = default;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async ctx =>
@@ -35,14 +41,15 @@ internal static class ZeroProgressView
                         task = tasks[p.Phase] = ctx.AddTask(p.Phase, maxValue: Math.Max(1, p.Total));
                     }
                     task.Value = p.Step;
-                    task.Description = Markup.Escape(Describe(p));
+                    task.Description = Markup.Escape(describe(p));
                 });
-                summary = await work(live);
+                result = await work(live);
             });
-        return summary!;
+        return result!;
     }
 
-    private static string Describe(ZeroProgress p)
+    /// <summary>One line for a report of r1 zero.</summary>
+    public static string Describe(ZeroProgress p)
     {
         string F(string key, string format) => p.Values.TryGetValue(key, out double v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
         return p.Phase switch

@@ -5,7 +5,6 @@ using R1Sharp.IO;
 using R1Sharp.Models;
 using R1Sharp.Rewards.Accuracy;
 using R1Sharp.Text.Templates;
-using R1Sharp.Text.Tokenization;
 using R1Sharp.Training.Sft;
 
 namespace R1Sharp.Distillation;
@@ -151,7 +150,7 @@ public static class DistillPipeline
 
     private static LoadedTeacher OpenLocal(string directory, string device)
     {
-        var tokenizer = HuggingFaceTokenizer.Load(directory);
+        var tokenizer = ModelDirectoryTokenizer.Load(directory);
         IConversationRenderer renderer;
         try
         {
@@ -159,7 +158,8 @@ public static class DistillPipeline
         }
         catch (FileNotFoundException)
         {
-            renderer = new ChatMarkupRenderer();
+            // The built-in model has only ever seen the R1-Zero prompt; chat markup would be foreign text to it.
+            renderer = ModelDirectoryTokenizer.IsBuiltIn(directory) ? new ChatTemplateRenderer(ChatTemplate.BuiltIn("r1-zero")) : new ChatMarkupRenderer();
         }
         var (model, _) = HuggingFaceCheckpoint.Load(directory, DeviceSelection.Parse(device));
         return new LoadedTeacher(new LocalModelTeacher(model, tokenizer, renderer, directory), model);

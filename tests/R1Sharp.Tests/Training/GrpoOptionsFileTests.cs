@@ -47,6 +47,7 @@ public sealed class GrpoOptionsFileTests : IDisposable
     [InlineData("top_p=1.5", "top_p")]
     [InlineData("epsilon=-0.1", "epsilon")]
     [InlineData("learning_rate=-1", "learning_rate")]
+    [InlineData("max_seconds=-1", "max_seconds")]
     [InlineData("loss_type=ppo", "loss_type")]
     [InlineData("num_generations=many", "num_generations")]
     [InlineData("mask_truncated_completions=yes", "mask_truncated_completions")]

@@ -65,4 +65,34 @@ public sealed class GrpoTrainerTests : IDisposable
                 Assert.True(expected[i].Values[name] == actual[i].Values[name], $"step {expected[i].Step} {name}: {expected[i].Values[name]} vs {actual[i].Values[name]}");
         Assert.Equal(4, new CheckpointStore(crashed).Latest()!.Value.State.Step);
     }
+
+    [Fact]
+    public async Task ATimeBudgetEndsTheRunAfterTheStepThatSpendsItAndResumeCountsTheTimeSpent()
+    {
+        // A budget far below any step's duration: the run must stop after exactly one step, whatever the machine.
+        var budgeted = ToyGrpo.Options(5) with { MaxSeconds = 1e-9, SaveSteps = 0 };
+        var (policy, reference) = ToyGrpo.Models();
+        using (policy)
+        using (reference)
+        {
+            var first = await ToyGrpo.Trainer(policy, reference, budgeted, _dir).RunAsync(resume: false);
+            Assert.Equal(1, first.Steps);
+            Assert.True(first.StoppedByTimeBudget);
+            // The stopping step is checkpointed and logged like a final step.
+            Assert.Equal(1, new CheckpointStore(_dir).Latest()!.Value.State.Step);
+            Assert.Single(MetricsLog.ReadJsonl(Path.Combine(_dir, MetricsLog.JsonlFileName)));
+
+            // Resumed with the same budget: the time is already spent, so no step runs.
+            var again = await ToyGrpo.Trainer(policy, reference, budgeted, _dir).RunAsync(resume: true);
+            Assert.Equal(1, again.Steps);
+            Assert.Equal(1, again.StartedAtStep);
+            Assert.True(again.StoppedByTimeBudget);
+
+            // Without the budget the run continues from there to max_steps.
+            var rest = await ToyGrpo.Trainer(policy, reference, budgeted with { MaxSeconds = 0 }, _dir).RunAsync(resume: true);
+            Assert.Equal(5, rest.Steps);
+            Assert.False(rest.StoppedByTimeBudget);
+        }
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, MetricsLog.ReadJsonl(Path.Combine(_dir, MetricsLog.JsonlFileName)).Select(m => m.Step));
+    }
 }

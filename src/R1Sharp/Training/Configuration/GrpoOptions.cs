@@ -26,6 +26,9 @@ public sealed record GrpoOptions
     /// <summary><c>max_steps</c> — optimizer steps of the run. Default 100.</summary>
     public int MaxSteps { get; init; } = 100;
 
+    /// <summary><c>max_seconds</c> — time budget: the run ends after the first step at which its elapsed wall time (summed across resumes) reaches this many seconds; that step is checkpointed as a final one. <c>max_steps</c> stays the upper limit and the learning-rate schedule's horizon. 0 = no budget. Default 0.</summary>
+    public double MaxSeconds { get; init; }
+
     // ---- objective ---------------------------------------------------------------------------------------------
 
     /// <summary><c>beta</c> — β, weight of the k3 KL to the frozen reference model. Paper 0.001. 0 loads no reference model and skips its forward pass (TRL's default since 0.19). Default 0.001.</summary>

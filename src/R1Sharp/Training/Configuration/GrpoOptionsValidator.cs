@@ -18,6 +18,7 @@ public static class GrpoOptionsValidator
         Require(options.GradientAccumulationSteps <= options.PromptsPerStep * options.NumGenerations, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must not exceed the completions per step (prompts_per_step × num_generations)");
         Require(options.NumIterations >= 1, "num_iterations", options.NumIterations, "must be at least 1");
         Require(options.MaxSteps >= 1, "max_steps", options.MaxSteps, "must be at least 1");
+        Require(options.MaxSeconds >= 0 && double.IsFinite(options.MaxSeconds), "max_seconds", options.MaxSeconds, "must be a finite number ≥ 0 (0 = no time budget)");
         Require(options.Beta >= 0 && double.IsFinite(options.Beta), "beta", options.Beta, "must be a finite number ≥ 0");
         Require(options.EpsilonLow is > 0 and < 1, "epsilon", options.EpsilonLow, "must be in (0, 1)");
         Require(options.EpsilonHigh > 0 && double.IsFinite(options.EpsilonHigh), "epsilon_high", options.EpsilonHigh, "must be a finite number > 0");

@@ -14,7 +14,9 @@ namespace R1Sharp.Training.Grpo;
 /// The GRPO training loop: runs <see cref="GrpoStep"/> up to <c>max_steps</c>, logs metrics (metrics.jsonl and
 /// TensorBoard), evaluates every <c>eval_steps</c>, and checkpoints every <c>save_steps</c> and at the end.
 /// <c>resume</c> continues from the newest complete checkpoint with the same data order and sampling seeds, so the
-/// continued run's metrics are exactly those an uninterrupted run would have logged.
+/// continued run's metrics are exactly those an uninterrupted run would have logged. With <c>max_seconds</c> the run
+/// also ends after the first step at which its training time reaches that budget; that step is evaluated and
+/// checkpointed like a final step, and a resumed run counts the time of earlier sessions against the budget.
 /// </summary>
 public sealed class GrpoTrainer
 {
@@ -55,7 +57,7 @@ public sealed class GrpoTrainer
         _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, _optimizer, options);
     }
 
-    /// <summary>Trains to <c>max_steps</c>.</summary>
+    /// <summary>Trains to <c>max_steps</c>, or until the <c>max_seconds</c> time budget is spent.</summary>
     /// <param name="resume">Continue from the newest checkpoint in the output directory (a fresh start when there is none).</param>
     /// <param name="evaluate">Optional held-out evaluation, run every <c>eval_steps</c> and after the last step.</param>
     /// <param name="progress">Receives each step's metrics.</param>
@@ -80,26 +82,35 @@ public sealed class GrpoTrainer
         double before = state.ElapsedSeconds;
         _policy.train();
 
-        while (state.Step < _options.MaxSteps)
+        bool stop = BudgetSpent(state.ElapsedSeconds);
+        while (state.Step < _options.MaxSteps && !stop)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int step = state.Step + 1;
             double lr = LearningRateSchedule.At(step, _options.MaxSteps, _options.LearningRate, _options.WarmupSteps, _options.LrSchedulerType, _options.MinLearningRateRatio);
             var result = await _step.RunAsync(step, state.DataPosition, lr, cancellationToken).ConfigureAwait(false);
+            // The budget is judged before this step's evaluation: the last step must be known before it is evaluated.
+            bool last = step == _options.MaxSteps || BudgetSpent(before + clock.Elapsed.TotalSeconds);
+            stop = last;
             var metrics = new Dictionary<string, double>(result.Metrics, StringComparer.Ordinal);
-            if (evaluate is not null && ((_options.EvalSteps > 0 && step % _options.EvalSteps == 0) || step == _options.MaxSteps))
+            if (evaluate is not null && ((_options.EvalSteps > 0 && step % _options.EvalSteps == 0) || last))
                 foreach (var (name, value) in await evaluate(step, cancellationToken).ConfigureAwait(false))
                     metrics["eval/" + name] = value;
             state = state with { Step = step, DataPosition = result.NextDataPosition, ElapsedSeconds = before + clock.Elapsed.TotalSeconds };
-            if (step % _options.LoggingSteps == 0 || step == _options.MaxSteps) log.Write(new StepMetrics(step, metrics));
-            if ((_options.SaveSteps > 0 && step % _options.SaveSteps == 0) || step == _options.MaxSteps)
+            if (step % _options.LoggingSteps == 0 || last) log.Write(new StepMetrics(step, metrics));
+            if ((_options.SaveSteps > 0 && step % _options.SaveSteps == 0) || last)
                 await SaveAsync(store, state, cancellationToken).ConfigureAwait(false);
             double perStep = clock.Elapsed.TotalSeconds / Math.Max(1, step - startedAt);
+            double left = perStep * (_options.MaxSteps - step);
+            if (_options.MaxSeconds > 0) left = Math.Min(left, Math.Max(0, _options.MaxSeconds - state.ElapsedSeconds));
             progress?.Report(new GrpoProgress(step, _options.MaxSteps, metrics, TimeSpan.FromSeconds(state.ElapsedSeconds),
-                TimeSpan.FromSeconds(perStep * (_options.MaxSteps - step))));
+                TimeSpan.FromSeconds(last ? 0 : left)));
         }
-        return new GrpoRunResult(state.Step, startedAt, state.ElapsedSeconds);
+        return new GrpoRunResult(state.Step, startedAt, state.ElapsedSeconds, state.Step < _options.MaxSteps);
     }
+
+    /// <summary>True when <c>max_seconds</c> is set and the training time (summed across resumes) has reached it.</summary>
+    private bool BudgetSpent(double elapsedSeconds) => _options.MaxSeconds > 0 && elapsedSeconds >= _options.MaxSeconds;
 
     private Task<string> SaveAsync(CheckpointStore store, TrainerState state, CancellationToken cancellationToken) =>
         store.SaveAsync(state, async dir =>

@@ -2,7 +2,6 @@ using R1Sharp.Checkpoints;
 using R1Sharp.Models;
 using R1Sharp.Text;
 using R1Sharp.Text.Templates;
-using R1Sharp.Text.Tokenization;
 
 namespace R1Sharp.Training.Sft;
 
@@ -27,7 +26,7 @@ public static class SftPipeline
         var dtype = request.Dtype is null ? (TorchSharp.torch.ScalarType?)null : DeviceSelection.ParseDtype(request.Dtype);
 
         status($"loading {request.ModelDirectory}");
-        var tokenizer = HuggingFaceTokenizer.Load(request.ModelDirectory);
+        var tokenizer = ModelDirectoryTokenizer.Load(request.ModelDirectory);
         var renderer = ChooseRenderer(request.ModelDirectory, request.Template, out string templateName);
         var reader = new ConversationReader(request.ColdStart);
         var conversations = await reader.ReadFileAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
@@ -69,6 +68,12 @@ public static class SftPipeline
                 try
                 {
                     template = ChatTemplate.Load(modelDirectory);
+                }
+                catch (FileNotFoundException) when (ModelDirectoryTokenizer.IsBuiltIn(modelDirectory))
+                {
+                    // The built-in model (r1 zero) was pre-trained on the R1-Zero prompt only.
+                    name = "r1-zero (the built-in model's prompt)";
+                    return new ChatTemplateRenderer(ChatTemplate.BuiltIn("r1-zero"));
                 }
                 catch (FileNotFoundException)
                 {

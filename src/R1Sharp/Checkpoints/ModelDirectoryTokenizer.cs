@@ -1,0 +1,64 @@
+using System.Text.Json;
+using R1Sharp.Tasks;
+using R1Sharp.Text;
+using R1Sharp.Text.Tokenization;
+using R1Sharp.Training.Zero;
+
+namespace R1Sharp.Checkpoints;
+
+/// <summary>
+/// Finds the tokenizer of a model directory. Checkpoints of the built-in model (<c>r1 zero</c>) carry no
+/// tokenizer.json: their tokenizer is the fixed <see cref="TaskTokenizer"/>, whose vocabulary is saved beside the
+/// weights as <see cref="BuiltInModel.VocabularyFileName"/> so a changed vocabulary cannot pass unnoticed. Every
+/// other directory gets its Hugging Face tokenizer files.
+/// </summary>
+public static class ModelDirectoryTokenizer
+{
+    /// <summary>The tokenizer of <paramref name="modelDirectory"/>: the task tokenizer when the directory holds the built-in vocabulary file, else <see cref="HuggingFaceTokenizer.Load"/>.</summary>
+    /// <exception cref="InvalidDataException">The built-in vocabulary file differs from <see cref="TaskTokenizer"/>'s (the message names the file).</exception>
+    public static ITextTokenizer Load(string modelDirectory) =>
+        IsBuiltIn(modelDirectory) ? LoadTaskTokenizer(modelDirectory) : HuggingFaceTokenizer.Load(modelDirectory);
+
+    /// <summary>True when <paramref name="modelDirectory"/> is a checkpoint of the built-in model (it holds the task tokenizer's vocabulary file).</summary>
+    public static bool IsBuiltIn(string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        return File.Exists(Path.Combine(modelDirectory, BuiltInModel.VocabularyFileName));
+    }
+
+    /// <summary>
+    /// The task tokenizer, after checking that the directory's saved vocabulary is exactly <see cref="TaskTokenizer"/>'s:
+    /// ids are positions in that list, so any difference would silently turn the model's tokens into other text.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The vocabulary file is missing (the message names it).</exception>
+    /// <exception cref="InvalidDataException">It is unreadable or differs (the message names the file and the first difference).</exception>
+    public static TaskTokenizer LoadTaskTokenizer(string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        string path = Path.Combine(modelDirectory, BuiltInModel.VocabularyFileName);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path} is missing: {modelDirectory} is not a checkpoint of the built-in model (r1 zero writes this file beside the weights)", path);
+        string[] saved;
+        try
+        {
+            saved = JsonSerializer.Deserialize<string[]>(File.ReadAllText(path))
+                ?? throw new InvalidDataException($"{path}: empty vocabulary");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a JSON list of token strings ({e.Message})", e);
+        }
+        var tokenizer = new TaskTokenizer();
+        var expected = tokenizer.Vocabulary;
+        int common = Math.Min(saved.Length, expected.Count);
+        for (int id = 0; id < common; id++)
+        {
+            if (!string.Equals(saved[id], expected[id], StringComparison.Ordinal))
+                throw new InvalidDataException($"{path}: the vocabulary differs from the built-in task tokenizer's at id {id} " +
+                    $"({JsonSerializer.Serialize(saved[id])} in the file, {JsonSerializer.Serialize(expected[id])} built in); the checkpoint was made by another version of r1");
+        }
+        if (saved.Length != expected.Count)
+            throw new InvalidDataException($"{path}: the vocabulary has {saved.Length} tokens, the built-in task tokenizer {expected.Count}; the checkpoint was made by another version of r1");
+        return tokenizer;
+    }
+}
