@@ -54,7 +54,7 @@ public sealed class ZeroDistillPipelineTests(QuickZeroTeacher teacher) : IClassF
         }
 
         // Every SFT sample is a correct answer to its prompt under the task's own checker, and every correct complete sample made it in.
-        var suite = (options.Zero with { Seed = summary.Seed }).CreateSuite();
+        var suite = (options.Zero! with { Seed = summary.Seed }).CreateSuite();
         var lines = File.ReadAllLines(Path.Combine(output, ZeroDistillPipeline.SftFileName));
         Assert.Equal(summary.Distillation.Rejection.Kept, lines.Length);
         Assert.NotEmpty(lines); // else the check below proves nothing (about 8 are expected of this teacher)

@@ -27,10 +27,11 @@ public sealed record ZeroDistillOptions
     public int Threads { get; init; } = 1;
 
     /// <summary>
-    /// Task mixture, pre-training corpus and evaluation protocol (held-out size, k, temperature, top-p). <c>r1 zero</c>
-    /// does not store these, so the default is a default <c>r1 zero</c> run's: <c>new ZeroOptions()</c>.
+    /// Task mixture, pre-training corpus and evaluation protocol (held-out size, k, temperature, top-p). Null (default)
+    /// = the teacher run's own, from its zero_config.json, so the student reads the teacher's corpus and is evaluated
+    /// on the same held-out split; runs without that file get a default <c>r1 zero</c> run's, <c>new ZeroOptions()</c>.
     /// </summary>
-    public ZeroOptions Zero { get; init; } = new();
+    public ZeroOptions? Zero { get; init; }
 
     /// <summary>
     /// GRPO settings of the RL arm (and the evaluation's generation limit, <c>max_completion_length</c>); null = the
@@ -42,8 +43,8 @@ public sealed record ZeroDistillOptions
     /// <summary>The student's shape. Default hidden 64, 4 layers, 2 heads, 1 KV head, MLP 192: about a quarter of the default teacher's ~0.8M parameters.</summary>
     public ZeroModelShape Student { get; init; } = new(Hidden: 64, Layers: 4, Heads: 2, KvHeads: 1, Intermediate: 192);
 
-    /// <summary>Pre-training of the student's base on the teacher's corpus. Default <see cref="PretrainOptions"/>' defaults, the teacher's.</summary>
-    public PretrainOptions StudentPretrain { get; init; } = new();
+    /// <summary>Pre-training of the student's base on the teacher's corpus. Null (default) = the teacher's own pre-training settings.</summary>
+    public PretrainOptions? StudentPretrain { get; init; }
 
     /// <summary>
     /// Training prompts the teacher answers (problems 0 … n−1 of training stream 2, which neither pre-training nor RL

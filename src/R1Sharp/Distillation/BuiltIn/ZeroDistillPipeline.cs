@@ -61,7 +61,8 @@ public static class ZeroDistillPipeline
         Report(progress, "load", 0, 1);
         var teacherRun = await ZeroTeacherRun.FindAsync(options.TeacherDirectory, cancellationToken).ConfigureAwait(false);
         int seed = options.Seed ?? teacherRun.Seed ?? 1;
-        var grpo = options.Grpo ?? teacherRun.Grpo ?? options.Zero.Grpo;
+        var zeroSettings = options.Zero ?? teacherRun.Zero ?? new ZeroOptions();
+        var grpo = options.Grpo ?? teacherRun.Grpo ?? zeroSettings.Grpo;
         var device = DeviceSelection.Parse(grpo.Device);
         set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
         var loaded = teacherRun.Load(device);
@@ -70,7 +71,7 @@ public static class ZeroDistillPipeline
 
         string output = options.OutputDirectory;
         Directory.CreateDirectory(output);
-        var zero = options.Zero with { Seed = seed };
+        var zero = zeroSettings with { Seed = seed };
         var suite = zero.CreateSuite();
         var studentConfig = BuiltInModel.Config(options.Student, tokenizer);
 
@@ -79,7 +80,7 @@ public static class ZeroDistillPipeline
         string baseDir = Path.Combine(output, "student-base");
         using (var student = CausalLanguageModel.Create(studentConfig, device, ScalarType.Float32, seed))
         {
-            Train(new BasePretrainer(suite, tokenizer, zero.Noise), student, options.StudentPretrain, "pretrain", progress, cancellationToken);
+            Train(new BasePretrainer(suite, tokenizer, zero.Noise), student, options.StudentPretrain ?? zero.Pretrain, "pretrain", progress, cancellationToken);
             await SaveFreshAsync(BuiltInModel.Checkpoint(student, tokenizer), baseDir, cancellationToken).ConfigureAwait(false);
         }
         double pretrainSeconds = clock.Elapsed.TotalSeconds;

@@ -1,3 +1,4 @@
+using R1Sharp.Training.Zero;
 using System.Globalization;
 using R1Sharp.Checkpoints;
 using R1Sharp.Models;
@@ -15,13 +16,15 @@ namespace R1Sharp.Distillation.BuiltIn;
 /// </summary>
 /// <param name="CheckpointDirectory">The checkpoint to load: the run's newest complete one, or the directory given.</param>
 /// <param name="Grpo">The run's GRPO settings (grpo_config.json), or null when the directory has none.</param>
-public sealed record ZeroTeacherRun(string CheckpointDirectory, GrpoOptions? Grpo)
+/// <param name="Zero">The run's r1 zero settings (zero_config.json: corpus, tasks, evaluation), or null when the directory has none.</param>
+public sealed record ZeroTeacherRun(string CheckpointDirectory, GrpoOptions? Grpo, ZeroOptions? Zero = null)
 {
     /// <summary>Finds the teacher in <paramref name="directory"/>: an <c>r1 zero</c> run (newest checkpoint) or one checkpoint directory (config.json inside).</summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">It holds neither a checkpoint nor a config.json (the message names what was looked for).</exception>
     /// <exception cref="InvalidDataException">A trainer_state.json is unreadable.</exception>
     /// <exception cref="ConfigurationException">grpo_config.json is invalid (the message names it).</exception>
+    /// <exception cref="InvalidDataException">zero_config.json is invalid (the message names it).</exception>
     public static async Task<ZeroTeacherRun> FindAsync(string directory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -43,7 +46,7 @@ public sealed record ZeroTeacherRun(string CheckpointDirectory, GrpoOptions? Grp
         }
         string config = Path.Combine(run, GrpoTrainer.ConfigFileName);
         var grpo = File.Exists(config) ? await GrpoOptionsFile.LoadAsync(config, cancellationToken: cancellationToken).ConfigureAwait(false) : null;
-        return new ZeroTeacherRun(checkpoint, grpo);
+        return new ZeroTeacherRun(checkpoint, grpo, await ZeroOptionsFile.LoadAsync(run, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

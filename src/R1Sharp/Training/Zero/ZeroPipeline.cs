@@ -30,6 +30,7 @@ public static class ZeroPipeline
         set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 
+        await ZeroOptionsFile.SaveAsync(options, output, cancellationToken).ConfigureAwait(false);
         var suite = options.CreateSuite();
         var tokenizer = new TaskTokenizer();
         var config = BuiltInModel.Config(options.Model, tokenizer);

@@ -1,0 +1,45 @@
+using R1Sharp.Tasks;
+using R1Sharp.Training.Zero;
+
+namespace R1Sharp.Tests.Training;
+
+public sealed class ZeroOptionsFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("r1-zero-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task SettingsRoundTripSoLaterStagesRebuildTheSameCorpusAndSplit()
+    {
+        var options = new ZeroOptions
+        {
+            OutputDirectory = _dir,
+            Seed = 7,
+            Noise = new CorpusNoise(GuessRate: 0.5, CountdownMaxAttempts: 3),
+            Countdown = new CountdownTask(MaxTarget: 50),
+            FamilyWeights = [1, 3],
+            Pretrain = new PretrainOptions(Steps: 123),
+        };
+        await ZeroOptionsFile.SaveAsync(options, _dir, CancellationToken.None);
+        var loaded = await ZeroOptionsFile.LoadAsync(_dir, CancellationToken.None);
+        Assert.NotNull(loaded);
+        Assert.Equal(options.Noise, loaded.Noise);
+        Assert.Equal(options.Countdown, loaded.Countdown);
+        Assert.Equal(options.Arithmetic, loaded.Arithmetic);
+        Assert.Equal(options.Pretrain, loaded.Pretrain);
+        Assert.Equal(options.FamilyWeights, loaded.FamilyWeights);
+        Assert.Equal(options.Grpo.LearningRate, loaded.Grpo.LearningRate);
+        Assert.Equal(options.CreateSuite().HeldOut.Select(p => p.Key), loaded.CreateSuite().HeldOut.Select(p => p.Key));
+        Assert.Equal(options.CreateSuite().TrainingProblem(5).Key, loaded.CreateSuite().TrainingProblem(5).Key);
+    }
+
+    [Fact]
+    public async Task AMissingFileIsNullAndABrokenOneIsNamed()
+    {
+        Assert.Null(await ZeroOptionsFile.LoadAsync(_dir, CancellationToken.None));
+        await File.WriteAllTextAsync(Path.Combine(_dir, ZeroOptionsFile.FileName), "{\"seed\": \"x\"}");
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ZeroOptionsFile.LoadAsync(_dir, CancellationToken.None));
+        Assert.Contains(ZeroOptionsFile.FileName, error.Message, StringComparison.Ordinal);
+    }
+}
