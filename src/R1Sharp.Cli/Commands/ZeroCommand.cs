@@ -15,8 +15,8 @@ internal static class ZeroCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
         var quick = new Option<bool>("--quick") { Description = "A ~1-minute smoke run (tiny model, few steps): checks the plumbing, not the results." };
         var seed = new Option<int?>("--seed") { Description = "Seed of tasks, model, data order and sampling (default 1)." };
-        var steps = new Option<int?>("--steps") { Description = "GRPO steps (default 120)." };
-        var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = "Pre-training steps of the base model (default 1200)." };
+        var steps = new Option<int?>("--steps") { Description = $"GRPO steps (default {new ZeroOptions().Grpo.MaxSteps})." };
+        var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"Pre-training steps of the base model (default {new ZeroOptions().Pretrain.Steps})." };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1; 0 = one per core)." };
         var set = new Option<string[]>("--set") { Description = "GRPO option override key=value (snake_case, as in a config file); repeatable.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("zero", "R1-Zero on built-in tasks: pre-train a small base model, then GRPO with rule-based rewards; prints pass@1 before and after.")

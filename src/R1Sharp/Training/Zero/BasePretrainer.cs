@@ -1,5 +1,6 @@
 using R1Sharp.Models;
 using R1Sharp.Tasks;
+using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Optimization;
 using R1Sharp.Training.Sft;
@@ -48,30 +49,66 @@ public sealed class BasePretrainer
     /// <summary>Row length of packed batches (a longer document gets a row of its own length).</summary>
     public const int RowLength = 192;
 
-    /// <summary>Trains <paramref name="model"/> in place; reports (step, loss) after every step.</summary>
-    public void Train(CausalLanguageModel model, PretrainOptions options, IProgress<(int Step, double Loss)>? progress, CancellationToken cancellationToken)
+    /// <summary>Trains <paramref name="model"/> in place; reports (step, loss) after every step. No checkpoints.</summary>
+    public void Train(CausalLanguageModel model, PretrainOptions options, IProgress<(int Step, double Loss)>? progress, CancellationToken cancellationToken) =>
+        TrainAsync(model, options, progress, checkpoints: null, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Trains <paramref name="model"/> in place, saving a checkpoint (weights, AdamW moments, step) every
+    /// <see cref="PretrainOptions.SaveSteps"/> steps into <paramref name="checkpoints"/> and continuing from its latest
+    /// one. Batches and the learning rate are functions of the step alone, so a resumed run trains on exactly the
+    /// documents the uninterrupted one would have.
+    /// </summary>
+    /// <returns>Training seconds, summed across resumes.</returns>
+    public async Task<double> TrainAsync(CausalLanguageModel model, PretrainOptions options, IProgress<(int Step, double Loss)>? progress,
+        PretrainCheckpoints? checkpoints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         model.train();
         var packed = new CausalLanguageModelTrainer(model, sourceDirectory: null);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, 0.9, 0.95, 1e-8, 0.01);
-        for (int step = 1; step <= options.Steps; step++)
+        int start = 1;
+        double earlier = 0;
+        if (checkpoints?.Store.Latest() is { } latest)
+        {
+            checkpoints.Weights.Load(latest.Directory);
+            optimizer.load_state_dict(Path.Combine(latest.Directory, OptimizerFileName));
+            start = latest.State.Step + 1;
+            earlier = latest.State.ElapsedSeconds;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int step = start; step <= options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            double lr = Optimization.LearningRateSchedule.At(step, options.Steps, options.LearningRate, options.WarmupSteps, LearningRateScheduleKind.Cosine, 0.1);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-            var batch = Batch(step, options.BatchSize, model.Device);
-            var logits = packed.Forward(batch);
-            var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), batch.Labels.reshape(-1), ignore_index: SftBatchCollator.IgnoreLabel);
-            optimizer.zero_grad();
-            loss.backward();
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-            optimizer.step();
-            progress?.Report((step, loss.item<float>()));
+            using (NewDisposeScope())
+            {
+                double lr = Optimization.LearningRateSchedule.At(step, options.Steps, options.LearningRate, options.WarmupSteps, LearningRateScheduleKind.Cosine, 0.1);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                var batch = Batch(step, options.BatchSize, model.Device);
+                var logits = packed.Forward(batch);
+                var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), batch.Labels.reshape(-1), ignore_index: SftBatchCollator.IgnoreLabel);
+                optimizer.zero_grad();
+                loss.backward();
+                nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                optimizer.step();
+                progress?.Report((step, loss.item<float>()));
+            }
+            if (checkpoints is not null && options.SaveSteps > 0 && step % options.SaveSteps == 0 && step < options.Steps)
+            {
+                var state = new TrainerState(step, (long)step * options.BatchSize, checkpoints.Seed, earlier + clock.Elapsed.TotalSeconds, "pretrain");
+                await checkpoints.Store.SaveAsync(state, async dir =>
+                {
+                    await checkpoints.Weights.SaveAsync(dir, cancellationToken).ConfigureAwait(false);
+                    optimizer.save_state_dict(Path.Combine(dir, OptimizerFileName));
+                }, keepLast: 1, cancellationToken).ConfigureAwait(false);
+            }
         }
+        return earlier + clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>File of the AdamW state inside a pre-training checkpoint.</summary>
+    public const string OptimizerFileName = "optimizer.pt";
 
     /// <summary>The packed batch of step <paramref name="step"/>: documents (step − 1)·size … step·size − 1.</summary>
     public SftBatch Batch(int step, int size, Device device)

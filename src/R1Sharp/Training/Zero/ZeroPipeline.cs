@@ -51,7 +51,7 @@ public static class ZeroPipeline
         }
         else
         {
-            baseRecord = await BuildBaseAsync(options, suite, tokenizer, policy, evaluator, baseWeights, baseDir, progress, cancellationToken).ConfigureAwait(false);
+            baseRecord = await BuildBaseAsync(options, suite, tokenizer, policy, evaluator, baseWeights, baseDir, resume, progress, cancellationToken).ConfigureAwait(false);
         }
 
         // Stage 2: R1-Zero.
@@ -122,19 +122,24 @@ public static class ZeroPipeline
     }
 
     private static async Task<ZeroBaseRecord> BuildBaseAsync(ZeroOptions options, TaskSuite suite, TaskTokenizer tokenizer, CausalLanguageModel policy,
-        TaskEvaluator evaluator, HuggingFacePolicyCheckpoint weights, string baseDir, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken)
+        TaskEvaluator evaluator, HuggingFacePolicyCheckpoint weights, string baseDir, bool resume, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken)
     {
+        // Pre-training keeps its own resumable checkpoints (in pretrain/, removed once base/ exists): it is the longest phase.
+        string pretrainDir = Path.Combine(options.OutputDirectory, "pretrain");
+        if (!resume && Directory.Exists(pretrainDir)) Directory.Delete(pretrainDir, recursive: true);
+        var checkpoints = new PretrainCheckpoints(new CheckpointStore(pretrainDir), weights, options.Seed);
         var clock = Stopwatch.StartNew();
         var losses = new Queue<double>();
-        new BasePretrainer(suite, tokenizer, options.Noise).Train(policy, options.Pretrain, new SynchronousProgress<(int Step, double Loss)>(p =>
+        int? firstStep = null;
+        double pretrainSeconds = await new BasePretrainer(suite, tokenizer, options.Noise).TrainAsync(policy, options.Pretrain, new SynchronousProgress<(int Step, double Loss)>(p =>
         {
+            firstStep ??= p.Step;
             losses.Enqueue(p.Loss);
             if (losses.Count > 20) losses.Dequeue();
-            double perStep = clock.Elapsed.TotalSeconds / p.Step;
+            double perStep = clock.Elapsed.TotalSeconds / (p.Step - firstStep.Value + 1);
             progress?.Report(new ZeroProgress("pretrain", p.Step, options.Pretrain.Steps, new Dictionary<string, double> { ["loss"] = losses.Average() },
                 TimeSpan.FromSeconds(perStep * (options.Pretrain.Steps - p.Step))));
-        }), cancellationToken);
-        double pretrainSeconds = clock.Elapsed.TotalSeconds;
+        }), checkpoints, cancellationToken).ConfigureAwait(false);
 
         progress?.Report(new ZeroProgress("eval_before", 0, 1, new Dictionary<string, double>(), TimeSpan.Zero));
         clock.Restart();
@@ -149,6 +154,7 @@ public static class ZeroPipeline
         await File.WriteAllTextAsync(Path.Combine(temp, "base.json"), JsonSerializer.Serialize(record, Json), cancellationToken).ConfigureAwait(false);
         if (Directory.Exists(baseDir)) Directory.Delete(baseDir, recursive: true);
         Directory.Move(temp, baseDir);
+        Directory.Delete(pretrainDir, recursive: true);
         return record;
     }
 }
