@@ -18,12 +18,12 @@ namespace R1Sharp.Tasks;
 /// <param name="GuessCorrectRate">Chance that an arithmetic guess is right (a Countdown guess is a random expression). Default 0.</param>
 /// <param name="StepErrorRate">Chance that any one written step has a wrong result (carried into later steps). Default 0.03.</param>
 /// <param name="SelfCheckRate">
-/// Share of <i>worked</i> solutions that check themselves. Arithmetic: a step is first written wrong, then
+/// Share of <i>worked</i> solutions under the R1-Zero instruction that check themselves. Arithmetic: a step is first written wrong, then
 /// "wait, check again:" and corrected. Countdown: each attempt's value is compared with the target and, while it
 /// misses, "wait, V is not T, try again:" another attempt follows. The other worked solutions answer whatever their
-/// single attempt gave. Default 0.15.
+/// single attempt gave. Default 0.25.
 /// </param>
-/// <param name="CountdownRightAttemptRate">Chance that any one Countdown attempt is a right expression (the rest are random ones). Default 0.3.</param>
+/// <param name="CountdownRightAttemptRate">Chance that any one Countdown attempt is a right expression (the rest are random ones). Default 0.6.</param>
 /// <param name="CountdownMaxAttempts">Most attempts in a self-checking Countdown solution; the last one is answered even if it misses. Default 4.</param>
 public sealed record CorpusNoise(
     double TextbookRate = 0.5,
@@ -31,6 +31,6 @@ public sealed record CorpusNoise(
     double GuessRate = 0.75,
     double GuessCorrectRate = 0.0,
     double StepErrorRate = 0.03,
-    double SelfCheckRate = 0.15,
-    double CountdownRightAttemptRate = 0.3,
+    double SelfCheckRate = 0.25,
+    double CountdownRightAttemptRate = 0.6,
     int CountdownMaxAttempts = 4);
