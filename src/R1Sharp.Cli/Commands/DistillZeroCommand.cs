@@ -15,7 +15,7 @@ internal static class DistillZeroCommand
         var teacher = new Option<string>("--teacher") { Description = "The teacher: the --out directory of an r1 zero run (its newest checkpoint is used), or a checkpoint directory.", Required = true };
         var output = new Option<string?>("--out") { Description = "Output directory (default runs/distill-zero-<timestamp>)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of tasks, student and sampling (default: the teacher run's seed, which keeps its held-out split)." };
-        var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1; 0 = one per core)." };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads (default 0 = one per core; use 1 on a busy machine)." };
         var prompts = new Option<int?>("--prompts") { Description = "Training prompts the teacher answers (default 2000)." };
         var samples = new Option<int?>("--samples") { Description = "Teacher samples per prompt (default 4)." };
         var quick = new Option<bool>("--quick") { Description = "A smoke run (tiny student, few samples and steps): checks the plumbing, not the results." };

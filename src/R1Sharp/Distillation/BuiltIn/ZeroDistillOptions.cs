@@ -23,8 +23,8 @@ public sealed record ZeroDistillOptions
     /// </summary>
     public int? Seed { get; init; }
 
-    /// <summary>Torch intra-op threads; 0 = one per core. Default 1 (see <see cref="ZeroOptions.Threads"/> for why).</summary>
-    public int Threads { get; init; } = 1;
+    /// <summary>Torch intra-op threads; 0 = one per core. Default 0, as <c>r1 zero</c> (see <see cref="ZeroOptions.Threads"/>).</summary>
+    public int Threads { get; init; }
 
     /// <summary>
     /// Task mixture, pre-training corpus and evaluation protocol (held-out size, k, temperature, top-p). Null (default)
