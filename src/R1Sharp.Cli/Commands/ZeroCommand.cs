@@ -18,10 +18,11 @@ internal static class ZeroCommand
         var steps = new Option<int?>("--steps") { Description = $"GRPO steps (default {new ZeroOptions().Grpo.MaxSteps})." };
         var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"Pre-training steps of the base model (default {new ZeroOptions().Pretrain.Steps})." };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 0 = one per core; use 1 on a busy machine)." };
+        var config = new Option<FileInfo?>("--config") { Description = "Settings file (JSON, the format of a run's zero_config.json; any subset, merged over the defaults): model, pretrain, noise, countdown, arithmetic, family_weights, evaluation, grpo." };
         var set = new Option<string[]>("--set") { Description = "GRPO option override key=value (snake_case, as in a config file); repeatable.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("zero", "R1-Zero on built-in tasks: pre-train a small base model, then GRPO with rule-based rewards; prints pass@1 before and after.")
         {
-            output, resume, quick, seed, steps, pretrainSteps, threads, set,
+            output, resume, quick, seed, steps, pretrainSteps, threads, config, set,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -31,7 +32,18 @@ internal static class ZeroCommand
                 Console.Error.WriteLine("--resume needs --out DIR (the run to continue).");
                 return 2;
             }
-            var options = parse.GetValue(quick) ? ZeroOptions.Quick(dir) : new ZeroOptions { OutputDirectory = dir };
+            ZeroOptions options;
+            try
+            {
+                options = parse.GetValue(config) is { } file
+                    ? await ZeroOptionsFile.LoadFileAsync(file.FullName, ct) with { OutputDirectory = dir }
+                    : parse.GetValue(quick) ? ZeroOptions.Quick(dir) : new ZeroOptions { OutputDirectory = dir };
+            }
+            catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
             if (parse.GetValue(seed) is int s) options = options with { Seed = s, Grpo = options.Grpo with { Seed = s } };
             if (parse.GetValue(threads) is int th) options = options with { Threads = th };
             if (parse.GetValue(pretrainSteps) is int ps) options = options with { Pretrain = options.Pretrain with { Steps = ps } };

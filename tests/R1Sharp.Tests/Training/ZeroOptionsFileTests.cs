@@ -42,4 +42,27 @@ public sealed class ZeroOptionsFileTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => ZeroOptionsFile.LoadAsync(_dir, CancellationToken.None));
         Assert.Contains(ZeroOptionsFile.FileName, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task APartialSettingsFileMergesOverTheDefaultsAndTyposAreNamed()
+    {
+        string path = Path.Combine(_dir, "zero.json");
+        await File.WriteAllTextAsync(path, """{"noise": {"guess_rate": 0.5}, "grpo": {"max_steps": 7}, "family_weights": [1, 1]}""");
+        var options = await ZeroOptionsFile.LoadFileAsync(path, CancellationToken.None);
+        var defaults = new ZeroOptions();
+        Assert.Equal(defaults.Noise with { GuessRate = 0.5 }, options.Noise);
+        // grpo keys start from r1 zero's GRPO defaults, not GrpoOptions' own.
+        Assert.Equal(defaults.Grpo with { MaxSteps = 7 }, options.Grpo with { RewardWeights = defaults.Grpo.RewardWeights });
+        Assert.Equal(defaults.Grpo.RewardWeights, options.Grpo.RewardWeights);
+        Assert.Equal([1, 1], options.FamilyWeights);
+
+        await File.WriteAllTextAsync(path, """{"noise": {"guess_rat": 0.5}}""");
+        var typo = await Assert.ThrowsAsync<InvalidDataException>(() => ZeroOptionsFile.LoadFileAsync(path, CancellationToken.None));
+        Assert.Contains("zero.json", typo.Message, StringComparison.Ordinal);
+        Assert.Contains("guess_rat", typo.Message, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(path, """{"grpo": {"learning_rate": -1}}""");
+        var bad = await Assert.ThrowsAsync<InvalidDataException>(() => ZeroOptionsFile.LoadFileAsync(path, CancellationToken.None));
+        Assert.Contains("learning_rate", bad.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,11 +1,16 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using R1Sharp.Training.Configuration;
 
 namespace R1Sharp.Training.Zero;
 
 /// <summary>
 /// <c>zero_config.json</c>: the settings of an <c>r1 zero</c> run (model shape, corpus, tasks, evaluation, GRPO),
 /// written into its output directory so that later stages (<c>r1 distill-zero</c>) rebuild the same corpus and
-/// held-out split instead of assuming today's defaults.
+/// held-out split instead of assuming today's defaults. The same format is what <c>r1 zero --config FILE</c> reads:
+/// any subset of the settings, each object merged over the defaults (so <c>{"noise": {"guess_rate": 0.5}}</c>
+/// changes one rate and keeps the rest, and <c>grpo</c> keys start from <see cref="ZeroOptions.Grpo"/>'s defaults).
 /// </summary>
 public static class ZeroOptionsFile
 {
@@ -16,7 +21,8 @@ public static class ZeroOptionsFile
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     /// <summary>Writes <paramref name="options"/> into <paramref name="runDirectory"/> (atomically).</summary>
@@ -24,19 +30,59 @@ public static class ZeroOptionsFile
         AtomicFile.WriteTextAsync(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(options, Json), cancellationToken);
 
     /// <summary>Reads the settings saved in <paramref name="runDirectory"/>; null when the run has none (older runs).</summary>
-    /// <exception cref="InvalidDataException">The file exists but is not valid (the message names it).</exception>
+    /// <exception cref="InvalidDataException">The file exists but is not valid (the message names it and the setting).</exception>
     public static async Task<ZeroOptions?> LoadAsync(string runDirectory, CancellationToken cancellationToken)
     {
         string path = Path.Combine(runDirectory, FileName);
-        if (!File.Exists(path)) return null;
+        return File.Exists(path) ? await LoadFileAsync(path, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    /// <summary>Reads settings from <paramref name="path"/>, merged over <c>new ZeroOptions()</c>.</summary>
+    /// <exception cref="InvalidDataException">The file is not valid JSON, names an unknown setting, or has a bad value (the message says which).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static async Task<ZeroOptions> LoadFileAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: r1 zero settings file not found", path);
+        JsonObject file;
         try
         {
-            return JsonSerializer.Deserialize<ZeroOptions>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), Json)
-                ?? throw new InvalidDataException($"{path}: empty");
+            file = JsonNode.Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)) as JsonObject
+                ?? throw new InvalidDataException($"{path}: expected a JSON object of r1 zero settings");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid r1 zero settings ({e.Path}: {e.Message})", e);
+            throw new InvalidDataException($"{path}: not valid JSON (line {e.LineNumber + 1}): {e.Message}", e);
+        }
+        var merged = JsonSerializer.SerializeToNode(new ZeroOptions(), Json)!.AsObject();
+        Merge(merged, file);
+        ZeroOptions options;
+        try
+        {
+            options = merged.Deserialize<ZeroOptions>(Json) ?? throw new InvalidDataException($"{path}: empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: setting '{(e.Path is { Length: > 2 } p ? p[2..] : "(root)")}' is unknown or has a bad value: {e.Message}", e);
+        }
+        try
+        {
+            GrpoOptionsValidator.ThrowIfInvalid(options.Grpo, path);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+        return options;
+    }
+
+    // Objects merge key by key; anything else (numbers, strings, arrays) replaces the default.
+    private static void Merge(JsonObject target, JsonObject source)
+    {
+        foreach (var (key, value) in source)
+        {
+            if (value is JsonObject child && target[key] is JsonObject existing) Merge(existing, child);
+            else target[key] = value?.DeepClone();
         }
     }
 }
