@@ -1,10 +1,8 @@
 using System.Text.Json;
-using R1Sharp.Checkpoints;
 using R1Sharp.Evaluation.Backends;
 using R1Sharp.IO;
 using R1Sharp.Models;
 using R1Sharp.Rewards.Accuracy;
-using R1Sharp.Text.Templates;
 using R1Sharp.Training.Sft;
 
 namespace R1Sharp.Distillation;
@@ -150,19 +148,8 @@ public static class DistillPipeline
 
     private static LoadedTeacher OpenLocal(string directory, string device)
     {
-        var tokenizer = ModelDirectoryTokenizer.Load(directory);
-        IConversationRenderer renderer;
-        try
-        {
-            renderer = new ChatTemplateRenderer(ChatTemplate.Load(directory));
-        }
-        catch (FileNotFoundException)
-        {
-            // The built-in model has only ever seen the R1-Zero prompt; chat markup would be foreign text to it.
-            renderer = ModelDirectoryTokenizer.IsBuiltIn(directory) ? new ChatTemplateRenderer(ChatTemplate.BuiltIn("r1-zero")) : new ChatMarkupRenderer();
-        }
-        var (model, _) = HuggingFaceCheckpoint.Load(directory, DeviceSelection.Parse(device));
-        return new LoadedTeacher(new LocalModelTeacher(model, tokenizer, renderer, directory), model);
+        var teacher = LocalTeacherLoader.Load(directory, DeviceSelection.Parse(device));
+        return new LoadedTeacher(teacher, teacher);
     }
 
     /// <summary>A backend and what must be disposed with it.</summary>

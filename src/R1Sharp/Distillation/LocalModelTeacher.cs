@@ -9,25 +9,31 @@ namespace R1Sharp.Distillation;
 /// <summary>
 /// The in-process model as a teacher (or as the model under evaluation): renders the prompt with the chat
 /// template, samples the n responses of a request as one batch with <see cref="BatchedGenerator"/>, and decodes
-/// them. Requests are served one at a time (one model, one batch); use a server for throughput.
+/// them. Requests are served one at a time (one model, one batch); use a server for throughput. With a
+/// <see cref="SamplingParameters.Seed"/>, a request's samples are the same on every run on the same device,
+/// whatever the order of requests (each call has its own random generator). <see cref="LocalTeacherLoader"/>
+/// opens one from a model directory.
 /// </summary>
-public sealed class LocalModelTeacher : ICompletionBackend
+public sealed class LocalModelTeacher : ICompletionBackend, IDisposable
 {
     private readonly BatchedGenerator _generator;
     private readonly ITextTokenizer _tokenizer;
     private readonly IConversationRenderer _renderer;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _name;
+    private readonly bool _ownsModel;
 
     /// <summary>Wraps a loaded model.</summary>
-    /// <param name="model">The model (not disposed by this class).</param>
+    /// <param name="model">The model.</param>
     /// <param name="tokenizer">Its tokenizer.</param>
     /// <param name="renderer">Its chat template.</param>
     /// <param name="name">Description for logs.</param>
-    public LocalModelTeacher(CausalLanguageModel model, ITextTokenizer tokenizer, IConversationRenderer renderer, string name)
+    /// <param name="ownsModel">Dispose the model with the teacher (default false: the caller keeps it).</param>
+    public LocalModelTeacher(CausalLanguageModel model, ITextTokenizer tokenizer, IConversationRenderer renderer, string name, bool ownsModel = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         _generator = new BatchedGenerator(model);
+        _ownsModel = ownsModel;
         _tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         _renderer = renderer ?? throw new ArgumentNullException(nameof(renderer));
         _name = name ?? throw new ArgumentNullException(nameof(name));
@@ -68,5 +74,12 @@ public sealed class LocalModelTeacher : ICompletionBackend
         {
             _gate.Release();
         }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsModel) _generator.Model.Dispose();
+        _gate.Dispose();
     }
 }
