@@ -37,6 +37,7 @@ public sealed class ZeroPipelineTests : IDisposable
         }
         Assert.Contains("<svg", File.ReadAllText(Path.Combine(_dir, "report.html")));
         Assert.NotEmpty(Directory.GetFiles(_dir, "events.out.tfevents.*"));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(_dir, R1Sharp.Training.Reports.ZeroReport.PlotsDirectory), "*.png").Length);
 
         // Resume with more steps: pre-training is not repeated and the metrics continue the same curve.
         phases.Clear();

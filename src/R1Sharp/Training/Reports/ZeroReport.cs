@@ -16,6 +16,9 @@ public static class ZeroReport
     /// <summary>File name of the report.</summary>
     public const string FileName = "report.html";
 
+    /// <summary>Folder (inside the run directory) of the PNG plots: reward, held-out pass@1, mean length, reflection rate.</summary>
+    public const string PlotsDirectory = "plots";
+
     /// <summary>Writes report.html into <paramref name="runDirectory"/> from its metrics.jsonl and the evaluations.</summary>
     public static async Task WriteAsync(string runDirectory, ZeroSummary summary, TaskEvaluationResult before, TaskEvaluationResult after, CancellationToken cancellationToken)
     {
@@ -51,16 +54,25 @@ public static class ZeroReport
         Row("reflection rate", summary.ReflectionRateBefore, summary.ReflectionRateAfter, true);
         html.Append("</table>");
 
+        // Each curve is drawn twice from the same series: inline SVG (the report stays one self-contained file) and a
+        // PNG in plots/ (for slides, issues and papers).
+        var charts = new (string Title, string File, Dictionary<string, IReadOnlyList<(double, double)>> Series)[]
+        {
+            ("training reward", "reward.png", new() { ["reward"] = Series("reward"), ["accuracy"] = Series("rewards/accuracy/mean") }),
+            ("held-out pass@1", "heldout_pass1.png", new() { ["pass@1"] = WithEnds("eval/pass1", summary.Pass1Before, summary.Pass1After) }),
+            ("mean response length (tokens)", "mean_length.png", new() { ["training samples"] = Series("completions/mean_length") }),
+            ("reflection rate (\"wait\", \"check again\"...)", "reflection_rate.png", new() { ["training samples"] = Series("reflection_rate") }),
+        };
         html.Append("<h2>Training curves</h2><div>");
-        html.Append(SvgLineChart.Render("training reward", new Dictionary<string, IReadOnlyList<(double, double)>>
-        { ["reward"] = Series("reward"), ["accuracy"] = Series("rewards/accuracy/mean") }));
-        html.Append(SvgLineChart.Render("held-out pass@1", new Dictionary<string, IReadOnlyList<(double, double)>>
-        { ["pass@1"] = WithEnds("eval/pass1", summary.Pass1Before, summary.Pass1After) }));
-        html.Append(SvgLineChart.Render("mean response length (tokens)", new Dictionary<string, IReadOnlyList<(double, double)>>
-        { ["training samples"] = Series("completions/mean_length") }));
-        html.Append(SvgLineChart.Render("reflection rate (\"wait\", \"check again\"...)", new Dictionary<string, IReadOnlyList<(double, double)>>
-        { ["training samples"] = Series("reflection_rate") }));
-        html.Append("</div>");
+        foreach (var chart in charts)
+        {
+            html.Append(SvgLineChart.Render(chart.Title, chart.Series));
+            TrainingCurveChart.Write(Path.Combine(runDirectory, PlotsDirectory, chart.File), chart.Title,
+                chart.Series.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<(double X, double Y)>)kv.Value.Select(p => (p.Item1, p.Item2)).ToList()));
+        }
+        html.Append("</div><p>As PNG: ")
+            .AppendJoin(", ", charts.Select(c => $"<a href=\"{PlotsDirectory}/{c.File}\">{c.File}</a>"))
+            .Append("</p>");
 
         foreach (var (title, result) in new[] { ("Samples before RL", before), ("Samples after RL", after) })
         {
