@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using R1Sharp.IO;
 using R1Sharp.Training.Metrics;
 using R1Sharp.Training.Zero;
 
@@ -81,6 +82,6 @@ public static class ZeroReport
                 html.Append(CultureInfo.InvariantCulture, $"<p><b>{WebUtility.HtmlEncode(s.Family)}</b>: {WebUtility.HtmlEncode(s.Question)} <span class=\"{(s.Correct ? "ok" : "bad")}\">{(s.Correct ? "correct" : "wrong")}</span></p><pre>{WebUtility.HtmlEncode(s.Completion)}</pre>");
         }
         html.Append("</body></html>");
-        await AtomicFile.WriteTextAsync(Path.Combine(runDirectory, FileName), html.ToString(), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(runDirectory, FileName), html.ToString(), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using R1Sharp.IO;
 using R1Sharp.Training.Configuration;
 
 namespace R1Sharp.Training.Zero;
@@ -27,7 +28,7 @@ public static class ZeroOptionsFile
 
     /// <summary>Writes <paramref name="options"/> into <paramref name="runDirectory"/> (atomically).</summary>
     public static Task SaveAsync(ZeroOptions options, string runDirectory, CancellationToken cancellationToken) =>
-        AtomicFile.WriteTextAsync(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(options, Json), cancellationToken);
+        AtomicFile.WriteAllTextAsync(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(options, Json), cancellationToken);
 
     /// <summary>Reads the settings saved in <paramref name="runDirectory"/>; null when the run has none (older runs).</summary>
     /// <exception cref="InvalidDataException">The file exists but is not valid (the message names it and the setting).</exception>

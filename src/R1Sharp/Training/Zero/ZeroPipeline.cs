@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using R1Sharp.IO;
 using R1Sharp.Models;
 using R1Sharp.Tasks;
 using R1Sharp.Training.Checkpointing;
@@ -115,7 +116,7 @@ public static class ZeroPipeline
                 ["greedy_after"] = after.GreedyByFamily[f],
             }),
         };
-        await AtomicFile.WriteTextAsync(Path.Combine(output, SummaryFileName), JsonSerializer.Serialize(summary, Json), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(output, SummaryFileName), JsonSerializer.Serialize(summary, Json), cancellationToken).ConfigureAwait(false);
         await ZeroReport.WriteAsync(output, summary, before, after, cancellationToken).ConfigureAwait(false);
         progress?.Report(new ZeroProgress("done", 1, 1, new Dictionary<string, double>(), TimeSpan.Zero));
         return summary;
