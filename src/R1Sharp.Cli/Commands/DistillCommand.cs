@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using R1Sharp.Data;
 using R1Sharp.Distillation;
@@ -12,25 +13,17 @@ internal static class DistillCommand
     {
         var config = new Option<FileInfo>("--config") { Description = "Distillation config (YAML or JSON): prompts, teacher, sampling, filter, student, evaluation. See docs/distill.md.", Required = true };
         var command = new Command("distill", "R1-Distill in one command: sample a teacher, rejection-filter, SFT a student, compare pass@1 of teacher and student.") { config };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            try
-            {
-                var settings = DistillConfigFile.Load(parse.GetValue(config)!.FullName);
-                var summary = await SftProgressView.RunAsync(
-                    progress => DistillPipeline.RunAsync(settings, stdout.WriteLine, progress, cancellationToken), stdout).ConfigureAwait(false);
-                static string Pass(double? p) => p is { } v ? $"{v:P1}" : "-";
-                stdout.WriteLine($"pass@1: teacher {Pass(summary.TeacherPassAt1)}, student before {Pass(summary.StudentBasePassAt1)}, after {Pass(summary.StudentPassAt1)}; " +
-                    $"student in {summary.StudentModel}; summary in {Path.Combine(settings.Output, "summary.json")}");
-                return 0;
-            }
-            catch (Exception e) when (e is DatasetFormatException or InvalidDataException or RewardConfigurationException or ArgumentException or IOException or InvalidOperationException)
-            {
-                stderr.WriteLine($"r1 distill: {e.Message}");
-                return 1;
-            }
+            var settings = DistillConfigFile.Load(parse.GetValue(config)!.FullName);
+            var summary = await SftProgressView.RunAsync(
+                progress => DistillPipeline.RunAsync(settings, stdout.WriteLine, progress, cancellationToken), stdout).ConfigureAwait(false);
+            static string Pass(double? p) => p is { } v ? $"{v:P1}" : "-";
+            stdout.WriteLine($"pass@1: teacher {Pass(summary.TeacherPassAt1)}, student before {Pass(summary.StudentBasePassAt1)}, after {Pass(summary.StudentPassAt1)}; " +
+                $"student in {summary.StudentModel}; summary in {Path.Combine(settings.Output, "summary.json")}");
+            return 0;
         });
         return command;
     }

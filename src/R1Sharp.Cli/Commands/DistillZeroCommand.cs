@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Globalization;
 using R1Sharp.Distillation.BuiltIn;
@@ -12,8 +13,8 @@ internal static class DistillZeroCommand
 {
     public static Command Create()
     {
-        var teacher = new Option<string>("--teacher") { Description = "The teacher: the --out directory of an r1 zero run (its newest checkpoint is used), or a checkpoint directory.", Required = true };
-        var output = new Option<string?>("--out") { Description = "Output directory (default runs/distill-zero-<timestamp>)." };
+        var teacher = new Option<string>("--teacher") { Description = "The teacher: the --output directory of an r1 zero run (its newest checkpoint is used), or a checkpoint directory.", Required = true };
+        var output = new Option<string?>("--output", "--out") { Description = "Output directory (default runs/distill-zero-<timestamp>)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of tasks, student and sampling (default: the teacher run's seed, which keeps its held-out split)." };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 0 = one per core; use 1 on a busy machine)." };
         var prompts = new Option<int?>("--prompts") { Description = "Training prompts the teacher answers (default 2000)." };
@@ -25,7 +26,7 @@ internal static class DistillZeroCommand
         {
             teacher, output, seed, threads, prompts, samples, quick,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             string dir = parse.GetValue(output) ?? Path.Combine("runs", $"distill-zero-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             string teacherDir = parse.GetValue(teacher)!;
@@ -41,17 +42,9 @@ internal static class DistillZeroCommand
                 return 2;
             }
             Console.WriteLine($"r1 distill-zero: teacher {Path.GetFullPath(teacherDir)} -> {Path.GetFullPath(dir)}");
-            try
-            {
-                var summary = await ZeroProgressView.RunAsync(progress => ZeroDistillPipeline.RunAsync(options, progress, cancellationToken), Describe);
-                Print(summary, dir);
-                return 0;
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or ConfigurationException)
-            {
-                stderr.WriteLine($"r1 distill-zero: {e.Message}");
-                return 1;
-            }
+            var summary = await ZeroProgressView.RunAsync(progress => ZeroDistillPipeline.RunAsync(options, progress, cancellationToken), Describe);
+            Print(summary, dir);
+            return 0;
         });
         return command;
     }

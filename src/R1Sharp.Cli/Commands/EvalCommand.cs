@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using R1Sharp.Cli.Commands.Eval;
 using R1Sharp.Data;
@@ -28,7 +29,7 @@ internal static class EvalCommand
         var o = new EvalCommandOptions();
         foreach (var option in o.All())
             command.Options.Add(option);
-        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, o, judgeFor, cancellationToken));
+        command.SetGuardedAction((parseResult, cancellationToken) => RunAsync(parseResult, o, judgeFor, cancellationToken));
         return command;
     }
 
@@ -86,11 +87,6 @@ internal static class EvalCommand
         {
             await error.WriteLineAsync($"interrupted; finished samples are kept in {outputDirectory}: rerun the same command to resume").ConfigureAwait(false);
             return 130;
-        }
-        catch (Exception e) when (e is ArgumentException or DatasetFormatException or IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or UriFormatException)
-        {
-            await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
-            return 2;
         }
     }
 

@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using R1Sharp.Checkpoints;
 using R1Sharp.Gguf;
@@ -13,10 +14,10 @@ public static class ExportGgufCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Checkpoint directory (config.json, *.safetensors, tokenizer files)", Required = true };
-        var output = new Option<string>("--out") { Description = "GGUF file to write (written to a temporary name, then renamed)", Required = true };
+        var output = new Option<string>("--output", "--out") { Description = "GGUF file to write (written to a temporary name, then renamed)", Required = true };
         var type = new Option<string>("--type") { Description = "Weight type: f32 (exact) or f16", DefaultValueFactory = _ => "f32" };
         var command = new Command("export-gguf", "Export a Qwen2/Llama checkpoint and its tokenizer as a GGUF v3 file for llama.cpp.") { model, output, type };
-        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(type)!,
+        command.SetGuardedAction((parse, cancellationToken) => Task.FromResult(Run(parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(type)!,
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken)));
         return command;
     }
@@ -30,8 +31,8 @@ public static class ExportGgufCommand
             case "f32": tensorType = GgufTensorType.F32; break;
             case "f16": tensorType = GgufTensorType.F16; break;
             default:
-                error.WriteLine($"error: --type: '{type}' is not supported (f32 or f16)");
-                return 1;
+                error.WriteLine($"r1 export-gguf: --type: '{type}' is not supported (f32 or f16)");
+                return ExitCodes.Usage;
         }
         try
         {
@@ -58,10 +59,9 @@ public static class ExportGgufCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException or TokenizerFormatException)
+        catch (Exception e)
         {
-            error.WriteLine("error: " + e.Message);
-            return 1;
+            return CommandFailure.Report("export-gguf", e, error, cancellationToken.IsCancellationRequested);
         }
     }
 }

@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Text.Json;
 using R1Sharp.Data;
@@ -31,35 +32,27 @@ internal static class FilterCommand
         {
             input, output, maxPerPrompt, keepIncorrect, correctness, threshold, maxParagraph, foreign, script, allowCode, keepTruncated, noDedup, jaccard,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var stderr = parse.InvocationConfiguration.Error;
-            try
+            string? scriptName = parse.GetValue(script);
+            var options = new RejectionSamplingOptions
             {
-                string? scriptName = parse.GetValue(script);
-                var options = new RejectionSamplingOptions
-                {
-                    RequireCorrect = !parse.GetValue(keepIncorrect),
-                    CorrectnessReward = parse.GetValue(correctness)!,
-                    CorrectnessThreshold = parse.GetValue(threshold),
-                    MaxParagraphCharacters = parse.GetValue(maxParagraph),
-                    MaxForeignLetterShare = parse.GetValue(foreign),
-                    RequiredScript = scriptName is null ? null : CliEnums.Parse<WritingSystem>(scriptName, "--script"),
-                    DropCodeInReasoning = !parse.GetValue(allowCode),
-                    DropTruncated = !parse.GetValue(keepTruncated),
-                    Deduplicate = !parse.GetValue(noDedup),
-                    NearDuplicateJaccard = parse.GetValue(jaccard),
-                    MaxPerPrompt = parse.GetValue(maxPerPrompt),
-                };
-                var statistics = await RejectionRun.RunAsync(parse.GetValue(input)!.FullName, parse.GetValue(output)!.FullName, options, cancellationToken).ConfigureAwait(false);
-                ShowStatistics(statistics, parse.InvocationConfiguration.Output);
-                return 0;
-            }
-            catch (Exception e) when (e is DatasetFormatException or ArgumentException or IOException)
-            {
-                stderr.WriteLine($"r1 filter: {e.Message}");
-                return 1;
-            }
+                RequireCorrect = !parse.GetValue(keepIncorrect),
+                CorrectnessReward = parse.GetValue(correctness)!,
+                CorrectnessThreshold = parse.GetValue(threshold),
+                MaxParagraphCharacters = parse.GetValue(maxParagraph),
+                MaxForeignLetterShare = parse.GetValue(foreign),
+                RequiredScript = scriptName is null ? null : CliEnums.Parse<WritingSystem>(scriptName, "--script"),
+                DropCodeInReasoning = !parse.GetValue(allowCode),
+                DropTruncated = !parse.GetValue(keepTruncated),
+                Deduplicate = !parse.GetValue(noDedup),
+                NearDuplicateJaccard = parse.GetValue(jaccard),
+                MaxPerPrompt = parse.GetValue(maxPerPrompt),
+            };
+            var statistics = await RejectionRun.RunAsync(parse.GetValue(input)!.FullName, parse.GetValue(output)!.FullName, options, cancellationToken).ConfigureAwait(false);
+            ShowStatistics(statistics, parse.InvocationConfiguration.Output);
+            return 0;
         });
         return command;
     }

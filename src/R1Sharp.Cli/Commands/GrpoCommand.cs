@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using R1Sharp.Training.Rollouts;
 using System.CommandLine;
 using System.Globalization;
@@ -15,53 +16,45 @@ internal static class GrpoCommand
     {
         var model = new Option<string>("--model") { Description = "Hugging Face checkpoint directory (config.json, *.safetensors, tokenizer files).", Required = true };
         var data = new Option<string>("--data") { Description = "Training data: .jsonl, .json or .parquet.", Required = true };
-        var output = new Option<string>("--out") { Description = "Run directory (metrics, TensorBoard events, checkpoints).", Required = true };
+        var output = new Option<string>("--output", "--out") { Description = "Run directory (metrics, TensorBoard events, checkpoints).", Required = true };
         var config = new Option<string?>("--config") { Description = "GRPO options file (.json, .yaml) with TRL-style snake_case keys; see docs/grpo.md." };
         var reward = new Option<string>("--reward") { Description = "Reward functions name[:weight],... (default format:0.1,accuracy:1).", DefaultValueFactory = _ => "format:0.1,accuracy:1" };
         var template = new Option<string>("--template") { Description = "r1zero (the paper's template, for base models) or chat (the model's chat template).", DefaultValueFactory = _ => "r1zero" };
         var promptField = new Option<string?>("--prompt-field") { Description = "Row field with the question (default: prompt, problem or question)." };
         var set = new Option<string[]>("--set") { Description = "Option override key=value (snake_case, e.g. --set beta=0 --set loss_type=dapo); repeatable.", AllowMultipleArgumentsPerToken = true };
         var steps = new Option<int?>("--steps") { Description = "Shortcut for --set max_steps=N." };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --out." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --output." };
         var endpoints = new Option<string?>("--rollout-endpoints") { Description = "Comma-separated base URLs of OpenAI-compatible servers (r1 serve, vLLM) to generate on; the policy is pushed to them after each update. Default: generate in-process." };
         var endpointKeyEnv = new Option<string>("--rollout-api-key-env") { Description = "Environment variable holding the rollout servers' API key.", DefaultValueFactory = _ => "R1_API_KEY" };
         var command = new Command("grpo", "Train a Hugging Face model with GRPO on a data set with rule-based rewards.")
         {
             model, data, output, config, reward, template, promptField, set, steps, resume, endpoints, endpointKeyEnv,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
-            try
+            var overrides = (parse.GetValue(set) ?? []).ToList();
+            if (parse.GetValue(steps) is int n) overrides.Add("max_steps=" + n.ToString(CultureInfo.InvariantCulture));
+            var options = await GrpoOptionsFile.LoadAsync(parse.GetValue(config), overrides, null, ct);
+            var kind = parse.GetValue(template) switch
             {
-                var overrides = (parse.GetValue(set) ?? []).ToList();
-                if (parse.GetValue(steps) is int n) overrides.Add("max_steps=" + n.ToString(CultureInfo.InvariantCulture));
-                var options = await GrpoOptionsFile.LoadAsync(parse.GetValue(config), overrides, null, ct);
-                var kind = parse.GetValue(template) switch
-                {
-                    "r1zero" => PromptTemplateKind.R1Zero,
-                    "chat" => PromptTemplateKind.Chat,
-                    var other => throw new ConfigurationException($"--template: expected r1zero or chat, got '{other}'."),
-                };
-                RemoteRolloutOptions? remote = null;
-                if (parse.GetValue(endpoints) is { Length: > 0 } list)
-                {
-                    var urls = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(u => Uri.TryCreate(u.EndsWith('/') ? u : u + "/", UriKind.Absolute, out var uri) ? uri : throw new ConfigurationException($"--rollout-endpoints: '{u}' is not a URL"))
-                        .ToList();
-                    string? key = Environment.GetEnvironmentVariable(parse.GetValue(endpointKeyEnv)!);
-                    remote = new RemoteRolloutOptions { Endpoints = urls, ApiKey = string.IsNullOrEmpty(key) ? null : key };
-                }
-                var request = new GrpoRunRequest(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!, options,
-                    parse.GetValue(reward)!, kind, parse.GetValue(promptField), parse.GetValue(resume), remote);
-                var result = await HuggingFaceGrpoRun.RunAsync(request, new SynchronousProgress<GrpoProgress>(Print), ct);
-                Console.WriteLine($"done: {result.Steps} steps ({result.Steps - result.StartedAtStep} in this process), {result.Seconds:0} s. Checkpoints in {Path.Combine(request.OutputDirectory, "checkpoints")}");
-                return 0;
-            }
-            catch (Exception e) when (e is ConfigurationException or DatasetFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+                "r1zero" => PromptTemplateKind.R1Zero,
+                "chat" => PromptTemplateKind.Chat,
+                var other => throw new ConfigurationException($"--template: expected r1zero or chat, got '{other}'."),
+            };
+            RemoteRolloutOptions? remote = null;
+            if (parse.GetValue(endpoints) is { Length: > 0 } list)
             {
-                Console.Error.WriteLine($"r1 grpo: {e.Message}");
-                return 2;
+                var urls = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(u => Uri.TryCreate(u.EndsWith('/') ? u : u + "/", UriKind.Absolute, out var uri) ? uri : throw new ConfigurationException($"--rollout-endpoints: '{u}' is not a URL"))
+                    .ToList();
+                string? key = Environment.GetEnvironmentVariable(parse.GetValue(endpointKeyEnv)!);
+                remote = new RemoteRolloutOptions { Endpoints = urls, ApiKey = string.IsNullOrEmpty(key) ? null : key };
             }
+            var request = new GrpoRunRequest(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!, options,
+                parse.GetValue(reward)!, kind, parse.GetValue(promptField), parse.GetValue(resume), remote);
+            var result = await HuggingFaceGrpoRun.RunAsync(request, new SynchronousProgress<GrpoProgress>(Print), ct);
+            Console.WriteLine($"done: {result.Steps} steps ({result.Steps - result.StartedAtStep} in this process), {result.Seconds:0} s. Checkpoints in {Path.Combine(request.OutputDirectory, "checkpoints")}");
+            return 0;
         });
         return command;
     }

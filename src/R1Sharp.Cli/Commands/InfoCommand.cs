@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 
 namespace R1Sharp.Cli.Commands;
@@ -8,7 +9,7 @@ internal static class InfoCommand
     public static Command Create()
     {
         var command = new Command("info", "Show versions and check that the torch backend loads.");
-        command.SetAction(_ =>
+        command.SetGuardedAction(_ =>
         {
             Console.WriteLine($"r1 {typeof(InfoCommand).Assembly.GetName().Version}");
             Console.WriteLine($".NET {Environment.Version}");

@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using R1Sharp.Checkpoints;
 using R1Sharp.Generation;
@@ -20,7 +21,7 @@ internal static class NewModelCommand
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "A Hugging Face config.json (qwen2 or llama) whose architecture to copy.", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Checkpoint directory to write (replaced as a whole if it exists).", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "--out") { Description = "Checkpoint directory to write (replaced as a whole if it exists).", Required = true };
         var layers = new Option<int?>("--layers") { Description = "num_hidden_layers (default: the config's)." };
         var hidden = new Option<int?>("--hidden") { Description = "hidden_size (default: the config's; the MLP keeps its width ratio)." };
         var heads = new Option<int?>("--heads") { Description = "num_attention_heads (default: the config's)." };
@@ -34,39 +35,31 @@ internal static class NewModelCommand
         {
             config, output, layers, hidden, heads, kvHeads, intermediate, vocab, dtype, seed,
         };
-        command.SetAction(parse =>
+        command.SetGuardedAction(parse =>
         {
             var configFile = parse.GetValue(config)!;
             var outDir = parse.GetValue(output)!;
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            try
+            var type = DeviceSelection.ParseDtype(parse.GetValue(dtype)!);
+            var real = ModelConfig.Load(configFile.FullName);
+            var shaped = real.Scaled(parse.GetValue(layers), parse.GetValue(hidden), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(intermediate), parse.GetValue(vocab));
+            using var model = CausalLanguageModel.Create(shaped, torch.CPU, type, parse.GetValue(seed));
+            string sourceDir = configFile.DirectoryName ?? ".";
+            string generationPath = Path.Combine(sourceDir, "generation_config.json");
+            var generation = File.Exists(generationPath) ? GenerationConfig.Load(generationPath) : GenerationConfig.FromModelConfig(shaped);
+            HuggingFaceCheckpoint.Save(model, shaped, outDir.FullName, generation);
+            int copied = 0;
+            foreach (string name in TokenizerFiles)
             {
-                var type = DeviceSelection.ParseDtype(parse.GetValue(dtype)!);
-                var real = ModelConfig.Load(configFile.FullName);
-                var shaped = real.Scaled(parse.GetValue(layers), parse.GetValue(hidden), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(intermediate), parse.GetValue(vocab));
-                using var model = CausalLanguageModel.Create(shaped, torch.CPU, type, parse.GetValue(seed));
-                string sourceDir = configFile.DirectoryName ?? ".";
-                string generationPath = Path.Combine(sourceDir, "generation_config.json");
-                var generation = File.Exists(generationPath) ? GenerationConfig.Load(generationPath) : GenerationConfig.FromModelConfig(shaped);
-                HuggingFaceCheckpoint.Save(model, shaped, outDir.FullName, generation);
-                int copied = 0;
-                foreach (string name in TokenizerFiles)
-                {
-                    string source = Path.Combine(sourceDir, name);
-                    if (!File.Exists(source)) continue;
-                    File.Copy(source, Path.Combine(outDir.FullName, name), overwrite: true);
-                    copied++;
-                }
-                stdout.WriteLine($"wrote {outDir.FullName}: {shaped.ModelType}, {shaped.NumHiddenLayers} layers, hidden {shaped.HiddenSize}, " +
-                    $"{shaped.NumAttentionHeads}/{shaped.NumKeyValueHeads} heads, vocab {shaped.VocabSize}, {model.ParameterCount:N0} parameters, {type}; {copied} tokenizer file(s) copied");
-                return 0;
+                string source = Path.Combine(sourceDir, name);
+                if (!File.Exists(source)) continue;
+                File.Copy(source, Path.Combine(outDir.FullName, name), overwrite: true);
+                copied++;
             }
-            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
-            {
-                stderr.WriteLine($"r1 new-model: {e.Message}");
-                return 1;
-            }
+            stdout.WriteLine($"wrote {outDir.FullName}: {shaped.ModelType}, {shaped.NumHiddenLayers} layers, hidden {shaped.HiddenSize}, " +
+                $"{shaped.NumAttentionHeads}/{shaped.NumKeyValueHeads} heads, vocab {shaped.VocabSize}, {model.ParameterCount:N0} parameters, {type}; {copied} tokenizer file(s) copied");
+            return 0;
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -33,7 +34,7 @@ internal static class RewardsCommand
     private static Command CreateList()
     {
         var list = new Command("list", "Show the reward names usable in --reward specs, with their score ranges.");
-        list.SetAction(parseResult =>
+        list.SetGuardedAction(parseResult =>
         {
             var registry = Registry();
             var output = parseResult.InvocationConfiguration.Output;
@@ -60,7 +61,7 @@ internal static class RewardsCommand
         {
             data, reward, completionField, promptField, tokensField, output, batch,
         };
-        score.SetAction(async (parseResult, cancellationToken) =>
+        score.SetGuardedAction(async (parseResult, cancellationToken) =>
         {
             var settings = new ScoreSettings(
                 parseResult.GetValue(data)!.FullName, parseResult.GetValue(reward)!, parseResult.GetValue(completionField)!,
@@ -68,15 +69,7 @@ internal static class RewardsCommand
                 parseResult.GetValue(batch));
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
             TextWriter stderr = parseResult.InvocationConfiguration.Error;
-            try
-            {
-                return await ScoreAsync(settings, stdout, cancellationToken);
-            }
-            catch (Exception e) when (e is RewardConfigurationException or DatasetFormatException or RewardEvaluationException or FileNotFoundException)
-            {
-                stderr.WriteLine($"error: {e.Message}");
-                return 2;
-            }
+            return await ScoreAsync(settings, stdout, cancellationToken);
         });
         return score;
     }

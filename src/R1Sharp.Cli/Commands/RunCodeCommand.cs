@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
@@ -31,54 +32,46 @@ internal static class RunCodeCommand
         {
             file, language, tests, stdinFile, timeLimit, wallLimit, memory, tolerance, json,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetGuardedAction(async (parse, cancellationToken) =>
         {
-            try
+            var source = parse.GetValue(file)!;
+            var testsFile = parse.GetValue(tests);
+            var inputFile = parse.GetValue(stdinFile);
+            if (testsFile != null && inputFile != null)
+                throw new UsageException("--tests and --stdin-file cannot be used together");
+            var lang = ResolveLanguage(parse.GetValue(language), source);
+            double cpu = parse.GetValue(timeLimit);
+            if (cpu <= 0)
+                throw new UsageException($"--time-limit must be positive, got {cpu}");
+            int memoryMiB = parse.GetValue(memory);
+            if (memoryMiB <= 0)
+                throw new UsageException($"--memory-limit must be positive, got {memoryMiB}");
+            var limits = ResourceLimits.Default with
             {
-                var source = parse.GetValue(file)!;
-                var testsFile = parse.GetValue(tests);
-                var inputFile = parse.GetValue(stdinFile);
-                if (testsFile != null && inputFile != null)
-                    throw new UsageException("--tests and --stdin-file cannot be used together");
-                var lang = ResolveLanguage(parse.GetValue(language), source);
-                double cpu = parse.GetValue(timeLimit);
-                if (cpu <= 0)
-                    throw new UsageException($"--time-limit must be positive, got {cpu}");
-                int memoryMiB = parse.GetValue(memory);
-                if (memoryMiB <= 0)
-                    throw new UsageException($"--memory-limit must be positive, got {memoryMiB}");
-                var limits = ResourceLimits.Default with
-                {
-                    CpuTime = TimeSpan.FromSeconds(cpu),
-                    WallClock = TimeSpan.FromSeconds(parse.GetValue(wallLimit) ?? Math.Max(1, 2 * cpu)),
-                    AddressSpaceBytes = memoryMiB * 1024L * 1024,
-                };
-                string code = await ReadTextAsync(source, "--file", cancellationToken);
-                var judgeOptions = new CodeJudgeOptions { Limits = limits, FloatTolerance = parse.GetValue(tolerance) };
+                CpuTime = TimeSpan.FromSeconds(cpu),
+                WallClock = TimeSpan.FromSeconds(parse.GetValue(wallLimit) ?? Math.Max(1, 2 * cpu)),
+                AddressSpaceBytes = memoryMiB * 1024L * 1024,
+            };
+            string code = await ReadTextAsync(source, "--file", cancellationToken);
+            var judgeOptions = new CodeJudgeOptions { Limits = limits, FloatTolerance = parse.GetValue(tolerance) };
 
-                using var sandbox = await BubblewrapSandbox.StartAsync(cancellationToken: cancellationToken);
-                var judge = new CodeJudge(sandbox, judgeOptions);
-                if (testsFile != null)
-                {
-                    var info = await ReadTestsAsync(testsFile, lang, cancellationToken);
-                    bool asJson = parse.GetValue(json);
-                    // Progress goes to stderr, so --json output stays one clean document on stdout.
-                    if (!asJson)
-                        Console.Error.WriteLine($"running {info.TestCases.Count} tests in the sandbox ({sandbox.WorkerSlots} at once)...");
-                    var evaluation = await judge.EvaluateAsync(code, info, cancellationToken);
-                    PrintEvaluation(evaluation, asJson);
-                    return evaluation.AllPassed ? 0 : 1;
-                }
-                string stdin = inputFile != null ? await ReadTextAsync(inputFile, "--stdin-file", cancellationToken) : "";
-                var outcome = await judge.RunOnceAsync(code, lang, stdin, cancellationToken);
-                PrintRun(outcome, limits, parse.GetValue(json));
-                return outcome.Run?.Succeeded == true ? 0 : 1;
-            }
-            catch (Exception e) when (e is UsageException or VerificationInfoException or SandboxUnavailableException or IOException or NotSupportedException)
+            using var sandbox = await BubblewrapSandbox.StartAsync(cancellationToken: cancellationToken);
+            var judge = new CodeJudge(sandbox, judgeOptions);
+            if (testsFile != null)
             {
-                Console.Error.WriteLine($"r1 run-code: {e.Message}");
-                return e is SandboxUnavailableException ? 3 : 2;
+                var info = await ReadTestsAsync(testsFile, lang, cancellationToken);
+                bool asJson = parse.GetValue(json);
+                // Progress goes to stderr, so --json output stays one clean document on stdout.
+                if (!asJson)
+                    Console.Error.WriteLine($"running {info.TestCases.Count} tests in the sandbox ({sandbox.WorkerSlots} at once)...");
+                var evaluation = await judge.EvaluateAsync(code, info, cancellationToken);
+                PrintEvaluation(evaluation, asJson);
+                return evaluation.AllPassed ? 0 : 1;
             }
+            string stdin = inputFile != null ? await ReadTextAsync(inputFile, "--stdin-file", cancellationToken) : "";
+            var outcome = await judge.RunOnceAsync(code, lang, stdin, cancellationToken);
+            PrintRun(outcome, limits, parse.GetValue(json));
+            return outcome.Run?.Succeeded == true ? 0 : 1;
         });
         return command;
     }
@@ -192,7 +185,4 @@ internal static class RunCodeCommand
         }
         Console.Error.WriteLine($"[{status}; {run?.WallTime.TotalMilliseconds ?? 0:0} ms]");
     }
-
-    /// <summary>Bad command-line input: reported as one line, exit code 2.</summary>
-    private sealed class UsageException(string message) : Exception(message);
 }

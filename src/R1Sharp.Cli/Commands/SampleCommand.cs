@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using R1Sharp.Data;
@@ -43,53 +44,44 @@ internal static class SampleCommand
         {
             prompts, output, endpoint, model, apiKeyEnv, retries, teacherDir, device, threads, samples, reward, answerField, suffix, temperature, topP, maxTokens, concurrency, limit, seed,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            try
+            bool usesEndpoint = UsesEndpoint(parse, endpoint, teacherDir, endpointOnly: [model, apiKeyEnv, retries], teacherDirOnly: [device, threads]);
+            var options = new TeacherSamplingOptions
             {
-                bool usesEndpoint = UsesEndpoint(parse, endpoint, teacherDir, endpointOnly: [model, apiKeyEnv, retries], teacherDirOnly: [device, threads]);
-                var options = new TeacherSamplingOptions
+                SamplesPerPrompt = parse.GetValue(samples),
+                Concurrency = parse.GetValue(concurrency),
+                PromptSuffix = parse.GetValue(suffix),
+                PromptLimit = parse.GetValue(limit),
+                Sampling = new SamplingParameters
                 {
-                    SamplesPerPrompt = parse.GetValue(samples),
-                    Concurrency = parse.GetValue(concurrency),
-                    PromptSuffix = parse.GetValue(suffix),
-                    PromptLimit = parse.GetValue(limit),
-                    Sampling = new SamplingParameters
-                    {
-                        Temperature = parse.GetValue(temperature),
-                        TopP = parse.GetValue(topP),
-                        MaxTokens = parse.GetValue(maxTokens),
-                        Seed = parse.GetValue(seed),
-                    },
-                };
-                var rewards = RewardSelection.Create(parse.GetValue(reward)!, parse.GetValue(answerField)!);
-                using var teacher = usesEndpoint
-                    ? OpenEndpoint(parse.GetValue(endpoint)!, parse.GetValue(model), parse.GetValue(apiKeyEnv)!, parse.GetValue(retries))
-                    : OpenInProcess(parse.GetValue(teacherDir)!, parse.GetValue(device)!, parse.GetValue(threads));
-                string outputPath = parse.GetValue(output)!.FullName;
-                var lastShown = DateTime.MinValue;
-                var progress = new SynchronousProgress<(int Done, int Total)>(p =>
-                {
-                    // A line at most every 2 s, plus the last one: readable in logs and on a terminal.
-                    if (p.Done != p.Total && DateTime.UtcNow - lastShown < TimeSpan.FromSeconds(2)) return;
-                    lastShown = DateTime.UtcNow;
-                    stdout.WriteLine($"prompts {p.Done}/{p.Total}");
-                });
-                stdout.WriteLine($"sampling {options.SamplesPerPrompt} per prompt from {teacher.Backend.Description}{(usesEndpoint ? "" : $" (in-process, {parse.GetValue(device)})")}, rewards: {string.Join(", ", rewards.Select(r => r.Name))}");
-                var report = await new TeacherSampler(teacher.Backend, rewards, options)
-                    .RunAsync(parse.GetValue(prompts)!.FullName, outputPath, progress, cancellationToken).ConfigureAwait(false);
-                stdout.WriteLine($"{report.Completed} prompts sampled, {report.AlreadyDone} done earlier, {report.Failed} failed; responses in {outputPath}");
-                if (report.FirstError is not null) stderr.WriteLine($"first failure: {report.FirstError} (rerun to retry the failed prompts)");
-                return report.Failed == 0 ? 0 : 2;
-            }
-            catch (Exception e) when (e is DatasetFormatException or RewardConfigurationException or ArgumentException or IOException
-                or InvalidDataException or TokenizerFormatException or TemplateException)
+                    Temperature = parse.GetValue(temperature),
+                    TopP = parse.GetValue(topP),
+                    MaxTokens = parse.GetValue(maxTokens),
+                    Seed = parse.GetValue(seed),
+                },
+            };
+            var rewards = RewardSelection.Create(parse.GetValue(reward)!, parse.GetValue(answerField)!);
+            using var teacher = usesEndpoint
+                ? OpenEndpoint(parse.GetValue(endpoint)!, parse.GetValue(model), parse.GetValue(apiKeyEnv)!, parse.GetValue(retries))
+                : OpenInProcess(parse.GetValue(teacherDir)!, parse.GetValue(device)!, parse.GetValue(threads));
+            string outputPath = parse.GetValue(output)!.FullName;
+            var lastShown = DateTime.MinValue;
+            var progress = new SynchronousProgress<(int Done, int Total)>(p =>
             {
-                stderr.WriteLine($"r1 sample: {e.Message}");
-                return 1;
-            }
+                // A line at most every 2 s, plus the last one: readable in logs and on a terminal.
+                if (p.Done != p.Total && DateTime.UtcNow - lastShown < TimeSpan.FromSeconds(2)) return;
+                lastShown = DateTime.UtcNow;
+                stdout.WriteLine($"prompts {p.Done}/{p.Total}");
+            });
+            stdout.WriteLine($"sampling {options.SamplesPerPrompt} per prompt from {teacher.Backend.Description}{(usesEndpoint ? "" : $" (in-process, {parse.GetValue(device)})")}, rewards: {string.Join(", ", rewards.Select(r => r.Name))}");
+            var report = await new TeacherSampler(teacher.Backend, rewards, options)
+                .RunAsync(parse.GetValue(prompts)!.FullName, outputPath, progress, cancellationToken).ConfigureAwait(false);
+            stdout.WriteLine($"{report.Completed} prompts sampled, {report.AlreadyDone} done earlier, {report.Failed} failed; responses in {outputPath}");
+            if (report.FirstError is not null) stderr.WriteLine($"first failure: {report.FirstError} (rerun to retry the failed prompts)");
+            return report.Failed == 0 ? 0 : 2;
         });
         return command;
     }

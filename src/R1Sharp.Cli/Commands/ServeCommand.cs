@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using R1Sharp.Models;
 using R1Sharp.Serving;
@@ -27,7 +28,7 @@ internal static class ServeCommand
         {
             model, host, port, name, apiKeyEnv, apiKeyFile, device, dtype, maxBatch, maxQueue, context, maxTokens, threads,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             var dir = parse.GetValue(model)!;
             if (parse.GetValue(threads) is int t) TorchSharp.torch.set_num_threads(t);
@@ -46,22 +47,14 @@ internal static class ServeCommand
                 MaxTokensLimit = parse.GetValue(maxTokens),
                 DefaultMaxTokens = Math.Min(256, parse.GetValue(maxTokens)),
             };
-            try
-            {
-                options.Validate();
-                var dt = parse.GetValue(dtype) is { } d ? DeviceSelection.ParseDtype(d) : (TorchSharp.torch.ScalarType?)null;
-                var served = ServedModelLoader.Load(dir.FullName, DeviceSelection.Parse(parse.GetValue(device)!), dt, options);
-                await using var engine = served.Engine;
-                await using var server = await OpenAiServer.StartAsync(served, options, ct);
-                Console.Error.WriteLine($"r1 serve: '{options.ModelName}' on {server.BaseAddress} (API key {(options.ApiKey is null ? "off" : "required")}); Ctrl+C stops");
-                await server.WaitForShutdownAsync(ct);
-                return 0;
-            }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
-            {
-                Console.Error.WriteLine($"r1 serve: {e.Message}");
-                return 2;
-            }
+            options.Validate();
+            var dt = parse.GetValue(dtype) is { } d ? DeviceSelection.ParseDtype(d) : (TorchSharp.torch.ScalarType?)null;
+            var served = ServedModelLoader.Load(dir.FullName, DeviceSelection.Parse(parse.GetValue(device)!), dt, options);
+            await using var engine = served.Engine;
+            await using var server = await OpenAiServer.StartAsync(served, options, ct);
+            Console.Error.WriteLine($"r1 serve: '{options.ModelName}' on {server.BaseAddress} (API key {(options.ApiKey is null ? "off" : "required")}); Ctrl+C stops");
+            await server.WaitForShutdownAsync(ct);
+            return 0;
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using R1Sharp.Data;
 using R1Sharp.Training.Sft;
@@ -45,64 +46,56 @@ internal static class SftCommand
             maxGradNorm, batchSize, accumulation, maxLength, dropOverlong, layout, validationFraction, evalSteps, loggingSteps, saveSteps,
             saveLimit, seed, resume, device, dtype,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            try
+            string outputDirectory = parse.GetValue(output)!.FullName;
+            var training = new SftOptions
             {
-                string outputDirectory = parse.GetValue(output)!.FullName;
-                var training = new SftOptions
-                {
-                    OutputDirectory = outputDirectory,
-                    Epochs = parse.GetValue(epochs),
-                    MaxSteps = parse.GetValue(maxSteps),
-                    LearningRate = parse.GetValue(learningRate),
-                    Schedule = CliEnums.Parse<LearningRateSchedule>(parse.GetValue(schedule)!, "--lr-schedule"),
-                    WarmupRatio = parse.GetValue(warmup),
-                    MinLearningRateRatio = parse.GetValue(minRatio),
-                    WeightDecay = parse.GetValue(weightDecay),
-                    MaxGradNorm = parse.GetValue(maxGradNorm),
-                    BatchSize = parse.GetValue(batchSize),
-                    GradientAccumulationSteps = parse.GetValue(accumulation),
-                    MaxLength = parse.GetValue(maxLength),
-                    DropOverlongSamples = parse.GetValue(dropOverlong),
-                    Layout = CliEnums.Parse<SequenceLayout>(parse.GetValue(layout)!, "--layout"),
-                    ValidationFraction = parse.GetValue(validationFraction),
-                    EvalSteps = parse.GetValue(evalSteps),
-                    LoggingSteps = parse.GetValue(loggingSteps),
-                    SaveSteps = parse.GetValue(saveSteps),
-                    SaveTotalLimit = parse.GetValue(saveLimit),
-                    Seed = parse.GetValue(seed),
-                };
-                string? resumeFrom = parse.GetValue(resume);
-                if (string.Equals(resumeFrom, "latest", StringComparison.OrdinalIgnoreCase))
-                    resumeFrom = SftCheckpointStore.FindLatest(outputDirectory)
-                        ?? throw new ArgumentException($"--resume latest: no checkpoint under {outputDirectory}");
-                var request = new SftRunRequest
-                {
-                    ModelDirectory = parse.GetValue(model)!.FullName,
-                    DataPath = parse.GetValue(data)!.FullName,
-                    ValidationPath = parse.GetValue(validation)?.FullName,
-                    Template = ParseTemplate(parse.GetValue(template)!),
-                    ColdStart = parse.GetValue(coldStart) ? new ColdStartFormat() : null,
-                    Device = parse.GetValue(device)!,
-                    Dtype = parse.GetValue(dtype),
-                    ResumeFrom = resumeFrom,
-                    Training = training,
-                };
-                var result = await SftProgressView.RunAsync(
-                    progress => SftPipeline.RunAsync(request, stdout.WriteLine, progress, cancellationToken), stdout).ConfigureAwait(false);
-                stdout.WriteLine($"done: {result.Steps} steps, train loss {result.FirstLoss:F4} -> {result.LastLoss:F4}" +
-                    (result.ValidationLoss is { } v ? $", validation loss {v:F4}" : "") +
-                    $", padding {result.MeanPaddingShare:P1}; model in {result.ModelDirectory}");
-                return 0;
-            }
-            catch (Exception e) when (e is DatasetFormatException or InvalidDataException or ArgumentException or IOException or InvalidOperationException)
+                OutputDirectory = outputDirectory,
+                Epochs = parse.GetValue(epochs),
+                MaxSteps = parse.GetValue(maxSteps),
+                LearningRate = parse.GetValue(learningRate),
+                Schedule = CliEnums.Parse<LearningRateSchedule>(parse.GetValue(schedule)!, "--lr-schedule"),
+                WarmupRatio = parse.GetValue(warmup),
+                MinLearningRateRatio = parse.GetValue(minRatio),
+                WeightDecay = parse.GetValue(weightDecay),
+                MaxGradNorm = parse.GetValue(maxGradNorm),
+                BatchSize = parse.GetValue(batchSize),
+                GradientAccumulationSteps = parse.GetValue(accumulation),
+                MaxLength = parse.GetValue(maxLength),
+                DropOverlongSamples = parse.GetValue(dropOverlong),
+                Layout = CliEnums.Parse<SequenceLayout>(parse.GetValue(layout)!, "--layout"),
+                ValidationFraction = parse.GetValue(validationFraction),
+                EvalSteps = parse.GetValue(evalSteps),
+                LoggingSteps = parse.GetValue(loggingSteps),
+                SaveSteps = parse.GetValue(saveSteps),
+                SaveTotalLimit = parse.GetValue(saveLimit),
+                Seed = parse.GetValue(seed),
+            };
+            string? resumeFrom = parse.GetValue(resume);
+            if (string.Equals(resumeFrom, "latest", StringComparison.OrdinalIgnoreCase))
+                resumeFrom = SftCheckpointStore.FindLatest(outputDirectory)
+                    ?? throw new ArgumentException($"--resume latest: no checkpoint under {outputDirectory}");
+            var request = new SftRunRequest
             {
-                stderr.WriteLine($"r1 sft: {e.Message}");
-                return 1;
-            }
+                ModelDirectory = parse.GetValue(model)!.FullName,
+                DataPath = parse.GetValue(data)!.FullName,
+                ValidationPath = parse.GetValue(validation)?.FullName,
+                Template = ParseTemplate(parse.GetValue(template)!),
+                ColdStart = parse.GetValue(coldStart) ? new ColdStartFormat() : null,
+                Device = parse.GetValue(device)!,
+                Dtype = parse.GetValue(dtype),
+                ResumeFrom = resumeFrom,
+                Training = training,
+            };
+            var result = await SftProgressView.RunAsync(
+                progress => SftPipeline.RunAsync(request, stdout.WriteLine, progress, cancellationToken), stdout).ConfigureAwait(false);
+            stdout.WriteLine($"done: {result.Steps} steps, train loss {result.FirstLoss:F4} -> {result.LastLoss:F4}" +
+                (result.ValidationLoss is { } v ? $", validation loss {v:F4}" : "") +
+                $", padding {result.MeanPaddingShare:P1}; model in {result.ModelDirectory}");
+            return 0;
         });
         return command;
     }

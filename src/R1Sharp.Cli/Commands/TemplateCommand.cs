@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -19,7 +20,7 @@ public static class TemplateCommand
         {
             model, generationPrompt, now,
         };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetGuardedAction(async (parseResult, cancellationToken) =>
         {
             string input = await Console.In.ReadToEndAsync(cancellationToken);
             return Run(parseResult.GetValue(model)!, parseResult.GetValue(generationPrompt), parseResult.GetValue(now), input, Console.Out, Console.Error);
@@ -57,15 +58,15 @@ public static class TemplateCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is TemplateException or TokenizerFormatException or IOException or ArgumentException)
+        catch (Exception e)
         {
-            return Fail(error, e.Message);
+            return CommandFailure.Report("template", e, error);
         }
     }
 
     internal static int Fail(TextWriter error, string message)
     {
         error.WriteLine("error: " + message);
-        return 1;
+        return ExitCodes.Usage;
     }
 }

@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Text.Json;
 using R1Sharp.Text.Tokenization;
@@ -16,7 +17,7 @@ public static class TokenizeCommand
             Description = "Encode: recognise special tokens written in the text and add BOS when the model asks. Decode: keep special tokens (default drops them)",
         };
         var command = new Command("tokenize", "Encode text from stdin to token ids (JSON), or decode ids to text.") { model, decode, special };
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetGuardedAction(async (parseResult, cancellationToken) =>
         {
             string input = await Console.In.ReadToEndAsync(cancellationToken);
             return Run(parseResult.GetValue(model)!, parseResult.GetValue(decode), parseResult.GetValue(special), input, Console.Out, Console.Error);
@@ -51,9 +52,9 @@ public static class TokenizeCommand
             output.Write(tokenizer.Decode(parsed, skipSpecialTokens: !special));
             return 0;
         }
-        catch (Exception e) when (e is TokenizerFormatException or IOException or ArgumentException)
+        catch (Exception e)
         {
-            return TemplateCommand.Fail(error, e.Message);
+            return CommandFailure.Report("tokenize", e, error);
         }
     }
 }

@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
@@ -22,7 +23,7 @@ internal static class VerifyCommand
         var output = new Option<FileInfo?>("--output") { Description = "Where to write the verdicts (default: stdout). Written to a temporary file, then renamed." };
         var lastNumber = new Option<bool>("--last-number-fallback") { Description = "Benchmark presets only: fall back to the last number in the text (never for rewards)." };
         var command = new Command("verify", "Check math answers against gold answers (VERIFIER-POLICY.md).") { input, output, lastNumber };
-        command.SetAction(async (parseResult, ct) =>
+        command.SetGuardedAction(async (parseResult, ct) =>
         {
             var options = new VerifyOptions { Extraction = new ExtractionOptions { LastNumberFallback = parseResult.GetValue(lastNumber) } };
             return await RunAsync(parseResult.GetValue(input), parseResult.GetValue(output), options, ct);
@@ -71,7 +72,8 @@ internal static class VerifyCommand
             // Temporary file then rename: an interrupted run never leaves a half-written output.
             await AtomicFile.WriteAllTextAsync(outputFile.FullName, text.ToString(), ct);
         }
-        return bad > 0 ? 1 : 0;
+        // Malformed lines still get a verdict line (correct: false, with the error), so the output stays aligned.
+        return bad > 0 ? ExitCodes.Usage : ExitCodes.Success;
     }
 
     private static string VerifyLine(string line, int lineNumber, string source, VerifyOptions options, ref int bad)

@@ -1,3 +1,4 @@
+using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Globalization;
 using R1Sharp.Training.Configuration;
@@ -11,8 +12,8 @@ internal static class ZeroCommand
 {
     public static Command Create()
     {
-        var output = new Option<string?>("--out") { Description = "Output directory (default runs/zero-<timestamp>)." };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
+        var output = new Option<string?>("--output", "--out") { Description = "Output directory (default runs/zero-<timestamp>)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --output from its last checkpoint." };
         var quick = new Option<bool>("--quick") { Description = "A ~1-minute smoke run (tiny model, few steps): checks the plumbing, not the results." };
         var seed = new Option<int?>("--seed") { Description = "Seed of tasks, model, data order and sampling (default 1)." };
         var steps = new Option<int?>("--steps") { Description = $"GRPO steps (default {new ZeroOptions().Grpo.MaxSteps})." };
@@ -24,40 +25,24 @@ internal static class ZeroCommand
         {
             output, resume, quick, seed, steps, pretrainSteps, threads, config, set,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetGuardedAction(async (parse, ct) =>
         {
             string dir = parse.GetValue(output) ?? Path.Combine("runs", $"zero-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             if (parse.GetValue(resume) && parse.GetValue(output) is null)
             {
-                Console.Error.WriteLine("--resume needs --out DIR (the run to continue).");
+                parse.InvocationConfiguration.Error.WriteLine("r1 zero: --resume needs --output DIR (the run to continue).");
                 return 2;
             }
             ZeroOptions options;
-            try
-            {
-                options = parse.GetValue(config) is { } file
-                    ? await ZeroOptionsFile.LoadFileAsync(file.FullName, ct) with { OutputDirectory = dir }
-                    : parse.GetValue(quick) ? ZeroOptions.Quick(dir) : new ZeroOptions { OutputDirectory = dir };
-            }
-            catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
-            {
-                Console.Error.WriteLine(e.Message);
-                return 2;
-            }
+            options = parse.GetValue(config) is { } file
+                ? await ZeroOptionsFile.LoadFileAsync(file.FullName, ct) with { OutputDirectory = dir }
+                : parse.GetValue(quick) ? ZeroOptions.Quick(dir) : new ZeroOptions { OutputDirectory = dir };
             if (parse.GetValue(seed) is int s) options = options with { Seed = s, Grpo = options.Grpo with { Seed = s } };
             if (parse.GetValue(threads) is int th) options = options with { Threads = th };
             if (parse.GetValue(pretrainSteps) is int ps) options = options with { Pretrain = options.Pretrain with { Steps = ps } };
             var overrides = (parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(steps) is int st) overrides.Add($"max_steps={st}");
-            try
-            {
-                if (overrides.Count > 0) options = options with { Grpo = await GrpoOptionsFile.LoadAsync(null, overrides, options.Grpo, ct) };
-            }
-            catch (ConfigurationException e)
-            {
-                Console.Error.WriteLine(e.Message);
-                return 2;
-            }
+            if (overrides.Count > 0) options = options with { Grpo = await GrpoOptionsFile.LoadAsync(null, overrides, options.Grpo, ct) };
             Console.WriteLine($"r1 zero -> {Path.GetFullPath(dir)}");
             var summary = await ZeroProgressView.RunAsync(progress => ZeroPipeline.RunAsync(options, parse.GetValue(resume), progress, ct));
             Print(summary, dir);

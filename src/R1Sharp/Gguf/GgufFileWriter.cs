@@ -1,3 +1,4 @@
+using R1Sharp.IO;
 using System.Text;
 
 namespace R1Sharp.Gguf;
@@ -56,20 +57,11 @@ internal sealed class GgufFileWriter
     /// <summary>Writes the file to a temporary name beside <paramref name="path"/>, then renames it.</summary>
     public void Save(string path, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
-        string temporary = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: false))
-            {
-                WriteAll(writer, progress, cancellationToken);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            WriteAll(writer, progress, cancellationToken);
+        });
     }
 
     private void WriteAll(BinaryWriter w, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)

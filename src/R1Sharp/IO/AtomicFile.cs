@@ -15,7 +15,7 @@ public static class AtomicFile
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temp = TemporaryPath(full);
         try
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
@@ -43,15 +43,26 @@ public static class AtomicFile
     /// <summary>Writes bytes atomically (synchronous form).</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents)
     {
+        byte[] copy = contents.ToArray();
+        Write(path, stream => stream.Write(copy));
+    }
+
+    /// <summary>
+    /// Writes through a synchronous stream callback (large binary files: safetensors, GGUF), flushes to disk, then
+    /// renames into place. The temporary file is removed if <paramref name="write"/> throws or is cancelled.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temp = TemporaryPath(full);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                stream.Write(contents);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -61,4 +72,12 @@ public static class AtomicFile
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
+
+    /// <summary>Whether <paramref name="fileName"/> is one of this class's in-progress temporary files (a leftover of a killed process).</summary>
+    public static bool IsTemporaryName(string fileName) =>
+        fileName.StartsWith('.') && fileName.EndsWith(".tmp", StringComparison.Ordinal);
+
+    // Hidden, unique per process and call: two writers never share a temporary file, and leftovers are recognisable.
+    private static string TemporaryPath(string full) =>
+        Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
 }

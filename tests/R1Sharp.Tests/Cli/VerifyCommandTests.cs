@@ -44,7 +44,7 @@ public class VerifyCommandTests : IDisposable
             "{not json",
             """{"id": "c", "gold": "3"}""",
             """{"id": "d", "gold": "3", "response": "\\boxed{3}"}""");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit); // usage error (README, "Exit codes")
         Assert.Equal(4, lines.Length);
         Assert.True(lines[0].GetProperty("correct").GetBoolean());
         Assert.Contains("line 2", lines[1].GetProperty("error").GetString());

@@ -109,7 +109,7 @@ public sealed class SampleCommandTests : IDisposable
 
         var (exit, _, stderr) = await SampleAsync(arguments);
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit); // usage error (README, "Exit codes")
         Assert.All(expected, text => Assert.Contains(text, stderr));
         Assert.False(File.Exists(output));
     }
@@ -119,7 +119,7 @@ public sealed class SampleCommandTests : IDisposable
     {
         string missing = Path.Combine(_dir, "no-such-model");
         var (exit, _, stderr) = await SampleAsync(["--teacher-dir", missing, "--prompts", Prompts(1), "--output", Path.Combine(_dir, "samples.jsonl")]);
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit); // usage error (README, "Exit codes")
         Assert.Contains(missing, stderr);
     }
 

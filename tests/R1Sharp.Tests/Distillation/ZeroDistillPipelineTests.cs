@@ -126,7 +126,7 @@ public sealed class ZeroDistillPipelineTests(QuickZeroTeacher teacher) : IClassF
         var stderr = new StringWriter();
         int exit = await CliApp.BuildRoot().Parse(["distill-zero", "--teacher", missing, "--out", Path.Combine(_dir, "out")])
             .InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = stderr });
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit); // usage error (README, "Exit codes")
         Assert.Contains(missing, stderr.ToString());
     }
 

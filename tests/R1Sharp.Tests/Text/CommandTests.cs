@@ -63,7 +63,7 @@ public sealed class CommandTests
     public void TemplateRejectsBadInputClearly(string input, string expected)
     {
         var (code, output, error) = Template(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), false, null, input);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code); // usage error (README, "Exit codes")
         Assert.Equal("", output);
         Assert.Contains(expected, error);
     }
@@ -72,7 +72,7 @@ public sealed class CommandTests
     public void TemplateReportsAMissingTemplate()
     {
         var (code, _, error) = Template(TokenizerFixtureFiles.NewTempDir("notemplate"), false, null, "[]");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code); // usage error (README, "Exit codes")
         Assert.Contains("no chat template", error);
     }
 
@@ -107,7 +107,7 @@ public sealed class CommandTests
     public void TokenizeDecodeRejectsBadIds(string input, string expected)
     {
         var (code, _, error) = Tokenize(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), true, false, input);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code); // usage error (README, "Exit codes")
         Assert.Contains(expected, error);
     }
 
@@ -115,7 +115,7 @@ public sealed class CommandTests
     public void TokenizeReportsAModelWithoutTokenizer()
     {
         var (code, _, error) = Tokenize(SharedData.Path("hf", "Llama-3.2-1B-Instruct"), false, false, "x");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code); // usage error (README, "Exit codes")
         Assert.Contains("no tokenizer found", error);
     }
 }

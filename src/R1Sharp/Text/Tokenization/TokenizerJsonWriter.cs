@@ -1,3 +1,4 @@
+using R1Sharp.IO;
 using System.Text.Json;
 
 namespace R1Sharp.Text.Tokenization;
@@ -11,20 +12,11 @@ internal static class TokenizerJsonWriter
 {
     public static void Write(TokenizerDefinition definition, IEnumerable<AddedToken> addedTokens, string path)
     {
-        string temporary = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = File.Create(temporary))
-            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                WriteRoot(json, definition, addedTokens);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            WriteRoot(json, definition, addedTokens);
+        });
     }
 
     private static void WriteRoot(Utf8JsonWriter json, TokenizerDefinition definition, IEnumerable<AddedToken> addedTokens)

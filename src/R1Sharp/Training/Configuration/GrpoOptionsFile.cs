@@ -1,4 +1,5 @@
 using System.Text.Json;
+using R1Sharp.IO;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using YamlDotNet.Core;
@@ -71,9 +72,7 @@ public static class GrpoOptionsFile
     /// <summary>Writes the effective options as indented JSON, atomically (temp file then rename).</summary>
     public static async Task SaveAsync(GrpoOptions options, string path, CancellationToken cancellationToken = default)
     {
-        string temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(options, JsonOptions), cancellationToken).ConfigureAwait(false);
-        File.Move(temp, path, overwrite: true);
+        await AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(options, JsonOptions), cancellationToken).ConfigureAwait(false);
     }
 
     private static bool IsYaml(string path) =>

@@ -1,0 +1,36 @@
+using System.CommandLine;
+
+namespace R1Sharp.Cli.Errors;
+
+/// <summary>
+/// The one way a command's action ends on an error: every exception goes through <see cref="CommandFailure"/>, so no
+/// command prints a stack trace or invents its own exit code.
+/// </summary>
+internal static class GuardedAction
+{
+    /// <summary>Sets <paramref name="action"/> as the command's action, with errors mapped by <see cref="CommandFailure"/>.</summary>
+    public static void SetGuardedAction(this Command command, Func<ParseResult, CancellationToken, Task<int>> action)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(action);
+        string name = command.Name;
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                return await action(parse, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                return CommandFailure.Report(name, error, parse.InvocationConfiguration.Error, cancellationToken.IsCancellationRequested);
+            }
+        });
+    }
+
+    /// <summary>Synchronous form of <see cref="SetGuardedAction(Command, Func{ParseResult, CancellationToken, Task{int}})"/>.</summary>
+    public static void SetGuardedAction(this Command command, Func<ParseResult, int> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        command.SetGuardedAction((parse, _) => Task.FromResult(action(parse)));
+    }
+}
