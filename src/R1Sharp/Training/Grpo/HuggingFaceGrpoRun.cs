@@ -38,6 +38,7 @@ public static class HuggingFaceGrpoRun
         var dtype = options.Dtype == TrainingPrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
 
         var rows = await DatasetReader.ReadAllAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
+        DatasetValidation.ThrowIfInvalid(request.DataPath, rows, row => QuestionProblem(row, request.PromptField));
         var tokenizer = HuggingFaceTokenizer.Load(request.ModelDirectory);
         Func<string, string> template = R1ZeroTemplate.Format;
         if (request.Template == PromptTemplateKind.Chat)
@@ -78,6 +79,19 @@ public static class HuggingFaceGrpoRun
                     (rollouts as IDisposable)?.Dispose();
                 }
             }
+        }
+    }
+
+    private static string? QuestionProblem(DatasetRow row, string? field)
+    {
+        try
+        {
+            Question(row, field);
+            return null;
+        }
+        catch (DatasetFormatException e)
+        {
+            return e.Problem;
         }
     }
 
