@@ -1,3 +1,4 @@
+using R1Sharp.Training.Configuration;
 using R1Sharp.Tasks;
 using R1Sharp.Training.Zero;
 
@@ -62,7 +63,14 @@ public sealed class ZeroOptionsFileTests : IDisposable
         Assert.Contains("guess_rat", typo.Message, StringComparison.Ordinal);
 
         await File.WriteAllTextAsync(path, """{"grpo": {"learning_rate": -1}}""");
-        var bad = await Assert.ThrowsAsync<InvalidDataException>(() => ZeroOptionsFile.LoadFileAsync(path, CancellationToken.None));
+        var bad = await Assert.ThrowsAsync<ConfigurationException>(() => ZeroOptionsFile.LoadFileAsync(path, CancellationToken.None));
         Assert.Contains("learning_rate", bad.Message, StringComparison.Ordinal);
+
+        // The grpo block speaks TRL's names, aliases included, exactly as `r1 grpo --config` does.
+        await File.WriteAllTextAsync(path, """{"grpo": {"epsilon": 0.3}}""");
+        Assert.Equal(0.3, (await ZeroOptionsFile.LoadFileAsync(path, CancellationToken.None)).Grpo.EpsilonLow);
+        await File.WriteAllTextAsync(path, """{"grpo": {"epsilom": 0.3}}""");
+        var unknown = await Assert.ThrowsAsync<ConfigurationException>(() => ZeroOptionsFile.LoadFileAsync(path, CancellationToken.None));
+        Assert.Contains("unknown option 'epsilom'", unknown.Message, StringComparison.Ordinal);
     }
 }

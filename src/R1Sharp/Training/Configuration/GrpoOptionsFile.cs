@@ -36,14 +36,13 @@ public static class GrpoOptionsFile
     /// <param name="cancellationToken">Cancels file reading.</param>
     public static async Task<GrpoOptions> LoadAsync(string? path, IEnumerable<string>? overrides = null, GrpoOptions? defaults = null, CancellationToken cancellationToken = default)
     {
-        var node = JsonSerializer.SerializeToNode(defaults ?? new GrpoOptions(), JsonOptions)!.AsObject();
+        var settings = new JsonObject();
         string source = "defaults";
         if (path is not null)
         {
             string text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-            var fileNode = IsYaml(path) ? YamlToJson(text, path) : ParseJson(text, path);
-            foreach (var (key, value) in fileNode)
-                node[Canonical(key, path)] = value?.DeepClone();
+            foreach (var (key, value) in IsYaml(path) ? YamlToJson(text, path) : ParseJson(text, path))
+                settings[Canonical(key, path)] = value?.DeepClone();
             source = path;
         }
         foreach (var pair in overrides ?? [])
@@ -52,9 +51,27 @@ public static class GrpoOptionsFile
             if (eq <= 0) throw new ConfigurationException($"Override '{pair}' is not key=value.");
             string key = Canonical(pair[..eq].Trim(), "command line");
             string raw = pair[(eq + 1)..].Trim();
-            node[key] = TryParseJsonValue(raw) ?? JsonValue.Create(raw);
+            settings[key] = TryParseJsonValue(raw) ?? JsonValue.Create(raw);
             source = path is null ? "command line" : $"{path} + command line";
         }
+        return FromSettings(settings, defaults ?? new GrpoOptions(), source);
+    }
+
+    /// <summary>
+    /// Applies snake_case settings (a parsed file, or a block of another run's settings file such as r1 zero's
+    /// <c>grpo</c>) over <paramref name="defaults"/>, with the same aliases, unknown-key check and validation as
+    /// <see cref="LoadAsync"/>: every trainer reads GRPO options through this one path.
+    /// </summary>
+    /// <param name="settings">Option name (TRL's, or an alias) to JSON value.</param>
+    /// <param name="defaults">Starting values.</param>
+    /// <param name="source">Where the settings came from, for messages (a file, "command line").</param>
+    /// <exception cref="ConfigurationException">An unknown option, a bad value or an invalid combination, named.</exception>
+    public static GrpoOptions FromSettings(JsonObject settings, GrpoOptions defaults, string source)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var node = JsonSerializer.SerializeToNode(defaults, JsonOptions)!.AsObject();
+        foreach (var (key, value) in settings)
+            node[Canonical(key, source)] = value?.DeepClone();
         GrpoOptions options;
         try
         {

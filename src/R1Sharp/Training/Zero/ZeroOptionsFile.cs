@@ -55,6 +55,11 @@ public static class ZeroOptionsFile
         {
             throw new InvalidDataException($"{path}: not valid JSON (line {e.LineNumber + 1}): {e.Message}", e);
         }
+        // The grpo block goes through GrpoOptionsFile, like `r1 grpo --config`: same TRL names and aliases
+        // (epsilon = epsilon_low), same messages. It starts from r1 zero's GRPO defaults, not GrpoOptions' own.
+        var grpo = file["grpo"] as JsonObject;
+        if (file["grpo"] is not null and not JsonObject) throw new InvalidDataException($"{path}: setting 'grpo' must be an object of GRPO options");
+        file.Remove("grpo");
         var merged = JsonSerializer.SerializeToNode(new ZeroOptions(), Json)!.AsObject();
         Merge(merged, file);
         ZeroOptions options;
@@ -66,15 +71,7 @@ public static class ZeroOptionsFile
         {
             throw new InvalidDataException($"{path}: setting '{(e.Path is { Length: > 2 } p ? p[2..] : "(root)")}' is unknown or has a bad value: {e.Message}", e);
         }
-        try
-        {
-            GrpoOptionsValidator.ThrowIfInvalid(options.Grpo, path);
-        }
-        catch (ConfigurationException e)
-        {
-            throw new InvalidDataException(e.Message, e);
-        }
-        return options;
+        return options with { Grpo = GrpoOptionsFile.FromSettings(grpo ?? [], options.Grpo, $"{path}: grpo") };
     }
 
     // Objects merge key by key; anything else (numbers, strings, arrays) replaces the default.
