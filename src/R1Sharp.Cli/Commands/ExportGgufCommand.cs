@@ -1,10 +1,6 @@
 using R1Sharp.Cli.Errors;
 using System.CommandLine;
-using R1Sharp.Checkpoints;
 using R1Sharp.Gguf;
-using R1Sharp.Text.Templates;
-using R1Sharp.Text.Tokenization;
-using TorchSharp;
 
 namespace R1Sharp.Cli.Commands;
 
@@ -36,27 +32,12 @@ public static class ExportGgufCommand
         }
         try
         {
-            var tokenizer = HuggingFaceTokenizer.Load(modelDirectory);
-            var (model, config) = HuggingFaceCheckpoint.Load(modelDirectory, torch.CPU, torch.ScalarType.Float32);
-            using (model)
+            var progress = new Progress<(int Done, int Total)>(p =>
             {
-                string? template = null;
-                try
-                {
-                    template = ChatTemplate.Load(modelDirectory).Source;
-                }
-                catch (FileNotFoundException)
-                {
-                    // A base model without a chat template exports without one.
-                }
-                var progress = new Progress<(int Done, int Total)>(p =>
-                {
-                    if (p.Done == p.Total || p.Done % 16 == 0) error.WriteLine($"  tensors {p.Done}/{p.Total}");
-                });
-                var options = new GgufExportOptions { Type = tensorType, Name = Path.GetFileName(Path.GetFullPath(modelDirectory).TrimEnd('/')), ChatTemplate = template };
-                GgufExporter.Export(model, tokenizer, outputPath, options, progress, cancellationToken);
-                output.WriteLine($"wrote {outputPath}: {config.ModelType}, {config.NumHiddenLayers} layers, vocab {config.VocabSize}, {type}, {new FileInfo(outputPath).Length:N0} bytes");
-            }
+                if (p.Done == p.Total || p.Done % 16 == 0) error.WriteLine($"  tensors {p.Done}/{p.Total}");
+            });
+            var config = GgufCheckpointExport.Export(modelDirectory, outputPath, tensorType, progress, cancellationToken);
+            output.WriteLine($"wrote {outputPath}: {config.ModelType}, {config.NumHiddenLayers} layers, vocab {config.VocabSize}, {type}, {new FileInfo(outputPath).Length:N0} bytes");
             return 0;
         }
         catch (Exception e)
