@@ -254,7 +254,7 @@ public static class ZeroDistillPipeline
             foreach (var p in reference.parameters()) p.requires_grad = false;
             reference.eval();
         }
-        var rewards = new RewardScorer([new TaskAccuracyReward(suite.Tasks), new R1ZeroFormatReward()], grpo.RewardWeights);
+        await using var rewards = TaskRewards.CreateComposer(suite, grpo.RewardWeights);
         var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
             new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDir);
         var report = new SynchronousProgress<GrpoProgress>(p =>

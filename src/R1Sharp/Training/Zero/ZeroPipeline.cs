@@ -63,7 +63,7 @@ public static class ZeroPipeline
             foreach (var p in reference.parameters()) p.requires_grad = false;
             reference.eval();
         }
-        var rewards = new RewardScorer([new TaskAccuracyReward(suite.Tasks), new R1ZeroFormatReward()], options.Grpo.RewardWeights);
+        await using var rewards = TaskRewards.CreateComposer(suite, options.Grpo.RewardWeights);
         var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
             new TaskPromptSource(suite), options.Grpo, BuiltInModel.Checkpoint(policy, tokenizer), output);
         var light = new TaskEvaluator(suite, tokenizer, options.IntermediateEvalSamples, options.Grpo.MaxCompletionLength, options.EvalTemperature, options.EvalTopP);
