@@ -48,14 +48,7 @@ public static class HuggingFaceGrpoRun
         var (policy, _) = HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype);
         using (policy)
         {
-            CausalLanguageModel? reference = null;
-            if (options.Beta > 0)
-            {
-                reference = HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype).Model;
-                foreach (var p in reference.parameters()) p.requires_grad = false;
-                reference.eval();
-            }
-            using (reference)
+            using (var reference = ReferencePolicy.CreateFrozen(options.Beta, () => HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype).Model))
             {
                 var generation = File.Exists(Path.Combine(request.ModelDirectory, "generation_config.json"))
                     ? GenerationConfig.Load(Path.Combine(request.ModelDirectory, "generation_config.json"))
