@@ -63,7 +63,7 @@ internal static class SampleCommand
                     Seed = parse.GetValue(seed),
                 },
             };
-            var rewards = RewardSelection.Create(parse.GetValue(reward)!, parse.GetValue(answerField)!);
+            await using var rewards = RewardSelection.Create(parse.GetValue(reward)!, parse.GetValue(answerField)!);
             using var teacher = usesEndpoint
                 ? OpenEndpoint(parse.GetValue(endpoint)!, parse.GetValue(model), parse.GetValue(apiKeyEnv)!, parse.GetValue(retries))
                 : OpenInProcess(parse.GetValue(teacherDir)!, parse.GetValue(device)!, parse.GetValue(threads));
@@ -76,7 +76,7 @@ internal static class SampleCommand
                 lastShown = DateTime.UtcNow;
                 stdout.WriteLine($"prompts {p.Done}/{p.Total}");
             });
-            stdout.WriteLine($"sampling {options.SamplesPerPrompt} per prompt from {teacher.Backend.Description}{(usesEndpoint ? "" : $" (in-process, {parse.GetValue(device)})")}, rewards: {string.Join(", ", rewards.Select(r => r.Name))}");
+            stdout.WriteLine($"sampling {options.SamplesPerPrompt} per prompt from {teacher.Backend.Description}{(usesEndpoint ? "" : $" (in-process, {parse.GetValue(device)})")}, rewards: {string.Join(", ", rewards?.Labels ?? [])}");
             var report = await new TeacherSampler(teacher.Backend, rewards, options)
                 .RunAsync(parse.GetValue(prompts)!.FullName, outputPath, progress, cancellationToken).ConfigureAwait(false);
             stdout.WriteLine($"{report.Completed} prompts sampled, {report.AlreadyDone} done earlier, {report.Failed} failed; responses in {outputPath}");

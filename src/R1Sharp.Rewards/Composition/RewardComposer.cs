@@ -26,7 +26,7 @@ public sealed class RewardComposer : IAsyncDisposable
     /// <summary>Creates a composer.</summary>
     /// <param name="rewards">The functions and weights, at least one.</param>
     /// <param name="options">Options; null for a concurrency of the processor count.</param>
-    /// <exception cref="ArgumentException">No reward, a null function, a non-finite weight, or MaxConcurrency below 1.</exception>
+    /// <exception cref="ArgumentException">No reward, a null function, two functions with the same name, a non-finite weight, or MaxConcurrency below 1.</exception>
     public RewardComposer(IEnumerable<WeightedReward> rewards, RewardComposerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(rewards);
@@ -42,14 +42,14 @@ public sealed class RewardComposer : IAsyncDisposable
         _maxConcurrency = (options ?? new RewardComposerOptions()).MaxConcurrency;
         if (_maxConcurrency < 1)
             throw new ArgumentException($"MaxConcurrency = {_maxConcurrency}; it must be at least 1.", nameof(options));
-        _labels = UniqueLabels(_rewards);
+        _labels = Names(_rewards);
         _weights = [.. _rewards.Select(r => r.Weight)];
     }
 
     /// <summary>The functions and weights, in order.</summary>
     public IReadOnlyList<WeightedReward> Rewards => _rewards;
 
-    /// <summary>Labels used in <see cref="RewardScores.Names"/>: each function's name, suffixed <c>_2</c>, <c>_3</c>… when repeated.</summary>
+    /// <summary>The functions' names, in order (the labels of <see cref="RewardScores.Names"/>).</summary>
     public IReadOnlyList<string> Labels => _labels;
 
     /// <summary>Scores every completion of the batch with every function.</summary>
@@ -105,17 +105,19 @@ public sealed class RewardComposer : IAsyncDisposable
         return score;
     }
 
-    private static string[] UniqueLabels(WeightedReward[] rewards)
+    // Weights, metrics and score columns are all keyed by name, so a second function of the same name would be
+    // ambiguous: it is refused rather than renamed.
+    private static string[] Names(WeightedReward[] rewards)
     {
-        var labels = new string[rewards.Length];
-        var used = new HashSet<string>(StringComparer.Ordinal);
+        var names = new string[rewards.Length];
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < rewards.Length; i++)
         {
-            string name = rewards[i].Function.Name, label = name;
-            for (int n = 2; !used.Add(label); n++) label = $"{name}_{n}";
-            labels[i] = label;
+            names[i] = rewards[i].Function.Name;
+            if (!used.Add(names[i]))
+                throw new ArgumentException($"Reward '{names[i]}' is given twice; each reward name may appear once.", nameof(rewards));
         }
-        return labels;
+        return names;
     }
 
     /// <summary>Disposes every function that is disposable, once each.</summary>

@@ -73,15 +73,17 @@ public sealed class RewardRegistry
     public IRewardFunction Create(RewardSpec spec) => Create(spec, depth: 0);
 
     /// <summary>Creates weighted rewards from specs.</summary>
-    /// <exception cref="RewardConfigurationException">A spec is invalid.</exception>
+    /// <exception cref="RewardConfigurationException">A spec is invalid, or a name is given twice.</exception>
     public IReadOnlyList<WeightedReward> CreateWeighted(IEnumerable<RewardSpec> specs)
     {
         ArgumentNullException.ThrowIfNull(specs);
-        return [.. specs.Select(s => new WeightedReward(Create(s), s.Weight))];
+        RewardSpec[] list = [.. specs];
+        RewardWeighting.ThrowIfRepeated(list);
+        return [.. list.Select(s => new WeightedReward(Create(s), s.Weight))];
     }
 
     /// <summary>Creates a composer from a spec list such as <c>format:0.5,accuracy:1</c>.</summary>
-    /// <exception cref="RewardConfigurationException">The list is malformed or names an unknown reward or option.</exception>
+    /// <exception cref="RewardConfigurationException">The list is malformed, names an unknown reward or option, or names a reward twice.</exception>
     public RewardComposer CreateComposer(string specList, RewardComposerOptions? options = null) =>
         new(CreateWeighted(RewardSpec.ParseList(specList)), options);
 

@@ -17,7 +17,7 @@ public sealed class RewardScores
         _totals = totals;
     }
 
-    /// <summary>Function labels, in composer order (a repeated name gets a suffix: <c>format</c>, <c>format_2</c>).</summary>
+    /// <summary>Function names, in composer order.</summary>
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>Function weights, in composer order.</summary>
@@ -84,6 +84,29 @@ public sealed class RewardScores
         var means = new Dictionary<string, double?>(StringComparer.Ordinal);
         for (int f = 0; f < Names.Count; f++) means[Names[f]] = Mean(f);
         return means;
+    }
+
+    /// <summary>The scores of the completions at <paramref name="indices"/>, in that order (e.g. the groups a step keeps).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the batch.</exception>
+    public RewardScores Subset(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        foreach (int i in indices) ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(indices));
+        double?[][] byFunction = [.. _byFunction.Select(scores => indices.Select(i => scores[i]).ToArray())];
+        return new RewardScores(Names, Weights, byFunction, [.. indices.Select(i => _totals[i])]);
+    }
+
+    /// <summary>Several batches scored by the same composer, one after the other.</summary>
+    /// <exception cref="ArgumentException">No batch, or batches with different functions.</exception>
+    public static RewardScores Concatenate(IReadOnlyList<RewardScores> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        if (batches.Count == 0) throw new ArgumentException("At least one batch is needed.", nameof(batches));
+        RewardScores first = batches[0];
+        if (batches.Any(b => !b.Names.SequenceEqual(first.Names, StringComparer.Ordinal)))
+            throw new ArgumentException("The batches were scored by different functions.", nameof(batches));
+        double?[][] byFunction = [.. Enumerable.Range(0, first.Names.Count).Select(f => batches.SelectMany(b => b._byFunction[f]).ToArray())];
+        return new RewardScores(first.Names, first.Weights, byFunction, [.. batches.SelectMany(b => b._totals)]);
     }
 
     private int IndexOf(string name)

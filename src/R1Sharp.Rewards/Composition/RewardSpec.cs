@@ -12,6 +12,9 @@ namespace R1Sharp.Rewards.Composition;
 /// <param name="Options">Options by key (snake_case; '-' and '_' are interchangeable, case is ignored). Default none.</param>
 public sealed record RewardSpec(string Name, double Weight = 1.0, IReadOnlyDictionary<string, string>? Options = null)
 {
+    /// <summary>True when the text gave the weight (<c>name:weight</c>); false when it is the default 1.</summary>
+    public bool HasWeight { get; init; }
+
     /// <summary>The options, never null.</summary>
     public IReadOnlyDictionary<string, string> OptionValues => Options ?? new Dictionary<string, string>();
 
@@ -69,7 +72,7 @@ public sealed record RewardSpec(string Name, double Weight = 1.0, IReadOnlyDicti
         foreach (char c in name)
             if (!IsNameChar(c))
                 throw Malformed(spec, $"reward name '{name}' holds '{c}' (use letters, digits, '_', '-' or '.')");
-        return new RewardSpec(name, weight, options);
+        return new RewardSpec(name, weight, options) { HasWeight = colon >= 0 };
     }
 
     /// <summary>The spec in text form, parseable by <see cref="Parse"/>.</summary>

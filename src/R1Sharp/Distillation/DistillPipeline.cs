@@ -3,6 +3,7 @@ using R1Sharp.Evaluation.Backends;
 using R1Sharp.IO;
 using R1Sharp.Models;
 using R1Sharp.Rewards.Accuracy;
+using R1Sharp.Rewards.Composition;
 using R1Sharp.Training.Sft;
 
 namespace R1Sharp.Distillation;
@@ -24,7 +25,7 @@ public static class DistillPipeline
         Directory.CreateDirectory(config.Output);
 
         // 1. Sample the teacher.
-        var rewards = RewardSelection.Create(config.Rewards, config.AnswerField);
+        await using var rewards = RewardSelection.Create(config.Rewards, config.AnswerField);
         var sampling = new TeacherSamplingOptions
         {
             SamplesPerPrompt = config.Sampling.SamplesPerPrompt,
@@ -127,7 +128,8 @@ public static class DistillPipeline
             Sampling = new SamplingParameters { Temperature = evaluation.Temperature, TopP = evaluation.TopP, MaxTokens = evaluation.MaxTokens, Seed = 1234 },
         };
         var accuracy = new AccuracyReward(new AccuracyRewardOptions { AnswerField = config.AnswerField });
-        await new TeacherSampler(backend, [accuracy], options).RunAsync(config.EvalPrompts, path, null, cancellationToken).ConfigureAwait(false);
+        await using (var composer = new RewardComposer([new WeightedReward(accuracy)]))
+            await new TeacherSampler(backend, composer, options).RunAsync(config.EvalPrompts, path, null, cancellationToken).ConfigureAwait(false);
         var samples = await SampledResponseFile.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         double pass = samples.Count == 0 ? 0 : samples.Average(s => s.Rewards.GetValueOrDefault(accuracy.Name) ?? 0);
         status($"{name}: pass@1 {pass:P1} over {samples.Count} samples ({path})");

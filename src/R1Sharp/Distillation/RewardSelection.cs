@@ -9,20 +9,18 @@ namespace R1Sharp.Distillation;
 /// the row's <c>answer</c> field), every other name comes from the reward registry.</summary>
 public static class RewardSelection
 {
-    /// <summary>The rewards named in <paramref name="list"/> (weights, if written, are ignored: each score is kept apart).</summary>
-    /// <exception cref="RewardConfigurationException">Unknown name or option (the message lists the known ones).</exception>
-    public static IReadOnlyList<IRewardFunction> Create(string list, string answerField = "answer")
+    /// <summary>A composer of the rewards named in <paramref name="list"/> (weights, if written, are kept but unused: each score is kept apart); null for an empty list.</summary>
+    /// <exception cref="RewardConfigurationException">Unknown name or option (the message lists the known ones), or a name given twice.</exception>
+    public static RewardComposer? Create(string list, string answerField = "answer")
     {
         ArgumentNullException.ThrowIfNull(list);
-        if (string.IsNullOrWhiteSpace(list)) return [];
+        if (string.IsNullOrWhiteSpace(list)) return null;
         var registry = RewardRegistry.CreateDefault();
-        var rewards = new List<IRewardFunction>();
-        foreach (var spec in RewardSpec.ParseList(list))
-        {
-            rewards.Add(string.Equals(spec.Name, "accuracy", StringComparison.OrdinalIgnoreCase)
+        var specs = RewardSpec.ParseList(list);
+        RewardWeighting.ThrowIfRepeated(specs);
+        return new RewardComposer(specs.Select(spec => new WeightedReward(
+            string.Equals(spec.Name, "accuracy", StringComparison.OrdinalIgnoreCase)
                 ? new AccuracyReward(new AccuracyRewardOptions { AnswerField = answerField })
-                : registry.Create(spec));
-        }
-        return rewards;
+                : registry.Create(spec), spec.Weight)));
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using R1Sharp.Data;
 using R1Sharp.Evaluation.Backends;
 using R1Sharp.Rewards;
+using R1Sharp.Rewards.Composition;
 
 namespace R1Sharp.Distillation;
 
@@ -14,14 +15,17 @@ namespace R1Sharp.Distillation;
 public sealed class TeacherSampler
 {
     private readonly ICompletionBackend _teacher;
-    private readonly IReadOnlyList<IRewardFunction> _rewards;
+    private readonly RewardComposer? _rewards;
     private readonly TeacherSamplingOptions _options;
 
     /// <summary>Creates a sampler.</summary>
-    public TeacherSampler(ICompletionBackend teacher, IReadOnlyList<IRewardFunction> rewards, TeacherSamplingOptions options)
+    /// <param name="teacher">Where the responses come from.</param>
+    /// <param name="rewards">Scores each prompt's responses as one batch (each function's score is kept apart; weights are not used); null to score nothing. The caller owns it.</param>
+    /// <param name="options">Sampling options.</param>
+    public TeacherSampler(ICompletionBackend teacher, RewardComposer? rewards, TeacherSamplingOptions options)
     {
         _teacher = teacher ?? throw new ArgumentNullException(nameof(teacher));
-        _rewards = rewards ?? throw new ArgumentNullException(nameof(rewards));
+        _rewards = rewards;
         _options = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SamplesPerPrompt, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
@@ -69,8 +73,8 @@ public sealed class TeacherSampler
                     return;
                 }
                 var lines = new StringBuilder();
-                for (int i = 0; i < completions.Count; i++)
-                    lines.Append(SampledResponseFile.ToLine(await ScoreAsync(prompt, i, completions[i], ct).ConfigureAwait(false))).Append('\n');
+                foreach (var response in await ScoreAsync(prompt, completions, ct).ConfigureAwait(false))
+                    lines.Append(SampledResponseFile.ToLine(response)).Append('\n');
                 byte[] bytes = Encoding.UTF8.GetBytes(lines.ToString());
                 await writeLock.WaitAsync(ct).ConfigureAwait(false);
                 try
@@ -88,17 +92,23 @@ public sealed class TeacherSampler
         return new SamplingReport(prompts.Count, already, completed, failed, firstError);
     }
 
-    private async Task<SampledResponse> ScoreAsync(TeacherPrompt prompt, int index, Completion completion, CancellationToken cancellationToken)
+    private async Task<SampledResponse[]> ScoreAsync(TeacherPrompt prompt, IReadOnlyList<Completion> completions, CancellationToken cancellationToken)
     {
-        string text = completion.Text!;
-        string finish = completion.FinishReason ?? SampledResponse.StopFinish;
-        var input = new RewardInput(prompt.Messages[^1].Content, text, prompt.Row.Fields, completion.CompletionTokens ?? 0,
-            string.Equals(finish, SampledResponse.LengthFinish, StringComparison.Ordinal));
-        var scores = new Dictionary<string, double?>(StringComparer.Ordinal);
-        foreach (var reward in _rewards)
-            scores[reward.Name] = await reward.ScoreAsync(input, cancellationToken).ConfigureAwait(false);
-        return new SampledResponse(prompt.Id, index, prompt.Messages, text, finish, completion.CompletionTokens, scores, prompt.Row.Fields);
+        var inputs = completions.Select(c => new RewardInput(prompt.Messages[^1].Content, c.Text!, prompt.Row.Fields, c.CompletionTokens ?? 0,
+            string.Equals(FinishOf(c), SampledResponse.LengthFinish, StringComparison.Ordinal))).ToList();
+        RewardScores? scores = _rewards is null ? null : await _rewards.ScoreAsync(inputs, cancellationToken).ConfigureAwait(false);
+        var responses = new SampledResponse[completions.Count];
+        for (int i = 0; i < completions.Count; i++)
+        {
+            var byName = new Dictionary<string, double?>(StringComparer.Ordinal);
+            for (int f = 0; f < (scores?.Names.Count ?? 0); f++) byName[scores!.Names[f]] = scores.ScoresOf(f)[i];
+            responses[i] = new SampledResponse(prompt.Id, i, prompt.Messages, inputs[i].Completion, FinishOf(completions[i]),
+                completions[i].CompletionTokens, byName, prompt.Row.Fields);
+        }
+        return responses;
     }
+
+    private static string FinishOf(Completion completion) => completion.FinishReason ?? SampledResponse.StopFinish;
 
     /// <summary>Ids of prompts complete in an existing output. A line torn by a kill and the other responses of
     /// its prompt are removed from the file (rewritten atomically), so they are sampled again.</summary>

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using R1Sharp.Rewards;
+using R1Sharp.Rewards.Format;
 
 namespace R1Sharp.Tasks;
 
@@ -20,12 +23,14 @@ public static partial class AnswerExtraction
     public static bool HasR1ZeroFormat(string completion)
     {
         ArgumentNullException.ThrowIfNull(completion);
-        return StrictFormat().IsMatch(completion);
+        return R1ZeroFormat.IsWellFormatted(new RewardInput("", completion, EmptyRow));
     }
+
+    // One implementation of the rule: the format reward GRPO trains with.
+    private static readonly FormatReward R1ZeroFormat = TaskRewards.CreateFormat();
+
+    private static readonly IReadOnlyDictionary<string, JsonElement> EmptyRow = new Dictionary<string, JsonElement>();
 
     [GeneratedRegex(@"<answer>(.*?)</answer>", RegexOptions.Singleline, matchTimeoutMilliseconds: 1000)]
     private static partial Regex AnswerBlock();
-
-    [GeneratedRegex(@"^\s*<think>((?!</?think>|</?answer>).)*</think>\s*<answer>((?!</?think>|</?answer>).)*</answer>\s*$", RegexOptions.Singleline, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex StrictFormat();
 }

@@ -19,7 +19,6 @@ public sealed class TaskAccuracyReward(IReadOnlyList<IReasoningTask> tasks) : IR
         var problem = ReasoningProblem.FromRow(input.Row);
         var task = tasks.FirstOrDefault(t => t.Family == problem.Family);
         if (task is null) return ValueTask.FromResult<double?>(null);
-        string? answer = AnswerExtraction.LastAnswer(input.Completion);
-        return ValueTask.FromResult<double?>(answer is not null && task.IsCorrect(problem, answer) ? 1.0 : 0.0);
+        return ValueTask.FromResult<double?>(AnswerScoring.IsCorrect(task, problem, input.Completion) ? 1.0 : 0.0);
     }
 }

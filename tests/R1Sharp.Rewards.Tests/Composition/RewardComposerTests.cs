@@ -69,12 +69,33 @@ public class RewardComposerTests
     }
 
     [Fact]
-    public void Repeated_names_get_distinct_labels()
+    public void A_repeated_name_is_refused_naming_it()
     {
-        var composer = new RewardComposer([
+        // Weights, metrics and score columns are keyed by name: a second 'format' would be ambiguous.
+        var error = Assert.Throws<ArgumentException>(() => new RewardComposer([
             new(new FixedReward(1, "format_2"), 1), new(new FormatReward(), 1), new(new FormatReward(new() { Mode = FormatMode.Lenient }), 1),
-        ]);
-        Assert.Equal(["format_2", "format", "format_3"], composer.Labels);
+        ]));
+        Assert.Contains("'format'", error.Message);
+        Assert.Equal(["format_2", "format"], new RewardComposer([new(new FixedReward(1, "format_2"), 1), new(new FormatReward(), 1)]).Labels);
+    }
+
+    [Fact]
+    public async Task Scores_can_be_subset_and_concatenated_keeping_each_function_apart()
+    {
+        var composer = new RewardComposer([new(new FormatReward(), 0.5), new(new FixedReward(null, "none"), 1)]);
+        RewardScores scores = await composer.ScoreAsync(Batch);
+        RewardScores picked = scores.Subset([2, 0]);
+        Assert.Equal([scores.Totals[2], scores.Totals[0]], picked.Totals);
+        Assert.Equal([scores.ScoresOf(0)[2], scores.ScoresOf(0)[0]], picked.ScoresOf("format"));
+        Assert.Equal(0, scores.Subset([]).Count);
+        Assert.Equal(scores.Names, scores.Subset([]).Names);
+
+        RewardScores joined = RewardScores.Concatenate([picked, scores]);
+        Assert.Equal([.. picked.Totals, .. scores.Totals], joined.Totals);
+        Assert.Equal([.. picked.ScoresOf(1), .. scores.ScoresOf(1)], joined.ScoresOf(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scores.Subset([Batch.Length]));
+        var other = await new RewardComposer([new(new FormatReward(), 1)]).ScoreAsync(Batch);
+        Assert.Throws<ArgumentException>(() => RewardScores.Concatenate([scores, other]));
     }
 
     [Fact]
@@ -160,7 +181,7 @@ public class RewardComposerTests
     public async Task Disposing_the_composer_disposes_its_disposable_functions_once()
     {
         var owned = new DisposableReward();
-        var composer = new RewardComposer([new(owned, 1), new(owned, 2), new(new FormatReward(), 1)]);
+        var composer = new RewardComposer([new(owned, 1), new(new FormatReward(), 1)]);
         await composer.DisposeAsync();
         Assert.Equal(1, owned.Disposals);
     }

@@ -4,6 +4,7 @@ using R1Sharp.Distillation;
 using R1Sharp.Evaluation.Backends;
 using R1Sharp.Rewards.Accuracy;
 using R1Sharp.Tests.Sft;
+using R1Sharp.Rewards.Composition;
 
 namespace R1Sharp.Tests.Distillation;
 
@@ -45,7 +46,7 @@ public class TeacherSamplerTests
         string output = Path.Combine(directory, "samples.jsonl");
         var options = new TeacherSamplingOptions { SamplesPerPrompt = 4, Concurrency = 2, PromptSuffix = "Please reason step by step, and put your final answer within \\boxed{}." };
 
-        var report = await new TeacherSampler(new ArithmeticTeacher(), [new AccuracyReward()], options).RunAsync(prompts, output);
+        var report = await new TeacherSampler(new ArithmeticTeacher(), new RewardComposer([new WeightedReward(new AccuracyReward())]), options).RunAsync(prompts, output);
 
         Assert.Equal(new SamplingReport(3, 0, 3, 0, null), report);
         var samples = await SampledResponseFile.ReadAsync(output);
@@ -69,7 +70,7 @@ public class TeacherSamplerTests
         var flaky = new ArithmeticTeacher();
         flaky.Failing.Add("3+6");
 
-        var first = await new TeacherSampler(flaky, [], options).RunAsync(prompts, output);
+        var first = await new TeacherSampler(flaky, null, options).RunAsync(prompts, output);
         Assert.Equal(3, first.Completed);
         Assert.Equal(1, first.Failed);
         Assert.Contains("503", first.FirstError);
@@ -80,7 +81,7 @@ public class TeacherSamplerTests
         await File.WriteAllTextAsync(output, string.Join("\n", lines) + "\n{\"prompt_id\":\"q4\",\"resp");
 
         var healthy = new ArithmeticTeacher();
-        var second = await new TeacherSampler(healthy, [], options).RunAsync(prompts, output);
+        var second = await new TeacherSampler(healthy, null, options).RunAsync(prompts, output);
 
         Assert.Equal(2, second.AlreadyDone);
         Assert.Equal(2, second.Completed);
@@ -98,14 +99,14 @@ public class TeacherSamplerTests
         string noPrompt = Path.Combine(directory, "a.jsonl");
         await File.WriteAllLinesAsync(noPrompt, ["""{"problem":"1+1"}""", """{"answer":"2"}"""]);
         var error = await Assert.ThrowsAsync<DatasetFormatException>(() =>
-            new TeacherSampler(new ArithmeticTeacher(), [], new TeacherSamplingOptions()).RunAsync(noPrompt, output));
+            new TeacherSampler(new ArithmeticTeacher(), null, new TeacherSamplingOptions()).RunAsync(noPrompt, output));
         Assert.Equal(2, error.Line);
         Assert.Contains("'problem'", error.Message);
 
         string duplicate = Path.Combine(directory, "b.jsonl");
         await File.WriteAllLinesAsync(duplicate, ["""{"id":"x","problem":"1+1"}""", """{"id":"x","problem":"2+2"}"""]);
         error = await Assert.ThrowsAsync<DatasetFormatException>(() =>
-            new TeacherSampler(new ArithmeticTeacher(), [], new TeacherSamplingOptions()).RunAsync(duplicate, output));
+            new TeacherSampler(new ArithmeticTeacher(), null, new TeacherSamplingOptions()).RunAsync(duplicate, output));
         Assert.Equal(2, error.Line);
         Assert.Contains("twice", error.Message);
     }

@@ -9,6 +9,7 @@ using R1Sharp.Training.Grpo;
 using R1Sharp.Training.Metrics;
 using R1Sharp.Training.Rollouts;
 using TorchSharp;
+using R1Sharp.Rewards.Composition;
 
 namespace R1Sharp.Tests.Serving;
 
@@ -54,7 +55,7 @@ public sealed class RemoteRolloutTests : IDisposable
                 };
                 using var rollouts = new RemoteRolloutEngine(options, new ToyGrpo.LetterTokenizer(), (dir, ct) => new HuggingFacePolicyCheckpoint(policy).SaveAsync(dir, ct));
                 var trainer = new GrpoTrainer(policy, reference, new ToyGrpo.LetterTokenizer(), rollouts,
-                    new RewardScorer([new ToyGrpo.StartsWithA()], new Dictionary<string, double>()), new ToyGrpo.FixedPrompts(),
+                    new RewardComposer([new WeightedReward(new ToyGrpo.StartsWithA())]), new ToyGrpo.FixedPrompts(),
                     ToyGrpo.Options(6) with { SaveSteps = 0 }, new HuggingFacePolicyCheckpoint(policy), Path.Combine(_dir, "run"));
                 await trainer.RunAsync(resume: false);
 

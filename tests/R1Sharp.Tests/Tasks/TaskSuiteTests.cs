@@ -63,7 +63,7 @@ public class TaskSuiteTests
         var suite = TaskSuite.CreateDefault(seed: 1, heldOutPerFamily: 2);
         var problem = suite.HeldOut[0];
         var accuracy = new TaskAccuracyReward(suite.Tasks);
-        var format = new R1ZeroFormatReward();
+        var format = TaskRewards.CreateFormat();
         string good = $" <think> ok </think> <answer>{problem.Answer}</answer>";
         Assert.Equal(1.0, await accuracy.ScoreAsync(new RewardInput("p", good, problem.ToRow())));
         Assert.Equal(1.0, await format.ScoreAsync(new RewardInput("p", good, problem.ToRow())));

@@ -6,6 +6,7 @@ using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Grpo;
 using TorchSharp;
+using R1Sharp.Rewards.Composition;
 
 namespace R1Sharp.Tests.Training;
 
@@ -82,9 +83,9 @@ internal static class ToyGrpo
         return sum / 3;
     }
 
-    public static GrpoTrainer Trainer(CausalLanguageModel policy, CausalLanguageModel reference, GrpoOptions options, string dir) =>
+    public static GrpoTrainer Trainer(CausalLanguageModel policy, CausalLanguageModel reference, GrpoOptions options, string dir, RewardComposer? rewards = null) =>
         new(policy, reference, new LetterTokenizer(), new InProcessRolloutEngine(policy),
-            new RewardScorer([new StartsWithA()], new Dictionary<string, double>()), new FixedPrompts(), options,
+            rewards ?? new RewardComposer([new WeightedReward(new StartsWithA())]), new FixedPrompts(), options,
             new HuggingFacePolicyCheckpoint(policy), dir);
 
     public static (CausalLanguageModel Policy, CausalLanguageModel Reference) Models()

@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using R1Sharp.Generation;
 using R1Sharp.Models;
+using R1Sharp.Rewards;
 using R1Sharp.Tasks;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Grpo;
+using R1Sharp.Training.Rollouts;
 using R1Sharp.Training.Sft;
 using R1Sharp.Training.Zero;
 using static TorchSharp.torch;
@@ -89,7 +91,7 @@ public static class ZeroDistillPipeline
         clock.Restart();
         var (rejection, correct) = await SampleAndFilterAsync(options, suite, teacher, tokenizer, grpo.MaxCompletionLength, seed, output, progress, cancellationToken).ConfigureAwait(false);
         double samplingSeconds = clock.Elapsed.TotalSeconds;
-        using var distilled = LoadStudent(studentConfig, device, tokenizer, baseDir);
+        using var distilled = ZeroGrpoRun.Load(studentConfig, device, tokenizer, baseDir);
         clock.Restart();
         int sftSteps = FineTune(options.Sft, tokenizer, rejection.Kept, distilled, seed, progress, cancellationToken);
         double sftSeconds = clock.Elapsed.TotalSeconds;
@@ -97,14 +99,14 @@ public static class ZeroDistillPipeline
         double budget = samplingSeconds + sftSeconds;
 
         // Arm 2, RL alone: GRPO as r1 zero wires it, from the same base, for the same time.
-        using var reinforced = LoadStudent(studentConfig, device, tokenizer, baseDir);
+        using var reinforced = ZeroGrpoRun.Load(studentConfig, device, tokenizer, baseDir);
         var rl = await ReinforceAsync(grpo with { MaxSteps = options.RlMaxSteps, MaxSeconds = budget, EvalSteps = 0, SaveSteps = 0, SaveTotalLimit = 1, Seed = seed },
             suite, tokenizer, reinforced, studentConfig, baseDir, Path.Combine(output, "student-rl"), progress, cancellationToken).ConfigureAwait(false);
 
         // The same held-out evaluation, with the same seed, for all four (r1 zero's final evaluation uses that seed too).
         clock.Restart();
         var evaluator = new TaskEvaluator(suite, tokenizer, zero.EvalSamples, grpo.MaxCompletionLength, zero.EvalTemperature, zero.EvalTopP);
-        using var studentBase = LoadStudent(studentConfig, device, tokenizer, baseDir);
+        using var studentBase = ZeroGrpoRun.Load(studentConfig, device, tokenizer, baseDir);
         var models = new Dictionary<string, CausalLanguageModel>
         {
             [ZeroDistillSummary.Teacher] = teacher,
@@ -150,53 +152,53 @@ public static class ZeroDistillPipeline
     {
         int k = options.SamplesPerPrompt;
         var problems = Enumerable.Range(0, options.TeacherPrompts).Select(i => suite.TrainingProblem(i, TeacherStream)).ToList();
-        var requests = problems
-            .Select(p => (IReadOnlyList<int>)[.. tokenizer.Encode(R1ZeroTemplate.Format(p.Question))])
+        var prompts = problems.Select(p => R1ZeroTemplate.Format(p.Question)).ToList();
+        var requests = prompts
+            .Select(p => (IReadOnlyList<int>)[.. tokenizer.Encode(p)])
             .SelectMany(ids => Enumerable.Repeat(ids, k))
             .ToList();
-        var generator = new BatchedGenerator(teacher);
+        var sampling = new SamplingOptions
+        {
+            MaxNewTokens = maxNewTokens,
+            Temperature = options.SamplingTemperature,
+            TopP = options.SamplingTopP,
+            EosIds = tokenizer.EosIds,
+            PadId = tokenizer.PadId,
+        };
+        // The samples are scored by the rewards GRPO trains with (accuracy, format), each kept apart.
+        await using var rewards = TaskRewards.CreateComposer(suite, new Dictionary<string, double>());
         var responses = new List<SampledResponse>(requests.Count);
         int batches = (requests.Count + GenerationBatch - 1) / GenerationBatch, correct = 0;
         var clock = Stopwatch.StartNew();
         Report(progress, "sample", 0, batches);
-        for (int batch = 0; batch < batches; batch++)
+        foreach (var chunk in ChunkedGeneration.Generate(new BatchedGenerator(teacher), requests, GenerationBatch, sampling,
+            (batch, _) => seed + 31L * (batch + 1), cancellationToken))
         {
-            int start = batch * GenerationBatch;
-            var sampling = new SamplingOptions
+            var inputs = chunk.Sequences.Select(sequence =>
             {
-                MaxNewTokens = maxNewTokens,
-                Temperature = options.SamplingTemperature,
-                TopP = options.SamplingTopP,
-                EosIds = tokenizer.EosIds,
-                PadId = tokenizer.PadId,
-                Seed = seed + 31L * (batch + 1),
-            };
-            var part = requests.GetRange(start, Math.Min(GenerationBatch, requests.Count - start));
-            foreach (var sequence in generator.Generate(part, sampling, cancellationToken).OrderBy(s => s.PromptIndex))
+                int index = chunk.Start + sequence.PromptIndex;
+                return new RewardInput(prompts[index / k], tokenizer.Decode(sequence.Tokens, skipSpecialTokens: true), problems[index / k].ToRow(),
+                    sequence.Tokens.Length, sequence.FinishReason == FinishReason.Length);
+            }).ToList();
+            var scores = await rewards.ScoreAsync(inputs, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < inputs.Count; i++)
             {
-                int index = start + sequence.PromptIndex;
-                var problem = problems[index / k];
-                string text = tokenizer.Decode(sequence.Tokens, skipSpecialTokens: true);
-                string? answer = AnswerExtraction.LastAnswer(text);
-                bool isCorrect = answer is not null && suite.TaskOf(problem).IsCorrect(problem, answer);
-                if (isCorrect) correct++;
+                int index = chunk.Start + chunk.Sequences[i].PromptIndex;
+                var byName = scores.Names.Select((name, f) => (name, score: scores.ScoresOf(f)[i])).ToDictionary(x => x.name, x => x.score, StringComparer.Ordinal);
+                if (byName["accuracy"] == 1) correct++;
                 responses.Add(new SampledResponse(
                     PromptId: (index / k).ToString(CultureInfo.InvariantCulture),
                     SampleIndex: index % k,
-                    Prompt: [new ConversationTurn("user", problem.Question)],
-                    Response: text,
-                    FinishReason: sequence.FinishReason == FinishReason.Length ? SampledResponse.LengthFinish : SampledResponse.StopFinish,
-                    CompletionTokens: sequence.Tokens.Length,
-                    Rewards: new Dictionary<string, double?>(StringComparer.Ordinal)
-                    {
-                        ["accuracy"] = isCorrect ? 1 : 0,
-                        ["format"] = AnswerExtraction.HasR1ZeroFormat(text) ? 1 : 0,
-                    },
-                    Row: problem.ToRow()));
+                    Prompt: [new ConversationTurn("user", problems[index / k].Question)],
+                    Response: inputs[i].Completion,
+                    FinishReason: inputs[i].Truncated ? SampledResponse.LengthFinish : SampledResponse.StopFinish,
+                    CompletionTokens: inputs[i].CompletionTokens,
+                    Rewards: byName,
+                    Row: inputs[i].Row));
             }
-            double perBatch = clock.Elapsed.TotalSeconds / (batch + 1);
-            Report(progress, "sample", batch + 1, batches, new Dictionary<string, double> { ["accuracy"] = (double)correct / responses.Count },
-                TimeSpan.FromSeconds(perBatch * (batches - batch - 1)));
+            double perBatch = clock.Elapsed.TotalSeconds / (chunk.Index + 1);
+            Report(progress, "sample", chunk.Index + 1, batches, new Dictionary<string, double> { ["accuracy"] = (double)correct / responses.Count },
+                TimeSpan.FromSeconds(perBatch * (batches - chunk.Index - 1)));
         }
 
         await AtomicFile.WriteAllTextAsync(Path.Combine(output, SamplesFileName),
@@ -248,15 +250,6 @@ public static class ZeroDistillPipeline
     {
         // A rerun into the same output directory must not resume the previous run's GRPO.
         if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
-        using var reference = grpo.Beta > 0 ? LoadStudent(config, policy.Device, tokenizer, baseDir) : null;
-        if (reference is not null)
-        {
-            foreach (var p in reference.parameters()) p.requires_grad = false;
-            reference.eval();
-        }
-        var rewards = new RewardScorer([new TaskAccuracyReward(suite.Tasks), new R1ZeroFormatReward()], grpo.RewardWeights);
-        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
-            new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDir);
         var report = new SynchronousProgress<GrpoProgress>(p =>
         {
             // Steps are open-ended under a time budget: the expected total comes from the pace so far.
@@ -264,29 +257,11 @@ public static class ZeroDistillPipeline
             int expected = elapsed > 0 ? (int)Math.Ceiling(grpo.MaxSeconds * p.Step / elapsed) : p.Step;
             progress?.Report(new ZeroProgress("rl", p.Step, Math.Clamp(expected, p.Step, p.MaxSteps), p.Metrics, p.Eta));
         });
-        return await trainer.RunAsync(resume: false, evaluate: null, report, cancellationToken).ConfigureAwait(false);
+        return await ZeroGrpoRun.RunAsync(policy, config, baseDir, suite, tokenizer, grpo, runDir, resume: false, evaluate: null, report, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void Train(BasePretrainer trainer, CausalLanguageModel model, PretrainOptions options, string phase, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var losses = new Queue<double>();
-        trainer.Train(model, options, new SynchronousProgress<(int Step, double Loss)>(p =>
-        {
-            losses.Enqueue(p.Loss);
-            if (losses.Count > 20) losses.Dequeue();
-            double perStep = clock.Elapsed.TotalSeconds / p.Step;
-            Report(progress, phase, p.Step, options.Steps, new Dictionary<string, double> { ["loss"] = losses.Average() },
-                TimeSpan.FromSeconds(perStep * (options.Steps - p.Step)));
-        }), cancellationToken);
-    }
-
-    private static CausalLanguageModel LoadStudent(ModelConfig config, Device device, TaskTokenizer tokenizer, string directory)
-    {
-        var model = CausalLanguageModel.Create(config, device, ScalarType.Float32, seed: 0);
-        BuiltInModel.Checkpoint(model, tokenizer).Load(directory);
-        return model;
-    }
+    private static void Train(BasePretrainer trainer, CausalLanguageModel model, PretrainOptions options, string phase, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken) =>
+        trainer.Train(model, options, new MovingLossProgress(phase, options.Steps, progress), cancellationToken);
 
     // Replaces whatever an earlier run left in the directory, so it never mixes files of two runs.
     private static async Task SaveFreshAsync(HuggingFacePolicyCheckpoint checkpoint, string directory, CancellationToken cancellationToken)

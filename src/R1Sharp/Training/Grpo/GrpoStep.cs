@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using R1Sharp.Models;
 using R1Sharp.Rewards;
+using R1Sharp.Rewards.Composition;
 using R1Sharp.Tasks;
 using R1Sharp.Text;
 using R1Sharp.Training.Configuration;
@@ -29,7 +30,7 @@ public sealed class GrpoStep(
     CausalLanguageModel? reference,
     ITextTokenizer tokenizer,
     IRolloutEngine rollouts,
-    RewardScorer rewards,
+    RewardComposer rewards,
     IPromptSource prompts,
     optim.Optimizer optimizer,
     GrpoOptions options)
@@ -67,7 +68,7 @@ public sealed class GrpoStep(
         // 2-5. Advantages, loss, update — on the kept groups only.
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         AddRewardMetrics(metrics, seen, g);
-        var batch = Concatenate(kept);
+        var batch = Concatenate(kept, seen[0]);
         TrainOnBatch(batch, learningRate, metrics, cancellationToken);
         await rollouts.OnPolicyUpdatedAsync(step, cancellationToken).ConfigureAwait(false);
 
@@ -108,23 +109,23 @@ public sealed class GrpoStep(
     {
         int g = options.NumGenerations;
         var keep = Enumerable.Range(0, s.Prompts.Count)
-            .Where(i => Enumerable.Range(i * g, g).Any(j => s.Scores.Total[j] != s.Scores.Total[i * g])).ToList();
+            .Where(i => Enumerable.Range(i * g, g).Any(j => s.Scores.Totals[j] != s.Scores.Totals[i * g])).ToList();
         var completions = keep.SelectMany(i => Enumerable.Range(i * g, g)).ToList();
         return new SampledGroups(
             keep.Select(i => s.Prompts[i]).ToList(),
             keep.Select(i => s.PromptIds[i]).ToList(),
             completions.Select(j => s.Rollouts[j]).ToList(),
             completions.Select(j => s.Inputs[j]).ToList(),
-            new RewardScores(completions.Select(j => s.Scores.Total[j]).ToArray(),
-                s.Scores.PerFunction.ToDictionary(p => p.Key, p => completions.Select(j => p.Value[j]).ToArray())));
+            s.Scores.Subset(completions));
     }
 
-    private static SampledGroups Concatenate(List<SampledGroups> parts) => new(
+    // With every group dropped, the empty batch still carries the reward names (from an empty subset of what was seen).
+    private static SampledGroups Concatenate(List<SampledGroups> parts, SampledGroups anySeen) => new(
         parts.SelectMany(p => p.Prompts).ToList(),
         parts.SelectMany(p => p.PromptIds).ToList(),
         parts.SelectMany(p => p.Rollouts).ToList(),
         parts.SelectMany(p => p.Inputs).ToList(),
-        new RewardScores(parts.SelectMany(p => p.Scores.Total).ToArray(), new Dictionary<string, double?[]>()));
+        parts.Count == 0 ? anySeen.Scores.Subset([]) : RewardScores.Concatenate([.. parts.Select(p => p.Scores)]));
 
     private void TrainOnBatch(SampledGroups batch, double learningRate, Dictionary<string, double> metrics, CancellationToken cancellationToken)
     {
@@ -136,7 +137,7 @@ public sealed class GrpoStep(
             metrics["clip_ratio/low_mean"] = 0; metrics["clip_ratio/high_mean"] = 0; metrics["clip_ratio/region_mean"] = 0;
             return;
         }
-        var advantages = GroupAdvantages.Compute(batch.Scores.Total, options.NumGenerations, options.ScaleRewards).Advantages;
+        var advantages = GroupAdvantages.Compute(batch.Scores.Totals, options.NumGenerations, options.ScaleRewards).Advantages;
         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
 
         // Row layout for training: prompt left-padded to P, completion right-padded to C, so completion token t
@@ -225,17 +226,17 @@ public sealed class GrpoStep(
 
     private static void AddRewardMetrics(Dictionary<string, double> metrics, List<SampledGroups> seen, int g)
     {
-        var totals = seen.SelectMany(s => s.Scores.Total).ToArray();
+        var scores = RewardScores.Concatenate([.. seen.Select(s => s.Scores)]);
+        var totals = scores.Totals;
         var groups = GroupAdvantages.Compute(totals, g, AdvantageScaling.Group);
         metrics["reward"] = totals.Average();
         metrics["reward_std"] = groups.GroupStd.Average();
         metrics["frac_reward_zero_std"] = groups.FractionZeroStd;
-        foreach (var name in seen[0].Scores.PerFunction.Keys)
+        for (int f = 0; f < scores.Names.Count; f++)
         {
-            var values = seen.SelectMany(s => s.Scores.PerFunction[name]).Where(v => v.HasValue).Select(v => v!.Value).ToArray();
-            double mean = values.Length == 0 ? 0 : values.Average();
-            metrics[$"rewards/{name}/mean"] = mean;
-            metrics[$"rewards/{name}/std"] = values.Length == 0 ? 0 : Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
+            // Nulls ("not applicable") are left out; a function that applied to nothing reports 0, as TRL does.
+            metrics[$"rewards/{scores.Names[f]}/mean"] = scores.Mean(f) ?? 0;
+            metrics[$"rewards/{scores.Names[f]}/std"] = scores.StandardDeviation(f) ?? 0;
         }
         var rollouts = seen.SelectMany(s => s.Rollouts).ToList();
         metrics["completions/mean_length"] = rollouts.Average(r => r.Tokens.Length);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using R1Sharp.Models;
+using R1Sharp.Rewards.Composition;
 using R1Sharp.Text;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
@@ -37,13 +38,13 @@ public sealed class GrpoTrainer
     /// <param name="reference">Frozen reference for the KL term, or null (β is then treated as 0).</param>
     /// <param name="tokenizer">Tokenizer of the policy.</param>
     /// <param name="rollouts">Rollout engine.</param>
-    /// <param name="rewards">Reward functions and weights.</param>
+    /// <param name="rewards">Reward functions and weights (the caller owns and disposes it).</param>
     /// <param name="prompts">Prompt stream.</param>
     /// <param name="options">Validated options.</param>
     /// <param name="weights">Saves/loads the policy inside checkpoints.</param>
     /// <param name="outputDirectory">Run directory (metrics, config, checkpoints).</param>
     public GrpoTrainer(CausalLanguageModel policy, CausalLanguageModel? reference, ITextTokenizer tokenizer, IRolloutEngine rollouts,
-        RewardScorer rewards, IPromptSource prompts, GrpoOptions options, IPolicyCheckpoint weights, string outputDirectory)
+        RewardComposer rewards, IPromptSource prompts, GrpoOptions options, IPolicyCheckpoint weights, string outputDirectory)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(options);

@@ -2,9 +2,6 @@ using R1Sharp.Checkpoints;
 using R1Sharp.Data;
 using R1Sharp.Generation;
 using R1Sharp.Models;
-using R1Sharp.Rewards;
-using R1Sharp.Rewards.Accuracy;
-using R1Sharp.Rewards.Composition;
 using R1Sharp.Tasks;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
@@ -34,6 +31,7 @@ public static class HuggingFaceGrpoRun
         ArgumentNullException.ThrowIfNull(request);
         var options = request.Options;
         GrpoOptionsValidator.ThrowIfInvalid(options, "r1 grpo");
+        await using var rewards = GrpoRewards.Create(request.RewardSpec, options);
         var device = DeviceSelection.Parse(options.Device);
         var dtype = options.Dtype == TrainingPrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
 
@@ -47,19 +45,11 @@ public static class HuggingFaceGrpoRun
             template = q => chat.RenderPrompt(q, new ChatTemplateOptions { AddGenerationPrompt = true });
         }
         var prompts = new DatasetPromptSource(rows, row => template(Question(row, request.PromptField)), options.Seed);
-        var rewards = Rewards(request.RewardSpec, options);
 
         var (policy, _) = HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype);
         using (policy)
         {
-            CausalLanguageModel? reference = null;
-            if (options.Beta > 0)
-            {
-                reference = HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype).Model;
-                foreach (var p in reference.parameters()) p.requires_grad = false;
-                reference.eval();
-            }
-            using (reference)
+            using (var reference = ReferencePolicy.CreateFrozen(options.Beta, () => HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype).Model))
             {
                 var generation = File.Exists(Path.Combine(request.ModelDirectory, "generation_config.json"))
                     ? GenerationConfig.Load(Path.Combine(request.ModelDirectory, "generation_config.json"))
@@ -101,24 +91,6 @@ public static class HuggingFaceGrpoRun
         foreach (var name in DefaultPromptFields)
             if (row.GetString(name) is { } text) return text;
         throw new DatasetFormatException(row.Source, row.Number, $"no prompt field (looked for {string.Join(", ", DefaultPromptFields)}; choose one with --prompt-field)");
-    }
-
-    private static RewardScorer Rewards(string spec, GrpoOptions options)
-    {
-        var registry = RewardRegistry.CreateDefault();
-        if (!registry.Contains("accuracy"))
-            registry.Register("accuracy", "1 when the final answer is mathematically equivalent to the row's gold answer, else 0", _ => new AccuracyReward());
-        try
-        {
-            var weighted = registry.CreateWeighted(RewardSpec.ParseList(spec));
-            var weights = weighted.GroupBy(w => w.Function.Name).ToDictionary(g => g.Key, g => g.First().Weight);
-            foreach (var (name, weight) in options.RewardWeights) weights[name] = weight;
-            return new RewardScorer(weighted.Select(w => w.Function).ToList(), weights);
-        }
-        catch (RewardConfigurationException e)
-        {
-            throw new ConfigurationException($"--reward '{spec}': {e.Message}", e);
-        }
     }
 
     private static void CopyTokenizerFiles(string from, string to)

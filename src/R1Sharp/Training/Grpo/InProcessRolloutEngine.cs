@@ -1,5 +1,6 @@
 using R1Sharp.Generation;
 using R1Sharp.Models;
+using R1Sharp.Training.Rollouts;
 
 namespace R1Sharp.Training.Grpo;
 
@@ -15,22 +16,18 @@ public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBa
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(settings);
-        var results = new List<Rollout>(prompts.Count);
-        for (int start = 0, chunk = 0; start < prompts.Count; start += maxBatchSize, chunk++)
+        var options = new SamplingOptions
         {
-            var part = prompts.Skip(start).Take(maxBatchSize).ToList();
-            var options = new SamplingOptions
-            {
-                MaxNewTokens = settings.MaxNewTokens,
-                Temperature = settings.Temperature,
-                TopP = settings.TopP,
-                EosIds = settings.EosIds,
-                PadId = settings.PadId,
-                Seed = settings.Seed + chunk * 7_777L,
-            };
-            foreach (var s in _generator.Generate(part, options, cancellationToken))
-                results.Add(new Rollout(start + s.PromptIndex, s.Tokens, s.LogProbs, s.FinishReason == FinishReason.Length));
-        }
+            MaxNewTokens = settings.MaxNewTokens,
+            Temperature = settings.Temperature,
+            TopP = settings.TopP,
+            EosIds = settings.EosIds,
+            PadId = settings.PadId,
+        };
+        var results = new List<Rollout>(prompts.Count);
+        foreach (var chunk in ChunkedGeneration.Generate(_generator, prompts, maxBatchSize, options, (index, _) => settings.Seed + index * 7_777L, cancellationToken))
+            foreach (var s in chunk.Sequences)
+                results.Add(new Rollout(chunk.Start + s.PromptIndex, s.Tokens, s.LogProbs, s.FinishReason == FinishReason.Length));
         return Task.FromResult<IReadOnlyList<Rollout>>(results);
     }
 

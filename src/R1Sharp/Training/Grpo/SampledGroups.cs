@@ -1,4 +1,5 @@
 using R1Sharp.Rewards;
+using R1Sharp.Rewards.Composition;
 
 namespace R1Sharp.Training.Grpo;
 

@@ -1,6 +1,7 @@
 using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Tasks;
+using R1Sharp.Training.Rollouts;
 
 namespace R1Sharp.Training.Zero;
 
@@ -52,29 +53,18 @@ public sealed class TaskEvaluator(TaskSuite suite, TaskTokenizer tokenizer, int 
             Samples: samples);
     }
 
-    private bool IsCorrect(ReasoningProblem problem, string completion)
-    {
-        string? answer = AnswerExtraction.LastAnswer(completion);
-        return answer is not null && suite.TaskOf(problem).IsCorrect(problem, answer);
-    }
+    private bool IsCorrect(ReasoningProblem problem, string completion) => AnswerScoring.IsCorrect(suite.TaskOf(problem), problem, completion);
 
     private List<GeneratedSequence> Generate(BatchedGenerator generator, List<IReadOnlyList<int>> prompts, double temp, double p, long seed, CancellationToken cancellationToken)
     {
-        var results = new List<GeneratedSequence>(prompts.Count);
-        for (int start = 0; start < prompts.Count; start += BatchSize)
+        var options = new SamplingOptions
         {
-            var options = new SamplingOptions
-            {
-                MaxNewTokens = maxNewTokens,
-                Temperature = temp,
-                TopP = p,
-                EosIds = tokenizer.EosIds,
-                PadId = tokenizer.PadId,
-                Seed = seed + start,
-            };
-            var part = prompts.Skip(start).Take(BatchSize).ToList();
-            results.AddRange(generator.Generate(part, options, cancellationToken).OrderBy(s => s.PromptIndex));
-        }
-        return results;
+            MaxNewTokens = maxNewTokens,
+            Temperature = temp,
+            TopP = p,
+            EosIds = tokenizer.EosIds,
+            PadId = tokenizer.PadId,
+        };
+        return ChunkedGeneration.GenerateAll(generator, prompts, BatchSize, options, (_, start) => seed + start, cancellationToken);
     }
 }

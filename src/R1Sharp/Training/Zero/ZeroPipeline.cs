@@ -56,16 +56,6 @@ public static class ZeroPipeline
         }
 
         // Stage 2: R1-Zero.
-        using var reference = options.Grpo.Beta > 0 ? CausalLanguageModel.Create(config, device, ScalarType.Float32, options.Seed) : null;
-        if (reference is not null)
-        {
-            BuiltInModel.Checkpoint(reference, tokenizer).Load(baseDir);
-            foreach (var p in reference.parameters()) p.requires_grad = false;
-            reference.eval();
-        }
-        var rewards = new RewardScorer([new TaskAccuracyReward(suite.Tasks), new R1ZeroFormatReward()], options.Grpo.RewardWeights);
-        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
-            new TaskPromptSource(suite), options.Grpo, BuiltInModel.Checkpoint(policy, tokenizer), output);
         var light = new TaskEvaluator(suite, tokenizer, options.IntermediateEvalSamples, options.Grpo.MaxCompletionLength, options.EvalTemperature, options.EvalTopP);
         GrpoEvaluation evaluate = (step, ct) =>
         {
@@ -75,7 +65,8 @@ public static class ZeroPipeline
             foreach (var (family, v) in r.Pass1ByFamily) values[$"pass1/{family}"] = v;
             return Task.FromResult<IReadOnlyDictionary<string, double>>(values);
         };
-        var run = await trainer.RunAsync(resume, evaluate, new SynchronousProgress<GrpoProgress>(p => progress?.Report(new ZeroProgress("rl", p.Step, p.MaxSteps, p.Metrics, p.Eta))), cancellationToken).ConfigureAwait(false);
+        var run = await ZeroGrpoRun.RunAsync(policy, config, baseDir, suite, tokenizer, options.Grpo, output, resume, evaluate,
+            new SynchronousProgress<GrpoProgress>(p => progress?.Report(new ZeroProgress("rl", p.Step, p.MaxSteps, p.Metrics, p.Eta))), cancellationToken).ConfigureAwait(false);
 
         // Stage 3: the same evaluation after RL.
         progress?.Report(new ZeroProgress("eval_after", 0, 1, new Dictionary<string, double>(), TimeSpan.Zero));
@@ -129,23 +120,13 @@ public static class ZeroPipeline
         string pretrainDir = Path.Combine(options.OutputDirectory, "pretrain");
         if (!resume && Directory.Exists(pretrainDir)) Directory.Delete(pretrainDir, recursive: true);
         var checkpoints = new PretrainCheckpoints(new CheckpointStore(pretrainDir), weights, options.Seed);
-        var clock = Stopwatch.StartNew();
-        var losses = new Queue<double>();
-        int? firstStep = null;
-        double pretrainSeconds = await new BasePretrainer(suite, tokenizer, options.Noise).TrainAsync(policy, options.Pretrain, new SynchronousProgress<(int Step, double Loss)>(p =>
-        {
-            firstStep ??= p.Step;
-            losses.Enqueue(p.Loss);
-            if (losses.Count > 20) losses.Dequeue();
-            double perStep = clock.Elapsed.TotalSeconds / (p.Step - firstStep.Value + 1);
-            progress?.Report(new ZeroProgress("pretrain", p.Step, options.Pretrain.Steps, new Dictionary<string, double> { ["loss"] = losses.Average() },
-                TimeSpan.FromSeconds(perStep * (options.Pretrain.Steps - p.Step))));
-        }), checkpoints, cancellationToken).ConfigureAwait(false);
+        var losses = new MovingLossProgress("pretrain", options.Pretrain.Steps, progress);
+        double pretrainSeconds = await new BasePretrainer(suite, tokenizer, options.Noise).TrainAsync(policy, options.Pretrain, losses, checkpoints, cancellationToken).ConfigureAwait(false);
 
         progress?.Report(new ZeroProgress("eval_before", 0, 1, new Dictionary<string, double>(), TimeSpan.Zero));
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         var before = evaluator.Evaluate(policy, options.Seed + 99, cancellationToken);
-        var record = new ZeroBaseRecord(before, pretrainSeconds, clock.Elapsed.TotalSeconds, losses.Count == 0 ? double.NaN : losses.Average());
+        var record = new ZeroBaseRecord(before, pretrainSeconds, clock.Elapsed.TotalSeconds, losses.MeanLoss);
 
         // Same crash safety as checkpoints: write into base.tmp, then rename.
         string temp = baseDir + ".tmp";
