@@ -47,6 +47,17 @@ internal static class CommandFailure
         _ => ExitCodes.Failure,
     };
 
-    // Exceptions from parsers sometimes carry line breaks (a snippet of the input); a one-line contract keeps logs greppable.
-    private static string OneLine(string message) => string.Join(" ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    // Exceptions from parsers and validators sometimes carry line breaks (a snippet of the input, one problem per
+    // line); a one-line contract keeps logs greppable, so the lines are joined with "; " (a heading's colon stays).
+    private static string OneLine(string message)
+    {
+        var parts = message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = new System.Text.StringBuilder();
+        foreach (var part in parts)
+        {
+            if (line.Length > 0) line.Append(line[^1] == ':' ? " " : "; ");
+            line.Append(part);
+        }
+        return line.ToString();
+    }
 }

@@ -43,7 +43,10 @@ public sealed class CommandFailureTests : IDisposable
         var stderr = new StringWriter();
         int code = CommandFailure.Report("grpo", thrown, stderr);
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Equal("r1 grpo: data.jsonl:3: invalid JSON at column 4" + Environment.NewLine, stderr.ToString());
+        Assert.Equal("r1 grpo: data.jsonl:3: invalid JSON; at column 4" + Environment.NewLine, stderr.ToString());
+        var listed = new StringWriter();
+        CommandFailure.Report("grpo", new ConfigurationException("Invalid GRPO configuration (x):\n  beta: must be ≥ 0\n  top_p: must be in (0, 1]"), listed);
+        Assert.Equal("r1 grpo: Invalid GRPO configuration (x): beta: must be ≥ 0; top_p: must be in (0, 1]" + Environment.NewLine, listed.ToString());
     }
 
     [Fact]
