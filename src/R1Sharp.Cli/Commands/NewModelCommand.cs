@@ -14,10 +14,6 @@ namespace R1Sharp.Cli.Commands;
 /// </summary>
 internal static class NewModelCommand
 {
-    /// <summary>Tokenizer and template files copied from beside the config when present.</summary>
-    private static readonly string[] TokenizerFiles =
-        ["tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "chat_template.jinja", "special_tokens_map.json"];
-
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "A Hugging Face config.json (qwen2 or llama) whose architecture to copy.", Required = true };
@@ -49,14 +45,7 @@ internal static class NewModelCommand
             string generationPath = Path.Combine(sourceDir, "generation_config.json");
             var generation = File.Exists(generationPath) ? GenerationConfig.Load(generationPath) : GenerationConfig.FromModelConfig(shaped);
             HuggingFaceCheckpoint.Save(model, shaped, outDir.FullName, generation);
-            int copied = 0;
-            foreach (string name in TokenizerFiles)
-            {
-                string source = Path.Combine(sourceDir, name);
-                if (!File.Exists(source)) continue;
-                File.Copy(source, Path.Combine(outDir.FullName, name), overwrite: true);
-                copied++;
-            }
+            int copied = TokenizerFiles.Copy(sourceDir, outDir.FullName);
             stdout.WriteLine($"wrote {outDir.FullName}: {shaped.ModelType}, {shaped.NumHiddenLayers} layers, hidden {shaped.HiddenSize}, " +
                 $"{shaped.NumAttentionHeads}/{shaped.NumKeyValueHeads} heads, vocab {shaped.VocabSize}, {model.ParameterCount:N0} parameters, {type}; {copied} tokenizer file(s) copied");
             return 0;

@@ -1,4 +1,5 @@
 using System.Text;
+using R1Sharp.Text.Templates;
 
 namespace R1Sharp.Tasks;
 

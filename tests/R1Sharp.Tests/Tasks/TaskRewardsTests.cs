@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using R1Sharp.Rewards;
 using R1Sharp.Tasks;
+using R1Sharp.Text.Templates;
 using R1Sharp.Training.Configuration;
 
 namespace R1Sharp.Tests.Tasks;

@@ -1,5 +1,6 @@
 using R1Sharp.Rewards;
 using R1Sharp.Tasks;
+using R1Sharp.Text.Templates;
 
 namespace R1Sharp.Tests.Tasks;
 

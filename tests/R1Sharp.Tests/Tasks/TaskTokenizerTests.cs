@@ -1,4 +1,5 @@
 using R1Sharp.Tasks;
+using R1Sharp.Text.Templates;
 
 namespace R1Sharp.Tests.Tasks;
 

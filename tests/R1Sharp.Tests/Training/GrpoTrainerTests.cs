@@ -44,7 +44,7 @@ public sealed class GrpoTrainerTests : IDisposable
         var (p2, r2) = ToyGrpo.Models();
         using (p2) using (r2)
         {
-            var progress = new R1Sharp.Training.Zero.SynchronousProgress<GrpoProgress>(p => { if (p.Step == 2) cts.Cancel(); });
+            var progress = new SynchronousProgress<GrpoProgress>(p => { if (p.Step == 2) cts.Cancel(); });
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ToyGrpo.Trainer(p2, r2, options, crashed).RunAsync(false, null, progress, cts.Token));
         }
         // A stray half-written checkpoint, as kill -9 during a save would leave.

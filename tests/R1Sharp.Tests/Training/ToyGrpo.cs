@@ -5,6 +5,7 @@ using R1Sharp.Text;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Grpo;
+using R1Sharp.Training.Rollouts;
 using TorchSharp;
 using R1Sharp.Rewards.Composition;
 

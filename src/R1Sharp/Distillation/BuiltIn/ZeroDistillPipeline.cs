@@ -5,6 +5,7 @@ using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Rewards;
 using R1Sharp.Tasks;
+using R1Sharp.Text.Templates;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Grpo;

@@ -5,6 +5,7 @@ using R1Sharp.Rewards.Composition;
 using R1Sharp.Tasks;
 using R1Sharp.Text;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Rollouts;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -6,6 +6,7 @@ using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Metrics;
 using R1Sharp.Training.Optimization;
+using R1Sharp.Training.Rollouts;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -19,9 +19,6 @@ namespace R1Sharp.Training.Grpo;
 /// </summary>
 public static class HuggingFaceGrpoRun
 {
-    private static readonly string[] TokenizerFiles =
-        ["tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json", "chat_template.jinja"];
-
     private static readonly string[] DefaultPromptFields = ["prompt", "problem", "question"];
 
     /// <summary>Runs the request.</summary>
@@ -54,7 +51,7 @@ public static class HuggingFaceGrpoRun
                 var generation = File.Exists(Path.Combine(request.ModelDirectory, "generation_config.json"))
                     ? GenerationConfig.Load(Path.Combine(request.ModelDirectory, "generation_config.json"))
                     : new GenerationConfig { EosTokenIds = tokenizer.EosIds };
-                var weights = new HuggingFacePolicyCheckpoint(policy, generation, dir => CopyTokenizerFiles(request.ModelDirectory, dir));
+                var weights = new HuggingFacePolicyCheckpoint(policy, generation, dir => TokenizerFiles.Copy(request.ModelDirectory, dir));
                 IRolloutEngine rollouts = request.RemoteRollouts is { Endpoints.Count: > 0 } remote
                     ? new RemoteRolloutEngine(remote with { WeightsDirectory = remote.WeightsDirectory ?? Path.Combine(request.OutputDirectory, "rollout-weights") },
                         tokenizer, (dir, ct) => weights.SaveAsync(dir, ct))
@@ -91,14 +88,5 @@ public static class HuggingFaceGrpoRun
         foreach (var name in DefaultPromptFields)
             if (row.GetString(name) is { } text) return text;
         throw new DatasetFormatException(row.Source, row.Number, $"no prompt field (looked for {string.Join(", ", DefaultPromptFields)}; choose one with --prompt-field)");
-    }
-
-    private static void CopyTokenizerFiles(string from, string to)
-    {
-        foreach (var name in TokenizerFiles)
-        {
-            string source = Path.Combine(from, name);
-            if (File.Exists(source)) File.Copy(source, Path.Combine(to, name), overwrite: true);
-        }
     }
 }

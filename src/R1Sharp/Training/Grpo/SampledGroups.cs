@@ -1,5 +1,6 @@
 using R1Sharp.Rewards;
 using R1Sharp.Rewards.Composition;
+using R1Sharp.Training.Rollouts;
 
 namespace R1Sharp.Training.Grpo;
 

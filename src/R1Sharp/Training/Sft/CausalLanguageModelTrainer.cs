@@ -15,8 +15,7 @@ public sealed class CausalLanguageModelTrainer : ISftModel
     // Files a user needs next to the weights to load the result in transformers, vLLM or r1 (the last is the
     // built-in model's vocabulary, its only tokenizer file).
     private static readonly string[] CompanionFiles =
-        ["tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json", "chat_template.jinja", "generation_config.json",
-         Zero.BuiltInModel.VocabularyFileName];
+        [.. TokenizerFiles.Names, "generation_config.json", Zero.BuiltInModel.VocabularyFileName];
 
     private readonly CausalLanguageModel _model;
     private readonly string? _sourceDirectory;

@@ -1,6 +1,8 @@
 using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Tasks;
+using R1Sharp.Text;
+using R1Sharp.Text.Templates;
 using R1Sharp.Training.Rollouts;
 
 namespace R1Sharp.Training.Zero;

@@ -1,4 +1,5 @@
 using R1Sharp.Tasks;
+using R1Sharp.Text.Templates;
 using R1Sharp.Training.Grpo;
 
 namespace R1Sharp.Training.Zero;

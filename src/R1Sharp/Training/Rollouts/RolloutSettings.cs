@@ -1,4 +1,4 @@
-namespace R1Sharp.Training.Grpo;
+namespace R1Sharp.Training.Rollouts;
 
 /// <summary>Sampling settings of one rollout request.</summary>
 /// <param name="MaxNewTokens">Token limit per completion.</param>

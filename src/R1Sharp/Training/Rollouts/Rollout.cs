@@ -1,4 +1,4 @@
-namespace R1Sharp.Training.Grpo;
+namespace R1Sharp.Training.Rollouts;
 
 /// <summary>One sampled completion returned by an <see cref="IRolloutEngine"/>.</summary>
 /// <param name="PromptIndex">Index of its prompt in the request.</param>

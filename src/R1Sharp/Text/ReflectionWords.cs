@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace R1Sharp.Tasks;
+namespace R1Sharp.Text;
 
 /// <summary>
 /// Detects self-reflection in a completion — the paper's "aha moment" signal: words such as "wait", "verify",

@@ -1,4 +1,4 @@
-namespace R1Sharp.Tasks;
+namespace R1Sharp.Text.Templates;
 
 /// <summary>The R1-Zero prompt template of the DeepSeek-R1 paper (RECIPE §4), verbatim: it asks only for the structure, never for a strategy.</summary>
 public static class R1ZeroTemplate

@@ -2,7 +2,7 @@ using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Training.Rollouts;
 
-namespace R1Sharp.Training.Grpo;
+namespace R1Sharp.Training.Rollouts;
 
 /// <summary>Samples with the policy itself through <see cref="BatchedGenerator"/>, in chunks of at most <paramref name="maxBatchSize"/> sequences.</summary>
 /// <param name="policy">The model being trained (shared, so updates are seen immediately).</param>

@@ -1,4 +1,4 @@
-namespace R1Sharp.Training.Grpo;
+namespace R1Sharp.Training.Rollouts;
 
 /// <summary>
 /// Produces completions for GRPO. The default runs the policy in-process (<see cref="InProcessRolloutEngine"/>);
