@@ -15,7 +15,7 @@ internal static class FilterCommand
     {
         var defaults = new RejectionSamplingOptions();
         var input = new Option<FileInfo>("--input") { Description = "Samples JSONL written by r1 sample.", Required = true };
-        var output = new Option<FileInfo>("--output") { Description = "SFT data to write ('messages' JSONL); <output>.stats.json gets the statistics.", Required = true };
+        var output = new Option<FileInfo>("--output", "--out") { Description = "SFT data to write ('messages' JSONL); <output>.stats.json gets the statistics.", Required = true };
         var maxPerPrompt = new Option<int>("--max-per-prompt") { Description = "Keep at most m responses per prompt (0 = all).", DefaultValueFactory = _ => defaults.MaxPerPrompt };
         var keepIncorrect = new Option<bool>("--keep-incorrect") { Description = "Do not require the correctness reward (for data without gold answers)." };
         var correctness = new Option<string>("--correctness-reward") { Description = "Reward that decides correctness.", DefaultValueFactory = _ => defaults.CorrectnessReward };

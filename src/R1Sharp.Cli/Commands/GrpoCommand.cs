@@ -23,12 +23,13 @@ internal static class GrpoCommand
         var promptField = new Option<string?>("--prompt-field") { Description = "Row field with the question (default: prompt, problem or question)." };
         var set = new Option<string[]>("--set") { Description = "Option override key=value (snake_case, e.g. --set beta=0 --set loss_type=dapo); repeatable.", AllowMultipleArgumentsPerToken = true };
         var steps = new Option<int?>("--steps") { Description = "Shortcut for --set max_steps=N." };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --output." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --output (refused if a setting that alters the run changed)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Start afresh in an --output that holds an earlier run: delete its checkpoints and metrics first (without it, such a start is refused)." };
         var endpoints = new Option<string?>("--rollout-endpoints") { Description = "Comma-separated base URLs of OpenAI-compatible servers (r1 serve, vLLM) to generate on; the policy is pushed to them after each update. Default: generate in-process." };
         var endpointKeyEnv = new Option<string>("--rollout-api-key-env") { Description = "Environment variable holding the rollout servers' API key.", DefaultValueFactory = _ => "R1_API_KEY" };
         var command = new Command("grpo", "Train a Hugging Face model with GRPO on a data set with rule-based rewards.")
         {
-            model, data, output, config, reward, template, promptField, set, steps, resume, endpoints, endpointKeyEnv,
+            model, data, output, config, reward, template, promptField, set, steps, resume, overwrite, endpoints, endpointKeyEnv,
         };
         command.SetGuardedAction(async (parse, ct) =>
         {
@@ -51,7 +52,7 @@ internal static class GrpoCommand
                 remote = new RemoteRolloutOptions { Endpoints = urls, ApiKey = string.IsNullOrEmpty(key) ? null : key };
             }
             var request = new GrpoRunRequest(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!, options,
-                parse.GetValue(reward)!, kind, parse.GetValue(promptField), parse.GetValue(resume), remote);
+                parse.GetValue(reward)!, kind, parse.GetValue(promptField), parse.GetValue(resume), remote, parse.GetValue(overwrite));
             var result = await HuggingFaceGrpoRun.RunAsync(request, new SynchronousProgress<GrpoProgress>(Print), ct);
             Console.WriteLine($"done: {result.Steps} steps ({result.Steps - result.StartedAtStep} in this process), {result.Seconds:0} s. Checkpoints in {Path.Combine(request.OutputDirectory, "checkpoints")}");
             return 0;

@@ -54,7 +54,7 @@ internal static class RewardsCommand
         var completionField = new Option<string>("--completion-field") { Description = "Row field holding the completion text.", DefaultValueFactory = _ => "completion" };
         var promptField = new Option<string>("--prompt-field") { Description = "Row field holding the prompt (may be absent: empty prompt).", DefaultValueFactory = _ => "prompt" };
         var tokensField = new Option<string>("--tokens-field") { Description = "Row field holding the completion's token count (length rewards need it).", DefaultValueFactory = _ => "completion_tokens" };
-        var output = new Option<FileInfo?>("--output") { Description = "Write each row with its per-reward scores and weighted total as JSON Lines (written atomically)." };
+        var output = new Option<FileInfo?>("--output", "--out") { Description = "Write each row with its per-reward scores and weighted total as JSON Lines (written atomically)." };
         var batch = new Option<int>("--batch-size") { Description = "Completions scored together.", DefaultValueFactory = _ => 256 };
 
         var score = new Command("score", "Score a file of completions with a reward spec and print each reward's mean, spread and coverage.")

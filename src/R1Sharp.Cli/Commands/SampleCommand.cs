@@ -21,7 +21,7 @@ internal static class SampleCommand
     {
         var defaults = new TeacherSamplingOptions();
         var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts (.jsonl/.json/.parquet): 'messages', or 'prompt'/'problem'/'question', plus gold fields such as 'answer'.", Required = true };
-        var output = new Option<FileInfo>("--output") { Description = "Samples JSONL, appended as prompts finish; rerunning continues where it stopped.", Required = true };
+        var output = new Option<FileInfo>("--output", "--out") { Description = "Samples JSONL, appended as prompts finish; rerunning continues where it stopped.", Required = true };
         var endpoint = new Option<string?>("--endpoint") { Description = "Teacher behind an OpenAI-compatible API: its base URL, e.g. http://localhost:8000/v1 (vLLM, SGLang, r1 serve). Needs --model. Give this or --teacher-dir." };
         var model = new Option<string?>("--model") { Description = "With --endpoint: the teacher model name sent in each request." };
         var apiKeyEnv = new Option<string>("--api-key-env") { Description = "With --endpoint: environment variable holding the API key (bearer token).", DefaultValueFactory = _ => "OPENAI_API_KEY" };

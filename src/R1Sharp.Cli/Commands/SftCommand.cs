@@ -1,6 +1,7 @@
 using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using R1Sharp.Data;
+using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Sft;
 
 namespace R1Sharp.Cli.Commands;
@@ -13,7 +14,7 @@ internal static class SftCommand
         var defaults = new SftOptions { OutputDirectory = "." };
         var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model directory to fine-tune.", Required = true };
         var data = new Option<FileInfo>("--data") { Description = "Training data (.jsonl/.json/.parquet) with 'messages' or 'prompt'/'completion' columns.", Required = true };
-        var output = new Option<DirectoryInfo>("--output") { Description = "Run directory: checkpoint-N/, metrics.jsonl and final/ (the trained model).", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "--out") { Description = "Run directory: checkpoints/checkpoint-N/, metrics.jsonl, TensorBoard events and final/ (the trained model).", Required = true };
         var validation = new Option<FileInfo?>("--validation-data") { Description = "Separate validation data (default: hold out --validation-fraction of --data)." };
         var template = new Option<string>("--template") { Description = "Chat format: auto (model's; R1 templates -> deepseek-r1), model, chatml, deepseek-r1.", DefaultValueFactory = _ => "auto" };
         var coldStart = new Option<bool>("--cold-start") { Description = "Fold 'reasoning'/'reasoning_content' fields into R1's cold-start format: <think>reasoning</think> summary." };
@@ -36,7 +37,8 @@ internal static class SftCommand
         var saveSteps = new Option<int>("--save-steps") { Description = "Checkpoint every N steps (0 = only at the end).", DefaultValueFactory = _ => defaults.SaveSteps };
         var saveLimit = new Option<int>("--save-total-limit") { Description = "Checkpoints kept (0 = all).", DefaultValueFactory = _ => defaults.SaveTotalLimit };
         var seed = new Option<int>("--seed") { Description = "Seed of the validation split and data order.", DefaultValueFactory = _ => defaults.Seed };
-        var resume = new Option<string?>("--resume") { Description = "Resume: a checkpoint directory, or 'latest' for the newest under --output." };
+        var resume = new Option<string?>("--resume") { Description = "Resume: a checkpoint directory, or 'latest' for the newest under --output (refused if a setting that alters the run changed)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Start afresh in an --output that holds an earlier run: delete its checkpoints, metrics and final/ first (without it, such a start is refused)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var dtype = new Option<string?>("--dtype") { Description = "Training dtype f32 or bf16 (default: the checkpoint's)." };
 
@@ -44,7 +46,7 @@ internal static class SftCommand
         {
             model, data, output, validation, template, coldStart, epochs, maxSteps, learningRate, schedule, warmup, minRatio, weightDecay,
             maxGradNorm, batchSize, accumulation, maxLength, dropOverlong, layout, validationFraction, evalSteps, loggingSteps, saveSteps,
-            saveLimit, seed, resume, device, dtype,
+            saveLimit, seed, resume, overwrite, device, dtype,
         };
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
@@ -75,9 +77,6 @@ internal static class SftCommand
                 Seed = parse.GetValue(seed),
             };
             string? resumeFrom = parse.GetValue(resume);
-            if (string.Equals(resumeFrom, "latest", StringComparison.OrdinalIgnoreCase))
-                resumeFrom = SftCheckpointStore.FindLatest(outputDirectory)
-                    ?? throw new ArgumentException($"--resume latest: no checkpoint under {outputDirectory}");
             var request = new SftRunRequest
             {
                 ModelDirectory = parse.GetValue(model)!.FullName,
@@ -88,10 +87,16 @@ internal static class SftCommand
                 Device = parse.GetValue(device)!,
                 Dtype = parse.GetValue(dtype),
                 ResumeFrom = resumeFrom,
+                Overwrite = parse.GetValue(overwrite),
                 Training = training,
             };
             var result = await SftProgressView.RunAsync(
                 progress => SftPipeline.RunAsync(request, stdout.WriteLine, progress, cancellationToken), stdout).ConfigureAwait(false);
+            if (result.StepsRun == 0)
+            {
+                stdout.WriteLine($"already complete: {result.Steps} steps were done before this resume; model in {result.ModelDirectory}");
+                return 0;
+            }
             stdout.WriteLine($"done: {result.Steps} steps, train loss {result.FirstLoss:F4} -> {result.LastLoss:F4}" +
                 (result.ValidationLoss is { } v ? $", validation loss {v:F4}" : "") +
                 $", padding {result.MeanPaddingShare:P1}; model in {result.ModelDirectory}");

@@ -4,6 +4,7 @@ namespace R1Sharp.Checkpoints;
 /// Replaces a checkpoint directory as a whole: everything is written into a sibling temp directory, which then
 /// takes the target's name in two renames. A crash at any point leaves either the old checkpoint or the new one
 /// under the name (or, between the two renames, the old one intact under <c>NAME.old-*</c>), never a mix.
+/// An existing empty directory is written into directly.
 /// </summary>
 internal static class CheckpointDirectory
 {
@@ -18,6 +19,14 @@ internal static class CheckpointDirectory
         if (File.Exists(target)) throw new IOException($"{target} is a file; a checkpoint is a directory");
         string? parent = Path.GetDirectoryName(target);
         if (!string.IsNullOrEmpty(parent)) Directory.CreateDirectory(parent);
+        if (Directory.Exists(target) && !Directory.EnumerateFileSystemEntries(target).Any())
+        {
+            // An empty directory has nothing to protect, and it is how a caller that publishes the whole
+            // directory itself (a checkpoint store writing into its in-progress directory) hands one over:
+            // write straight into it rather than leave swap directories beside the caller's.
+            writeInto(target);
+            return;
+        }
         string suffix = Guid.NewGuid().ToString("N")[..8];
         string temp = $"{target}.saving-{suffix}";
         string old = $"{target}.old-{suffix}";

@@ -72,6 +72,7 @@ public static class DistillPipeline
             DataPath = sftPath,
             Template = ParseTemplate(config.Student.Template),
             Device = config.Student.Device,
+            Overwrite = true, // r1 distill always fine-tunes the student afresh
             Training = new SftOptions
             {
                 OutputDirectory = Path.Combine(config.Output, "student"),

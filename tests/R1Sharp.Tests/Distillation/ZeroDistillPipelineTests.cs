@@ -78,7 +78,7 @@ public sealed class ZeroDistillPipelineTests(QuickZeroTeacher teacher) : IClassF
 
         foreach (var dir in new[] { "student-base", "student-distilled" })
             Assert.True(File.Exists(Path.Combine(output, dir, BuiltInModel.VocabularyFileName)), dir);
-        Assert.NotNull(new CheckpointStore(Path.Combine(output, "student-rl")).Latest());
+        Assert.NotNull(new CheckpointStore<TrainerState>(Path.Combine(output, "student-rl")).Latest());
 
         // The general path (r1 sft, and r1 distill's student stage) takes the built-in student and the written data as they are.
         string studentBase = Path.Combine(output, "student-base");

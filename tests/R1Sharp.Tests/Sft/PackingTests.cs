@@ -1,3 +1,4 @@
+using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Sft;
 using static TorchSharp.torch;
 
@@ -95,6 +96,21 @@ public class PackingTests
         Assert.Equal(Flatten(plan), Flatten(again));
         var nextEpoch = SequencePacker.Plan(lengths, layout, 64, 4, seed: 1, epoch: 1);
         Assert.NotEqual(Flatten(plan), Flatten(nextEpoch));
+    }
+
+    [Fact]
+    public void ThePlanForAGivenSeedIsTheSameInEveryProcess()
+    {
+        // Literal orders computed once: a seed derived from a per-process hash (HashCode.Combine) would change them
+        // from one test run to the next, and a resumed SFT run would then see other batches than the first one.
+        int[] same = [.. Enumerable.Repeat(4, 12)];
+        int[] lengths = [.. Enumerable.Range(1, 12)];
+        var bucketed = SequencePacker.Plan(same, SequenceLayout.Bucketed, maxLength: 16, rowsPerBatch: 3, seed: 5, epoch: 0);
+        var packed = SequencePacker.Plan(lengths, SequenceLayout.Packed, maxLength: 16, rowsPerBatch: 2, seed: 5, epoch: 1);
+        Assert.Equal("11;1;8|0;7;5|10;4;2|6;9;3", Flatten(bucketed));
+        Assert.Equal("7,2,1,0;11,3|10,4;9,5|8,6", Flatten(packed));
+        Assert.Equal(2100154693, StableSeed.Derive(5, 0, 0x5F7));
+        Assert.NotEqual(StableSeed.Derive(5, 0, 0x5F7), StableSeed.Derive(5, 1, 0x5F7));
     }
 
     [Fact]

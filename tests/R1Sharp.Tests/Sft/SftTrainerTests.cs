@@ -1,4 +1,7 @@
 using System.Text.Json;
+using R1Sharp.IO;
+using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Sft;
 using static TorchSharp.torch;
 
@@ -68,8 +71,8 @@ public class SftTrainerTests
         var progress = new SynchronousProgress(p => { if (p.Step == 5) cancel.Cancel(); });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             new SftTrainer(firstModel, data, resumedOptions, tokenizer.PadId, CPU).TrainAsync(null, progress, cancel.Token));
-        string checkpoint = SftCheckpointStore.FindLatest(resumedOptions.OutputDirectory)!;
-        Assert.EndsWith("checkpoint-4", checkpoint);
+        string checkpoint = new CheckpointStore<SftTrainerState>(resumedOptions.OutputDirectory).Latest()!.Value.Directory;
+        Assert.Equal(Path.Combine(resumedOptions.OutputDirectory, "checkpoints", "checkpoint-4"), checkpoint);
 
         // A fresh process: a new model with different initial weights, restored from the checkpoint.
         using var secondModel = new TinyAttentionModel(tokenizer.VocabSize, seed: 99);
@@ -83,6 +86,77 @@ public class SftTrainerTests
         var straightLines = File.ReadAllLines(Path.Combine(straightOptions.OutputDirectory, "metrics.jsonl"));
         var resumedLines = File.ReadAllLines(Path.Combine(resumedOptions.OutputDirectory, "metrics.jsonl"));
         Assert.Equal(straightLines.Length, resumedLines.Length); // no step logged twice
+    }
+
+    [Fact]
+    public async Task AFreshStartIntoAFolderWithCheckpointsIsRefusedAndResumeChecksTheSettings()
+    {
+        var options = Options(SftTestData.TempDirectory()) with { Epochs = 1 };
+        var (data, tokenizer) = Data(options, count: 24);
+        using var model = new TinyAttentionModel(tokenizer.VocabSize);
+        var first = await new SftTrainer(model, data, options, tokenizer.PadId, CPU).TrainAsync();
+        Assert.Equal(first.Steps, first.StepsRun);
+
+        var fresh = await Assert.ThrowsAsync<ConfigurationException>(() => new SftTrainer(model, data, options, tokenizer.PadId, CPU).TrainAsync());
+        Assert.Contains(options.OutputDirectory, fresh.Message);
+        Assert.Contains("--resume", fresh.Message);
+        Assert.Contains("--overwrite", fresh.Message);
+
+        // Settings that change the trajectory are refused by name; the checkpoint is left as it was.
+        var batch = await Assert.ThrowsAsync<ConfigurationException>(() =>
+            new SftTrainer(model, data, options with { BatchSize = 3 }, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint));
+        Assert.Contains("--resume: batch_size was 2 in the checkpoint, now 3", batch.Message);
+        var seed = await Assert.ThrowsAsync<ConfigurationException>(() =>
+            new SftTrainer(model, data, options with { Seed = 7 }, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint));
+        Assert.Contains("seed was 42 in the checkpoint, now 7", seed.Message);
+        var (otherData, _) = Data(options, count: 30);
+        var dataChanged = await Assert.ThrowsAsync<ConfigurationException>(() =>
+            new SftTrainer(model, otherData, options, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint));
+        Assert.Contains("train_samples was", dataChanged.Message);
+
+        // Resuming the finished run does nothing and says so (no loss to print).
+        var again = await new SftTrainer(model, data, options, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint);
+        Assert.Equal(0, again.StepsRun);
+        Assert.Equal(first.Steps, again.Steps);
+        Assert.Null(again.FirstLoss);
+
+        // A longer run (another epoch) may resume, as in transformers.
+        var longer = await new SftTrainer(model, data, options with { Epochs = 2 }, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint);
+        Assert.Equal(2 * first.Steps, longer.Steps);
+        Assert.Equal(first.Steps, longer.StepsRun);
+    }
+
+    [Fact]
+    public async Task TheFinalModelIsWrittenWholeOrNotAtAll()
+    {
+        var options = Options(SftTestData.TempDirectory()) with { Epochs = 1, SaveSteps = 0 };
+        var (data, tokenizer) = Data(options, count: 16);
+        using var inner = new TinyAttentionModel(tokenizer.VocabSize);
+        // The last checkpoint is the first save, final/ the second: that one is killed half-way.
+        var model = new FailingSaveModel(inner, failOnSave: 2);
+        await Assert.ThrowsAsync<IOException>(() => new SftTrainer(model, data, options, tokenizer.PadId, CPU).TrainAsync());
+        Assert.Equal([CheckpointStore.DirectoryName, "metrics.jsonl"],
+            Directory.GetFileSystemEntries(options.OutputDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // Resumed, the complete run writes final/ (and only that).
+        var resumed = await new SftTrainer(inner, data, options, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint);
+        Assert.Equal(0, resumed.StepsRun);
+        Assert.True(File.Exists(Path.Combine(resumed.ModelDirectory, "tiny.bin")));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(options.OutputDirectory), e => AtomicDirectory.IsTemporaryName(Path.GetFileName(e)));
+    }
+
+    private sealed class FailingSaveModel(TinyAttentionModel inner, int failOnSave) : ISftModel
+    {
+        private int _saves;
+        public bool SupportsPacking => true;
+        public nn.Module Module => inner;
+        public Tensor Forward(SftBatch batch) => inner.Forward(batch);
+        public async Task SaveAsync(string directory, CancellationToken cancellationToken)
+        {
+            await inner.SaveAsync(directory, cancellationToken);
+            if (++_saves == failOnSave) throw new IOException("killed during the save");
+        }
+        public void Load(string directory) => inner.Load(directory);
     }
 
     [Fact]

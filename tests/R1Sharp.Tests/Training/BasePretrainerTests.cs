@@ -29,14 +29,14 @@ public sealed class BasePretrainerTests : IDisposable
         using var kill = new CancellationTokenSource();
         var stop = new SynchronousProgress<(int Step, double Loss)>(p => { if (p.Step == 5) kill.Cancel(); });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            pretrainer.TrainAsync(interrupted, options, stop, new PretrainCheckpoints(new CheckpointStore(_dir), BuiltInModel.Checkpoint(interrupted, _tokenizer), 1), kill.Token));
-        Assert.Equal(4, new CheckpointStore(_dir).Latest()!.Value.State.Step);
+            pretrainer.TrainAsync(interrupted, options, stop, new PretrainCheckpoints(new CheckpointStore<TrainerState>(_dir), BuiltInModel.Checkpoint(interrupted, _tokenizer), 1), kill.Token));
+        Assert.Equal(4, new CheckpointStore<TrainerState>(_dir).Latest()!.Value.State.Step);
 
         // A new process: fresh weights, which the checkpoint replaces; steps 5 and 6 are trained again.
         using var resumed = NewModel(99);
         var steps = new List<int>();
         await pretrainer.TrainAsync(resumed, options, new SynchronousProgress<(int Step, double Loss)>(p => steps.Add(p.Step)),
-            new PretrainCheckpoints(new CheckpointStore(_dir), BuiltInModel.Checkpoint(resumed, _tokenizer), 1), CancellationToken.None);
+            new PretrainCheckpoints(new CheckpointStore<TrainerState>(_dir), BuiltInModel.Checkpoint(resumed, _tokenizer), 1), CancellationToken.None);
         Assert.Equal([5, 6], steps);
         foreach (var ((name, expected), (_, actual)) in straight.named_parameters().Zip(resumed.named_parameters()))
             Assert.True(expected.allclose(actual, rtol: 0, atol: 1e-6), name);

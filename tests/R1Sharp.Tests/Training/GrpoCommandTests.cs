@@ -59,6 +59,17 @@ public sealed class GrpoCommandTests : IDisposable
         Assert.Equal(new long[] { 1, 2, 3 }, metrics.Select(m => m.Step));
         Assert.All(metrics, m => Assert.True(m.Values.ContainsKey("rewards/accuracy/mean") && m.Values.ContainsKey("rewards/format/mean")));
         Assert.Contains("\"num_generations\": 2", File.ReadAllText(Path.Combine(output, "grpo_config.json")));
+
+        // A fresh start into the folder is refused (a later --resume would continue the older run's checkpoint-3)...
+        Assert.Equal(2, Run([.. common, "--steps", "1"]));
+        // ...so is a resume that changes a setting of the run, and asking for both...
+        Assert.Equal(2, Run([.. common, "--steps", "4", "--resume", "--set", "temperature=0.5"]));
+        Assert.Equal(2, Run([.. common, "--steps", "4", "--resume", "--overwrite"]));
+        Assert.Equal(new long[] { 1, 2, 3 }, MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName)).Select(m => m.Step));
+        // ...while --overwrite starts again from nothing.
+        Assert.Equal(0, Run([.. common, "--steps", "1", "--overwrite"]));
+        Assert.Equal(new long[] { 1 }, MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName)).Select(m => m.Step));
+        Assert.Equal(["checkpoint-1"], Directory.GetDirectories(Path.Combine(output, "checkpoints")).Select(Path.GetFileName));
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class GrpoTrainerTests : IDisposable
         foreach (var name in new[] { "reward", "loss", "kl", "entropy", "grad_norm", "completions/mean_length", "clip_ratio/region_mean" })
             for (int i = 0; i < expected.Count; i++)
                 Assert.True(expected[i].Values[name] == actual[i].Values[name], $"step {expected[i].Step} {name}: {expected[i].Values[name]} vs {actual[i].Values[name]}");
-        Assert.Equal(4, new CheckpointStore(crashed).Latest()!.Value.State.Step);
+        Assert.Equal(4, new CheckpointStore<TrainerState>(crashed).Latest()!.Value.State.Step);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class GrpoTrainerTests : IDisposable
             Assert.Equal(1, first.Steps);
             Assert.True(first.StoppedByTimeBudget);
             // The stopping step is checkpointed and logged like a final step.
-            Assert.Equal(1, new CheckpointStore(_dir).Latest()!.Value.State.Step);
+            Assert.Equal(1, new CheckpointStore<TrainerState>(_dir).Latest()!.Value.State.Step);
             Assert.Single(MetricsLog.ReadJsonl(Path.Combine(_dir, MetricsLog.JsonlFileName)));
 
             // Resumed with the same budget: the time is already spent, so no step runs.
@@ -94,5 +94,32 @@ public sealed class GrpoTrainerTests : IDisposable
             Assert.False(rest.StoppedByTimeBudget);
         }
         Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, MetricsLog.ReadJsonl(Path.Combine(_dir, MetricsLog.JsonlFileName)).Select(m => m.Step));
+    }
+
+    [Fact]
+    public async Task ResumeRefusesAChangedSettingByNameAndAcceptsALongerRun()
+    {
+        var options = ToyGrpo.Options(2);
+        var (policy, reference) = ToyGrpo.Models();
+        using (policy)
+        using (reference)
+        {
+            await ToyGrpo.Trainer(policy, reference, options, _dir).RunAsync(resume: false);
+            var state = new CheckpointStore<TrainerState>(_dir).Latest()!.Value.State;
+            Assert.Equal("8", state.Settings!["num_generations"]);
+            Assert.False(state.Settings.ContainsKey("max_steps"));
+
+            var changed = await Assert.ThrowsAsync<R1Sharp.Training.Configuration.ConfigurationException>(() =>
+                ToyGrpo.Trainer(policy, reference, options with { NumGenerations = 4, MaxSteps = 3 }, _dir).RunAsync(resume: true));
+            Assert.Contains("--resume: num_generations was 8 in the checkpoint, now 4", changed.Message);
+            var seed = await Assert.ThrowsAsync<R1Sharp.Training.Configuration.ConfigurationException>(() =>
+                ToyGrpo.Trainer(policy, reference, options with { Seed = 6 }, _dir).RunAsync(resume: true));
+            Assert.Contains("seed was 5 in the checkpoint, now 6", seed.Message);
+            Assert.Equal(2, new CheckpointStore<TrainerState>(_dir).Latest()!.Value.State.Step);
+
+            var longer = await ToyGrpo.Trainer(policy, reference, options with { MaxSteps = 3 }, _dir).RunAsync(resume: true);
+            Assert.Equal(2, longer.StartedAtStep);
+            Assert.Equal(3, longer.Steps);
+        }
     }
 }

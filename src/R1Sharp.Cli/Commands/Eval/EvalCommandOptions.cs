@@ -19,7 +19,7 @@ internal sealed class EvalCommandOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("R1SHARP_BENCHMARKS") ?? Path.Combine("data", "benchmarks"),
     };
 
-    public readonly Option<string> Output = new("--output", "-o") { Description = "Output directory: samples.jsonl per benchmark, summary.json, summary.md, pass_at_k.png. Rerunning with the same directory resumes.", Required = true };
+    public readonly Option<string> Output = new("--output", "--out", "-o") { Description = "Output directory: samples.jsonl per benchmark, summary.json, summary.md, pass_at_k.png. Rerunning with the same directory resumes.", Required = true };
     public readonly Option<string?> QuestionField = new("--question-field") { Description = "Field holding the question (overrides the preset's)." };
     public readonly Option<string?> AnswerField = new("--answer-field") { Description = "Field holding the gold answer (overrides the preset's)." };
     public readonly Option<string?> IdField = new("--id-field") { Description = "Field holding a unique question id (default: the preset's; rows are numbered when there is none)." };

@@ -1,118 +1,84 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.RegularExpressions;
+using R1Sharp.IO;
 
 namespace R1Sharp.Training.Checkpointing;
 
 /// <summary>
-/// Crash-safe checkpoints under <c>&lt;run&gt;/checkpoints</c>: each is written into <c>checkpoint-N.tmp</c>, its files
-/// fsynced, then renamed to <c>checkpoint-N</c>; the <c>latest</c> pointer is replaced last. A process killed at any
-/// moment (even kill -9 mid-write) leaves either the previous complete checkpoint or the new one; stray
-/// <c>.tmp</c> directories are removed on the next open.
+/// The checkpoint layout every trainer shares (GRPO, SFT, the built-in pre-trainer):
+/// <c>&lt;run&gt;/checkpoints/checkpoint-N/</c> holding the weights, <see cref="OptimizerFileName"/> and
+/// <see cref="StateFileName"/>, and a <c>latest</c> pointer. <see cref="CheckpointStore{TState}"/> writes and reads it.
 /// </summary>
-public sealed class CheckpointStore
+public static partial class CheckpointStore
 {
-    /// <summary>File holding the <see cref="TrainerState"/> inside a checkpoint.</summary>
+    /// <summary>File holding the trainer state inside a checkpoint.</summary>
     public const string StateFileName = "trainer_state.json";
 
-    private const string LatestFileName = "latest";
+    /// <summary>File holding the AdamW moments inside a checkpoint (TorchSharp's state-dict format).</summary>
+    public const string OptimizerFileName = "optimizer.bin";
 
-    /// <summary>Opens (and creates) the checkpoint directory, removing incomplete checkpoints.</summary>
-    public CheckpointStore(string runDirectory)
+    /// <summary>Sub-directory of the run directory that holds the checkpoints.</summary>
+    public const string DirectoryName = "checkpoints";
+
+    /// <summary>Directory of the run directory that holds the trained model a run ends with (SFT).</summary>
+    public const string FinalDirectoryName = "final";
+
+    /// <summary>File in <see cref="DirectoryName"/> naming the newest checkpoint.</summary>
+    public const string LatestFileName = "latest";
+
+    /// <summary>Directory name of the checkpoint of <paramref name="step"/>.</summary>
+    public static string NameOf(int step) => "checkpoint-" + step.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The step of a checkpoint directory named <c>checkpoint-N</c>, or -1 for any other name.</summary>
+    public static int StepOf(string directory) =>
+        Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar)) is { } name && name.StartsWith("checkpoint-", StringComparison.Ordinal)
+        && int.TryParse(name.AsSpan("checkpoint-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out int step) ? step : -1;
+
+    /// <summary>The complete checkpoints (those with a state file) directly inside <paramref name="directory"/>, oldest first.</summary>
+    public static IReadOnlyList<(string Directory, int Step)> Complete(string directory) =>
+        !Directory.Exists(directory) ? [] :
+        [.. Directory.GetDirectories(directory, "checkpoint-*")
+            .Select(d => (Directory: d, Step: StepOf(d)))
+            .Where(c => c.Step >= 0 && File.Exists(Path.Combine(c.Directory, StateFileName)))
+            .OrderBy(c => c.Step)];
+
+    /// <summary>Loads the AdamW moments stored at <paramref name="path"/> into <paramref name="optimizer"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is missing or unreadable (truncated, another format); the message names it.</exception>
+    public static void RestoreOptimizer(TorchSharp.Modules.OptimizerHelper optimizer, string path)
     {
-        Root = Path.Combine(runDirectory, "checkpoints");
-        Directory.CreateDirectory(Root);
-        foreach (var tmp in Directory.GetDirectories(Root, "*.tmp")) Directory.Delete(tmp, recursive: true);
-    }
-
-    /// <summary>The checkpoints directory.</summary>
-    public string Root { get; }
-
-    /// <summary>Writes the checkpoint of <c>state.Step</c>: <paramref name="writeContents"/> fills the directory (weights, optimizer...), then the state is added and the directory published atomically.</summary>
-    /// <param name="state">Trainer state to store beside the contents.</param>
-    /// <param name="writeContents">Writes the model and optimizer files into the directory it is given.</param>
-    /// <param name="keepLast">Keep this many newest checkpoints (0 = all).</param>
-    /// <param name="cancellationToken">Cancels writing (the partial directory is removed).</param>
-    public async Task<string> SaveAsync(TrainerState state, Func<string, Task> writeContents, int keepLast, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(writeContents);
-        string name = "checkpoint-" + state.Step.ToString(CultureInfo.InvariantCulture);
-        string final = Path.Combine(Root, name);
-        string temp = final + ".tmp";
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        Directory.CreateDirectory(temp);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (!File.Exists(path)) throw new InvalidDataException($"{path}: not found; the checkpoint is incomplete");
         try
         {
-            await writeContents(temp).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(temp, StateFileName), JsonSerializer.Serialize(state, JsonOptions), cancellationToken).ConfigureAwait(false);
-            foreach (var file in Directory.GetFiles(temp, "*", SearchOption.AllDirectories)) FlushToDisk(file);
-            if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
-            Directory.Move(temp, final);
+            optimizer.load_state_dict(path);
         }
-        catch
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException)
         {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-            throw;
+            throw new InvalidDataException($"{path}: unreadable optimizer state ({e.Message}); the checkpoint is damaged", e);
         }
-        string pointerTemp = Path.Combine(Root, LatestFileName + ".tmp");
-        await File.WriteAllTextAsync(pointerTemp, name, cancellationToken).ConfigureAwait(false);
-        FlushToDisk(pointerTemp);
-        File.Move(pointerTemp, Path.Combine(Root, LatestFileName), overwrite: true);
-        Prune(keepLast, name);
-        return final;
     }
 
-    /// <summary>The newest complete checkpoint (its directory and state), or null when there is none.</summary>
-    /// <exception cref="InvalidDataException">The state file of the checkpoint is unreadable (named in the message).</exception>
-    public (string Directory, TrainerState State)? Latest()
+    /// <summary>
+    /// Removes what interrupted saves left in a run directory and its checkpoints: in-progress names of
+    /// <see cref="AtomicDirectory"/>'s scheme, and the shapes older versions left (<c>checkpoint-N.tmp</c>,
+    /// <c>checkpoint-N.tmp.saving-*</c>, SFT's <c>.checkpoint-N.GUID.tmp</c> and <c>final.saving-*</c>).
+    /// </summary>
+    public static void RemoveLeftovers(string runDirectory)
     {
-        string pointer = Path.Combine(Root, LatestFileName);
-        string? dir = null;
-        if (File.Exists(pointer))
+        string checkpoints = Path.Combine(runDirectory, DirectoryName);
+        foreach (var directory in new[] { runDirectory, checkpoints })
         {
-            string candidate = Path.Combine(Root, File.ReadAllText(pointer).Trim());
-            if (File.Exists(Path.Combine(candidate, StateFileName))) dir = candidate;
-        }
-        // The pointer is written last, so a crash between rename and pointer leaves a newer complete checkpoint: prefer it.
-        var newest = Complete().LastOrDefault();
-        if (newest.Directory is not null && (dir is null || newest.Step > StepOf(dir))) dir = newest.Directory;
-        if (dir is null) return null;
-        string statePath = Path.Combine(dir, StateFileName);
-        try
-        {
-            var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath), JsonOptions)
-                ?? throw new InvalidDataException($"{statePath}: empty trainer state.");
-            return (dir, state);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{statePath}: unreadable trainer state: {e.Message}", e);
+            if (!Directory.Exists(directory)) continue;
+            AtomicDirectory.RemoveLeftovers(directory);
+            foreach (var entry in Directory.EnumerateFileSystemEntries(directory).ToList())
+            {
+                if (!LegacyLeftover().IsMatch(Path.GetFileName(entry))) continue;
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
+            }
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
-
-    private IEnumerable<(string Directory, int Step)> Complete() =>
-        Directory.GetDirectories(Root, "checkpoint-*")
-            .Where(d => !d.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(Path.Combine(d, StateFileName)))
-            .Select(d => (d, StepOf(d)))
-            .Where(p => p.Item2 >= 0)
-            .OrderBy(p => p.Item2);
-
-    private static int StepOf(string dir) =>
-        int.TryParse(Path.GetFileName(dir).AsSpan("checkpoint-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out int s) ? s : -1;
-
-    private void Prune(int keepLast, string justWritten)
-    {
-        if (keepLast <= 0) return;
-        var all = Complete().ToList();
-        foreach (var (dir, _) in all.Take(Math.Max(0, all.Count - keepLast)))
-            if (Path.GetFileName(dir) != justWritten) Directory.Delete(dir, recursive: true);
-    }
-
-    private static void FlushToDisk(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        stream.Flush(flushToDisk: true);
-    }
+    [GeneratedRegex(@"^(checkpoint-[0-9]+\.tmp(\..+)?|\.checkpoint-[0-9]+\.[0-9a-f]{32}\.tmp(\..+)?|final\.saving-.+|latest\.tmp)$", RegexOptions.CultureInvariant)]
+    private static partial Regex LegacyLeftover();
 }

@@ -11,6 +11,8 @@ namespace R1Sharp.Training.Grpo;
 /// <param name="Resume">Continue from the newest checkpoint in <paramref name="OutputDirectory"/>.</param>
 /// <param name="RemoteRollouts">When set (with endpoints), generation goes to these OpenAI-compatible servers and the
 /// policy is pushed to them after every update (docs/serve.md); null samples in-process.</param>
+/// <param name="Overwrite">Without <paramref name="Resume"/>: delete the checkpoints and logs an earlier run left in
+/// <paramref name="OutputDirectory"/> instead of refusing to start.</param>
 public sealed record GrpoRunRequest(
     string ModelDirectory,
     string DataPath,
@@ -20,4 +22,5 @@ public sealed record GrpoRunRequest(
     PromptTemplateKind Template = PromptTemplateKind.R1Zero,
     string? PromptField = null,
     bool Resume = false,
-    Rollouts.RemoteRolloutOptions? RemoteRollouts = null);
+    Rollouts.RemoteRolloutOptions? RemoteRollouts = null,
+    bool Overwrite = false);

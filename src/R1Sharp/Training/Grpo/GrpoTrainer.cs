@@ -25,7 +25,8 @@ public sealed class GrpoTrainer
     /// <summary>File name of the effective configuration written into the run directory.</summary>
     public const string ConfigFileName = "grpo_config.json";
 
-    private const string OptimizerFileName = "optimizer.bin";
+    /// <summary>GRPO options a resumed run may change: how long to train, how often to log, evaluate and save, and where.</summary>
+    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device"];
 
     private readonly CausalLanguageModel _policy;
     private readonly GrpoOptions _options;
@@ -33,6 +34,7 @@ public sealed class GrpoTrainer
     private readonly string _outputDirectory;
     private readonly TorchSharp.Modules.AdamW _optimizer;
     private readonly GrpoStep _step;
+    private readonly SortedDictionary<string, string> _settings;
 
     /// <summary>Sets up the trainer (AdamW over the policy's trainable parameters).</summary>
     /// <param name="policy">The model to train (also the in-process rollout model).</param>
@@ -44,8 +46,11 @@ public sealed class GrpoTrainer
     /// <param name="options">Validated options.</param>
     /// <param name="weights">Saves/loads the policy inside checkpoints.</param>
     /// <param name="outputDirectory">Run directory (metrics, config, checkpoints).</param>
+    /// <param name="otherSettings">Settings outside <see cref="GrpoOptions"/> that alter the run (reward functions, prompt template...),
+    /// recorded in checkpoints with the options and compared on resume like them.</param>
     public GrpoTrainer(CausalLanguageModel policy, CausalLanguageModel? reference, ITextTokenizer tokenizer, IRolloutEngine rollouts,
-        RewardComposer rewards, IPromptSource prompts, GrpoOptions options, IPolicyCheckpoint weights, string outputDirectory)
+        RewardComposer rewards, IPromptSource prompts, GrpoOptions options, IPolicyCheckpoint weights, string outputDirectory,
+        IReadOnlyDictionary<string, string>? otherSettings = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(options);
@@ -57,6 +62,8 @@ public sealed class GrpoTrainer
         _optimizer = optim.AdamW(policy.parameters().Where(p => p.requires_grad), options.LearningRate,
             options.AdamBeta1, options.AdamBeta2, 1e-8, options.WeightDecay);
         _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, _optimizer, options);
+        _settings = RunSettings.From(options, GrpoOptionsFile.JsonOptions, SettingsThatMayChange);
+        foreach (var (name, value) in otherSettings ?? new Dictionary<string, string>()) _settings[name] = value;
     }
 
     /// <summary>Trains to <c>max_steps</c>, or until the <c>max_seconds</c> time budget is spent.</summary>
@@ -67,15 +74,16 @@ public sealed class GrpoTrainer
     public async Task<GrpoRunResult> RunAsync(bool resume, GrpoEvaluation? evaluate = null, IProgress<GrpoProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_outputDirectory);
-        var store = new CheckpointStore(_outputDirectory);
-        var state = new TrainerState(0, 0, _options.Seed, 0);
+        var store = new CheckpointStore<TrainerState>(_outputDirectory);
+        var state = new TrainerState(0, 0, _options.Seed, 0, Settings: _settings);
         if (resume && store.Latest() is { } latest)
         {
             if (latest.State.Seed != _options.Seed)
-                throw new InvalidOperationException($"{latest.Directory}: checkpoint was made with seed {latest.State.Seed}, this run has seed {_options.Seed}; resume with the same configuration.");
+                throw new ConfigurationException($"--resume: seed was {latest.State.Seed} in the checkpoint, now {_options.Seed} ({latest.Directory}); resume with the same configuration.");
+            RunSettings.ThrowIfChanged(latest.Directory, latest.State.Settings, _settings);
             _weights.Load(latest.Directory);
-            _optimizer.load_state_dict(Path.Combine(latest.Directory, OptimizerFileName));
-            state = latest.State;
+            CheckpointStore.RestoreOptimizer(_optimizer, Path.Combine(latest.Directory, CheckpointStore.OptimizerFileName));
+            state = latest.State with { Settings = _settings };
         }
         await GrpoOptionsFile.SaveAsync(_options, Path.Combine(_outputDirectory, ConfigFileName), cancellationToken).ConfigureAwait(false);
         int startedAt = state.Step;
@@ -114,10 +122,10 @@ public sealed class GrpoTrainer
     /// <summary>True when <c>max_seconds</c> is set and the training time (summed across resumes) has reached it.</summary>
     private bool BudgetSpent(double elapsedSeconds) => _options.MaxSeconds > 0 && elapsedSeconds >= _options.MaxSeconds;
 
-    private Task<string> SaveAsync(CheckpointStore store, TrainerState state, CancellationToken cancellationToken) =>
+    private Task<string> SaveAsync(CheckpointStore<TrainerState> store, TrainerState state, CancellationToken cancellationToken) =>
         store.SaveAsync(state, async dir =>
         {
             await _weights.SaveAsync(dir, cancellationToken).ConfigureAwait(false);
-            _optimizer.save_state_dict(Path.Combine(dir, OptimizerFileName));
+            _optimizer.save_state_dict(Path.Combine(dir, CheckpointStore.OptimizerFileName));
         }, _options.SaveTotalLimit, cancellationToken);
 }

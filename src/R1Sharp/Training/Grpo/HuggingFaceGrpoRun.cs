@@ -32,6 +32,10 @@ public static class HuggingFaceGrpoRun
         var device = DeviceSelection.Parse(options.Device);
         var dtype = options.Dtype == TrainingPrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
 
+        if (request.Resume && request.Overwrite)
+            throw new ConfigurationException("--resume and --overwrite contradict each other: resume continues the run in the folder, overwrite deletes it.");
+        if (!request.Resume) FreshStart.Prepare(request.OutputDirectory, request.Overwrite);
+
         var rows = await DatasetReader.ReadAllAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
         DatasetValidation.ThrowIfInvalid(request.DataPath, rows, row => QuestionProblem(row, request.PromptField));
         var tokenizer = HuggingFaceTokenizer.Load(request.ModelDirectory);
@@ -58,7 +62,13 @@ public static class HuggingFaceGrpoRun
                     : new InProcessRolloutEngine(policy);
                 try
                 {
-                    var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory);
+                    var otherSettings = new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["reward"] = request.RewardSpec,
+                        ["template"] = request.Template.ToString(),
+                        ["prompt_field"] = request.PromptField ?? "",
+                    };
+                    var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory, otherSettings);
                     return await trainer.RunAsync(request.Resume, null, progress, cancellationToken).ConfigureAwait(false);
                 }
                 finally

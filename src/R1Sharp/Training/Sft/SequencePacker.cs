@@ -1,3 +1,5 @@
+using R1Sharp.Training.Checkpointing;
+
 namespace R1Sharp.Training.Sft;
 
 /// <summary>Arranges samples into batch rows and rows into micro-batches, deterministically for a given seed and
@@ -17,7 +19,8 @@ public static class SequencePacker
         ArgumentNullException.ThrowIfNull(lengths);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerBatch);
-        var random = new Random(HashCode.Combine(seed, epoch, 0x5F7));
+        // A stable derivation: the plan must be the same in every process for a resumed run to continue exactly.
+        var random = new Random(StableSeed.Derive(seed, epoch, 0x5F7));
         int[] order = [.. Enumerable.Range(0, lengths.Count)];
         random.Shuffle(order);
         for (int i = 0; i < order.Length; i++)

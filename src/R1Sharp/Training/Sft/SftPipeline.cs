@@ -2,6 +2,8 @@ using R1Sharp.Checkpoints;
 using R1Sharp.Models;
 using R1Sharp.Text;
 using R1Sharp.Text.Templates;
+using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.Configuration;
 
 namespace R1Sharp.Training.Sft;
 
@@ -22,6 +24,10 @@ public static class SftPipeline
         ArgumentNullException.ThrowIfNull(request);
         request.Training.Validate();
         status ??= _ => { };
+        if (request.ResumeFrom is not null && request.Overwrite)
+            throw new ConfigurationException("--resume and --overwrite contradict each other: resume continues the run in the folder, overwrite deletes it.");
+        // Before anything is loaded, so a refused start costs nothing.
+        if (request.ResumeFrom is null) FreshStart.Prepare(request.Training.OutputDirectory, request.Overwrite);
         var device = DeviceSelection.Parse(request.Device);
         var dtype = request.Dtype is null ? (TorchSharp.torch.ScalarType?)null : DeviceSelection.ParseDtype(request.Dtype);
 

@@ -24,8 +24,13 @@ public sealed record SftRunRequest
     /// <summary>Weight dtype for training (<c>f32</c> or <c>bf16</c>); null keeps the checkpoint's. Default null.</summary>
     public string? Dtype { get; init; }
 
-    /// <summary>Checkpoint directory to resume from; null starts fresh.</summary>
+    /// <summary>Checkpoint directory to resume from, or <see cref="SftTrainer.LatestCheckpoint"/> for the newest under the
+    /// output directory; null starts fresh.</summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>For a fresh start: delete the checkpoints, metrics and final model an earlier run left in the output
+    /// directory instead of refusing to start. Default false.</summary>
+    public bool Overwrite { get; init; }
 
     /// <summary>Training settings.</summary>
     public required SftOptions Training { get; init; }

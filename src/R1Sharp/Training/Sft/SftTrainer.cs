@@ -1,4 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using R1Sharp.IO;
+using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.Configuration;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -52,23 +58,62 @@ public sealed class SftTrainer
         }
     }
 
-    /// <summary>Trains; resumes from <paramref name="resumeFrom"/> (a checkpoint directory) when given.</summary>
+    /// <summary>Value of <c>resumeFrom</c> that resumes from the newest checkpoint of the output directory.</summary>
+    public const string LatestCheckpoint = "latest";
+
+    /// <summary>SFT options a resumed run may change: how long to train, how often to log, evaluate and save, and where.
+    /// As in transformers, a longer run recomputes the schedule for its new length.</summary>
+    public static readonly IReadOnlyList<string> SettingsThatMayChange =
+        ["output_directory", "epochs", "max_steps", "eval_steps", "logging_steps", "save_steps", "save_total_limit"];
+
+    private static readonly JsonSerializerOptions SettingsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>The settings recorded in every checkpoint and compared on resume: the options that alter the run,
+    /// and the size of the tokenized training split (a changed data file, template or length limit changes it).</summary>
+    public SortedDictionary<string, string> Settings()
+    {
+        var settings = RunSettings.From(_options, SettingsJson, SettingsThatMayChange);
+        settings["train_samples"] = _data.Train.Count.ToString(CultureInfo.InvariantCulture);
+        settings["train_tokens"] = _data.Train.Sum(s => (long)s.Length).ToString(CultureInfo.InvariantCulture);
+        return settings;
+    }
+
+    /// <summary>Trains; resumes from <paramref name="resumeFrom"/> when given.</summary>
+    /// <param name="resumeFrom">A checkpoint directory, <see cref="LatestCheckpoint"/> for the newest one under the output
+    /// directory, or null to start fresh (refused when the output directory already holds checkpoints).</param>
+    /// <param name="progress">Receives every optimizer step.</param>
+    /// <param name="cancellationToken">Stops between steps (the last checkpoint stays usable for resuming).</param>
+    /// <exception cref="ConfigurationException">A fresh start into a folder with checkpoints, no checkpoint to resume, or a
+    /// resume whose settings differ from the checkpoint's (each named).</exception>
     public async Task<SftRunResult> TrainAsync(string? resumeFrom = null, IProgress<SftProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (resumeFrom is null) FreshStart.Prepare(_options.OutputDirectory, overwrite: false);
         Directory.CreateDirectory(_options.OutputDirectory);
         var parameters = _model.TrainableParameters().ToList();
         var optimizer = optim.AdamW(parameters, _options.LearningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay);
-        var store = new SftCheckpointStore(_options.OutputDirectory, _options.SaveTotalLimit);
+        var store = new CheckpointStore<SftTrainerState>(_options.OutputDirectory);
         var journal = new MetricsJournal(Path.Combine(_options.OutputDirectory, "metrics.jsonl"));
 
         int totalSteps = TotalSteps;
-        var state = new SftTrainerState(0, 0, 0, totalSteps, null);
+        var settings = Settings();
+        var state = new SftTrainerState(0, 0, 0, totalSteps, null, settings);
         if (resumeFrom is not null)
         {
-            state = SftCheckpointStore.Restore(resumeFrom, _model, optimizer);
-            totalSteps = state.TotalSteps; // keep the schedule the run started with
+            string checkpoint = string.Equals(resumeFrom, LatestCheckpoint, StringComparison.OrdinalIgnoreCase)
+                ? store.Latest()?.Directory ?? throw new ConfigurationException($"--resume latest: no checkpoint under {store.Root}")
+                : Path.GetFullPath(resumeFrom);
+            if (!Directory.Exists(checkpoint)) throw new ConfigurationException($"--resume: {checkpoint} is not a directory");
+            var stored = CheckpointStore<SftTrainerState>.ReadState(checkpoint);
+            RunSettings.ThrowIfChanged(checkpoint, stored.Settings, settings);
+            _model.Load(checkpoint);
+            CheckpointStore.RestoreOptimizer(optimizer, Path.Combine(checkpoint, CheckpointStore.OptimizerFileName));
+            state = stored with { TotalSteps = totalSteps, Settings = settings };
         }
-        await journal.TruncateAfterAsync(state.GlobalStep, cancellationToken).ConfigureAwait(false);
+        await journal.TruncateAfterAsync(state.Step, cancellationToken).ConfigureAwait(false);
 
         var schedule = new LearningRatePlan(_options.LearningRate, totalSteps, (int)Math.Ceiling(totalSteps * _options.WarmupRatio),
             _options.Schedule, _options.MinLearningRateRatio);
@@ -77,16 +122,16 @@ public sealed class SftTrainer
         double paddingSum = 0;
         int stepsRun = 0;
 
-        for (int epoch = state.Epoch; epoch < _options.Epochs && state.GlobalStep < totalSteps; epoch++)
+        for (int epoch = state.Epoch; epoch < _options.Epochs && state.Step < totalSteps; epoch++)
         {
             var plan = Plan(epoch);
             int start = epoch == state.Epoch ? state.BatchInEpoch : 0;
-            for (int first = start; first < plan.Count && state.GlobalStep < totalSteps; first += _options.GradientAccumulationSteps)
+            for (int first = start; first < plan.Count && state.Step < totalSteps; first += _options.GradientAccumulationSteps)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var group = plan.Skip(first).Take(_options.GradientAccumulationSteps).ToList();
-                double rate = schedule.RateAt(state.GlobalStep);
-                var metrics = Step(optimizer, parameters, collator, group, rate, state.GlobalStep + 1, epoch + (double)(first + group.Count) / plan.Count);
+                double rate = schedule.RateAt(state.Step);
+                var metrics = Step(optimizer, parameters, collator, group, rate, state.Step + 1, epoch + (double)(first + group.Count) / plan.Count);
                 firstLoss ??= metrics.Loss;
                 lastLoss = metrics.Loss;
                 paddingSum += metrics.PaddingShare ?? 0;
@@ -94,32 +139,40 @@ public sealed class SftTrainer
 
                 int next = first + group.Count;
                 state = next >= plan.Count
-                    ? state with { GlobalStep = state.GlobalStep + 1, Epoch = epoch + 1, BatchInEpoch = 0 }
-                    : state with { GlobalStep = state.GlobalStep + 1, Epoch = epoch, BatchInEpoch = next };
+                    ? state with { Step = state.Step + 1, Epoch = epoch + 1, BatchInEpoch = 0 }
+                    : state with { Step = state.Step + 1, Epoch = epoch, BatchInEpoch = next };
 
                 bool endOfEpoch = next >= plan.Count;
-                bool last = state.GlobalStep >= totalSteps;
-                if (_data.Validation.Count > 0 && ((_options.EvalSteps > 0 && state.GlobalStep % _options.EvalSteps == 0) || endOfEpoch || last))
+                bool last = state.Step >= totalSteps;
+                if (_data.Validation.Count > 0 && ((_options.EvalSteps > 0 && state.Step % _options.EvalSteps == 0) || endOfEpoch || last))
                 {
                     validationLoss = Evaluate(_data.Validation);
                     metrics = metrics with { ValidationLoss = validationLoss };
                     if (state.BestValidationLoss is null || validationLoss < state.BestValidationLoss)
                         state = state with { BestValidationLoss = validationLoss };
                 }
-                if (state.GlobalStep % _options.LoggingSteps == 0 || metrics.ValidationLoss is not null || last)
+                if (state.Step % _options.LoggingSteps == 0 || metrics.ValidationLoss is not null || last)
                     await journal.AppendAsync(metrics, cancellationToken).ConfigureAwait(false);
-                progress?.Report(new SftProgress(state.GlobalStep, totalSteps, metrics));
-                if (_options.SaveSteps > 0 && state.GlobalStep % _options.SaveSteps == 0 && !last)
-                    await store.SaveAsync(_model, optimizer, state, cancellationToken).ConfigureAwait(false);
+                progress?.Report(new SftProgress(state.Step, totalSteps, metrics));
+                if (_options.SaveSteps > 0 && state.Step % _options.SaveSteps == 0 && !last)
+                    await SaveCheckpointAsync(store, optimizer, state, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await store.SaveAsync(_model, optimizer, state, cancellationToken).ConfigureAwait(false);
-        string modelDirectory = Path.Combine(_options.OutputDirectory, "final");
-        Directory.CreateDirectory(modelDirectory);
-        await _model.SaveAsync(modelDirectory, cancellationToken).ConfigureAwait(false);
-        return new SftRunResult(state.GlobalStep, firstLoss, lastLoss, validationLoss, stepsRun == 0 ? 0 : paddingSum / stepsRun, modelDirectory);
+        string modelDirectory = Path.Combine(_options.OutputDirectory, CheckpointStore.FinalDirectoryName);
+        // A resumed run that was already complete has its last checkpoint and (unless a kill came first) its final model.
+        if (stepsRun > 0 || store.Latest() is null) await SaveCheckpointAsync(store, optimizer, state, cancellationToken).ConfigureAwait(false);
+        if (stepsRun > 0 || !Directory.Exists(modelDirectory))
+            await AtomicDirectory.WriteAsync(modelDirectory, dir => _model.SaveAsync(dir, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return new SftRunResult(state.Step, firstLoss, lastLoss, validationLoss, stepsRun == 0 ? 0 : paddingSum / stepsRun, modelDirectory, stepsRun);
     }
+
+    private Task<string> SaveCheckpointAsync(CheckpointStore<SftTrainerState> store, OptimizerHelper optimizer, SftTrainerState state, CancellationToken cancellationToken) =>
+        store.SaveAsync(state, async dir =>
+        {
+            await _model.SaveAsync(dir, cancellationToken).ConfigureAwait(false);
+            optimizer.save_state_dict(Path.Combine(dir, CheckpointStore.OptimizerFileName));
+        }, _options.SaveTotalLimit, cancellationToken);
 
     /// <summary>Mean cross-entropy per assistant token over <paramref name="samples"/>, without gradients.</summary>
     public double Evaluate(IReadOnlyList<TokenizedConversation> samples)

@@ -70,10 +70,12 @@ public sealed class BasePretrainer
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, 0.9, 0.95, 1e-8, 0.01);
         int start = 1;
         double earlier = 0;
+        var settings = RunSettings.From(options, SettingsJson, SettingsThatMayChange);
         if (checkpoints?.Store.Latest() is { } latest)
         {
+            RunSettings.ThrowIfChanged(latest.Directory, latest.State.Settings, settings);
             checkpoints.Weights.Load(latest.Directory);
-            optimizer.load_state_dict(Path.Combine(latest.Directory, OptimizerFileName));
+            CheckpointStore.RestoreOptimizer(optimizer, OptimizerPath(latest.Directory));
             start = latest.State.Step + 1;
             earlier = latest.State.ElapsedSeconds;
         }
@@ -96,19 +98,29 @@ public sealed class BasePretrainer
             }
             if (checkpoints is not null && options.SaveSteps > 0 && step % options.SaveSteps == 0 && step < options.Steps)
             {
-                var state = new TrainerState(step, (long)step * options.BatchSize, checkpoints.Seed, earlier + clock.Elapsed.TotalSeconds, "pretrain");
+                var state = new TrainerState(step, (long)step * options.BatchSize, checkpoints.Seed, earlier + clock.Elapsed.TotalSeconds, "pretrain", settings);
                 await checkpoints.Store.SaveAsync(state, async dir =>
                 {
                     await checkpoints.Weights.SaveAsync(dir, cancellationToken).ConfigureAwait(false);
-                    optimizer.save_state_dict(Path.Combine(dir, OptimizerFileName));
+                    optimizer.save_state_dict(Path.Combine(dir, CheckpointStore.OptimizerFileName));
                 }, keepLast: 1, cancellationToken).ConfigureAwait(false);
             }
         }
         return earlier + clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>File of the AdamW state inside a pre-training checkpoint.</summary>
-    public const string OptimizerFileName = "optimizer.pt";
+    /// <summary>Pre-training options a resumed run may change: its length and how often it saves.</summary>
+    private static readonly string[] SettingsThatMayChange = ["steps", "save_steps"];
+
+    private static readonly System.Text.Json.JsonSerializerOptions SettingsJson = new() { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
+
+    // Pre-training checkpoints written before the trainers shared one layout named the AdamW state optimizer.pt.
+    private static string OptimizerPath(string checkpoint)
+    {
+        string path = Path.Combine(checkpoint, CheckpointStore.OptimizerFileName);
+        string legacy = Path.Combine(checkpoint, "optimizer.pt");
+        return !File.Exists(path) && File.Exists(legacy) ? legacy : path;
+    }
 
     /// <summary>The packed batch of step <paramref name="step"/>: documents (step − 1)·size … step·size − 1.</summary>
     public SftBatch Batch(int step, int size, Device device)

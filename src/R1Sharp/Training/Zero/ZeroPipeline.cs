@@ -119,7 +119,7 @@ public static class ZeroPipeline
         // Pre-training keeps its own resumable checkpoints (in pretrain/, removed once base/ exists): it is the longest phase.
         string pretrainDir = Path.Combine(options.OutputDirectory, "pretrain");
         if (!resume && Directory.Exists(pretrainDir)) Directory.Delete(pretrainDir, recursive: true);
-        var checkpoints = new PretrainCheckpoints(new CheckpointStore(pretrainDir), weights, options.Seed);
+        var checkpoints = new PretrainCheckpoints(new CheckpointStore<TrainerState>(pretrainDir), weights, options.Seed);
         var losses = new MovingLossProgress("pretrain", options.Pretrain.Steps, progress);
         double pretrainSeconds = await new BasePretrainer(suite, tokenizer, options.Noise).TrainAsync(policy, options.Pretrain, losses, checkpoints, cancellationToken).ConfigureAwait(false);
 
@@ -128,14 +128,12 @@ public static class ZeroPipeline
         var before = evaluator.Evaluate(policy, options.Seed + 99, cancellationToken);
         var record = new ZeroBaseRecord(before, pretrainSeconds, clock.Elapsed.TotalSeconds, losses.MeanLoss);
 
-        // Same crash safety as checkpoints: write into base.tmp, then rename.
-        string temp = baseDir + ".tmp";
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        Directory.CreateDirectory(temp);
-        await weights.SaveAsync(temp, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(temp, "base.json"), JsonSerializer.Serialize(record, Json), cancellationToken).ConfigureAwait(false);
-        if (Directory.Exists(baseDir)) Directory.Delete(baseDir, recursive: true);
-        Directory.Move(temp, baseDir);
+        // Same crash safety as checkpoints: written whole through an in-progress directory, then renamed.
+        await AtomicDirectory.WriteAsync(baseDir, async temp =>
+        {
+            await weights.SaveAsync(temp, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(temp, "base.json"), JsonSerializer.Serialize(record, Json), cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         Directory.Delete(pretrainDir, recursive: true);
         return record;
     }
