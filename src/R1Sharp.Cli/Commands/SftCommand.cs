@@ -1,5 +1,7 @@
 using R1Sharp.Cli.Errors;
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using R1Sharp.Data;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Sft;
@@ -37,7 +39,9 @@ internal static class SftCommand
         var saveSteps = new Option<int>("--save-steps") { Description = "Checkpoint every N steps (0 = only at the end).", DefaultValueFactory = _ => defaults.SaveSteps };
         var saveLimit = new Option<int>("--save-total-limit") { Description = "Checkpoints kept (0 = all).", DefaultValueFactory = _ => defaults.SaveTotalLimit };
         var seed = new Option<int>("--seed") { Description = "Seed of the validation split and data order.", DefaultValueFactory = _ => defaults.Seed };
-        var resume = new Option<string?>("--resume") { Description = "Resume: a checkpoint directory, or 'latest' for the newest under --output (refused if a setting that alters the run changed)." };
+        var resume = new Option<string?>("--resume") { Description = "Resume: a checkpoint directory, or 'latest' (the default when no value is given) for the newest under --output (refused if a setting that alters the run changed).", Arity = ArgumentArity.ZeroOrOne };
+        var config = new Option<string?>("--config") { Description = "SFT options file (.json, .yaml) with TRL SFTConfig keys (num_train_epochs, per_device_train_batch_size, lr_scheduler_type, ...); flags given on the command line win over it; see docs/sft.md." };
+        var set = new Option<string[]>("--set") { Description = "Option override key=value with the config-file keys (e.g. --set learning_rate=1e-5); repeatable; wins over --config and flags.", AllowMultipleArgumentsPerToken = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Start afresh in an --output that holds an earlier run: delete its checkpoints, metrics and final/ first (without it, such a start is refused)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var dtype = new Option<string?>("--dtype") { Description = "Training dtype f32 or bf16 (default: the checkpoint's)." };
@@ -46,37 +50,43 @@ internal static class SftCommand
         {
             model, data, output, validation, template, coldStart, epochs, maxSteps, learningRate, schedule, warmup, minRatio, weightDecay,
             maxGradNorm, batchSize, accumulation, maxLength, dropOverlong, layout, validationFraction, evalSteps, loggingSteps, saveSteps,
-            saveLimit, seed, resume, overwrite, device, dtype,
+            saveLimit, seed, resume, overwrite, device, dtype, config, set,
         };
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
             string outputDirectory = parse.GetValue(output)!.FullName;
-            var training = new SftOptions
+            // Flags the user typed are one more settings source, between --config and --set; flags left at their
+            // defaults do not count, so a config file's value is not overridden by a default.
+            var flags = new List<SftOptionsFile.Source>();
+            void Flag<T>(Option<T> option, string key)
             {
-                OutputDirectory = outputDirectory,
-                Epochs = parse.GetValue(epochs),
-                MaxSteps = parse.GetValue(maxSteps),
-                LearningRate = parse.GetValue(learningRate),
-                Schedule = CliEnums.Parse<LearningRateSchedule>(parse.GetValue(schedule)!, "--lr-schedule"),
-                WarmupRatio = parse.GetValue(warmup),
-                MinLearningRateRatio = parse.GetValue(minRatio),
-                WeightDecay = parse.GetValue(weightDecay),
-                MaxGradNorm = parse.GetValue(maxGradNorm),
-                BatchSize = parse.GetValue(batchSize),
-                GradientAccumulationSteps = parse.GetValue(accumulation),
-                MaxLength = parse.GetValue(maxLength),
-                DropOverlongSamples = parse.GetValue(dropOverlong),
-                Layout = CliEnums.Parse<SequenceLayout>(parse.GetValue(layout)!, "--layout"),
-                ValidationFraction = parse.GetValue(validationFraction),
-                EvalSteps = parse.GetValue(evalSteps),
-                LoggingSteps = parse.GetValue(loggingSteps),
-                SaveSteps = parse.GetValue(saveSteps),
-                SaveTotalLimit = parse.GetValue(saveLimit),
-                Seed = parse.GetValue(seed),
-            };
-            string? resumeFrom = parse.GetValue(resume);
+                if (parse.GetResult(option) is { Implicit: false })
+                    flags.Add(new SftOptionsFile.Source(new JsonObject { [key] = JsonSerializer.SerializeToNode(parse.GetValue(option)) }, option.Name));
+            }
+            Flag(epochs, "num_train_epochs");
+            Flag(maxSteps, "max_steps");
+            Flag(learningRate, "learning_rate");
+            Flag(schedule, "lr_scheduler_type");
+            Flag(warmup, "warmup_ratio");
+            Flag(minRatio, "min_lr_rate");
+            Flag(weightDecay, "weight_decay");
+            Flag(maxGradNorm, "max_grad_norm");
+            Flag(batchSize, "per_device_train_batch_size");
+            Flag(accumulation, "gradient_accumulation_steps");
+            Flag(maxLength, "max_length");
+            Flag(dropOverlong, "drop_overlong_samples");
+            Flag(layout, "layout");
+            Flag(validationFraction, "validation_fraction");
+            Flag(evalSteps, "eval_steps");
+            Flag(loggingSteps, "logging_steps");
+            Flag(saveSteps, "save_steps");
+            Flag(saveLimit, "save_total_limit");
+            Flag(seed, "seed");
+            var training = await SftOptionsFile.LoadAsync(parse.GetValue(config), flags, parse.GetValue(set) ?? [],
+                new SftOptions { OutputDirectory = outputDirectory }, cancellationToken).ConfigureAwait(false);
+            string? resumeFrom = parse.GetResult(resume) is null ? null : parse.GetValue(resume) ?? SftTrainer.LatestCheckpoint;
             var request = new SftRunRequest
             {
                 ModelDirectory = parse.GetValue(model)!.FullName,

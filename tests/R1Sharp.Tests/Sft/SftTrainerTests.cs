@@ -105,7 +105,7 @@ public class SftTrainerTests
         // Settings that change the trajectory are refused by name; the checkpoint is left as it was.
         var batch = await Assert.ThrowsAsync<ConfigurationException>(() =>
             new SftTrainer(model, data, options with { BatchSize = 3 }, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint));
-        Assert.Contains("--resume: batch_size was 2 in the checkpoint, now 3", batch.Message);
+        Assert.Contains("--resume: per_device_train_batch_size was 2 in the checkpoint, now 3", batch.Message);
         var seed = await Assert.ThrowsAsync<ConfigurationException>(() =>
             new SftTrainer(model, data, options with { Seed = 7 }, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint));
         Assert.Contains("seed was 42 in the checkpoint, now 7", seed.Message);

@@ -47,10 +47,5 @@ public static class GrpoOptionsValidator
     /// <summary>Throws <see cref="ConfigurationException"/> listing every problem.</summary>
     /// <param name="options">The options to check.</param>
     /// <param name="source">Where they came from (file name, "command line"), for the message.</param>
-    public static void ThrowIfInvalid(GrpoOptions options, string source)
-    {
-        var problems = Problems(options);
-        if (problems.Count > 0)
-            throw new ConfigurationException($"Invalid GRPO configuration ({source}):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-    }
+    public static void ThrowIfInvalid(GrpoOptions options, string source) => GrpoOptionsFile.Schema.ThrowIfInvalid(options, source);
 }

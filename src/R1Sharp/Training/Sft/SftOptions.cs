@@ -1,15 +1,21 @@
+using System.Text.Json.Serialization;
+using R1Sharp.Training.Configuration;
+
 namespace R1Sharp.Training.Sft;
 
 /// <summary>
 /// Settings of a supervised fine-tuning run. Names and defaults follow TRL's <c>SFTConfig</c> (itself
-/// transformers' <c>TrainingArguments</c>) unless a DeepSeek-R1 value is given, so a TRL user finds their knobs.
+/// transformers' <c>TrainingArguments</c>) unless a DeepSeek-R1 value is given, so a TRL user finds their knobs:
+/// the config-file key of each setting (<see cref="SftOptionsFile"/>) is TRL's name, given in its summary.
 /// </summary>
 public sealed record SftOptions
 {
     /// <summary>Directory for checkpoints (<c>checkpoint-N/</c>), metrics.jsonl and the final model. Required.</summary>
+    [JsonPropertyName("output_dir")]
     public required string OutputDirectory { get; init; }
 
     /// <summary>Passes over the training split. Default 2: DeepSeek-R1 fine-tunes its 800k samples for two epochs (paper §2.3.3). TRL's default is 3.</summary>
+    [JsonPropertyName("num_train_epochs")]
     public int Epochs { get; init; } = 2;
 
     /// <summary>Stop after this many optimizer steps even if epochs remain; 0 = no limit. TRL: <c>max_steps</c> (-1 there).</summary>
@@ -19,9 +25,11 @@ public sealed record SftOptions
     public double LearningRate { get; init; } = 2e-5;
 
     /// <summary>Decay after warmup. Default cosine (open-r1's distillation recipes).</summary>
+    [JsonPropertyName("lr_scheduler_type")]
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
 
     /// <summary>Final learning rate as a fraction of the peak for cosine/linear. Default 0.1 (open-r1's <c>cosine_with_min_lr</c>, <c>min_lr_rate: 0.1</c>).</summary>
+    [JsonPropertyName("min_lr_rate")]
     public double MinLearningRateRatio { get; init; } = 0.1;
 
     /// <summary>Fraction of all optimizer steps spent in linear warmup. Default 0.03 (open-r1 recipes; transformers: 0).</summary>
@@ -43,6 +51,7 @@ public sealed record SftOptions
     public double MaxGradNorm { get; init; } = 1.0;
 
     /// <summary>Rows per micro-batch. Default 8 (TRL <c>per_device_train_batch_size</c>).</summary>
+    [JsonPropertyName("per_device_train_batch_size")]
     public int BatchSize { get; init; } = 8;
 
     /// <summary>Micro-batches per optimizer step. Default 1 (TRL <c>gradient_accumulation_steps</c>). The loss is
@@ -78,21 +87,7 @@ public sealed record SftOptions
     /// <summary>Seed for the validation split and data order. Default 42 (transformers).</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>Checks the settings.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
-    public void Validate()
-    {
-        if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new ArgumentException("OutputDirectory is required");
-        if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, got {Epochs}");
-        if (MaxSteps < 0) throw new ArgumentException($"MaxSteps must be >= 0, got {MaxSteps}");
-        if (!(LearningRate > 0)) throw new ArgumentException($"LearningRate must be positive, got {LearningRate}");
-        if (MinLearningRateRatio is < 0 or > 1) throw new ArgumentException($"MinLearningRateRatio must be in [0, 1], got {MinLearningRateRatio}");
-        if (WarmupRatio is < 0 or >= 1) throw new ArgumentException($"WarmupRatio must be in [0, 1), got {WarmupRatio}");
-        if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, got {BatchSize}");
-        if (GradientAccumulationSteps < 1) throw new ArgumentException($"GradientAccumulationSteps must be at least 1, got {GradientAccumulationSteps}");
-        if (MaxLength < 2) throw new ArgumentException($"MaxLength must be at least 2, got {MaxLength}");
-        if (ValidationFraction is < 0 or >= 1) throw new ArgumentException($"ValidationFraction must be in [0, 1), got {ValidationFraction}");
-        if (EvalSteps < 0 || LoggingSteps < 1 || SaveSteps < 0 || SaveTotalLimit < 0)
-            throw new ArgumentException("EvalSteps, SaveSteps and SaveTotalLimit must be >= 0 and LoggingSteps >= 1");
-    }
+    /// <summary>Checks the settings (<see cref="SftOptionsValidator"/>).</summary>
+    /// <exception cref="ConfigurationException">Every invalid setting, each under its config key.</exception>
+    public void Validate() => SftOptionsFile.Schema.ThrowIfInvalid(this, "SFT options");
 }

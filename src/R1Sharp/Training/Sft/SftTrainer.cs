@@ -64,7 +64,7 @@ public sealed class SftTrainer
     /// <summary>SFT options a resumed run may change: how long to train, how often to log, evaluate and save, and where.
     /// As in transformers, a longer run recomputes the schedule for its new length.</summary>
     public static readonly IReadOnlyList<string> SettingsThatMayChange =
-        ["output_directory", "epochs", "max_steps", "eval_steps", "logging_steps", "save_steps", "save_total_limit"];
+        ["output_dir", "num_train_epochs", "max_steps", "eval_steps", "logging_steps", "save_steps", "save_total_limit"];
 
     private static readonly JsonSerializerOptions SettingsJson = new()
     {
