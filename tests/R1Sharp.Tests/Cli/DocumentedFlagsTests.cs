@@ -48,10 +48,18 @@ public sealed partial class DocumentedFlagsTests
         // ServeOptions property -> flag; ModelName is --name, ApiKey comes from --api-key-env / --api-key-file.
         var flags = new Dictionary<string, string>
         {
-            ["Host"] = "--host", ["Port"] = "--port", ["ModelName"] = "--name", ["ApiKey"] = "--api-key-file",
-            ["MaxRequestBytes"] = "--max-request-bytes", ["MaxTokensLimit"] = "--max-tokens-limit",
-            ["DefaultMaxTokens"] = "--default-max-tokens", ["MaxChoices"] = "--max-choices", ["MaxBatch"] = "--max-batch",
-            ["MaxQueue"] = "--max-queue", ["ContextLength"] = "--context-length", ["ShutdownGrace"] = "--shutdown-grace",
+            ["Host"] = "--host",
+            ["Port"] = "--port",
+            ["ModelName"] = "--name",
+            ["ApiKey"] = "--api-key-file",
+            ["MaxRequestBytes"] = "--max-request-bytes",
+            ["MaxTokensLimit"] = "--max-tokens-limit",
+            ["DefaultMaxTokens"] = "--default-max-tokens",
+            ["MaxChoices"] = "--max-choices",
+            ["MaxBatch"] = "--max-batch",
+            ["MaxQueue"] = "--max-queue",
+            ["ContextLength"] = "--context-length",
+            ["ShutdownGrace"] = "--shutdown-grace",
         };
         var properties = typeof(R1Sharp.Serving.ServeOptions).GetProperties().Select(p => p.Name).ToList();
         Assert.Equal(properties.Order(), flags.Keys.Order());
