@@ -24,9 +24,15 @@ internal static class ServeCommand
         var context = new Option<int>("--context-length") { Description = "KV-cache positions (prompt + max_tokens must fit).", DefaultValueFactory = _ => 4096 };
         var maxTokens = new Option<int>("--max-tokens-limit") { Description = "Largest max_tokens a request may ask for.", DefaultValueFactory = _ => 4096 };
         var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: torch's choice)." };
+        var defaults = new ServeOptions();
+        var defaultMaxTokens = new Option<int?>("--default-max-tokens") { Description = $"max_tokens when a request gives none, lowered to what the context leaves after the prompt (default {defaults.DefaultMaxTokens}, at most --max-tokens-limit)." };
+        var maxChoices = new Option<int>("--max-choices") { Description = $"Most choices (n) per request (default {defaults.MaxChoices}).", DefaultValueFactory = _ => defaults.MaxChoices };
+        var maxRequestBytes = new Option<long>("--max-request-bytes") { Description = $"Largest request body in bytes; 413 beyond (default {defaults.MaxRequestBytes}).", DefaultValueFactory = _ => defaults.MaxRequestBytes };
+        var shutdownGrace = new Option<double>("--shutdown-grace") { Description = $"Seconds in-flight requests may run after Ctrl+C (default {defaults.ShutdownGrace.TotalSeconds:0}).", DefaultValueFactory = _ => defaults.ShutdownGrace.TotalSeconds };
         var command = new Command("serve", "Serve a model over the OpenAI API (/v1/chat/completions, /v1/completions, /v1/models, /health, /v1/reload).")
         {
             model, host, port, name, apiKeyEnv, apiKeyFile, device, dtype, maxBatch, maxQueue, context, maxTokens, threads,
+            defaultMaxTokens, maxChoices, maxRequestBytes, shutdownGrace,
         };
         command.SetGuardedAction(async (parse, ct) =>
         {
@@ -45,7 +51,10 @@ internal static class ServeCommand
                 MaxQueue = parse.GetValue(maxQueue),
                 ContextLength = parse.GetValue(context),
                 MaxTokensLimit = parse.GetValue(maxTokens),
-                DefaultMaxTokens = Math.Min(256, parse.GetValue(maxTokens)),
+                DefaultMaxTokens = parse.GetValue(defaultMaxTokens) ?? Math.Min(defaults.DefaultMaxTokens, parse.GetValue(maxTokens)),
+                MaxChoices = parse.GetValue(maxChoices),
+                MaxRequestBytes = parse.GetValue(maxRequestBytes),
+                ShutdownGrace = ShutdownGrace(parse.GetValue(shutdownGrace)),
             };
             options.Validate();
             var dt = DeviceSelection.ParseOptionalDtype(parse.GetValue(dtype));
@@ -58,4 +67,7 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static TimeSpan ShutdownGrace(double seconds) =>
+        seconds is >= 0 and <= 3600 ? TimeSpan.FromSeconds(seconds) : throw new ArgumentException($"--shutdown-grace must be 0..3600 seconds (got {seconds})");
 }

@@ -5,35 +5,56 @@ using R1Sharp.Text.Tokenization;
 
 namespace R1Sharp.Cli.Commands;
 
-/// <summary>`r1 tokenize`: text (stdin) -> JSON array of token ids, or ids -> text with --decode.</summary>
+/// <summary>
+/// `r1 tokenize`: text (stdin) -> JSON array of token ids, as Hugging Face's <c>tokenizer(text)["input_ids"]</c>
+/// gives them (special tokens written in the text recognised, BOS when the model's config asks); or ids -> text
+/// with --decode.
+/// </summary>
 public static class TokenizeCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model directory (tokenizer.json, or vocab.json + merges.txt, with tokenizer_config.json)", Required = true };
         var decode = new Option<bool>("--decode") { Description = "Read a JSON array of ids and print the text" };
-        var special = new Option<bool>("--special")
+        var split = new Option<bool>("--split-special-tokens")
         {
-            Description = "Encode: recognise special tokens written in the text and add BOS when the model asks. Decode: keep special tokens (default drops them)",
+            Description = "Encode: tokenize special-token text such as <|im_start|> as plain text (transformers' split_special_tokens=True; safe for untrusted text). Default: recognised, as tokenizer(text) does",
         };
-        var command = new Command("tokenize", "Encode text from stdin to token ids (JSON), or decode ids to text.") { model, decode, special };
+        var addSpecial = new Option<bool>("--add-special-tokens")
+        {
+            Description = "Encode: add BOS when the model's tokenizer_config.json (add_bos_token) or tokenizer.json post-processor asks (transformers' add_special_tokens). Default true; --add-special-tokens false to leave it out",
+            DefaultValueFactory = _ => true,
+        };
+        var special = new Option<bool>("--special") { Description = "Decode: keep special tokens in the text (default drops them, skip_special_tokens=True)" };
+        var command = new Command("tokenize", "Encode text from stdin to token ids (JSON) as Hugging Face's tokenizer(text) does, or decode ids to text.")
+        {
+            model, decode, split, addSpecial, special,
+        };
         command.SetGuardedAction(async (parseResult, cancellationToken) =>
         {
             string input = await Console.In.ReadToEndAsync(cancellationToken);
-            return Run(parseResult.GetValue(model)!, parseResult.GetValue(decode), parseResult.GetValue(special), input, Console.Out, Console.Error);
+            var settings = new TokenizeSettings
+            {
+                Decode = parseResult.GetValue(decode),
+                SplitSpecialTokens = parseResult.GetValue(split),
+                AddSpecialTokens = parseResult.GetValue(addSpecial),
+                KeepSpecialTokensOnDecode = parseResult.GetValue(special),
+            };
+            return Run(parseResult.GetValue(model)!, settings, input, Console.Out, Console.Error);
         });
         return command;
     }
 
     /// <summary>The command's work, callable in-process by tests. Returns the exit code.</summary>
-    public static int Run(string model, bool decode, bool special, string input, TextWriter output, TextWriter error)
+    public static int Run(string model, TokenizeSettings settings, string input, TextWriter output, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         try
         {
             var tokenizer = HuggingFaceTokenizer.Load(model);
-            if (!decode)
+            if (!settings.Decode)
             {
-                var ids = tokenizer.Encode(input, addSpecialTokens: special, parseSpecialTokens: special);
+                var ids = tokenizer.Encode(input, settings.AddSpecialTokens, parseSpecialTokens: !settings.SplitSpecialTokens);
                 output.Write(JsonSerializer.Serialize(ids));
                 return 0;
             }
@@ -49,7 +70,7 @@ public static class TokenizeCommand
             var unknown = parsed.Where(id => tokenizer.TokenText(id) is null).ToList();
             if (unknown.Count > 0)
                 return TemplateCommand.Fail(error, $"stdin: token id(s) {string.Join(", ", unknown.Take(5))} are not in the vocabulary (size {tokenizer.VocabSize})");
-            output.Write(tokenizer.Decode(parsed, skipSpecialTokens: !special));
+            output.Write(tokenizer.Decode(parsed, skipSpecialTokens: !settings.KeepSpecialTokensOnDecode));
             return 0;
         }
         catch (Exception e)

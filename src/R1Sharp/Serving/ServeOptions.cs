@@ -21,8 +21,11 @@ public sealed record ServeOptions
     /// <summary>Upper bound for a request's max_tokens (400 beyond). Default 4096.</summary>
     public int MaxTokensLimit { get; init; } = 4096;
 
-    /// <summary>max_tokens when a request gives none. Default 256.</summary>
-    public int DefaultMaxTokens { get; init; } = 256;
+    /// <summary>
+    /// max_tokens when a request gives none, lowered to what the context leaves after the prompt (as vLLM does).
+    /// Default 4096, so that an R1-style chain of thought is not cut short; at most <see cref="MaxTokensLimit"/>.
+    /// </summary>
+    public int DefaultMaxTokens { get; init; } = 4096;
 
     /// <summary>Most choices (n) per request. Default 16.</summary>
     public int MaxChoices { get; init; } = 16;

@@ -25,10 +25,10 @@ public sealed class OpenAICompatibleBackendTests : IDisposable
     private static string Prompt(JsonElement body) => body.GetProperty("messages")[0].GetProperty("content").GetString()!;
 
     [Fact]
-    public async Task EndToEndRunRetries429AndReportsAMalformedReplyPerSample()
+    public async Task EndToEndRunRetries429AndAMalformedReplyAndEndsWithExactMetrics()
     {
         var benchmark = ArithmeticBenchmark.Write(_dir, "arith", 4, 3);
-        int sent429 = 0;
+        int sent429 = 0, sentBroken = 0;
         await using var server = new FakeChatCompletionsServer((body, number) =>
         {
             // Requests arrive concurrently: exactly one of them gets the 429.
@@ -37,8 +37,9 @@ public sealed class OpenAICompatibleBackendTests : IDisposable
                 return new(429, "{\"error\":{\"message\":\"rate limited\"}}", new Dictionary<string, string> { ["Retry-After"] = "0" });
             }
             int sum = ArithmeticBenchmark.SumIn(Prompt(body));
-            // Question 2 asks for 2+6: the server answers it with a cut-off body.
-            if (sum == 8) return new(200, "{\"choices\": [{\"index\": 0, \"message\": {\"content\": \"\\\\boxed{8");
+            // Question 2 asks for 2+6: the first answer to it is a 200 with a cut-off body, the next one is fine.
+            if (sum == 8 && Interlocked.CompareExchange(ref sentBroken, 1, 0) == 0)
+                return new(200, "{\"choices\": [{\"index\": 0, \"message\": {\"content\": \"\\\\boxed{8");
             return new(200, FakeChatCompletionsServer.Choices(40, 300,
                 new { index = 0, message = new { role = "assistant", content = $"<think>add</think> \\boxed{{{sum}}}" }, finish_reason = "stop" },
                 new { index = 1, message = new { role = "assistant", content = $"\\boxed{{{sum + 1}}} and more" }, finish_reason = "length" },
@@ -50,8 +51,8 @@ public sealed class OpenAICompatibleBackendTests : IDisposable
 
         var summary = await new EvaluationRunner(backend, options).RunAsync([benchmark], _ => new BoxedNumberJudge(), output);
 
-        // 4 questions, one request each, plus the one that got 429 and was sent again.
-        Assert.Equal(5, server.Seen.Count);
+        // 4 questions, one request each, plus the one that got 429 and the one that got a broken 200, each sent again.
+        Assert.Equal(6, server.Seen.Count);
         Assert.Equal(1, server.Seen.Count(s => s.Status == 429));
         Assert.All(server.Seen, s =>
         {
@@ -69,24 +70,46 @@ public sealed class OpenAICompatibleBackendTests : IDisposable
 
         var records = File.ReadAllLines(EvaluationRunner.SamplesPath(output, "arith")).Select(l => JsonSerializer.Deserialize<SampleRecord>(l)!).ToList();
         Assert.Equal(12, records.Count);
-        var malformed = records.Where(r => r.QuestionId == "arith-2").ToList();
-        Assert.Equal(3, malformed.Count);
-        Assert.All(malformed, r => Assert.StartsWith("malformed reply", r.Error));
-        Assert.DoesNotContain(records, r => r.Error?.Contains("429", StringComparison.Ordinal) == true);
+        Assert.All(records, r => Assert.Null(r.Error));
 
-        var good = records.Where(r => r.QuestionId != "arith-2").ToList();
-        Assert.Equal(6, good.Count(r => r.Correct));
-        Assert.All(good.Where(r => r.SampleIndex == 1), r => Assert.True(r.Truncated));
+        Assert.Equal(8, records.Count(r => r.Correct));
+        Assert.All(records.Where(r => r.SampleIndex == 1), r => Assert.True(r.Truncated));
         // reasoning_content comes back inside think tags, before the answer.
-        Assert.All(good.Where(r => r.SampleIndex == 2), r => Assert.StartsWith("<think>\nI add the numbers.\n</think>", r.Response));
+        Assert.All(records.Where(r => r.SampleIndex == 2), r => Assert.StartsWith("<think>\nI add the numbers.\n</think>", r.Response));
         // n = 3 shares one usage total, so per-sample tokens are estimates that add up to it.
-        Assert.All(good, r => Assert.True(r.TokensEstimated));
-        Assert.All(good.GroupBy(r => r.QuestionId), g => Assert.InRange(g.Sum(r => r.CompletionTokens!.Value), 299, 301));
+        Assert.All(records, r => Assert.True(r.TokensEstimated));
+        Assert.All(records.GroupBy(r => r.QuestionId), g => Assert.InRange(g.Sum(r => r.CompletionTokens!.Value), 299, 301));
 
         var metrics = summary.Benchmarks[0];
-        Assert.Equal(3, metrics.FailedSamples);
-        Assert.Equal((3 * (2.0 / 3) + 0) / 4, metrics.PassAt1.Mean, 12);
-        Assert.Equal(0.75, metrics.ConsensusAccuracy, 12);
+        Assert.Equal(0, metrics.FailedSamples);
+        Assert.Equal(2.0 / 3, metrics.PassAt1.Mean, 12);
+        Assert.Equal(1.0, metrics.ConsensusAccuracy, 12);
+    }
+
+    [Theory]
+    [InlineData("{\"choices\": [{\"index\": 0, \"message\": {\"content\": \"\\\\boxed{1", "not JSON")]
+    [InlineData("{\"id\": \"x\"}", "no 'choices' array")]
+    [InlineData("{\"choices\": [{\"index\": 0}]}", "has no 'message' object")]
+    [InlineData("{\"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\"}}]}", "has no text content")]
+    public async Task AMalformed200IsRetriedLikeA5xxThenTheGoodReplyIsKept(string broken, string problem)
+    {
+        await using var server = new FakeChatCompletionsServer((_, number) => number == 1
+            ? new(200, broken)
+            : new(200, FakeChatCompletionsServer.Choices(3, 7, new { index = 0, message = new { role = "assistant", content = "\\boxed{1}" }, finish_reason = "stop" })));
+        using var backend = Backend(server);
+        var result = await backend.CompleteAsync(new CompletionRequest([new PromptMessage("user", "q")], 1, new SamplingParameters()));
+        Assert.Equal(2, server.Seen.Count);
+        Assert.Null(result[0].Error);
+        Assert.Equal("\\boxed{1}", result[0].Text);
+        Assert.Equal(7, result[0].CompletionTokens);
+
+        await using var alwaysBroken = new FakeChatCompletionsServer((_, _) => new(200, broken));
+        using var giveUp = Backend(alwaysBroken);
+        var failed = await giveUp.CompleteAsync(new CompletionRequest([new PromptMessage("user", "q")], 1, new SamplingParameters()));
+        Assert.Equal(1 + FastRetries.MaxRetries, alwaysBroken.Seen.Count);
+        Assert.StartsWith("malformed reply", failed[0].Error);
+        Assert.Contains(problem, failed[0].Error);
+        Assert.Contains("gave up after 4 attempts", failed[0].Error);
     }
 
     [Fact]
@@ -122,7 +145,7 @@ public sealed class OpenAICompatibleBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task ASingleSampleGetsItsExactTokenCountAndMissingChoicesAreErrors()
+    public async Task ASingleSampleGetsItsExactTokenCountAndMissingChoicesAreRetriedThenErrors()
     {
         await using var server = new FakeChatCompletionsServer((body, _) => new(200, FakeChatCompletionsServer.Choices(3, 42,
             new { index = 0, message = new { role = "assistant", content = "\\boxed{1}" }, finish_reason = "stop" })));
@@ -134,6 +157,8 @@ public sealed class OpenAICompatibleBackendTests : IDisposable
         var three = await backend.CompleteAsync(new CompletionRequest([new PromptMessage("user", "q")], 3, new SamplingParameters()));
         Assert.Equal("\\boxed{1}", three[0].Text);
         Assert.All(three.Skip(1), c => Assert.Contains("returned 1 of 3 choices", c.Error));
+        Assert.All(three.Skip(1), c => Assert.Contains("gave up after 4 attempts", c.Error));
+        Assert.Equal(1 + 4, server.Seen.Count);
     }
 
     [Fact]

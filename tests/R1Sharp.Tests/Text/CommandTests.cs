@@ -15,11 +15,11 @@ public sealed class CommandTests
         return (code, output.ToString(), error.ToString());
     }
 
-    private static (int Code, string Output, string Error) Tokenize(string model, bool decode, bool special, string input)
+    private static (int Code, string Output, string Error) Tokenize(string model, TokenizeSettings settings, string input)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = TokenizeCommand.Run(model, decode, special, input, output, error);
+        int code = TokenizeCommand.Run(model, settings, input, output, error);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -76,29 +76,65 @@ public sealed class CommandTests
         Assert.Contains("no chat template", error);
     }
 
+    private static readonly TokenizeSettings Encode = new();
+    private static readonly TokenizeSettings DecodeDroppingSpecial = new() { Decode = true };
+    private static readonly TokenizeSettings DecodeKeepingSpecial = new() { Decode = true, KeepSpecialTokensOnDecode = true };
+
     [Fact]
     public void TokenizeEncodesAndDecodesOnTheRealQwenFiles()
     {
         string model = SharedData.Path("hf", "Qwen2.5-7B-Instruct");
         string text = "<|im_start|>user\nHello, 世界 😀!<|im_end|>";
-        var (code, ids, _) = Tokenize(model, false, true, text);
+        var (code, ids, _) = Tokenize(model, Encode, text);
         Assert.Equal(0, code);
         Assert.StartsWith("[151644,", ids);
         var expected = LoadedTokenizers.QwenSlow.Encode(text);
         Assert.Equal("[" + string.Join(",", expected) + "]", ids);
 
-        var (decodeCode, decoded, _) = Tokenize(model, true, true, ids);
+        var (decodeCode, decoded, _) = Tokenize(model, DecodeKeepingSpecial, ids);
         Assert.Equal(0, decodeCode);
         Assert.Equal(text, decoded);
-        var (_, dropped, _) = Tokenize(model, true, false, ids);
+        var (_, dropped, _) = Tokenize(model, DecodeDroppingSpecial, ids);
         Assert.Equal("user\nHello, 世界 😀!", dropped);
     }
 
     [Fact]
-    public void TokenizeWithoutSpecialTreatsControlTokensAsText()
+    public void TokenizeByDefaultGivesTheIdsOfHuggingFaceTokenizerCall()
     {
-        var (_, ids, _) = Tokenize(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), false, false, "<|im_start|>");
+        // transformers: AutoTokenizer.from_pretrained("Qwen/Qwen2.5-7B-Instruct")("<|im_start|>user\nHi<|im_end|>").input_ids
+        // == [151644, 872, 198, 13048, 151645]: special tokens recognised, no BOS (Qwen2.5 has none).
+        var (code, ids, _) = Tokenize(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), Encode, "<|im_start|>user\nHi<|im_end|>");
+        Assert.Equal(0, code);
+        Assert.Equal("[151644,872,198,13048,151645]", ids);
+    }
+
+    [Fact]
+    public void TokenizeAddsBosAsTheModelAsksAndMatchesTheRustTokenizer()
+    {
+        // The Llama-3-style tokenizer.json has a BOS post-processor; Hugging Face's Rust tokenizer (add_special_tokens
+        // and special tokens recognised, as tokenizer(text) calls it) is the reference.
+        string model = TokenizerFixtureFiles.LlamaJson;
+        string text = "Hi<|eot_id|> there";
+        var reference = new Tokenizers.DotNet.Tokenizer(vocabPath: Path.Combine(model, "tokenizer.json")).Encode(text).Select(id => (int)id);
+        var (code, ids, _) = Tokenize(model, Encode, text);
+        Assert.Equal(0, code);
+        Assert.Equal("[" + string.Join(",", reference) + "]", ids);
+        Assert.StartsWith("[151643,", ids); // <|begin_of_text|> in this fixture
+        Assert.Contains(",151647,", ids); // <|eot_id|> recognised
+
+        var (_, withoutBos, _) = Tokenize(model, Encode with { AddSpecialTokens = false }, text);
+        Assert.Equal("[" + string.Join(",", reference.Skip(1)) + "]", withoutBos);
+    }
+
+    [Fact]
+    public void TokenizeSplitSpecialTokensTreatsControlTokensAsText()
+    {
+        string model = SharedData.Path("hf", "Qwen2.5-7B-Instruct");
+        var (code, ids, _) = Tokenize(model, Encode with { SplitSpecialTokens = true }, "<|im_start|>");
+        Assert.Equal(0, code);
         Assert.DoesNotContain("151644", ids);
+        Assert.Equal("[" + string.Join(",", LoadedTokenizers.QwenSlow.Encode("<|im_start|>", addSpecialTokens: true, parseSpecialTokens: false)) + "]", ids);
+        Assert.Equal("<|im_start|>", Tokenize(model, DecodeKeepingSpecial, ids).Output);
     }
 
     [Theory]
@@ -106,7 +142,7 @@ public sealed class CommandTests
     [InlineData("[99999999]", "not in the vocabulary")]
     public void TokenizeDecodeRejectsBadIds(string input, string expected)
     {
-        var (code, _, error) = Tokenize(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), true, false, input);
+        var (code, _, error) = Tokenize(SharedData.Path("hf", "Qwen2.5-7B-Instruct"), DecodeDroppingSpecial, input);
         Assert.Equal(2, code); // usage error (README, "Exit codes")
         Assert.Contains(expected, error);
     }
@@ -114,7 +150,7 @@ public sealed class CommandTests
     [Fact]
     public void TokenizeReportsAModelWithoutTokenizer()
     {
-        var (code, _, error) = Tokenize(SharedData.Path("hf", "Llama-3.2-1B-Instruct"), false, false, "x");
+        var (code, _, error) = Tokenize(SharedData.Path("hf", "Llama-3.2-1B-Instruct"), Encode, "x");
         Assert.Equal(2, code); // usage error (README, "Exit codes")
         Assert.Contains("no tokenizer found", error);
     }

@@ -27,8 +27,13 @@ internal static class ChatCompletionsWireFormat
         return body.ToJsonString();
     }
 
-    /// <summary>Reads a 200 reply into exactly <paramref name="count"/> completions; problems become per-sample errors.</summary>
-    public static IReadOnlyList<Completion> ParseReply(string json, int count)
+    /// <summary>
+    /// Reads a 200 reply into exactly <paramref name="count"/> completions. A reply that is not JSON, has no
+    /// <c>choices</c> array, fewer choices than asked, or a choice without a message or text is malformed (a truncated
+    /// or broken body from a flaky server or proxy): <paramref name="problem"/> then says what was wrong, and the
+    /// completions carry it as their error where no good choice came back.
+    /// </summary>
+    public static IReadOnlyList<Completion> ParseReply(string json, int count, out string? problem)
     {
         JsonDocument document;
         try
@@ -37,13 +42,17 @@ internal static class ChatCompletionsWireFormat
         }
         catch (JsonException e)
         {
-            return Repeat(count, $"malformed reply: not JSON ({e.Message}); body starts '{Preview(json)}'");
+            problem = $"malformed reply: not JSON ({e.Message}); body starts '{Preview(json)}'";
+            return Repeat(count, problem);
         }
         using (document)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
-                return Repeat(count, $"malformed reply: no 'choices' array; body starts '{Preview(json)}'");
+            {
+                problem = $"malformed reply: no 'choices' array; body starts '{Preview(json)}'";
+                return Repeat(count, problem);
+            }
 
             var results = new Completion?[count];
             int position = 0;
@@ -59,6 +68,7 @@ internal static class ChatCompletionsWireFormat
             ApportionTokens(results, root);
             for (int i = 0; i < count; i++)
                 results[i] ??= Completion.Failure($"malformed reply: the server returned {choices.GetArrayLength()} of {count} choices");
+            problem = results.FirstOrDefault(r => r!.Error is not null)?.Error;
             return results!;
         }
     }

@@ -6,8 +6,10 @@ namespace R1Sharp.Evaluation.Backends;
 
 /// <summary>
 /// Samples from any server that speaks OpenAI's chat completions protocol (vLLM, SGLang, llama.cpp's server,
-/// TGI, <c>r1 serve</c>, hosted APIs). The server applies the model's chat template. Transient failures are
-/// retried per <see cref="OpenAICompatibleOptions.Retry"/>; anything else becomes a per-sample error.
+/// TGI, <c>r1 serve</c>, hosted APIs). The server applies the model's chat template. Transient failures (429, 5xx,
+/// timeouts, dropped connections, and a 200 whose body is malformed or truncated) are retried per
+/// <see cref="OpenAICompatibleOptions.Retry"/>; a sample is reported as failed only when the retries are spent, or
+/// at once for a client error (4xx).
 /// </summary>
 public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
 {
@@ -50,9 +52,11 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
             return Fail(request.Count, $"prompt does not fit the model's context of {context} tokens");
         string body = ChatCompletionsWireFormat.BuildRequest(_options.Model, request with { Sampling = request.Sampling with { MaxTokens = maxTokens } });
         string lastProblem = "no attempt made";
+        IReadOnlyList<Completion>? lastMalformed = null;
         for (int attempt = 0; ; attempt++)
         {
             TimeSpan? retryAfter = null;
+            lastMalformed = null;
             using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 attemptTimeout.CancelAfter(_options.RequestTimeout);
@@ -67,11 +71,19 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
                     using var response = await _http.SendAsync(message, attemptTimeout.Token).ConfigureAwait(false);
                     string reply = await response.Content.ReadAsStringAsync(attemptTimeout.Token).ConfigureAwait(false);
                     if (response.IsSuccessStatusCode)
-                        return ChatCompletionsWireFormat.ParseReply(reply, request.Count);
-                    int status = (int)response.StatusCode;
-                    lastProblem = $"HTTP {status} {response.ReasonPhrase}: {ChatCompletionsWireFormat.Preview(reply)}";
-                    if (!RetryPolicy.IsTransient(status)) return Fail(request.Count, lastProblem);
-                    retryAfter = RetryAfterOf(response);
+                    {
+                        var completions = ChatCompletionsWireFormat.ParseReply(reply, request.Count, out string? malformed);
+                        if (malformed is null) return completions;
+                        // A broken or cut-off 200 is as transient as a 5xx: ask again rather than score a failure.
+                        (lastProblem, lastMalformed) = (malformed, completions);
+                    }
+                    else
+                    {
+                        int status = (int)response.StatusCode;
+                        lastProblem = $"HTTP {status} {response.ReasonPhrase}: {ChatCompletionsWireFormat.Preview(reply)}";
+                        if (!RetryPolicy.IsTransient(status)) return Fail(request.Count, lastProblem);
+                        retryAfter = RetryAfterOf(response);
+                    }
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -83,7 +95,13 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
                 }
             }
             if (attempt >= _options.Retry.MaxRetries)
-                return Fail(request.Count, $"{lastProblem} (gave up after {attempt + 1} attempts)");
+            {
+                string gaveUp = $" (gave up after {attempt + 1} attempts)";
+                // The last reply was malformed: keep its good choices, mark the others.
+                return lastMalformed is null
+                    ? Fail(request.Count, lastProblem + gaveUp)
+                    : lastMalformed.Select(c => c.Error is null ? c : c with { Error = c.Error + gaveUp }).ToArray();
+            }
             await Task.Delay(_options.Retry.DelayBefore(attempt, retryAfter, Random.Shared.NextDouble()), cancellationToken).ConfigureAwait(false);
         }
     }

@@ -145,6 +145,9 @@ public sealed class OpenAiServer : IAsyncDisposable
             using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
                 body = await reader.ReadToEndAsync(aborted).ConfigureAwait(false);
             (var prompts, parameters) = parse(body);
+            int room = _served.Engine.ContextLength - prompts.Max(p => p.Count);
+            if (!parameters.MaxTokensFromRequest && room >= 1 && room < parameters.MaxTokens)
+                parameters = parameters with { MaxTokens = room };
             foreach (var p in prompts)
                 if (p.Count + parameters.MaxTokens > _served.Engine.ContextLength)
                     throw new RequestValidationException("max_tokens", $"the prompt ({p.Count} tokens) plus max_tokens ({parameters.MaxTokens}) exceeds the context length {_served.Engine.ContextLength}");
@@ -191,7 +194,9 @@ public sealed class OpenAiServer : IAsyncDisposable
         await foreach (var _ in run.ReadAllAsync(context.RequestAborted).ConfigureAwait(false)) { }
         var tokenizer = _served.Tokenizer;
         object[] choices = run.Decoders.Select((d, i) => chat
-            ? (object)new { index = i, message = new { role = "assistant", content = d.Text }, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish) }
+            ? parameters.ReturnTokenIds
+                ? new { index = i, message = new { role = "assistant", content = d.Text }, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish), token_ids = d.Tokens.ToArray() }
+                : (object)new { index = i, message = new { role = "assistant", content = d.Text }, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish) }
             : parameters.ReturnTokenIds
                 ? new { index = i, text = d.Text, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish), token_ids = d.Tokens.ToArray() }
                 : new { index = i, text = d.Text, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish) }).ToArray();

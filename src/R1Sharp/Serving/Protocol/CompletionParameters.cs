@@ -4,13 +4,14 @@ namespace R1Sharp.Serving.Protocol;
 /// <param name="N">Choices per prompt (default 1).</param>
 /// <param name="Temperature">0 = greedy; default 1.</param>
 /// <param name="TopP">Nucleus mass in (0, 1]; default 1.</param>
-/// <param name="MaxTokens">New tokens at most.</param>
+/// <param name="MaxTokens">New tokens at most (the server's default when the request gives none).</param>
 /// <param name="Stop">Up to 4 stop strings (not included in the text).</param>
 /// <param name="Seed">Makes sampling reproducible; choice j uses seed + j.</param>
 /// <param name="LogProbs">Return each generated token's log-probability.</param>
 /// <param name="Stream">Answer with server-sent events.</param>
 /// <param name="IncludeUsage">stream_options.include_usage: a final chunk with token counts.</param>
 /// <param name="ReturnTokenIds">Non-standard (as vLLM's): each choice also carries "token_ids", the generated ids, so a trainer needs no re-tokenization.</param>
+/// <param name="MaxTokensFromRequest">False when <paramref name="MaxTokens"/> is the server's default: it is then lowered to what the context leaves after the prompt, as vLLM does, rather than refused.</param>
 public sealed record CompletionParameters(
     int N,
     double Temperature,
@@ -21,4 +22,5 @@ public sealed record CompletionParameters(
     bool LogProbs,
     bool Stream,
     bool IncludeUsage,
-    bool ReturnTokenIds = false);
+    bool ReturnTokenIds = false,
+    bool MaxTokensFromRequest = true);

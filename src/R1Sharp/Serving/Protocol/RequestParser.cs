@@ -4,7 +4,8 @@ namespace R1Sharp.Serving.Protocol;
 
 /// <summary>
 /// Reads OpenAI-style request bodies strictly: wrong types, out-of-range values and unsupported options are
-/// refused with the field's name rather than silently ignored, so a client learns at once what we do not do.
+/// refused with the field's name rather than silently ignored, so a client learns at once what we do not do
+/// (<see cref="RequestFields"/> lists what is honoured).
 /// </summary>
 public static class RequestParser
 {
@@ -13,6 +14,7 @@ public static class RequestParser
     public static (string? Model, IReadOnlyList<ChatTurn> Messages, CompletionParameters Parameters) ParseChat(string body, ServeOptions options)
     {
         var root = ParseObject(body);
+        RequestFields.Check(root, "messages");
         if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
             throw new RequestValidationException("messages", "'messages' is required and must be an array");
         var turns = new List<ChatTurn>();
@@ -21,6 +23,7 @@ public static class RequestParser
         {
             if (message.ValueKind != JsonValueKind.Object)
                 throw new RequestValidationException($"messages[{index}]", $"messages[{index}] must be an object");
+            RequestFields.CheckMessage(message, index);
             string role = RequiredString(message, "role", $"messages[{index}].role");
             if (role is not ("system" or "user" or "assistant" or "tool" or "developer"))
                 throw new RequestValidationException($"messages[{index}].role", $"messages[{index}].role '{role}' is not one of system, user, assistant, tool, developer");
@@ -39,6 +42,7 @@ public static class RequestParser
     public static (string? Model, IReadOnlyList<PromptInput> Prompts, CompletionParameters Parameters) ParseCompletion(string body, ServeOptions options)
     {
         var root = ParseObject(body);
+        RequestFields.Check(root, "prompt");
         if (!root.TryGetProperty("prompt", out var prompt))
             throw new RequestValidationException("prompt", "'prompt' is required");
         List<PromptInput> prompts;
@@ -54,8 +58,6 @@ public static class RequestParser
             throw new RequestValidationException("prompt", "'prompt' must be a string, an array of strings, or token ids");
         if (prompts.Count == 0 || prompts.Any(p => p.Text?.Length == 0 || p.TokenIds?.Count == 0))
             throw new RequestValidationException("prompt", "'prompt' must not be empty");
-        if (root.TryGetProperty("echo", out var echo) && echo.ValueKind == JsonValueKind.True)
-            throw new RequestValidationException("echo", "'echo' is not supported");
         var parameters = ParseParameters(root, options);
         if (prompts.Count * parameters.N > options.MaxChoices * 4)
             throw new RequestValidationException("prompt", $"{prompts.Count} prompts x n={parameters.N} is more sequences than one request may ask for ({options.MaxChoices * 4})");
@@ -90,14 +92,16 @@ public static class RequestParser
         {
             JsonValueKind.True => true,
             JsonValueKind.False or JsonValueKind.Null => false,
-            JsonValueKind.Number when lp.TryGetInt32(out int k) && k >= 0 => true, // legacy completions: logprobs = k (alternatives are not returned)
+            JsonValueKind.Number when lp.TryGetInt32(out int k) && k == 0 => true, // legacy completions: the chosen tokens' logprobs only
+            JsonValueKind.Number => throw new RequestValidationException("logprobs", "'logprobs' above 0 asks for the top alternatives, which are not returned; use 0 or true (the chosen tokens' logprobs)"),
             _ => throw new RequestValidationException("logprobs", "'logprobs' must be a boolean"),
         };
-        if (root.TryGetProperty("top_logprobs", out var top) && top.ValueKind == JsonValueKind.Number && top.GetInt32() > 0)
+        if (root.TryGetProperty("top_logprobs", out var top) && top.ValueKind != JsonValueKind.Null && !(top.ValueKind == JsonValueKind.Number && top.TryGetInt32(out int alternatives) && alternatives == 0))
             throw new RequestValidationException("top_logprobs", "'top_logprobs' is not supported (the sampled token's logprob is returned)");
         bool stream = Bool(root, "stream");
         bool includeUsage = root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object && Bool(so, "include_usage");
-        return new CompletionParameters(n, temperature, topP, maxTokens, stop, seed, logProbs, stream, includeUsage, Bool(root, "return_token_ids"));
+        bool maxTokensGiven = root.TryGetProperty(maxField, out var given) && given.ValueKind != JsonValueKind.Null;
+        return new CompletionParameters(n, temperature, topP, maxTokens, stop, seed, logProbs, stream, includeUsage, Bool(root, "return_token_ids"), maxTokensGiven);
     }
 
     private static JsonElement ParseObject(string body)
