@@ -79,6 +79,7 @@ internal static class RewardsCommand
     private static async Task<int> ScoreAsync(ScoreSettings settings, TextWriter stdout, CancellationToken cancellationToken)
     {
         if (settings.BatchSize < 1) throw new RewardConfigurationException($"--batch-size is {settings.BatchSize}; it must be at least 1.");
+        using var outputLock = settings.Output is { } output ? RunDirectoryLock.AcquireForFile(output) : null;
         await using RewardComposer composer = Registry().CreateComposer(settings.Spec);
         IReadOnlyList<DatasetRow> rows = await DatasetReader.ReadAllAsync(settings.Data, cancellationToken);
         var inputs = new RewardInput[rows.Count];

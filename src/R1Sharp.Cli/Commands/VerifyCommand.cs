@@ -36,6 +36,7 @@ internal static class VerifyCommand
 
     internal static async Task<int> RunAsync(FileInfo? inputFile, FileInfo? outputFile, VerifyOptions options, CancellationToken ct)
     {
+        using var outputLock = outputFile is null ? null : RunDirectoryLock.AcquireForFile(outputFile.FullName);
         string[] lines;
         try
         {

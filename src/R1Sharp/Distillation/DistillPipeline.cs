@@ -22,7 +22,7 @@ public static class DistillPipeline
     {
         ArgumentNullException.ThrowIfNull(config);
         status ??= _ => { };
-        Directory.CreateDirectory(config.Output);
+        using var runLock = RunDirectoryLock.Acquire(config.Output);
 
         // 1. Sample the teacher.
         await using var rewards = RewardSelection.Create(config.Rewards, config.AnswerField);

@@ -13,6 +13,7 @@ public static class RejectionRun
     /// <exception cref="Data.DatasetFormatException">A sample line is malformed (names file and line).</exception>
     public static async Task<RejectionStatistics> RunAsync(string samplesPath, string outputPath, RejectionSamplingOptions options, CancellationToken cancellationToken = default)
     {
+        using var outputLock = RunDirectoryLock.AcquireForFile(outputPath);
         var samples = await SampledResponseFile.ReadAsync(samplesPath, cancellationToken).ConfigureAwait(false);
         var result = new RejectionSampler(options).Filter(samples);
         await SampledResponseFile.WriteConversationsAsync(outputPath, result.Kept, cancellationToken).ConfigureAwait(false);

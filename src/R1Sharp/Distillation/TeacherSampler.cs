@@ -3,6 +3,7 @@ using R1Sharp.Data;
 using R1Sharp.Evaluation.Backends;
 using R1Sharp.Rewards;
 using R1Sharp.Rewards.Composition;
+using R1Sharp.IO;
 
 namespace R1Sharp.Distillation;
 
@@ -40,6 +41,7 @@ public sealed class TeacherSampler
     public async Task<SamplingReport> RunAsync(string promptsPath, string outputPath, IProgress<(int Done, int Total)>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        using var outputLock = RunDirectoryLock.AcquireForFile(outputPath);
         var prompts = new List<TeacherPrompt>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in DatasetReader.ReadAsync(promptsPath, cancellationToken).ConfigureAwait(false))

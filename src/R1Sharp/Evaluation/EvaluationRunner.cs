@@ -4,6 +4,7 @@ using R1Sharp.Evaluation.Benchmarks;
 using R1Sharp.Evaluation.Judging;
 using R1Sharp.Evaluation.Metrics;
 using R1Sharp.Evaluation.Results;
+using R1Sharp.IO;
 
 namespace R1Sharp.Evaluation;
 
@@ -52,6 +53,7 @@ public sealed class EvaluationRunner
         if (benchmarks.Count == 0) throw new ArgumentException("no benchmark given", nameof(benchmarks));
         var duplicate = benchmarks.GroupBy(b => b.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"benchmark '{duplicate.Key}' is given twice", nameof(benchmarks));
+        using var runLock = RunDirectoryLock.Acquire(outputDirectory);
 
         var loaded = new List<LoadedBenchmark>();
         foreach (var definition in benchmarks)
@@ -62,7 +64,6 @@ public sealed class EvaluationRunner
             loaded.Add(new LoadedBenchmark(definition, questions, judgeFor(definition)));
         }
 
-        Directory.CreateDirectory(outputDirectory);
         await RunSettingsFile.CheckOrWriteAsync(outputDirectory, RunSettings.Of(_options), cancellationToken).ConfigureAwait(false);
 
         var logs = new List<SampleLog>();
@@ -94,6 +95,8 @@ public sealed class EvaluationRunner
         ArgumentNullException.ThrowIfNull(benchmarks);
         ArgumentNullException.ThrowIfNull(judgeFor);
         int judged = 0, changed = 0;
+        if (!Directory.Exists(outputDirectory)) return (judged, changed);
+        using var runLock = RunDirectoryLock.Acquire(outputDirectory);
         foreach (var definition in benchmarks)
         {
             string path = SamplesPath(outputDirectory, definition.Name);

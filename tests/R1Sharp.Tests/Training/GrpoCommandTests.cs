@@ -15,9 +15,11 @@ public sealed class GrpoCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private string TinyQwen()
+    private string TinyQwen() => WriteTinyQwen(Path.Combine(_dir, "model"));
+
+    /// <summary>A one-layer random Qwen2 checkpoint with the real Qwen2.5 tokenizer files, written to <paramref name="model"/>.</summary>
+    internal static string WriteTinyQwen(string model)
     {
-        string model = Path.Combine(_dir, "model");
         var config = ModelConfig.Load(SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"))
             .Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64);
         using (var m = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, 1))

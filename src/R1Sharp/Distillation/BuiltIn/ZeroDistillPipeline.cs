@@ -14,6 +14,7 @@ using R1Sharp.Training.Sft;
 using R1Sharp.Training.Zero;
 using static TorchSharp.torch;
 using AtomicFile = R1Sharp.IO.AtomicFile;
+using R1Sharp.IO;
 
 namespace R1Sharp.Distillation.BuiltIn;
 
@@ -73,7 +74,7 @@ public static class ZeroDistillPipeline
         var tokenizer = loaded.Tokenizer;
 
         string output = options.OutputDirectory;
-        Directory.CreateDirectory(output);
+        using var runLock = RunDirectoryLock.Acquire(output);
         var zero = zeroSettings with { Seed = seed };
         var suite = zero.CreateSuite();
         var studentConfig = BuiltInModel.Config(options.Student, tokenizer);

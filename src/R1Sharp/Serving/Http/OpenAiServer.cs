@@ -21,6 +21,14 @@ namespace R1Sharp.Serving.Http;
 /// /v1/completions, /v1/models, /health, and POST /v1/reload (new weights from a checkpoint directory, so a GRPO
 /// trainer can push its policy after each update). Concurrent requests share the continuous-batching engine.
 /// </summary>
+/// <remarks>
+/// One writer per folder (<see cref="IO.RunDirectoryLock"/>) holds for the reload folder through its writer: the
+/// trainer (<c>r1 grpo --rollout-endpoints</c>) locks its rollout-weights folder for the whole run, so a second
+/// trainer cannot push into it. The server only reads a reload folder and takes no lock: one for its lifetime would
+/// refuse the very trainer that writes there, and one while reading would need write access to a checkpoint folder
+/// that may be read-only, and would make the trainer's next save fail instead of wait. The trainer alternates
+/// between two sub-folders and waits for every reload to answer, so it never rewrites the folder being read.
+/// </remarks>
 public sealed class OpenAiServer : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never };

@@ -9,6 +9,7 @@ using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Rollouts;
 using R1Sharp.Training.Configuration;
 using static TorchSharp.torch;
+using R1Sharp.IO;
 
 namespace R1Sharp.Training.Grpo;
 
@@ -34,6 +35,7 @@ public static class HuggingFaceGrpoRun
 
         if (request.Resume && request.Overwrite)
             throw new ConfigurationException("--resume and --overwrite contradict each other: resume continues the run in the folder, overwrite deletes it.");
+        using var runLock = RunDirectoryLock.Acquire(request.OutputDirectory);
         if (!request.Resume) FreshStart.Prepare(request.OutputDirectory, request.Overwrite);
 
         var rows = await DatasetReader.ReadAllAsync(request.DataPath, cancellationToken).ConfigureAwait(false);

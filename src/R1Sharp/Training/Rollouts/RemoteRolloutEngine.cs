@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using R1Sharp.IO;
 using R1Sharp.Text;
 using R1Sharp.Training.Grpo;
 
@@ -14,7 +15,9 @@ namespace R1Sharp.Training.Rollouts;
 /// <c>return_token_ids</c> (`r1 serve`, recent vLLM), else the text is re-tokenized with the policy's tokenizer.
 /// Log-probabilities are not taken from the servers: the trainer recomputes them with its own policy, so a
 /// server running in another precision or a slightly stale copy cannot bias the loss. After each optimizer step
-/// the policy is saved to <see cref="RemoteRolloutOptions.WeightsDirectory"/> and every server reloads it.
+/// the policy is saved to <see cref="RemoteRolloutOptions.WeightsDirectory"/> and every server reloads it; the engine
+/// holds a <see cref="RunDirectoryLock"/> on that folder from construction to <see cref="Dispose"/>, so two trainers
+/// never push weights into one folder.
 /// </summary>
 public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
 {
@@ -22,6 +25,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
     private readonly ITextTokenizer _tokenizer;
     private readonly Func<string, CancellationToken, Task>? _savePolicy;
     private readonly HttpClient _http;
+    private readonly RunDirectoryLock? _weightsLock;
     private int _next;
 
     /// <summary>Creates the engine.</summary>
@@ -30,6 +34,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
     /// <param name="savePolicy">Writes the current policy as a checkpoint directory at the given path (null: never push weights).</param>
     /// <param name="handler">HTTP handler (tests); null uses a default one.</param>
     /// <exception cref="ArgumentException">No endpoint, or a non-http(s) one.</exception>
+    /// <exception cref="RunDirectoryInUseException">Another process pushes weights into the same <see cref="RemoteRolloutOptions.WeightsDirectory"/>.</exception>
     public RemoteRolloutEngine(RemoteRolloutOptions options, ITextTokenizer tokenizer, Func<string, CancellationToken, Task>? savePolicy, HttpMessageHandler? handler = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -39,6 +44,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
             if (e.Scheme is not ("http" or "https")) throw new ArgumentException($"rollout endpoint '{e}' is not an http(s) URL");
         if (options.MaxConcurrency < 1) throw new ArgumentException("rollout MaxConcurrency must be positive");
         _savePolicy = savePolicy;
+        // Last, so a refused constructor leaves nothing to dispose.
+        if (savePolicy is not null && options.WeightsDirectory is not null) _weightsLock = RunDirectoryLock.Acquire(options.WeightsDirectory);
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.Timeout = options.RequestTimeout;
     }
@@ -155,6 +162,10 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
         return request;
     }
 
-    /// <summary>Frees the HTTP client.</summary>
-    public void Dispose() => _http.Dispose();
+    /// <summary>Frees the HTTP client and releases the weights folder.</summary>
+    public void Dispose()
+    {
+        _http.Dispose();
+        _weightsLock?.Dispose();
+    }
 }

@@ -5,6 +5,7 @@ using R1Sharp.Text;
 using R1Sharp.Text.Templates;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.IO;
 
 namespace R1Sharp.Training.Sft;
 
@@ -28,6 +29,7 @@ public static class SftPipeline
         if (request.ResumeFrom is not null && request.Overwrite)
             throw new ConfigurationException("--resume and --overwrite contradict each other: resume continues the run in the folder, overwrite deletes it.");
         // Before anything is loaded, so a refused start costs nothing.
+        using var runLock = RunDirectoryLock.Acquire(request.Training.OutputDirectory);
         if (request.ResumeFrom is null) FreshStart.Prepare(request.Training.OutputDirectory, request.Overwrite);
         var device = DeviceSelection.Parse(request.Device);
         var dtype = request.Dtype is null ? (TorchSharp.torch.ScalarType?)null : DeviceSelection.ParseDtype(request.Dtype);

@@ -27,7 +27,7 @@ public static class ZeroPipeline
     {
         ArgumentNullException.ThrowIfNull(options);
         string output = options.OutputDirectory;
-        Directory.CreateDirectory(output);
+        using var runLock = RunDirectoryLock.Acquire(output);
         set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 
