@@ -23,6 +23,7 @@ public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBa
             TopP = settings.TopP,
             EosIds = settings.EosIds,
             PadId = settings.PadId,
+            SampleableIds = settings.SampleableIds,
         };
         var results = new List<Rollout>(prompts.Count);
         foreach (var chunk in ChunkedGeneration.Generate(_generator, prompts, maxBatchSize, options, (index, _) => settings.Seed + index * 7_777L, cancellationToken))
