@@ -14,15 +14,26 @@ public sealed class GrpoMemoryEstimateTests
 
     private static readonly ModelConfig Tiny = new()
     {
-        ModelType = ModelConfig.Qwen2, VocabSize = 100, HiddenSize = 8, IntermediateSize = 16,
-        NumHiddenLayers = 2, NumAttentionHeads = 2, NumKeyValueHeads = 1,
+        ModelType = ModelConfig.Qwen2,
+        VocabSize = 100,
+        HiddenSize = 8,
+        IntermediateSize = 16,
+        NumHiddenLayers = 2,
+        NumAttentionHeads = 2,
+        NumKeyValueHeads = 1,
     };
 
     /// <summary>The model of the report: Qwen's 151,936-id vocabulary at width 128, 4 layers — about 20M parameters, almost all embedding.</summary>
     private static readonly ModelConfig TwentyMillionQwenVocabulary = new()
     {
-        ModelType = ModelConfig.Qwen2, VocabSize = 151_936, HiddenSize = 128, IntermediateSize = 512,
-        NumHiddenLayers = 4, NumAttentionHeads = 4, NumKeyValueHeads = 2, TieWordEmbeddings = true,
+        ModelType = ModelConfig.Qwen2,
+        VocabSize = 151_936,
+        HiddenSize = 128,
+        IntermediateSize = 512,
+        NumHiddenLayers = 4,
+        NumAttentionHeads = 4,
+        NumKeyValueHeads = 2,
+        TieWordEmbeddings = true,
     };
 
     [Fact]
