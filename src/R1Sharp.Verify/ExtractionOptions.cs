@@ -2,7 +2,7 @@ namespace R1Sharp.Verify;
 
 /// <summary>
 /// How <see cref="AnswerExtractor"/> finds the final answer in a model response. The defaults follow
-/// VERIFIER-POLICY.md rule 1 and are the ones rewards must use.
+/// docs/verifier-policy.md rule 1 and are the ones rewards must use.
 /// </summary>
 public sealed record ExtractionOptions
 {

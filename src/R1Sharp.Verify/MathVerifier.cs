@@ -4,7 +4,7 @@ using R1Sharp.Verify.Extraction;
 namespace R1Sharp.Verify;
 
 /// <summary>
-/// Decides whether a model's math answer is correct, by the rules of VERIFIER-POLICY.md: exact rational
+/// Decides whether a model's math answer is correct, by the rules of docs/verifier-policy.md: exact rational
 /// arithmetic, symbolic comparison of expressions, sets/tuples/intervals/equations/matrices, and no credit for
 /// hedged answers. Pure, deterministic and thread-safe; never throws on malformed input; each check is bounded
 /// by <see cref="VerifyOptions.TimeBudget"/>.

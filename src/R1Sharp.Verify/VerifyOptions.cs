@@ -1,6 +1,6 @@
 namespace R1Sharp.Verify;
 
-/// <summary>Options of one verification (<see cref="MathVerifier"/>). Every default follows VERIFIER-POLICY.md.</summary>
+/// <summary>Options of one verification (<see cref="MathVerifier"/>). Every default follows docs/verifier-policy.md.</summary>
 public sealed record VerifyOptions
 {
     /// <summary>How the final answer is extracted from a response. Default <see cref="ExtractionOptions.Default"/>.</summary>

@@ -22,7 +22,7 @@ internal static class VerifyCommand
         var input = new Option<FileInfo?>("--input") { Description = "JSONL file with gold and response per line (default: stdin)." };
         var output = new Option<FileInfo?>("--output", "--out") { Description = "Where to write the verdicts (default: stdout). Written to a temporary file, then renamed." };
         var lastNumber = new Option<bool>("--last-number-fallback") { Description = "Benchmark presets only: fall back to the last number in the text (never for rewards)." };
-        var command = new Command("verify", "Check math answers against gold answers (VERIFIER-POLICY.md).") { input, output, lastNumber };
+        var command = new Command("verify", "Check math answers against gold answers (docs/verifier-policy.md).") { input, output, lastNumber };
         command.SetGuardedAction(async (parseResult, ct) =>
         {
             var options = new VerifyOptions { Extraction = new ExtractionOptions { LastNumberFallback = parseResult.GetValue(lastNumber) } };

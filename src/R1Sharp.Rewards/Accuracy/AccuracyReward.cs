@@ -4,7 +4,7 @@ namespace R1Sharp.Rewards.Accuracy;
 
 /// <summary>
 /// The accuracy reward of DeepSeek-R1 (§2.2.2) for math: 1.0 when the completion's final answer is equivalent to
-/// the gold under VERIFIER-POLICY.md, else 0.0; null (not applicable) when the row has no usable gold, as TRL and
+/// the gold under docs/verifier-policy.md, else 0.0; null (not applicable) when the row has no usable gold, as TRL and
 /// open-r1 skip such rows. Thread-safe; never throws on malformed completions.
 /// </summary>
 public sealed class AccuracyReward : IRewardFunction

@@ -19,7 +19,7 @@ public sealed record AccuracyRewardOptions
 
     /// <summary>
     /// Verification options. Default <see cref="VerifyOptions.Default"/>: no last-number fallback, as
-    /// VERIFIER-POLICY.md rule 1 requires for rewards.
+    /// docs/verifier-policy.md rule 1 requires for rewards.
     /// </summary>
     public VerifyOptions Verify { get; init; } = VerifyOptions.Default;
 }

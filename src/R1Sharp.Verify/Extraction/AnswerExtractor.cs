@@ -4,7 +4,7 @@ using R1Sharp.Verify.Extraction;
 namespace R1Sharp.Verify;
 
 /// <summary>
-/// Finds the final answer in a model response (VERIFIER-POLICY.md rule 1): only the text after the last
+/// Finds the final answer in a model response (docs/verifier-policy.md rule 1): only the text after the last
 /// <c>&lt;/think&gt;</c> counts; then the last <c>\boxed{}</c>/<c>\fbox{}</c>; then the last <c>&lt;answer&gt;</c> tag;
 /// then "the (final) answer is …"; then a final "Answer:" / "A:" / "####" line; then the whole response when it
 /// is only an answer. Thread-safe and allocation-light; never throws on malformed text.

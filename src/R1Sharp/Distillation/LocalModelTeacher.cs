@@ -59,6 +59,7 @@ public sealed class LocalModelTeacher : ICompletionBackend, IDisposable
             TopP = request.Sampling.TopP,
             EosIds = _tokenizer.EosIds,
             PadId = _tokenizer.PadId,
+            SampleableIds = SampleableIds.Of(_tokenizer),
             Seed = request.Sampling.Seed,
         };
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -36,6 +36,13 @@ public sealed record SamplingOptions
     /// <summary>Also report log-probs under the temperature-scaled or processed distribution (default None: only the temperature-1 <see cref="GeneratedSequence.LogProbs"/>).</summary>
     public SamplingLogProbKind SamplingLogProbs { get; init; } = SamplingLogProbKind.None;
 
+    /// <summary>
+    /// Ids that may be sampled (default null: every id of the model's vocabulary). Set it to
+    /// <see cref="SampleableIds.Of"/> the tokenizer whenever the output is decoded: an embedding padded past the
+    /// tokenizer would otherwise sample ids that decode to nothing.
+    /// </summary>
+    public SampleableIds? SampleableIds { get; init; }
+
     /// <summary>Token id written into left padding (default 0; any id works, padding is masked out).</summary>
     public int PadId { get; init; }
 

@@ -47,7 +47,10 @@ public static class TokenSampler
         return x.MoveToOuterDisposeScope();
     }
 
-    /// <summary>One sampling step for N rows of logits [N, V].</summary>
+    /// <summary>
+    /// One sampling step for N rows of logits [N, V]. Ids outside <see cref="SamplingOptions.SampleableIds"/> are masked
+    /// first, so they are never picked and every reported log-prob is over the sampleable ids only.
+    /// </summary>
     /// <returns>Sampled ids [N] (int64), their temperature-1 log-probs [N] and, when asked for, log-probs under <see cref="SamplingOptions.SamplingLogProbs"/>.</returns>
     public static (Tensor Tokens, Tensor LogProbs, Tensor? SamplingLogProbs) Sample(Tensor logits, SamplingOptions options, Generator? generator)
     {
@@ -55,6 +58,7 @@ public static class TokenSampler
         ArgumentNullException.ThrowIfNull(options);
         using var scope = torch.NewDisposeScope();
         var raw = logits.to(ScalarType.Float32);
+        if (options.SampleableIds is { } sampleable) raw = sampleable.Mask(raw);
         var processed = ProcessLogits(raw, options);
         Tensor tokens = options.IsGreedy
             ? raw.argmax(-1)

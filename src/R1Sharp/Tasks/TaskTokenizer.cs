@@ -117,14 +117,14 @@ public sealed class TaskTokenizer : ITextTokenizer
         return ids;
     }
 
-    /// <inheritdoc />
+    /// <summary>Decodes ids; an id outside the vocabulary (model output from a wider embedding) decodes to nothing.</summary>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var text = new StringBuilder();
         foreach (int id in ids)
         {
-            if (id < 0 || id >= _tokens.Length) throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id outside the vocabulary of {_tokens.Length}.");
+            if (id < 0 || id >= _tokens.Length) continue;
             if (id <= Unknown && (skipSpecialTokens || id == Pad)) continue;
             text.Append(_tokens[id]);
         }

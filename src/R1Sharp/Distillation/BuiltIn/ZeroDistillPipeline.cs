@@ -166,6 +166,7 @@ public static class ZeroDistillPipeline
             TopP = options.SamplingTopP,
             EosIds = tokenizer.EosIds,
             PadId = tokenizer.PadId,
+            SampleableIds = SampleableIds.Of(tokenizer),
         };
         // The samples are scored by the rewards GRPO trains with (accuracy, format), each kept apart.
         await using var rewards = TaskRewards.CreateComposer(suite, new Dictionary<string, double>());

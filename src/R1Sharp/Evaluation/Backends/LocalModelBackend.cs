@@ -80,6 +80,7 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
             Seed = request.Sampling.Seed,
             EosIds = _tokenizer.EosIds,
             PadId = _tokenizer.PadId,
+            SampleableIds = SampleableIds.Of(_tokenizer),
         };
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

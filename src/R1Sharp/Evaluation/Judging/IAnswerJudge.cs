@@ -2,7 +2,7 @@ namespace R1Sharp.Evaluation.Judging;
 
 /// <summary>
 /// Decides whether a model's response answers a question correctly, and which answer it gave.
-/// The evaluation protocol scores with the project's math verifier (VERIFIER-POLICY.md); the interface
+/// The evaluation protocol scores with the project's math verifier (docs/verifier-policy.md); the interface
 /// exists so that a benchmark can bring its own rules (e.g. exact match for multiple choice) and so that
 /// tests can use a predictable double. Implementations must be thread-safe: samples are judged concurrently.
 /// </summary>

@@ -3,7 +3,7 @@ using R1Sharp.Verify;
 namespace R1Sharp.Evaluation.Judging;
 
 /// <summary>
-/// The evaluation's default judge: <see cref="MathVerifier"/> under VERIFIER-POLICY.md (answer after the last
+/// The evaluation's default judge: <see cref="MathVerifier"/> under docs/verifier-policy.md (answer after the last
 /// <c>&lt;/think&gt;</c>, last <c>\boxed{}</c>, exact and symbolic equivalence, no credit for hedges).
 /// </summary>
 public sealed class MathVerifierJudge : IAnswerJudge

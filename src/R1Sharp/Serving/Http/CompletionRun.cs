@@ -29,6 +29,7 @@ internal sealed class CompletionRun
                     Decoder = parameters.Stop.Count > 0 ? ids => ChoiceDecoder.DecodeText(tokenizer, ids) : null,
                     Seed = parameters.Seed is long seed ? seed + j : null,
                     PadId = tokenizer.PadId,
+                    SampleableIds = SampleableIds.Of(tokenizer),
                 };
                 _jobs.Add(new GenerationJob(prompt, options, cancellationToken));
                 Decoders.Add(new ChoiceDecoder(tokenizer, parameters.Stop));

@@ -141,15 +141,18 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
         return texts.Select(t => Encode(t, addSpecialTokens, parseSpecialTokens)).ToList();
     }
 
-    /// <inheritdoc />
-    /// <exception cref="ArgumentOutOfRangeException">An id is outside the vocabulary.</exception>
+    /// <summary>
+    /// Decodes ids; byte-exact inverse of <see cref="Encode(string, bool)"/> for text without special tokens. An id
+    /// the tokenizer lacks (an embedding padding id past <see cref="VocabSize"/>) decodes to nothing, as in Hugging
+    /// Face tokenizers, so model output never makes decoding throw.
+    /// </summary>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var bytes = new List<byte>();
         foreach (int id in ids)
         {
-            string? token = TokenText(id) ?? throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id {id} is not in the vocabulary (size {VocabSize})");
+            if (TokenText(id) is not string token) continue;
             if (skipSpecialTokens && _addedById.TryGetValue(id, out var added) && added.Special) continue;
             // As Hugging Face's ByteLevel decoder: a token whose characters are all in the byte alphabet stands for
             // those bytes; any other token (e.g. "<｜User｜>") stands for its own UTF-8.

@@ -17,8 +17,8 @@ public sealed record GrpoOptions
     /// <summary><c>prompts_per_step</c> — prompts (rows) per optimizer step; the step trains on prompts_per_step × G completions. Default 16.</summary>
     public int PromptsPerStep { get; init; } = 16;
 
-    /// <summary><c>gradient_accumulation_steps</c> — the step's completions are split into this many micro-batches whose gradients are summed before one optimizer update (memory, not maths: the loss is normalised over the whole step). Default 1.</summary>
-    public int GradientAccumulationSteps { get; init; } = 1;
+    /// <summary><c>gradient_accumulation_steps</c> — the step's completions are split into this many micro-batches whose gradients are summed before one optimizer update (memory, not maths: the loss is normalised over the whole step); above the completions per step, each micro-batch holds one completion. Default 16: 16 prompts × 8 completions train 8 at a time (TRL's per_device_train_batch_size default), so the [completions, tokens, vocab] logits of a 150k vocabulary fit in 24 GiB.</summary>
+    public int GradientAccumulationSteps { get; init; } = 16;
 
     /// <summary><c>num_iterations</c> — μ, optimisation passes over each sampled batch (GRPO paper's μ; TRL's num_iterations). With 1, π_old is the current policy (ratio 1, gradient still non-zero); above 1, π_old log-probs are kept from sampling time and clipping acts. Default 1.</summary>
     public int NumIterations { get; init; } = 1;
@@ -120,4 +120,7 @@ public sealed record GrpoOptions
 
     /// <summary><c>device</c> — cpu, cuda or cuda:N. Default cpu.</summary>
     public string Device { get; init; } = "cpu";
+
+    /// <summary><c>skip_memory_check</c> — start even when the estimated memory of a step (<see cref="GrpoMemoryEstimate"/>) exceeds the memory available to the process; on CPU the check otherwise refuses such a run before the first step. Default false.</summary>
+    public bool SkipMemoryCheck { get; init; }
 }

@@ -15,7 +15,6 @@ public static class GrpoOptionsValidator
         Require(options.NumGenerations >= 2, "num_generations", options.NumGenerations, "must be at least 2, a group needs a baseline");
         Require(options.PromptsPerStep >= 1, "prompts_per_step", options.PromptsPerStep, "must be at least 1");
         Require(options.GradientAccumulationSteps >= 1, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must be at least 1");
-        Require(options.GradientAccumulationSteps <= options.PromptsPerStep * options.NumGenerations, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must not exceed the completions per step (prompts_per_step × num_generations)");
         Require(options.NumIterations >= 1, "num_iterations", options.NumIterations, "must be at least 1");
         Require(options.MaxSteps >= 1, "max_steps", options.MaxSteps, "must be at least 1");
         Require(options.MaxSeconds >= 0 && double.IsFinite(options.MaxSeconds), "max_seconds", options.MaxSeconds, "must be a finite number ≥ 0 (0 = no time budget)");

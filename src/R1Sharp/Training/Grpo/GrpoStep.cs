@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Rewards;
 using R1Sharp.Rewards.Composition;
@@ -95,7 +96,7 @@ public sealed class GrpoStep(
             return (IReadOnlyList<int>)(ids.Count > options.MaxPromptLength ? ids.Skip(ids.Count - options.MaxPromptLength).ToArray() : ids.ToArray());
         }).ToList();
         var repeated = promptIds.SelectMany(p => Enumerable.Repeat(p, options.NumGenerations)).ToList();
-        var settings = new RolloutSettings(options.MaxCompletionLength, options.Temperature, options.TopP, tokenizer.EosIds, seed, tokenizer.PadId);
+        var settings = new RolloutSettings(options.MaxCompletionLength, options.Temperature, options.TopP, tokenizer.EosIds, seed, tokenizer.PadId, SampleableIds.Of(tokenizer));
         var sampled = await rollouts.GenerateAsync(repeated, settings, cancellationToken).ConfigureAwait(false);
         var inputs = sampled.Select(s =>
         {

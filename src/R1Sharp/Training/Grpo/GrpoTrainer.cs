@@ -26,7 +26,7 @@ public sealed class GrpoTrainer
     public const string ConfigFileName = "grpo_config.json";
 
     /// <summary>GRPO options a resumed run may change: how long to train, how often to log, evaluate and save, and where.</summary>
-    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device"];
+    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check"];
 
     private readonly CausalLanguageModel _policy;
     private readonly GrpoOptions _options;
@@ -55,6 +55,10 @@ public sealed class GrpoTrainer
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(options);
         GrpoOptionsValidator.ThrowIfInvalid(options, "trainer");
+        // On CPU the process's memory is the limit; a GPU's memory is not in the GC's figure, so no check there.
+        if (!options.SkipMemoryCheck && policy.Device.type == DeviceType.CPU)
+            GrpoMemoryEstimate.Compute(policy.parameters().Where(p => p.requires_grad).Sum(p => p.numel()), policy.Config, options)
+                .ThrowIfAbove(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         _policy = policy;
         _options = options;
         _weights = weights ?? throw new ArgumentNullException(nameof(weights));

@@ -6,9 +6,12 @@ namespace R1Sharp.Training.Rollouts;
 
 /// <summary>Samples with the policy itself through <see cref="BatchedGenerator"/>, in chunks of at most <paramref name="maxBatchSize"/> sequences.</summary>
 /// <param name="policy">The model being trained (shared, so updates are seen immediately).</param>
-/// <param name="maxBatchSize">Most sequences generated at once (bounds KV-cache memory). Default 256.</param>
-public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBatchSize = 256) : IRolloutEngine
+/// <param name="maxBatchSize">Most sequences generated at once (bounds KV-cache memory). Default <see cref="DefaultMaxBatchSize"/>.</param>
+public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBatchSize = InProcessRolloutEngine.DefaultMaxBatchSize) : IRolloutEngine
 {
+    /// <summary>Most sequences generated at once unless the constructor says otherwise: 256.</summary>
+    public const int DefaultMaxBatchSize = 256;
+
     private readonly BatchedGenerator _generator = new(policy);
 
     /// <inheritdoc />
@@ -23,6 +26,7 @@ public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBa
             TopP = settings.TopP,
             EosIds = settings.EosIds,
             PadId = settings.PadId,
+            SampleableIds = settings.SampleableIds,
         };
         var results = new List<Rollout>(prompts.Count);
         foreach (var chunk in ChunkedGeneration.Generate(_generator, prompts, maxBatchSize, options, (index, _) => settings.Seed + index * 7_777L, cancellationToken))

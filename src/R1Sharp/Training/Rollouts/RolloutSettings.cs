@@ -1,3 +1,5 @@
+using R1Sharp.Generation;
+
 namespace R1Sharp.Training.Rollouts;
 
 /// <summary>Sampling settings of one rollout request.</summary>
@@ -7,4 +9,6 @@ namespace R1Sharp.Training.Rollouts;
 /// <param name="EosIds">Ids that end a completion.</param>
 /// <param name="Seed">Seed of this request (reproducible sampling).</param>
 /// <param name="PadId">Padding id of the tokenizer.</param>
-public sealed record RolloutSettings(int MaxNewTokens, double Temperature, double TopP, IReadOnlyList<int> EosIds, long Seed, int PadId);
+/// <param name="SampleableIds">Ids the tokenizer has: the in-process engine never samples the embedding's padding ids past them (a remote
+/// server masks by its own tokenizer; r1 serve does); an id that still arrives decodes to nothing.</param>
+public sealed record RolloutSettings(int MaxNewTokens, double Temperature, double TopP, IReadOnlyList<int> EosIds, long Seed, int PadId, SampleableIds SampleableIds);

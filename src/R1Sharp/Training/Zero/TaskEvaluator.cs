@@ -66,6 +66,7 @@ public sealed class TaskEvaluator(TaskSuite suite, TaskTokenizer tokenizer, int 
             TopP = p,
             EosIds = tokenizer.EosIds,
             PadId = tokenizer.PadId,
+            SampleableIds = SampleableIds.Of(tokenizer),
         };
         return ChunkedGeneration.GenerateAll(generator, prompts, BatchSize, options, (_, start) => seed + start, cancellationToken);
     }

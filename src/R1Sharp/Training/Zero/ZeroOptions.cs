@@ -74,6 +74,7 @@ public sealed record ZeroOptions
     {
         NumGenerations = 8,
         PromptsPerStep = 16,
+        GradientAccumulationSteps = 1,
         MaxSteps = 60,
         LearningRate = 1e-4,
         Temperature = 1.0,

@@ -1,0 +1,81 @@
+using System.Globalization;
+using R1Sharp.Models;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Rollouts;
+
+namespace R1Sharp.Training.Grpo;
+
+/// <summary>
+/// Peak memory of one GRPO step, estimated before the first step from the model's shape and the options, so that a
+/// batch that cannot fit is refused with a message instead of being killed by the kernel halfway through a step.
+/// An estimate, not a measurement: it counts the large tensors and leaves out allocator slack and small temporaries.
+/// <list type="bullet">
+/// <item>weights, gradients, AdamW's two moments and the frozen reference copy (when β &gt; 0): parameters × bytes per value (4 fp32, 2 bf16);</item>
+/// <item>activations kept for the backward pass of one micro-batch: rows × (max_prompt_length + max_completion_length)
+/// positions × layers × ((12 × hidden + 4 × intermediate) values + 2 attention-weight rows of heads × positions);</item>
+/// <item>logits of one micro-batch: 3 × rows × max_completion_length × vocab float32 values (the logits, the softmax
+/// of the log-prob's backward pass, the logits' gradient) — with a 150k vocabulary, this term dominates;</item>
+/// <item>the rollout KV cache: 2 × layers × sequences generated at once × positions × kv heads × head dim.</item>
+/// </list>
+/// A micro-batch holds ⌈prompts_per_step × num_generations / gradient_accumulation_steps⌉ completions.
+/// </summary>
+/// <param name="WeightsBytes">The policy's weights.</param>
+/// <param name="GradientsBytes">Their gradients.</param>
+/// <param name="OptimizerBytes">AdamW's first and second moments.</param>
+/// <param name="ReferenceBytes">The frozen reference model (0 when β = 0: none is loaded).</param>
+/// <param name="ActivationsBytes">Activations of one micro-batch kept for the backward pass.</param>
+/// <param name="LogitsBytes">Logits, log-softmax and logits' gradient of one micro-batch.</param>
+/// <param name="RolloutCacheBytes">KV cache of in-process generation.</param>
+/// <param name="MicroBatchCompletions">Completions per micro-batch.</param>
+public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, long OptimizerBytes, long ReferenceBytes,
+    long ActivationsBytes, long LogitsBytes, long RolloutCacheBytes, int MicroBatchCompletions)
+{
+    private const double GiB = 1024.0 * 1024 * 1024;
+
+    /// <summary>Everything together: the estimated peak.</summary>
+    public long TotalBytes => WeightsBytes + GradientsBytes + OptimizerBytes + ReferenceBytes + ActivationsBytes + LogitsBytes + RolloutCacheBytes;
+
+    /// <summary>The estimate for a model of <paramref name="parameters"/> parameters shaped as <paramref name="model"/>, trained with <paramref name="options"/>.</summary>
+    /// <param name="parameters">Trainable parameters of the policy.</param>
+    /// <param name="model">Vocabulary, width, depth and heads of the policy.</param>
+    /// <param name="options">Batch shape, lengths, β and dtype of the run.</param>
+    public static GrpoMemoryEstimate Compute(long parameters, ModelConfig model, GrpoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        long value = options.Dtype == TrainingPrecision.Bf16 ? 2 : 4;
+        long completions = (long)options.PromptsPerStep * options.NumGenerations;
+        long microBatches = Math.Clamp(options.GradientAccumulationSteps, 1, completions);
+        long rows = (completions + microBatches - 1) / microBatches;
+        long positions = (long)options.MaxPromptLength + options.MaxCompletionLength;
+        long perPositionAndLayer = (12L * model.HiddenSize + 4L * model.IntermediateSize + 2L * model.NumAttentionHeads * positions) * value;
+        long generatedAtOnce = Math.Min(completions, InProcessRolloutEngine.DefaultMaxBatchSize);
+        return new GrpoMemoryEstimate(
+            WeightsBytes: parameters * value,
+            GradientsBytes: parameters * value,
+            OptimizerBytes: 2 * parameters * value,
+            ReferenceBytes: options.Beta > 0 ? parameters * value : 0,
+            ActivationsBytes: rows * positions * model.NumHiddenLayers * perPositionAndLayer,
+            LogitsBytes: 3 * rows * options.MaxCompletionLength * model.VocabSize * 4L,
+            RolloutCacheBytes: 2L * model.NumHiddenLayers * generatedAtOnce * positions * model.NumKeyValueHeads * model.HeadDim * value,
+            MicroBatchCompletions: (int)rows);
+    }
+
+    /// <summary>One line: the total and its parts, in GiB.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{TotalBytes / GiB:0.0} GiB (weights {WeightsBytes / GiB:0.00}, gradients {GradientsBytes / GiB:0.00}, AdamW {OptimizerBytes / GiB:0.00}, " +
+        $"reference {ReferenceBytes / GiB:0.00}, activations {ActivationsBytes / GiB:0.00}, logits {LogitsBytes / GiB:0.00}, rollout KV cache {RolloutCacheBytes / GiB:0.00} GiB; " +
+        $"{MicroBatchCompletions} completions per micro-batch)");
+
+    /// <summary>Refuses a run whose estimate exceeds <paramref name="availableBytes"/>, naming the settings that lower it.</summary>
+    /// <param name="availableBytes">Memory the process may use (e.g. <see cref="GC.GetGCMemoryInfo()"/>'s TotalAvailableMemoryBytes).</param>
+    /// <exception cref="ConfigurationException">The estimate is above <paramref name="availableBytes"/>.</exception>
+    public void ThrowIfAbove(long availableBytes)
+    {
+        if (TotalBytes <= availableBytes) return;
+        throw new ConfigurationException(string.Create(CultureInfo.InvariantCulture,
+            $"a GRPO step needs an estimated {this}, more than the {availableBytes / GiB:0.0} GiB available. ") +
+            "Raise gradient_accumulation_steps (fewer completions per micro-batch), or lower max_completion_length, " +
+            "prompts_per_step, num_generations or max_prompt_length; set skip_memory_check: true to start anyway.");
+    }
+}
