@@ -2,6 +2,7 @@ using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using R1Sharp.Data;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 
 namespace R1Sharp.Cli.Commands;
@@ -59,7 +60,7 @@ internal static class SftCommand
                 Epochs = parse.GetValue(epochs),
                 MaxSteps = parse.GetValue(maxSteps),
                 LearningRate = parse.GetValue(learningRate),
-                Schedule = CliEnums.Parse<LearningRateSchedule>(parse.GetValue(schedule)!, "--lr-schedule"),
+                Schedule = CliEnums.Parse<LearningRateScheduleKind>(parse.GetValue(schedule)!, "--lr-schedule"),
                 WarmupRatio = parse.GetValue(warmup),
                 MinLearningRateRatio = parse.GetValue(minRatio),
                 WeightDecay = parse.GetValue(weightDecay),

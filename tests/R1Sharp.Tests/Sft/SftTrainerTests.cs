@@ -2,6 +2,7 @@ using System.Text.Json;
 using R1Sharp.IO;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 using static TorchSharp.torch;
 
@@ -150,7 +151,7 @@ public class SftTrainerTests
         private int _saves;
         public bool SupportsPacking => true;
         public nn.Module Module => inner;
-        public Tensor Forward(SftBatch batch) => inner.Forward(batch);
+        public Tensor Forward(TokenBatch batch) => inner.Forward(batch);
         public async Task SaveAsync(string directory, CancellationToken cancellationToken)
         {
             await inner.SaveAsync(directory, cancellationToken);
@@ -173,7 +174,7 @@ public class SftTrainerTests
     {
         public bool SupportsPacking => false;
         public nn.Module Module => inner;
-        public Tensor Forward(SftBatch batch) => inner.Forward(batch);
+        public Tensor Forward(TokenBatch batch) => inner.Forward(batch);
         public Task SaveAsync(string directory, CancellationToken cancellationToken) => inner.SaveAsync(directory, cancellationToken);
         public void Load(string directory) => inner.Load(directory);
     }

@@ -1,3 +1,6 @@
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
+
 namespace R1Sharp.Training.Sft;
 
 /// <summary>
@@ -19,7 +22,7 @@ public sealed record SftOptions
     public double LearningRate { get; init; } = 2e-5;
 
     /// <summary>Decay after warmup. Default cosine (open-r1's distillation recipes).</summary>
-    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
+    public LearningRateScheduleKind Schedule { get; init; } = LearningRateScheduleKind.Cosine;
 
     /// <summary>Final learning rate as a fraction of the peak for cosine/linear. Default 0.1 (open-r1's <c>cosine_with_min_lr</c>, <c>min_lr_rate: 0.1</c>).</summary>
     public double MinLearningRateRatio { get; init; } = 0.1;
