@@ -136,8 +136,12 @@ public class SftTrainerTests
         // The last checkpoint is the first save, final/ the second: that one is killed half-way.
         var model = new FailingSaveModel(inner, failOnSave: 2);
         await Assert.ThrowsAsync<IOException>(() => new SftTrainer(model, data, options, tokenizer.PadId, CPU).TrainAsync());
-        Assert.Equal([CheckpointStore.DirectoryName, "metrics.jsonl"],
-            Directory.GetFileSystemEntries(options.OutputDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // The logs (metrics.jsonl and TensorBoard's events file) and the checkpoint: no final/, complete or not.
+        var entries = Directory.GetFileSystemEntries(options.OutputDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, entries.Count);
+        Assert.Equal(CheckpointStore.DirectoryName, entries[0]);
+        Assert.StartsWith("events.out.tfevents.", entries[1]);
+        Assert.Equal("metrics.jsonl", entries[2]);
 
         // Resumed, the complete run writes final/ (and only that).
         var resumed = await new SftTrainer(inner, data, options, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint);
