@@ -3,7 +3,6 @@ using System.CommandLine;
 using R1Sharp.Checkpoints;
 using R1Sharp.Generation;
 using R1Sharp.Models;
-using TorchSharp;
 
 namespace R1Sharp.Cli.Commands;
 
@@ -37,17 +36,16 @@ internal static class NewModelCommand
             var outDir = parse.GetValue(output)!;
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            var type = DeviceSelection.ParseDtype(parse.GetValue(dtype)!);
+            string dtypeName = parse.GetValue(dtype)!;
+            DeviceSelection.ParseDtype(dtypeName); // a bad --dtype is refused before anything is read or written
             var real = ModelConfig.Load(configFile.FullName);
             var shaped = real.Scaled(parse.GetValue(layers), parse.GetValue(hidden), parse.GetValue(heads), parse.GetValue(kvHeads), parse.GetValue(intermediate), parse.GetValue(vocab));
-            using var model = CausalLanguageModel.Create(shaped, torch.CPU, type, parse.GetValue(seed));
             string sourceDir = configFile.DirectoryName ?? ".";
             string generationPath = Path.Combine(sourceDir, "generation_config.json");
             var generation = File.Exists(generationPath) ? GenerationConfig.Load(generationPath) : GenerationConfig.FromModelConfig(shaped);
-            HuggingFaceCheckpoint.Save(model, shaped, outDir.FullName, generation);
-            int copied = TokenizerFiles.Copy(sourceDir, outDir.FullName);
+            var (parameters, copied) = RandomCheckpoint.Write(shaped, outDir.FullName, dtypeName, parse.GetValue(seed), generation, sourceDir);
             stdout.WriteLine($"wrote {outDir.FullName}: {shaped.ModelType}, {shaped.NumHiddenLayers} layers, hidden {shaped.HiddenSize}, " +
-                $"{shaped.NumAttentionHeads}/{shaped.NumKeyValueHeads} heads, vocab {shaped.VocabSize}, {model.ParameterCount:N0} parameters, {type}; {copied} tokenizer file(s) copied");
+                $"{shaped.NumAttentionHeads}/{shaped.NumKeyValueHeads} heads, vocab {shaped.VocabSize}, {parameters:N0} parameters, {dtypeName}; {copied} tokenizer file(s) copied");
             return 0;
         });
         return command;

@@ -107,7 +107,7 @@ internal static class SampleCommand
         if (threads is int count)
         {
             if (count < 1) throw new ArgumentException($"--threads {count}: give at least 1");
-            TorchSharp.torch.set_num_threads(count);
+            TorchThreads.Set(count);
         }
         var teacher = LocalTeacherLoader.Load(directory.FullName, DeviceSelection.Parse(device));
         return new OpenedTeacher(teacher, teacher);

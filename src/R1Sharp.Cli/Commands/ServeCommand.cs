@@ -31,7 +31,7 @@ internal static class ServeCommand
         command.SetGuardedAction(async (parse, ct) =>
         {
             var dir = parse.GetValue(model)!;
-            if (parse.GetValue(threads) is int t) TorchSharp.torch.set_num_threads(t);
+            if (parse.GetValue(threads) is int t) TorchThreads.Set(t);
             string? key = parse.GetValue(apiKeyFile) is { } file
                 ? File.ReadLines(file.FullName).FirstOrDefault()?.Trim()
                 : Environment.GetEnvironmentVariable(parse.GetValue(apiKeyEnv)!);
@@ -48,7 +48,7 @@ internal static class ServeCommand
                 DefaultMaxTokens = Math.Min(256, parse.GetValue(maxTokens)),
             };
             options.Validate();
-            var dt = parse.GetValue(dtype) is { } d ? DeviceSelection.ParseDtype(d) : (TorchSharp.torch.ScalarType?)null;
+            var dt = DeviceSelection.ParseOptionalDtype(parse.GetValue(dtype));
             var served = ServedModelLoader.Load(dir.FullName, DeviceSelection.Parse(parse.GetValue(device)!), dt, options);
             await using var engine = served.Engine;
             await using var server = await OpenAiServer.StartAsync(served, options, ct);

@@ -10,9 +10,6 @@ public static class TokenizerFiles
     public static IReadOnlyList<string> Names { get; } =
         ["tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json", "chat_template.jinja"];
 
-    /// <summary>The vocabulary of the built-in task tokenizer (<c>r1 zero</c>'s model), its only tokenizer file.</summary>
-    public const string BuiltInVocabulary = "task_tokenizer_vocab.json";
-
     /// <summary>Copies those of <see cref="Names"/> that exist in <paramref name="from"/> into <paramref name="to"/>.</summary>
     /// <param name="from">The source model directory.</param>
     /// <param name="to">The checkpoint directory (must exist).</param>

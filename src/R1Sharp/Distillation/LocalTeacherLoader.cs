@@ -1,5 +1,6 @@
 using R1Sharp.Checkpoints;
 using R1Sharp.Models;
+using R1Sharp.Tasks;
 using R1Sharp.Text.Templates;
 using R1Sharp.Training.Sft;
 using TorchSharp;

@@ -45,6 +45,10 @@ public static class DeviceSelection
         };
     }
 
+    /// <summary>Parses an optional dtype name (<see cref="ParseDtype"/>); null when none was given (the checkpoint's own dtype is kept).</summary>
+    /// <exception cref="ArgumentException">Unknown dtype name.</exception>
+    public static ScalarType? ParseOptionalDtype(string? text) => text is null ? null : ParseDtype(text);
+
     /// <summary>The torch_dtype name Hugging Face writes for <paramref name="dtype"/> (float32, bfloat16, float16).</summary>
     /// <exception cref="ArgumentException">Not a floating-point weight dtype.</exception>
     public static string HuggingFaceDtypeName(ScalarType dtype) => dtype switch

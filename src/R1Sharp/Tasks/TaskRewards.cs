@@ -1,7 +1,6 @@
 using R1Sharp.Rewards;
 using R1Sharp.Rewards.Composition;
 using R1Sharp.Rewards.Format;
-using R1Sharp.Training.Configuration;
 
 namespace R1Sharp.Tasks;
 
@@ -23,17 +22,10 @@ public static class TaskRewards
     /// A composer of <see cref="TaskAccuracyReward"/> (<c>accuracy</c>) and <see cref="CreateFormat"/> (<c>format</c>),
     /// weighted by <paramref name="rewardWeights"/> (GRPO's <c>reward_weights</c>; a reward it does not name weighs 1).
     /// </summary>
-    /// <exception cref="ConfigurationException"><paramref name="rewardWeights"/> names a reward other than accuracy and format.</exception>
+    /// <exception cref="RewardConfigurationException"><paramref name="rewardWeights"/> names a reward other than accuracy and format.</exception>
     public static RewardComposer CreateComposer(TaskSuite suite, IReadOnlyDictionary<string, double> rewardWeights)
     {
         ArgumentNullException.ThrowIfNull(suite);
-        try
-        {
-            return new RewardComposer(RewardWeighting.Weigh([new TaskAccuracyReward(suite.Tasks), CreateFormat()], rewardWeights));
-        }
-        catch (RewardConfigurationException e)
-        {
-            throw new ConfigurationException(e.Message, e);
-        }
+        return new RewardComposer(RewardWeighting.Weigh([new TaskAccuracyReward(suite.Tasks), CreateFormat()], rewardWeights));
     }
 }

@@ -17,6 +17,9 @@ namespace R1Sharp.Tasks;
 /// </summary>
 public sealed class TaskTokenizer : ITextTokenizer
 {
+    /// <summary>The file a checkpoint of the built-in model keeps this vocabulary in (a JSON list of token strings), so a changed vocabulary is caught on load.</summary>
+    public const string VocabularyFileName = "task_tokenizer_vocab.json";
+
     /// <summary>Padding id.</summary>
     public const int Pad = 0;
 

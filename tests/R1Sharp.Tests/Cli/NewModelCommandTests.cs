@@ -53,7 +53,7 @@ public class NewModelCommandTests
     {
         using var dir = new TempDirectory();
         var (exit, _, error) = Run("new-model", "--config", SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"), "--hidden", "100", "--heads", "3", "--out", dir.Combine("m"));
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("hidden_size", error);
         Assert.False(Directory.Exists(dir.Combine("m")));
     }

@@ -33,7 +33,7 @@ public sealed class ExportGgufCommandTests
     public void UnknownTypeIsRejected()
     {
         var error = new StringWriter();
-        Assert.Equal(1, ExportGgufCommand.Run("unused", "unused.gguf", "q4_0", new StringWriter(), error));
+        Assert.Equal(2, ExportGgufCommand.Run("unused", "unused.gguf", "q4_0", new StringWriter(), error));
         Assert.Contains("q4_0", error.ToString());
     }
 
@@ -43,7 +43,7 @@ public sealed class ExportGgufCommandTests
         string dir = TokenizerFixtureFiles.NewTempDir("export-noweights");
         GgufTestFiles.Tokenizer(llama: false).SaveTokenizerJson(Path.Combine(dir, "tokenizer.json"));
         var error = new StringWriter();
-        Assert.Equal(1, ExportGgufCommand.Run(dir, Path.Combine(dir, "x.gguf"), "f32", new StringWriter(), error));
+        Assert.Equal(2, ExportGgufCommand.Run(dir, Path.Combine(dir, "x.gguf"), "f32", new StringWriter(), error));
         Assert.Contains("config.json", error.ToString());
     }
 }

@@ -18,7 +18,7 @@ public class SftCommandTests
             .Parse(["sft", "--model", TokenizerFixtureFiles.QwenSlowDir, "--data", data, "--output", Path.Combine(directory, "run")])
             .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains($"{data}:2", error.ToString());
         Assert.Contains("'prompt' and 'completion'", error.ToString());
     }
@@ -30,7 +30,7 @@ public class SftCommandTests
         int exit = CliApp.BuildRoot()
             .Parse(["sft", "--model", ".", "--data", "x.jsonl", "--output", "o", "--layout", "diagonal"])
             .Invoke(new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = error });
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--layout", error.ToString());
         Assert.Contains("bucketed", error.ToString());
     }

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using R1Sharp.Rewards;
 using R1Sharp.Tasks;
 using R1Sharp.Text.Templates;
-using R1Sharp.Training.Configuration;
+using R1Sharp.Rewards.Composition;
 
 namespace R1Sharp.Tests.Tasks;
 
@@ -53,7 +53,7 @@ public class TaskRewardsTests
             Assert.Equal(["accuracy", "format"], composer.Labels);
             Assert.Equal([1.0, 0.1], composer.Rewards.Select(r => r.Weight));
         }
-        var error = Assert.Throws<ConfigurationException>(() => TaskRewards.CreateComposer(suite, new Dictionary<string, double> { ["accurcy"] = 1 }));
+        var error = Assert.Throws<RewardConfigurationException>(() => TaskRewards.CreateComposer(suite, new Dictionary<string, double> { ["accurcy"] = 1 }));
         Assert.Contains("accurcy", error.Message);
     }
 }

@@ -15,7 +15,7 @@ public sealed class CausalLanguageModelTrainer : ISftModel
     // Files a user needs next to the weights to load the result in transformers, vLLM or r1 (the last is the
     // built-in model's vocabulary, its only tokenizer file).
     private static readonly string[] CompanionFiles =
-        [.. TokenizerFiles.Names, "generation_config.json", TokenizerFiles.BuiltInVocabulary];
+        [.. TokenizerFiles.Names, "generation_config.json", Tasks.TaskTokenizer.VocabularyFileName];
 
     private readonly CausalLanguageModel _model;
     private readonly string? _sourceDirectory;

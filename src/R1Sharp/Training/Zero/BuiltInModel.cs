@@ -1,5 +1,4 @@
 using System.Text.Json;
-using R1Sharp.Checkpoints;
 using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Tasks;
@@ -32,7 +31,7 @@ public static class BuiltInModel
     }
 
     /// <summary>File name of the task tokenizer's vocabulary written beside the weights.</summary>
-    public const string VocabularyFileName = TokenizerFiles.BuiltInVocabulary;
+    public const string VocabularyFileName = TaskTokenizer.VocabularyFileName;
 
     /// <summary>Hugging Face checkpoints of the built-in model, with its EOS in generation_config.json and its vocabulary beside it.</summary>
     public static HuggingFacePolicyCheckpoint Checkpoint(CausalLanguageModel model, TaskTokenizer tokenizer)

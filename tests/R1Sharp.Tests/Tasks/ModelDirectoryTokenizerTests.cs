@@ -1,9 +1,10 @@
 using System.Text.Json;
 using R1Sharp.Checkpoints;
+using R1Sharp.Tests.Checkpoints;
 using R1Sharp.Tasks;
 using R1Sharp.Training.Zero;
 
-namespace R1Sharp.Tests.Checkpoints;
+namespace R1Sharp.Tests.Tasks;
 
 public sealed class ModelDirectoryTokenizerTests : IDisposable
 {

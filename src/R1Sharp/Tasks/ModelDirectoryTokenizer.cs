@@ -1,15 +1,13 @@
 using System.Text.Json;
-using R1Sharp.Tasks;
 using R1Sharp.Text;
 using R1Sharp.Text.Tokenization;
-using R1Sharp.Training.Zero;
 
-namespace R1Sharp.Checkpoints;
+namespace R1Sharp.Tasks;
 
 /// <summary>
 /// Finds the tokenizer of a model directory. Checkpoints of the built-in model (<c>r1 zero</c>) carry no
 /// tokenizer.json: their tokenizer is the fixed <see cref="TaskTokenizer"/>, whose vocabulary is saved beside the
-/// weights as <see cref="BuiltInModel.VocabularyFileName"/> so a changed vocabulary cannot pass unnoticed. Every
+/// weights as <see cref="TaskTokenizer.VocabularyFileName"/> so a changed vocabulary cannot pass unnoticed. Every
 /// other directory gets its Hugging Face tokenizer files.
 /// </summary>
 public static class ModelDirectoryTokenizer
@@ -23,7 +21,7 @@ public static class ModelDirectoryTokenizer
     public static bool IsBuiltIn(string modelDirectory)
     {
         ArgumentNullException.ThrowIfNull(modelDirectory);
-        return File.Exists(Path.Combine(modelDirectory, BuiltInModel.VocabularyFileName));
+        return File.Exists(Path.Combine(modelDirectory, TaskTokenizer.VocabularyFileName));
     }
 
     /// <summary>
@@ -35,7 +33,7 @@ public static class ModelDirectoryTokenizer
     public static TaskTokenizer LoadTaskTokenizer(string modelDirectory)
     {
         ArgumentNullException.ThrowIfNull(modelDirectory);
-        string path = Path.Combine(modelDirectory, BuiltInModel.VocabularyFileName);
+        string path = Path.Combine(modelDirectory, TaskTokenizer.VocabularyFileName);
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path} is missing: {modelDirectory} is not a checkpoint of the built-in model (r1 zero writes this file beside the weights)", path);
         string[] saved;
