@@ -4,6 +4,7 @@ using R1Sharp.IO;
 using R1Sharp.Models;
 using R1Sharp.Rewards.Accuracy;
 using R1Sharp.Rewards.Composition;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 
 namespace R1Sharp.Distillation;

@@ -1,10 +1,11 @@
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 
 namespace R1Sharp.Tests.Sft;
 
 public class AssistantLossMaskTests
 {
-    private static string TrainedText(TokenizedConversation sample, CharacterTokenizer tokenizer) =>
+    private static string TrainedText(TokenizedSequence sample, CharacterTokenizer tokenizer) =>
         tokenizer.Decode(sample.Ids.Where((_, i) => sample.Trainable[i]));
 
     [Fact]

@@ -1,5 +1,6 @@
 using R1Sharp.Checkpoints;
 using R1Sharp.Tests.Models;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace R1Sharp.Tests.Sft;
 /// <summary>Packing with the library's real Qwen2/Llama model (small random weights of the real configs).</summary>
 public class CausalLanguageModelPackingTests
 {
-    private static List<TokenizedConversation> RandomSamples(int count, int vocab, int seed)
+    private static List<TokenizedSequence> RandomSamples(int count, int vocab, int seed)
     {
         var random = new Random(seed);
         return [.. Enumerable.Range(0, count).Select(i =>
@@ -16,7 +17,7 @@ public class CausalLanguageModelPackingTests
             int length = random.Next(6, 20);
             int[] ids = [.. Enumerable.Range(0, length).Select(_ => random.Next(3, vocab))];
             bool[] trainable = [.. Enumerable.Range(0, length).Select(t => t >= length / 2)];
-            return new TokenizedConversation(ids, trainable, $"mem:{i}");
+            return new TokenizedSequence(ids, trainable, $"mem:{i}");
         })];
     }
 
@@ -28,7 +29,7 @@ public class CausalLanguageModelPackingTests
         using var model = TestModels.Small(name);
         var adapter = new CausalLanguageModelTrainer(model, null);
         var samples = RandomSamples(3, model.Config.VocabSize, seed: 4);
-        var collator = new SftBatchCollator(samples, padId: 0);
+        var collator = new TokenBatchCollator(samples, padId: 0);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
 

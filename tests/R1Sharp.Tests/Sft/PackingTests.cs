@@ -1,4 +1,5 @@
 using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 using static TorchSharp.torch;
 
@@ -6,7 +7,7 @@ namespace R1Sharp.Tests.Sft;
 
 public class PackingTests
 {
-    private static List<TokenizedConversation> Samples()
+    private static List<TokenizedSequence> Samples()
     {
         var tokenizer = new CharacterTokenizer();
         var masker = new AssistantLossMask(tokenizer, new ChatMarkupRenderer());
@@ -20,7 +21,7 @@ public class PackingTests
         var tokenizer = new CharacterTokenizer();
         using var model = new TinyAttentionModel(tokenizer.VocabSize);
         model.eval();
-        var collator = new SftBatchCollator(samples, tokenizer.PadId);
+        var collator = new TokenBatchCollator(samples, tokenizer.PadId);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
 
@@ -41,7 +42,7 @@ public class PackingTests
     public void MaskIsBlockDiagonalCausalAndPositionsRestart()
     {
         var samples = Samples();
-        var collator = new SftBatchCollator(samples, padId: 2);
+        var collator = new TokenBatchCollator(samples, padId: 2);
         using var scope = NewDisposeScope();
         int a = samples[0].Length, b = samples[1].Length;
         var batch = collator.Collate([new PackedRow([0, 1], a + b), new PackedRow([2], samples[2].Length)], CPU);
@@ -64,18 +65,18 @@ public class PackingTests
     public void LabelsAreTheNextAssistantTokenAndNeverCrossSamples()
     {
         var samples = Samples();
-        var collator = new SftBatchCollator(samples, padId: 2);
+        var collator = new TokenBatchCollator(samples, padId: 2);
         using var scope = NewDisposeScope();
         int a = samples[0].Length;
         var batch = collator.Collate([new PackedRow([0, 1], a + samples[1].Length)], CPU);
         long[] labels = batch.Labels[0].data<long>().ToArray();
 
         for (int t = 0; t + 1 < a; t++)
-            Assert.Equal(samples[0].Trainable[t + 1] ? samples[0].Ids[t + 1] : SftBatchCollator.IgnoreLabel, labels[t]);
-        Assert.Equal(SftBatchCollator.IgnoreLabel, labels[a - 1]); // last token of sample 0 does not predict sample 1
+            Assert.Equal(samples[0].Trainable[t + 1] ? samples[0].Ids[t + 1] : TokenBatchCollator.IgnoreLabel, labels[t]);
+        Assert.Equal(TokenBatchCollator.IgnoreLabel, labels[a - 1]); // last token of sample 0 does not predict sample 1
         long expectedTargets = samples[0].Trainable.Skip(1).Count(x => x) + samples[1].Trainable.Skip(1).Count(x => x);
         Assert.Equal(expectedTargets, batch.TargetTokens);
-        Assert.Equal(expectedTargets, labels.Count(l => l != SftBatchCollator.IgnoreLabel));
+        Assert.Equal(expectedTargets, labels.Count(l => l != TokenBatchCollator.IgnoreLabel));
     }
 
     [Theory]

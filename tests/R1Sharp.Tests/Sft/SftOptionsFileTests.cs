@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using R1Sharp.Cli;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 
 namespace R1Sharp.Tests.Sft;
@@ -26,7 +27,7 @@ public sealed class SftOptionsFileTests
         Assert.Equal(3, options.Epochs);                  // from the file
         Assert.Equal(6, options.BatchSize);               // a flag wins over the file
         Assert.Equal(3e-5, options.LearningRate);         // --set wins over both
-        Assert.Equal(LearningRateSchedule.Linear, options.Schedule);
+        Assert.Equal(LearningRateScheduleKind.Linear, options.Schedule);
         Assert.Equal(SequenceLayout.Bucketed, options.Layout);
         Assert.Equal("run", options.OutputDirectory);
         Assert.Equal(Defaults.WarmupRatio, options.WarmupRatio); // untouched keys keep their defaults

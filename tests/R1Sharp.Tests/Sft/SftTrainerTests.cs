@@ -2,6 +2,8 @@ using System.Text.Json;
 using R1Sharp.IO;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
+using R1Sharp.Training.Metrics;
 using R1Sharp.Training.Sft;
 using static TorchSharp.torch;
 
@@ -53,6 +55,14 @@ public class SftTrainerTests
         using var lastLine = JsonDocument.Parse(lines[^1]);
         Assert.True(lastLine.RootElement.TryGetProperty("eval_loss", out _));
         Assert.InRange(lastLine.RootElement.GetProperty("padding_share").GetDouble(), 0, 1);
+        // TRL's names, in metrics.jsonl and in the TensorBoard file beside it.
+        foreach (var name in new[] { "loss", "grad_norm", "learning_rate", "epoch", "num_tokens" })
+            Assert.True(lastLine.RootElement.TryGetProperty(name, out _), name);
+        var logged = MetricsLog.ReadJsonl(Path.Combine(options.OutputDirectory, MetricsLog.JsonlFileName));
+        Assert.Equal(0, logged[0].Values["learning_rate"]); // warmup starts at 0, as in transformers
+        Assert.True(logged.Zip(logged.Skip(1)).All(p => p.Second.Values["num_tokens"] > p.First.Values["num_tokens"]));
+        var events = TensorBoardEventFile.ReadScalars(Assert.Single(Directory.GetFiles(options.OutputDirectory, "events.out.tfevents.*")));
+        Assert.Equal(result.Steps, events.Count(e => e.Tag == "loss"));
         Assert.True(File.Exists(Path.Combine(result.ModelDirectory, "tiny.bin")));
     }
 
@@ -86,6 +96,11 @@ public class SftTrainerTests
         var straightLines = File.ReadAllLines(Path.Combine(straightOptions.OutputDirectory, "metrics.jsonl"));
         var resumedLines = File.ReadAllLines(Path.Combine(resumedOptions.OutputDirectory, "metrics.jsonl"));
         Assert.Equal(straightLines.Length, resumedLines.Length); // no step logged twice
+        // num_tokens counts across the resume; the schedule's rates are those of the straight run.
+        var straightMetrics = MetricsLog.ReadJsonl(Path.Combine(straightOptions.OutputDirectory, MetricsLog.JsonlFileName));
+        var resumedMetrics = MetricsLog.ReadJsonl(Path.Combine(resumedOptions.OutputDirectory, MetricsLog.JsonlFileName));
+        Assert.Equal(straightMetrics.Select(m => m.Values["num_tokens"]), resumedMetrics.Select(m => m.Values["num_tokens"]));
+        Assert.Equal(straightMetrics.Select(m => m.Values["learning_rate"]), resumedMetrics.Select(m => m.Values["learning_rate"]));
     }
 
     [Fact]
@@ -135,8 +150,12 @@ public class SftTrainerTests
         // The last checkpoint is the first save, final/ the second: that one is killed half-way.
         var model = new FailingSaveModel(inner, failOnSave: 2);
         await Assert.ThrowsAsync<IOException>(() => new SftTrainer(model, data, options, tokenizer.PadId, CPU).TrainAsync());
-        Assert.Equal([CheckpointStore.DirectoryName, "metrics.jsonl"],
-            Directory.GetFileSystemEntries(options.OutputDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // The logs (metrics.jsonl and TensorBoard's events file) and the checkpoint: no final/, complete or not.
+        var entries = Directory.GetFileSystemEntries(options.OutputDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, entries.Count);
+        Assert.Equal(CheckpointStore.DirectoryName, entries[0]);
+        Assert.StartsWith("events.out.tfevents.", entries[1]);
+        Assert.Equal("metrics.jsonl", entries[2]);
 
         // Resumed, the complete run writes final/ (and only that).
         var resumed = await new SftTrainer(inner, data, options, tokenizer.PadId, CPU).TrainAsync(SftTrainer.LatestCheckpoint);
@@ -150,7 +169,7 @@ public class SftTrainerTests
         private int _saves;
         public bool SupportsPacking => true;
         public nn.Module Module => inner;
-        public Tensor Forward(SftBatch batch) => inner.Forward(batch);
+        public Tensor Forward(TokenBatch batch) => inner.Forward(batch);
         public async Task SaveAsync(string directory, CancellationToken cancellationToken)
         {
             await inner.SaveAsync(directory, cancellationToken);
@@ -173,7 +192,7 @@ public class SftTrainerTests
     {
         public bool SupportsPacking => false;
         public nn.Module Module => inner;
-        public Tensor Forward(SftBatch batch) => inner.Forward(batch);
+        public Tensor Forward(TokenBatch batch) => inner.Forward(batch);
         public Task SaveAsync(string directory, CancellationToken cancellationToken) => inner.SaveAsync(directory, cancellationToken);
         public void Load(string directory) => inner.Load(directory);
     }

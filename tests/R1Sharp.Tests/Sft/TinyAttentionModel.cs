@@ -1,3 +1,4 @@
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -7,7 +8,7 @@ namespace R1Sharp.Tests.Sft;
 
 /// <summary>Test double for the SFT trainer: token + position embeddings, one causal self-attention layer that
 /// honours the batch's position ids and 4-D mask, an MLP and a head. Small enough to train in a test.</summary>
-internal sealed class TinyAttentionModel : nn.Module<SftBatch, Tensor>, ISftModel
+internal sealed class TinyAttentionModel : nn.Module<TokenBatch, Tensor>, ISftModel
 {
     private readonly Embedding tokens;
     private readonly Embedding positions;
@@ -32,9 +33,9 @@ internal sealed class TinyAttentionModel : nn.Module<SftBatch, Tensor>, ISftMode
 
     public bool SupportsPacking => true;
     public nn.Module Module => this;
-    public Tensor Forward(SftBatch batch) => forward(batch);
+    public Tensor Forward(TokenBatch batch) => forward(batch);
 
-    public override Tensor forward(SftBatch batch)
+    public override Tensor forward(TokenBatch batch)
     {
         var x = tokens.forward(batch.InputIds) + positions.forward(batch.PositionIds);
         long b = x.shape[0], t = x.shape[1], width = x.shape[2];

@@ -1,6 +1,7 @@
 using R1Sharp.Models;
 using R1Sharp.Tasks;
 using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Zero;
 using static TorchSharp.torch;
 
@@ -59,7 +60,7 @@ public sealed class BasePretrainerTests : IDisposable
         var labels = batch.Labels[0].data<long>().ToArray();
         string promptText = "User: q0. Assistant:";
         int promptTokens = _tokenizer.Encode(promptText).Count;
-        Assert.All(labels.Take(promptTokens - 1), l => Assert.Equal(R1Sharp.Training.Sft.SftBatchCollator.IgnoreLabel, l));
+        Assert.All(labels.Take(promptTokens - 1), l => Assert.Equal(TokenBatchCollator.IgnoreLabel, l));
         Assert.Equal(8, labels.Count(l => l == TaskTokenizer.EndOfText));
     }
 }

@@ -1,7 +1,5 @@
 using R1Sharp.IO;
 using R1Sharp.Training.Checkpointing;
-using R1Sharp.Training.Configuration;
-using R1Sharp.Training.Optimization;
 
 namespace R1Sharp.Tests.Training;
 
@@ -94,20 +92,5 @@ public sealed class CheckpointStoreTests : IDisposable
         await store.SaveAsync(new TrainerState(2, 20, 7, 2), Weights("b"), keepLast: 0);
         File.WriteAllText(Path.Combine(store.Root, "latest"), "checkpoint-1"); // the crash came before the pointer update
         Assert.Equal(2, store.Latest()!.Value.State.Step);
-    }
-
-    [Theory]
-    [InlineData(LearningRateScheduleKind.Constant)]
-    [InlineData(LearningRateScheduleKind.Cosine)]
-    [InlineData(LearningRateScheduleKind.Linear)]
-    public void ScheduleWarmsUpThenDecaysToTheFloor(LearningRateScheduleKind kind)
-    {
-        const double peak = 1e-3;
-        Assert.Equal(peak / 4, LearningRateSchedule.At(1, 100, peak, 4, kind, 0.1), 12);
-        Assert.Equal(peak, LearningRateSchedule.At(4, 100, peak, 4, kind, 0.1), 12);
-        double last = LearningRateSchedule.At(100, 100, peak, 4, kind, 0.1);
-        Assert.Equal(kind == LearningRateScheduleKind.Constant ? peak : peak * 0.1, last, 12);
-        if (kind == LearningRateScheduleKind.Cosine)
-            Assert.Equal(peak * 0.1 + (peak - peak * 0.1) * 0.5, LearningRateSchedule.At(52, 100, peak, 4, kind, 0.1), 12);
     }
 }

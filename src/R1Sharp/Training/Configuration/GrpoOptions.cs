@@ -80,10 +80,10 @@ public sealed record GrpoOptions
     /// <summary><c>lr_scheduler_type</c> — constant, cosine or linear after warmup. Default constant.</summary>
     public LearningRateScheduleKind LrSchedulerType { get; init; } = LearningRateScheduleKind.Constant;
 
-    /// <summary><c>warmup_steps</c> — steps of linear warmup from 0 to the peak. Default 0.</summary>
+    /// <summary><c>warmup_steps</c> — steps of linear warmup from 0 to the peak (transformers' counting, see <see cref="Optimization.LearningRateSchedule"/>: step 1 runs at 0, step warmup_steps + 1 at the peak). Default 0.</summary>
     public int WarmupSteps { get; init; }
 
-    /// <summary><c>min_learning_rate_ratio</c> — the decaying schedules end at this fraction of the peak. Default 0.1.</summary>
+    /// <summary><c>min_learning_rate_ratio</c> — the decaying schedules decay towards this fraction of the peak (as transformers' <c>cosine_with_min_lr</c>). Default 0.1.</summary>
     public double MinLearningRateRatio { get; init; } = 0.1;
 
     /// <summary><c>weight_decay</c> — AdamW decoupled weight decay. TRL default 0. Default 0.</summary>

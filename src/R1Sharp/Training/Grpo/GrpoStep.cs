@@ -34,15 +34,15 @@ public sealed class GrpoStep(
     IRolloutEngine rollouts,
     RewardComposer rewards,
     IPromptSource prompts,
-    optim.Optimizer optimizer,
     GrpoOptions options)
 {
     /// <summary>Runs step <paramref name="step"/> (1-based) with prompts starting at <paramref name="dataPosition"/>.</summary>
     /// <param name="step">The step number (seeds its sampling).</param>
     /// <param name="dataPosition">First prompt position of this step.</param>
-    /// <param name="learningRate">Learning rate of this step (from the schedule).</param>
+    /// <param name="optimizer">The trainer's optimizer, its learning rate already set for this step; the step only
+    /// zeroes gradients and steps it (<c>num_iterations</c> times).</param>
     /// <param name="cancellationToken">Cancels between phases.</param>
-    public async Task<GrpoStepResult> RunAsync(int step, long dataPosition, double learningRate, CancellationToken cancellationToken)
+    public async Task<GrpoStepResult> RunAsync(int step, long dataPosition, optim.Optimizer optimizer, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         int g = options.NumGenerations;
@@ -71,13 +71,13 @@ public sealed class GrpoStep(
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         AddRewardMetrics(metrics, seen, g);
         var batch = Concatenate(kept, seen[0]);
-        TrainOnBatch(batch, learningRate, metrics, cancellationToken);
+        TrainOnBatch(batch, optimizer, metrics, cancellationToken);
         await rollouts.OnPolicyUpdatedAsync(step, cancellationToken).ConfigureAwait(false);
 
         double seconds = clock.Elapsed.TotalSeconds;
         long generatedTokens = seen.Sum(s => s.Rollouts.Sum(r => (long)r.Tokens.Length));
         metrics["num_refills"] = refills;
-        metrics["learning_rate"] = learningRate;
+        metrics["learning_rate"] = optimizer.ParamGroups.First().LearningRate;
         metrics["step_time"] = seconds;
         metrics["generation_time"] = generationSeconds;
         metrics["tokens_per_second"] = generatedTokens / Math.Max(seconds, 1e-9);
@@ -129,102 +129,73 @@ public sealed class GrpoStep(
         parts.SelectMany(p => p.Inputs).ToList(),
         parts.Count == 0 ? anySeen.Scores.Subset([]) : RewardScores.Concatenate([.. parts.Select(p => p.Scores)]));
 
-    private void TrainOnBatch(SampledGroups batch, double learningRate, Dictionary<string, double> metrics, CancellationToken cancellationToken)
+    private void TrainOnBatch(SampledGroups batch, optim.Optimizer optimizer, Dictionary<string, double> metrics, CancellationToken cancellationToken)
     {
-        int n = batch.Rollouts.Count;
-        if (n == 0)
+        if (batch.Rollouts.Count == 0)
         {
             // Every group tied even after refills: nothing to learn from this step, and no update is made.
-            metrics["loss"] = 0; metrics["kl"] = 0; metrics["entropy"] = 0; metrics["grad_norm"] = 0;
-            metrics["clip_ratio/low_mean"] = 0; metrics["clip_ratio/high_mean"] = 0; metrics["clip_ratio/region_mean"] = 0;
+            foreach (var name in TrainingMetricNames) metrics[name] = 0;
             return;
         }
         var advantages = GroupAdvantages.Compute(batch.Scores.Totals, options.NumGenerations, options.ScaleRewards).Advantages;
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+        var rows = TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
+            [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
+        var microBatches = MicroBatches.Split(rows.Count, options.GradientAccumulationSteps);
+        long lossTokens = rows.LossTokens(options.MaskTruncatedCompletions);
+        var settings = new PolicyLossSettings(options.LossType, options.EpsilonLow, options.EpsilonHigh,
+            reference is null ? 0 : options.Beta, options.MaxCompletionLength, rows.Count, lossTokens);
 
-        // Row layout for training: prompt left-padded to P, completion right-padded to C, so completion token t
-        // of every row sits in column P + t and its log-prob comes from the logits at column P + t − 1.
-        int p = batch.PromptIds.Max(x => x.Count);
-        int c = Math.Max(1, batch.Rollouts.Max(r => r.Tokens.Length));
-        var ids = new long[n * (p + c)];
-        var attention = new long[n * (p + c)];
-        for (int i = 0; i < n; i++)
+        // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
+        var oldLogProbs = options.NumIterations > 1 ? FrozenLogProbs.Compute(Forward(policy), rows, microBatches, policy.Device) : null;
+        var refLogProbs = reference is not null && options.Beta > 0 ? FrozenLogProbs.Compute(Forward(reference), rows, microBatches, policy.Device) : null;
+        try
         {
-            var prompt = batch.PromptIds[i / options.NumGenerations];
-            var completion = batch.Rollouts[i].Tokens;
-            int row = i * (p + c);
-            for (int t = 0; t < p + c; t++) ids[row + t] = tokenizer.PadId;
-            for (int t = 0; t < prompt.Count; t++) { ids[row + p - prompt.Count + t] = prompt[t]; attention[row + p - prompt.Count + t] = 1; }
-            for (int t = 0; t < completion.Length; t++) { ids[row + p + t] = completion[t]; attention[row + p + t] = 1; }
-        }
-        int micro = Math.Min(options.GradientAccumulationSteps, n);
-        var chunks = Enumerable.Range(0, micro).Select(k => (Start: k * n / micro, End: (k + 1) * n / micro)).ToList();
-        long totalTokens;
-        using (var maskScope = NewDisposeScope())
-            totalTokens = (long)CompletionMask.Build(batch.Rollouts.Select(r => r.Tokens.Length).ToList(),
-                batch.Rollouts.Select(r => r.Truncated).ToList(), options.MaskTruncatedCompletions, c).sum().item<float>();
-        var settings = new Grpo.PolicyLossSettings(options.LossType, options.EpsilonLow, options.EpsilonHigh,
-            reference is null ? 0 : options.Beta, options.MaxCompletionLength, n, totalTokens);
-
-        // π_old and π_ref log-probs of every chunk, computed once before any update (no grad).
-        var oldLogProbs = new Tensor?[micro];
-        var refLogProbs = new Tensor?[micro];
-        for (int k = 0; k < micro; k++)
-        {
-            using var scope = NewDisposeScope();
-            var (input, mask, targets) = Slice(ids, attention, chunks[k], p, c);
-            using var noGrad = no_grad();
-            if (options.NumIterations > 1) oldLogProbs[k] = TokenLogProbs.Gather(policy.Forward(input, mask, null, c), targets).MoveToOuterDisposeScope();
-            if (reference is not null && options.Beta > 0) refLogProbs[k] = TokenLogProbs.Gather(reference.Forward(input, mask, null, c), targets).MoveToOuterDisposeScope();
-        }
-
-        double loss = 0, kl = 0, entropy = 0, low = 0, high = 0, region = 0, gradNorm = 0;
-        for (int iteration = 0; iteration < options.NumIterations; iteration++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            optimizer.zero_grad();
-            loss = 0; kl = 0; low = 0; high = 0; region = 0;
-            for (int k = 0; k < micro; k++)
-            {
-                using var scope = NewDisposeScope();
-                var (start, end) = chunks[k];
-                var (input, mask, targets) = Slice(ids, attention, chunks[k], p, c);
-                var rolloutsOfChunk = batch.Rollouts.Skip(start).Take(end - start).ToList();
-                var lossMask = CompletionMask.Build(rolloutsOfChunk.Select(r => r.Tokens.Length).ToList(),
-                    rolloutsOfChunk.Select(r => r.Truncated).ToList(), options.MaskTruncatedCompletions, c);
-                var logits = policy.Forward(input, mask, null, c);
-                var logProbs = TokenLogProbs.Gather(logits, targets);
-                var result = PolicyLoss.Compute(logProbs, oldLogProbs[k] ?? logProbs.detach(), refLogProbs[k],
-                    tensor(advantages[start..end]), lossMask, settings);
-                result.Loss.backward();
-                double share = lossMask.sum().item<float>() / Math.Max(1.0, totalTokens);
-                loss += result.Loss.item<float>();
-                kl += result.Kl * share; low += result.ClipLowMean * share; high += result.ClipHighMean * share; region += result.ClipRegionMean * share;
-                if (iteration == 0)
-                    using (no_grad())
-                        entropy += (TokenLogProbs.Entropy(logits.detach()) * lossMask).sum().item<float>() / Math.Max(1.0, totalTokens);
-            }
             var parameters = policy.parameters().Where(x => x.requires_grad).ToList();
-            gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
-            optimizer.step();
+            double loss = 0, kl = 0, entropy = 0, low = 0, high = 0, region = 0, gradNorm = 0;
+            for (int iteration = 0; iteration < options.NumIterations; iteration++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                optimizer.zero_grad();
+                loss = 0; kl = 0; low = 0; high = 0; region = 0;
+                for (int k = 0; k < microBatches.Count; k++)
+                {
+                    using var scope = NewDisposeScope();
+                    var micro = microBatches[k];
+                    var (input, mask, targets) = rows.Slice(micro, policy.Device);
+                    var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
+                    var logits = policy.Forward(input, mask, null, rows.CompletionWidth);
+                    var logProbs = TokenLogProbs.Gather(logits, targets);
+                    var result = PolicyLoss.Compute(logProbs, oldLogProbs?[k] ?? logProbs.detach(), refLogProbs?[k],
+                        tensor(advantages[micro.Start..micro.End]), lossMask, settings);
+                    result.Loss.backward();
+                    double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
+                    loss += result.Loss.item<float>();
+                    kl += result.Kl * share; low += result.ClipLowMean * share; high += result.ClipHighMean * share; region += result.ClipRegionMean * share;
+                    if (iteration == 0)
+                        using (no_grad())
+                            entropy += (TokenLogProbs.Entropy(logits.detach()) * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
+                }
+                gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
+                optimizer.step();
+            }
+            metrics["loss"] = loss;
+            metrics["kl"] = kl;
+            metrics["entropy"] = entropy;
+            metrics["grad_norm"] = gradNorm;
+            metrics["clip_ratio/low_mean"] = low;
+            metrics["clip_ratio/high_mean"] = high;
+            metrics["clip_ratio/region_mean"] = region;
         }
-        foreach (var t in oldLogProbs.Concat(refLogProbs)) t?.Dispose();
-        metrics["loss"] = loss;
-        metrics["kl"] = kl;
-        metrics["entropy"] = entropy;
-        metrics["grad_norm"] = gradNorm;
-        metrics["clip_ratio/low_mean"] = low;
-        metrics["clip_ratio/high_mean"] = high;
-        metrics["clip_ratio/region_mean"] = region;
+        finally
+        {
+            foreach (var t in (oldLogProbs ?? []).Concat(refLogProbs ?? [])) t.Dispose();
+        }
     }
 
-    private (Tensor Input, Tensor Mask, Tensor Targets) Slice(long[] ids, long[] attention, (int Start, int End) chunk, int p, int c)
-    {
-        int rows = chunk.End - chunk.Start, width = p + c;
-        var all = tensor(ids.AsSpan(chunk.Start * width, rows * width).ToArray(), [rows, width]).to(policy.Device);
-        var mask = tensor(attention.AsSpan(chunk.Start * width, rows * width).ToArray(), [rows, width]).to(policy.Device);
-        return (all[.., ..^1], mask[.., ..^1], all[.., p..]);
-    }
+    private static readonly string[] TrainingMetricNames =
+        ["loss", "kl", "entropy", "grad_norm", "clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean"];
+
+    private static FrozenLogProbs.Forward Forward(CausalLanguageModel model) => (input, mask, keep) => model.Forward(input, mask, null, keep);
 
     private static void AddRewardMetrics(Dictionary<string, double> metrics, List<SampledGroups> seen, int g)
     {

@@ -65,7 +65,7 @@ public sealed class GrpoTrainer
         _outputDirectory = outputDirectory ?? throw new ArgumentNullException(nameof(outputDirectory));
         _optimizer = optim.AdamW(policy.parameters().Where(p => p.requires_grad), options.LearningRate,
             options.AdamBeta1, options.AdamBeta2, 1e-8, options.WeightDecay);
-        _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, _optimizer, options);
+        _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, options);
         _settings = RunSettings.From(options, GrpoOptionsFile.JsonOptions, SettingsThatMayChange);
         foreach (var (name, value) in otherSettings ?? new Dictionary<string, string>()) _settings[name] = value;
     }
@@ -102,7 +102,8 @@ public sealed class GrpoTrainer
             cancellationToken.ThrowIfCancellationRequested();
             int step = state.Step + 1;
             double lr = LearningRateSchedule.At(step, _options.MaxSteps, _options.LearningRate, _options.WarmupSteps, _options.LrSchedulerType, _options.MinLearningRateRatio);
-            var result = await _step.RunAsync(step, state.DataPosition, lr, cancellationToken).ConfigureAwait(false);
+            foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+            var result = await _step.RunAsync(step, state.DataPosition, _optimizer, cancellationToken).ConfigureAwait(false);
             // The budget is judged before this step's evaluation: the last step must be known before it is evaluated.
             bool last = step == _options.MaxSteps || BudgetSpent(before + clock.Elapsed.TotalSeconds);
             stop = last;

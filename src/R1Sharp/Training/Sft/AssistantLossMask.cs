@@ -1,4 +1,5 @@
 using R1Sharp.Text;
+using R1Sharp.Training.LanguageModeling;
 
 namespace R1Sharp.Training.Sft;
 
@@ -26,7 +27,7 @@ public sealed class AssistantLossMask
     /// <summary>Tokenizes and masks one conversation.</summary>
     /// <exception cref="InvalidOperationException">The template renders a prefix that is not a prefix of the whole
     /// conversation (e.g. it rewrites earlier turns); the message names the row.</exception>
-    public TokenizedConversation Tokenize(Conversation conversation)
+    public TokenizedSequence Tokenize(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var turns = conversation.Turns;
@@ -64,7 +65,7 @@ public sealed class AssistantLossMask
             int last = TokenIndexAt(full, end, ids, addBos, roundUp: true);
             for (int t = first; t < last; t++) trainable[t] = true;
         }
-        return new TokenizedConversation(ids, trainable, conversation.Location);
+        return new TokenizedSequence(ids, trainable, conversation.Location);
     }
 
     private static List<ConversationTurn> Slice(IReadOnlyList<ConversationTurn> turns, int count) => [.. turns.Take(count)];

@@ -1,5 +1,6 @@
 using R1Sharp.Checkpoints;
 using R1Sharp.Models;
+using R1Sharp.Training.LanguageModeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,8 +8,7 @@ namespace R1Sharp.Training.Sft;
 
 /// <summary>
 /// Lets the SFT trainer train the library's <see cref="CausalLanguageModel"/> (Qwen2/Llama), packed sequences
-/// included: the packed forward runs the model's own decoder with the batch's per-sample positions and its
-/// block-diagonal mask. Saves Hugging Face checkpoints with the source model's tokenizer files alongside.
+/// included (see <see cref="PackedCausalForward"/>). Saves Hugging Face checkpoints with the source model's tokenizer files alongside.
 /// </summary>
 public sealed class CausalLanguageModelTrainer : ISftModel
 {
@@ -19,8 +19,7 @@ public sealed class CausalLanguageModelTrainer : ISftModel
 
     private readonly CausalLanguageModel _model;
     private readonly string? _sourceDirectory;
-    private readonly DecoderStack _body;
-    private readonly LinearProjection? _head;
+    private readonly PackedCausalForward _forward;
 
     /// <summary>Wraps a model.</summary>
     /// <param name="model">The model to train (its parameters are updated in place).</param>
@@ -29,9 +28,7 @@ public sealed class CausalLanguageModelTrainer : ISftModel
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _sourceDirectory = sourceDirectory;
-        var children = model.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
-        _body = children["model"] as DecoderStack ?? throw new ArgumentException("the model has no decoder stack named 'model'", nameof(model));
-        _head = children.GetValueOrDefault("lm_head") as LinearProjection;
+        _forward = new PackedCausalForward(model);
     }
 
     /// <summary>The wrapped model.</summary>
@@ -44,18 +41,7 @@ public sealed class CausalLanguageModelTrainer : ISftModel
     public nn.Module Module => _model;
 
     /// <inheritdoc />
-    public Tensor Forward(SftBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        using var scope = NewDisposeScope();
-        // The decoder takes the mask folded for grouped-query attention: query rows tiled once per head group.
-        var mask = batch.AttentionMask.squeeze(1);
-        int group = _model.Config.QueryGroupSize;
-        if (group > 1) mask = mask.repeat(1, group, 1);
-        var hidden = _body.Forward(batch.InputIds, batch.PositionIds, mask.unsqueeze(1), causal: false, cache: null);
-        var logits = _head is null ? nn.functional.linear(hidden, _body.Embedding.Weight) : _head.forward(hidden);
-        return logits.MoveToOuterDisposeScope();
-    }
+    public Tensor Forward(TokenBatch batch) => _forward.Logits(batch);
 
     /// <inheritdoc />
     public Task SaveAsync(string directory, CancellationToken cancellationToken)

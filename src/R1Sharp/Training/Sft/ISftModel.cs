@@ -1,3 +1,4 @@
+using R1Sharp.Training.LanguageModeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,15 +11,15 @@ namespace R1Sharp.Training.Sft;
 /// </summary>
 public interface ISftModel
 {
-    /// <summary>True when <see cref="Forward"/> honours <see cref="SftBatch.PositionIds"/> and the 4-D
-    /// <see cref="SftBatch.AttentionMask"/>, which <see cref="SequenceLayout.Packed"/> needs.</summary>
+    /// <summary>True when <see cref="Forward"/> honours <see cref="TokenBatch.PositionIds"/> and the 4-D
+    /// <see cref="TokenBatch.AttentionMask"/>, which <see cref="SequenceLayout.Packed"/> needs.</summary>
     bool SupportsPacking { get; }
 
     /// <summary>The module whose parameters are trained and whose state is saved.</summary>
     nn.Module Module { get; }
 
     /// <summary>Logits [B, T, V] for the batch.</summary>
-    Tensor Forward(SftBatch batch);
+    Tensor Forward(TokenBatch batch);
 
     /// <summary>Trainable parameters.</summary>
     IEnumerable<Parameter> TrainableParameters() => Module.parameters().Where(p => p.requires_grad);

@@ -1,3 +1,5 @@
+using R1Sharp.Training.LanguageModeling;
+
 namespace R1Sharp.Training.Sft;
 
 /// <summary>Tokenized, masked training and validation samples, ready for packing.</summary>
@@ -6,7 +8,7 @@ namespace R1Sharp.Training.Sft;
 /// <param name="Truncated">Samples cut to the maximum length.</param>
 /// <param name="Dropped">Samples left out (too long with <see cref="SftOptions.DropOverlongSamples"/>, or no
 /// assistant token left after truncation).</param>
-public sealed record SftDataset(IReadOnlyList<TokenizedConversation> Train, IReadOnlyList<TokenizedConversation> Validation, int Truncated, int Dropped)
+public sealed record SftDataset(IReadOnlyList<TokenizedSequence> Train, IReadOnlyList<TokenizedSequence> Validation, int Truncated, int Dropped)
 {
     /// <summary>Tokenizes, masks, truncates and splits conversations.</summary>
     /// <param name="conversations">Training conversations.</param>
@@ -21,7 +23,7 @@ public sealed record SftDataset(IReadOnlyList<TokenizedConversation> Train, IRea
         ArgumentNullException.ThrowIfNull(masker);
         ArgumentNullException.ThrowIfNull(options);
         int truncated = 0, dropped = 0;
-        var tokenized = new TokenizedConversation?[conversations.Count];
+        var tokenized = new TokenizedSequence?[conversations.Count];
         // Tokenization is CPU-bound and independent per row.
         Parallel.For(0, conversations.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
@@ -29,7 +31,7 @@ public sealed record SftDataset(IReadOnlyList<TokenizedConversation> Train, IRea
         });
         var kept = tokenized.Where(t => t is not null).Select(t => t!).ToList();
 
-        List<TokenizedConversation> heldOut;
+        List<TokenizedSequence> heldOut;
         if (validation is not null)
         {
             heldOut = [.. validation.Select(c => Fit(masker.Tokenize(c), options, ref truncated, ref dropped)).Where(t => t is not null).Select(t => t!)];
@@ -49,7 +51,7 @@ public sealed record SftDataset(IReadOnlyList<TokenizedConversation> Train, IRea
         return new SftDataset(kept, heldOut, truncated, dropped);
     }
 
-    private static TokenizedConversation? Fit(TokenizedConversation sample, SftOptions options, ref int truncated, ref int dropped)
+    private static TokenizedSequence? Fit(TokenizedSequence sample, SftOptions options, ref int truncated, ref int dropped)
     {
         if (sample.Length > options.MaxLength)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
 
 namespace R1Sharp.Training.Sft;
 
@@ -26,7 +27,7 @@ public sealed record SftOptions
 
     /// <summary>Decay after warmup. Default cosine (open-r1's distillation recipes).</summary>
     [JsonPropertyName("lr_scheduler_type")]
-    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
+    public LearningRateScheduleKind Schedule { get; init; } = LearningRateScheduleKind.Cosine;
 
     /// <summary>Final learning rate as a fraction of the peak for cosine/linear. Default 0.1 (open-r1's <c>cosine_with_min_lr</c>, <c>min_lr_rate: 0.1</c>).</summary>
     [JsonPropertyName("min_lr_rate")]

@@ -5,8 +5,10 @@ using System.Text.Json.Serialization;
 using R1Sharp.IO;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
+using R1Sharp.Training.Metrics;
+using R1Sharp.Training.Optimization;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Sft;
@@ -14,8 +16,9 @@ namespace R1Sharp.Training.Sft;
 /// <summary>
 /// Supervised fine-tuning: cross-entropy on assistant tokens only, packed or length-bucketed batches, AdamW with
 /// warmup + decay, gradient accumulation, gradient clipping, periodic validation, checkpoints and exact resume.
-/// The path of one optimizer step: rows of the epoch's plan -> tensors -> forward -> summed token loss / target
-/// tokens of the whole step -> backward (per micro-batch) -> clip -> AdamW -> metrics -> maybe eval/checkpoint.
+/// The path of one optimizer step: rows of the epoch's plan -> <see cref="CrossEntropyStep"/> (tensors -> forward ->
+/// summed token loss / target tokens of the whole step -> backward per micro-batch -> clip -> AdamW) -> metrics
+/// (<see cref="MetricsLog"/>: metrics.jsonl and TensorBoard) -> maybe eval/checkpoint.
 /// </summary>
 public sealed class SftTrainer
 {
@@ -94,9 +97,8 @@ public sealed class SftTrainer
         if (resumeFrom is null) FreshStart.Prepare(_options.OutputDirectory, overwrite: false);
         Directory.CreateDirectory(_options.OutputDirectory);
         var parameters = _model.TrainableParameters().ToList();
-        var optimizer = optim.AdamW(parameters, _options.LearningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay);
+        using var optimizer = optim.AdamW(parameters, _options.LearningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay);
         var store = new CheckpointStore<SftTrainerState>(_options.OutputDirectory);
-        var journal = new MetricsJournal(Path.Combine(_options.OutputDirectory, "metrics.jsonl"));
 
         int totalSteps = TotalSteps;
         var settings = Settings();
@@ -113,11 +115,11 @@ public sealed class SftTrainer
             CheckpointStore.RestoreOptimizer(optimizer, Path.Combine(checkpoint, CheckpointStore.OptimizerFileName));
             state = stored with { TotalSteps = totalSteps, Settings = settings };
         }
-        await journal.TruncateAfterAsync(state.Step, cancellationToken).ConfigureAwait(false);
+        using var log = new MetricsLog(_options.OutputDirectory, resumeFrom is null ? null : state.Step);
 
-        var schedule = new LearningRatePlan(_options.LearningRate, totalSteps, (int)Math.Ceiling(totalSteps * _options.WarmupRatio),
-            _options.Schedule, _options.MinLearningRateRatio);
-        var collator = new SftBatchCollator(_data.Train, _padId);
+        int warmupSteps = LearningRateSchedule.WarmupSteps(totalSteps, _options.WarmupRatio);
+        var collator = new TokenBatchCollator(_data.Train, _padId);
+        var crossEntropy = new CrossEntropyStep(_model.Forward, parameters, _options.MaxGradNorm);
         double? firstLoss = null, lastLoss = null, validationLoss = null;
         double paddingSum = 0;
         int stepsRun = 0;
@@ -130,19 +132,28 @@ public sealed class SftTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var group = plan.Skip(first).Take(_options.GradientAccumulationSteps).ToList();
-                double rate = schedule.RateAt(state.Step);
-                var metrics = Step(optimizer, parameters, collator, group, rate, state.Step + 1, epoch + (double)(first + group.Count) / plan.Count);
-                firstLoss ??= metrics.Loss;
-                lastLoss = metrics.Loss;
-                paddingSum += metrics.PaddingShare ?? 0;
+                double rate = LearningRateSchedule.At(state.Step + 1, totalSteps, _options.LearningRate, warmupSteps, _options.Schedule, _options.MinLearningRateRatio);
+                foreach (var parameterGroup in optimizer.ParamGroups) parameterGroup.LearningRate = rate;
+                var watch = Stopwatch.StartNew();
+                _model.Module.train();
+                // Normalise by the step's target tokens across all micro-batches, so accumulation equals one big batch.
+                long stepTargets = group.Sum(rows => rows.Sum(r => r.Samples.Sum(i => (long)_data.Train[i].Trainable.Skip(1).Count(t => t))));
+                var result = crossEntropy.Run(optimizer, [.. group.Select(rows => (Func<TokenBatch>)(() => collator.Collate(rows, _device)))], stepTargets);
+                double seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+                firstLoss ??= result.Loss;
+                lastLoss = result.Loss;
+                paddingSum += result.PaddingShare;
                 stepsRun++;
 
                 int next = first + group.Count;
-                state = next >= plan.Count
+                bool endOfEpoch = next >= plan.Count;
+                state = endOfEpoch
                     ? state with { Step = state.Step + 1, Epoch = epoch + 1, BatchInEpoch = 0 }
                     : state with { Step = state.Step + 1, Epoch = epoch, BatchInEpoch = next };
+                state = state with { NumTokens = state.NumTokens + result.RealTokens };
+                var metrics = new SftStepMetrics(state.Step, Math.Round(epoch + (double)next / plan.Count, 4), result.Loss, rate, result.GradNorm,
+                    state.NumTokens, result.PaddingShare, result.RealTokens / seconds, null);
 
-                bool endOfEpoch = next >= plan.Count;
                 bool last = state.Step >= totalSteps;
                 if (_data.Validation.Count > 0 && ((_options.EvalSteps > 0 && state.Step % _options.EvalSteps == 0) || endOfEpoch || last))
                 {
@@ -152,7 +163,7 @@ public sealed class SftTrainer
                         state = state with { BestValidationLoss = validationLoss };
                 }
                 if (state.Step % _options.LoggingSteps == 0 || metrics.ValidationLoss is not null || last)
-                    await journal.AppendAsync(metrics, cancellationToken).ConfigureAwait(false);
+                    log.Write(metrics.ToStepMetrics());
                 progress?.Report(new SftProgress(state.Step, totalSteps, metrics));
                 if (_options.SaveSteps > 0 && state.Step % _options.SaveSteps == 0 && !last)
                     await SaveCheckpointAsync(store, optimizer, state, cancellationToken).ConfigureAwait(false);
@@ -167,7 +178,7 @@ public sealed class SftTrainer
         return new SftRunResult(state.Step, firstLoss, lastLoss, validationLoss, stepsRun == 0 ? 0 : paddingSum / stepsRun, modelDirectory, stepsRun);
     }
 
-    private Task<string> SaveCheckpointAsync(CheckpointStore<SftTrainerState> store, OptimizerHelper optimizer, SftTrainerState state, CancellationToken cancellationToken) =>
+    private Task<string> SaveCheckpointAsync(CheckpointStore<SftTrainerState> store, TorchSharp.Modules.AdamW optimizer, SftTrainerState state, CancellationToken cancellationToken) =>
         store.SaveAsync(state, async dir =>
         {
             await _model.SaveAsync(dir, cancellationToken).ConfigureAwait(false);
@@ -175,76 +186,17 @@ public sealed class SftTrainer
         }, _options.SaveTotalLimit, cancellationToken);
 
     /// <summary>Mean cross-entropy per assistant token over <paramref name="samples"/>, without gradients.</summary>
-    public double Evaluate(IReadOnlyList<TokenizedConversation> samples)
+    public double Evaluate(IReadOnlyList<TokenizedSequence> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        var collator = new SftBatchCollator(samples, _padId);
+        var collator = new TokenBatchCollator(samples, _padId);
         var layout = _model.SupportsPacking ? _options.Layout : SequenceLayout.Bucketed;
         var plan = SequencePacker.Plan([.. samples.Select(s => s.Length)], layout, _options.MaxLength, _options.BatchSize, _options.Seed, epoch: -1);
-        double lossSum = 0;
-        long targets = 0;
+        var crossEntropy = new CrossEntropyStep(_model.Forward, [], maxGradNorm: 0);
         _model.Module.eval();
-        using (no_grad())
-        {
-            foreach (var rows in plan)
-            {
-                using var scope = NewDisposeScope();
-                var batch = collator.Collate(rows, _device);
-                if (batch.TargetTokens == 0) continue;
-                lossSum += TokenLossSum(batch).item<float>();
-                targets += batch.TargetTokens;
-            }
-        }
+        double loss = crossEntropy.MeanLoss(plan.Select(rows => (Func<TokenBatch>)(() => collator.Collate(rows, _device))));
         _model.Module.train();
-        return targets == 0 ? double.NaN : lossSum / targets;
-    }
-
-    private SftStepMetrics Step(OptimizerHelper optimizer, List<Parameter> parameters, SftBatchCollator collator,
-        List<List<PackedRow>> group, double rate, int step, double epoch)
-    {
-        var watch = Stopwatch.StartNew();
-        foreach (var parameterGroup in optimizer.ParamGroups) parameterGroup.LearningRate = rate;
-        optimizer.zero_grad();
-        _model.Module.train();
-        // Normalise by the step's target tokens across all micro-batches, so accumulation equals one big batch.
-        long stepTargets = group.Sum(rows => rows.Sum(r => r.Samples.Sum(i => (long)_data.Train[i].Trainable.Skip(1).Count(t => t))));
-        double lossSum = 0;
-        long real = 0, total = 0;
-        foreach (var rows in group)
-        {
-            using var scope = NewDisposeScope();
-            var batch = collator.Collate(rows, _device);
-            real += batch.RealTokens;
-            total += batch.TotalTokens;
-            if (batch.TargetTokens == 0) continue;
-            var sum = TokenLossSum(batch);
-            lossSum += sum.item<float>();
-            (sum / Math.Max(1, stepTargets)).backward();
-        }
-        double gradNorm = _options.MaxGradNorm > 0
-            ? nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm)
-            : GradientNorm(parameters);
-        optimizer.step();
-        double seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
-        return new SftStepMetrics(step, Math.Round(epoch, 4), lossSum / Math.Max(1, stepTargets), rate, gradNorm,
-            total == 0 ? 0 : 1 - (double)real / total, real / seconds, stepTargets, null);
-    }
-
-    private Tensor TokenLossSum(SftBatch batch)
-    {
-        var logits = _model.Forward(batch);
-        long vocabulary = logits.shape[^1];
-        return nn.functional.cross_entropy(logits.reshape(-1, vocabulary).to_type(ScalarType.Float32), batch.Labels.reshape(-1),
-            ignore_index: SftBatchCollator.IgnoreLabel, reduction: nn.Reduction.Sum);
-    }
-
-    private static double GradientNorm(IEnumerable<Parameter> parameters)
-    {
-        using var scope = NewDisposeScope();
-        double sum = 0;
-        foreach (var p in parameters)
-            if (p.grad is { } g) sum += g.to_type(ScalarType.Float64).pow(2).sum().item<double>();
-        return Math.Sqrt(sum);
+        return loss;
     }
 
     private List<List<PackedRow>> Plan(int epoch) =>

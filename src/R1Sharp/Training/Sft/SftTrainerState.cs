@@ -10,10 +10,12 @@ namespace R1Sharp.Training.Sft;
 /// <param name="TotalSteps">Optimizer steps the run was planned for.</param>
 /// <param name="BestValidationLoss">Lowest validation loss seen, if any.</param>
 /// <param name="Settings">The settings that alter the run (see <see cref="RunSettings"/>); a resume refuses a change.</param>
+/// <param name="NumTokens">Non-padding tokens trained on so far (TRL's <c>num_tokens</c>).</param>
 public sealed record SftTrainerState(
     [property: JsonPropertyName("global_step")] int Step,
     [property: JsonPropertyName("epoch")] int Epoch,
     [property: JsonPropertyName("batch_in_epoch")] int BatchInEpoch,
     [property: JsonPropertyName("total_steps")] int TotalSteps,
     [property: JsonPropertyName("best_validation_loss")] double? BestValidationLoss,
-    [property: JsonPropertyName("settings")] IReadOnlyDictionary<string, string>? Settings = null) : ICheckpointState;
+    [property: JsonPropertyName("settings")] IReadOnlyDictionary<string, string>? Settings = null,
+    [property: JsonPropertyName("num_tokens")] long NumTokens = 0) : ICheckpointState;

@@ -2,8 +2,8 @@ using R1Sharp.Models;
 using R1Sharp.Tasks;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Optimization;
-using R1Sharp.Training.Sft;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Zero;
@@ -66,8 +66,10 @@ public sealed class BasePretrainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         model.train();
-        var packed = new CausalLanguageModelTrainer(model, sourceDirectory: null);
-        using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, 0.9, 0.95, 1e-8, 0.01);
+        var forward = new PackedCausalForward(model);
+        var parameters = model.parameters().ToList();
+        using var optimizer = optim.AdamW(parameters, options.LearningRate, 0.9, 0.95, 1e-8, 0.01);
+        var crossEntropy = new CrossEntropyStep(forward.Logits, parameters, maxGradNorm: 1.0);
         int start = 1;
         double earlier = 0;
         var settings = RunSettings.From(options, SettingsJson, SettingsThatMayChange);
@@ -85,16 +87,11 @@ public sealed class BasePretrainer
             cancellationToken.ThrowIfCancellationRequested();
             using (NewDisposeScope())
             {
-                double lr = Optimization.LearningRateSchedule.At(step, options.Steps, options.LearningRate, options.WarmupSteps, LearningRateScheduleKind.Cosine, 0.1);
+                double lr = LearningRateSchedule.At(step, options.Steps, options.LearningRate, options.WarmupSteps, LearningRateScheduleKind.Cosine, 0.1);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 var batch = Batch(step, options.BatchSize, model.Device);
-                var logits = packed.Forward(batch);
-                var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), batch.Labels.reshape(-1), ignore_index: SftBatchCollator.IgnoreLabel);
-                optimizer.zero_grad();
-                loss.backward();
-                nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-                optimizer.step();
-                progress?.Report((step, loss.item<float>()));
+                var result = crossEntropy.Run(optimizer, [() => batch], batch.TargetTokens);
+                progress?.Report((step, result.Loss));
             }
             if (checkpoints is not null && options.SaveSteps > 0 && step % options.SaveSteps == 0 && step < options.Steps)
             {
@@ -123,21 +120,21 @@ public sealed class BasePretrainer
     }
 
     /// <summary>The packed batch of step <paramref name="step"/>: documents (step − 1)·size … step·size − 1.</summary>
-    public SftBatch Batch(int step, int size, Device device)
+    public TokenBatch Batch(int step, int size, Device device)
     {
         long first = (step - 1L) * size;
-        var docs = new List<TokenizedConversation>(size);
+        var docs = new List<TokenizedSequence>(size);
         for (int i = 0; i < size; i++)
         {
             var (prompt, completion) = _documents(first + i);
             var promptIds = _tokenizer.Encode(prompt);
             int[] ids = [.. promptIds, .. _tokenizer.Encode(completion), TaskTokenizer.EndOfText];
             // Trainable marks the tokens to be predicted: the completion and its end-of-text.
-            docs.Add(new TokenizedConversation(ids, [.. ids.Select((_, t) => t >= promptIds.Count)], $"corpus document {first + i}"));
+            docs.Add(new TokenizedSequence(ids, [.. ids.Select((_, t) => t >= promptIds.Count)], $"corpus document {first + i}"));
         }
         int capacity = Math.Max(RowLength, docs.Max(d => d.Length));
         var rows = SequencePacker.Plan([.. docs.Select(d => d.Length)], SequenceLayout.Packed, capacity, rowsPerBatch: size, seed: 0, epoch: step)
             .SelectMany(b => b).ToList();
-        return new SftBatchCollator(docs, TaskTokenizer.Pad).Collate(rows, device);
+        return new TokenBatchCollator(docs, TaskTokenizer.Pad).Collate(rows, device);
     }
 }

@@ -1,25 +1,25 @@
 using static TorchSharp.torch;
 
-namespace R1Sharp.Training.Sft;
+namespace R1Sharp.Training.LanguageModeling;
 
-/// <summary>Builds <see cref="SftBatch"/> tensors from packed rows of tokenized conversations.</summary>
-public sealed class SftBatchCollator
+/// <summary>Builds <see cref="TokenBatch"/> tensors from packed rows of tokenized sequences.</summary>
+public sealed class TokenBatchCollator
 {
     /// <summary>Label value that carries no loss (PyTorch's <c>ignore_index</c> convention).</summary>
     public const long IgnoreLabel = -100;
 
-    private readonly IReadOnlyList<TokenizedConversation> _samples;
+    private readonly IReadOnlyList<TokenizedSequence> _samples;
     private readonly int _padId;
 
     /// <summary>Creates a collator over a tokenized data set.</summary>
-    public SftBatchCollator(IReadOnlyList<TokenizedConversation> samples, int padId)
+    public TokenBatchCollator(IReadOnlyList<TokenizedSequence> samples, int padId)
     {
         _samples = samples ?? throw new ArgumentNullException(nameof(samples));
         _padId = padId;
     }
 
     /// <summary>Builds the tensors of one micro-batch on <paramref name="device"/>.</summary>
-    public SftBatch Collate(IReadOnlyList<PackedRow> rows, Device device)
+    public TokenBatch Collate(IReadOnlyList<PackedRow> rows, Device device)
     {
         ArgumentNullException.ThrowIfNull(rows);
         int batch = rows.Count;
@@ -70,7 +70,7 @@ public sealed class SftBatchCollator
             }
         }
         var padding = segments.Select(s => s >= 0 ? 1L : 0L).ToArray();
-        return new SftBatch(
+        return new TokenBatch(
             tensor(ids, [batch, width], ScalarType.Int64, device),
             tensor(positions, [batch, width], ScalarType.Int64, device),
             tensor(labels, [batch, width], ScalarType.Int64, device),

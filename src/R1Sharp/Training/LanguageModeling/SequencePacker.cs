@@ -1,6 +1,6 @@
 using R1Sharp.Training.Checkpointing;
 
-namespace R1Sharp.Training.Sft;
+namespace R1Sharp.Training.LanguageModeling;
 
 /// <summary>Arranges samples into batch rows and rows into micro-batches, deterministically for a given seed and
 /// epoch (so a resumed run sees the same batches).</summary>

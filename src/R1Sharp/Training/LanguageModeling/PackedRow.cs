@@ -1,4 +1,4 @@
-namespace R1Sharp.Training.Sft;
+namespace R1Sharp.Training.LanguageModeling;
 
 /// <summary>One batch row: the samples laid end to end in it (indices into the tokenized data set).</summary>
 /// <param name="Samples">Sample indices, in row order.</param>

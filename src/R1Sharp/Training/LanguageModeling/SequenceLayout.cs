@@ -1,4 +1,4 @@
-namespace R1Sharp.Training.Sft;
+namespace R1Sharp.Training.LanguageModeling;
 
 /// <summary>How samples are laid out in a batch so that little compute goes to padding.</summary>
 public enum SequenceLayout

@@ -1,0 +1,36 @@
+using R1Sharp.Models;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Training.Grpo;
+
+/// <summary>
+/// Log-probabilities of the completion tokens under a policy that the step does not train: π_old (the policy before
+/// the step's first update, needed when <c>num_iterations</c> &gt; 1) and π_ref (the frozen reference of the KL term).
+/// Computed once per step, micro-batch by micro-batch, without gradients, before any update.
+/// </summary>
+public static class FrozenLogProbs
+{
+    /// <summary>A forward pass: logits [b, C, V] of the last <c>keep</c> positions for input ids and attention mask [b, T].</summary>
+    public delegate Tensor Forward(Tensor inputIds, Tensor attentionMask, int keep);
+
+    /// <summary>log π(token) [b, C] of each micro-batch's completion tokens, at temperature 1; the caller disposes them.</summary>
+    /// <param name="forward">The frozen policy's forward pass.</param>
+    /// <param name="rows">The step's rows.</param>
+    /// <param name="microBatches">The micro-batches to compute, in order.</param>
+    /// <param name="device">Device of the model.</param>
+    public static Tensor[] Compute(Forward forward, TrainingRows rows, IReadOnlyList<MicroBatch> microBatches, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(microBatches);
+        var result = new Tensor[microBatches.Count];
+        using var noGrad = no_grad();
+        for (int k = 0; k < microBatches.Count; k++)
+        {
+            using var scope = NewDisposeScope();
+            var (input, mask, targets) = rows.Slice(microBatches[k], device);
+            result[k] = TokenLogProbs.Gather(forward(input, mask, rows.CompletionWidth), targets).MoveToOuterDisposeScope();
+        }
+        return result;
+    }
+}

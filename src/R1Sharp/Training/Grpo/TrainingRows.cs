@@ -1,0 +1,96 @@
+using static TorchSharp.torch;
+
+namespace R1Sharp.Training.Grpo;
+
+/// <summary>
+/// The token layout GRPO trains on: one row per completion, its prompt left-padded to width P and the completion
+/// right-padded to width C, so completion token t of every row sits in column P + t and its log-prob comes from the
+/// logits at column P + t − 1. Pure data; <see cref="Slice"/> turns rows into tensors.
+/// </summary>
+public sealed class TrainingRows
+{
+    private readonly long[] _ids;
+    private readonly long[] _attention;
+    private readonly int[] _completionLengths;
+    private readonly bool[] _truncated;
+
+    private TrainingRows(long[] ids, long[] attention, int[] completionLengths, bool[] truncated, int promptWidth, int completionWidth)
+    {
+        _ids = ids;
+        _attention = attention;
+        _completionLengths = completionLengths;
+        _truncated = truncated;
+        PromptWidth = promptWidth;
+        CompletionWidth = completionWidth;
+    }
+
+    /// <summary>Rows (completions).</summary>
+    public int Count => _completionLengths.Length;
+
+    /// <summary>P: the longest prompt.</summary>
+    public int PromptWidth { get; }
+
+    /// <summary>C: the longest completion (at least 1, so an all-empty batch still has a column).</summary>
+    public int CompletionWidth { get; }
+
+    /// <summary>P + C.</summary>
+    public int Width => PromptWidth + CompletionWidth;
+
+    /// <summary>Token ids, row-major [rows, P + C], pad id on both sides of the real tokens.</summary>
+    public IReadOnlyList<long> Ids => _ids;
+
+    /// <summary>Attention mask, row-major [rows, P + C]: 1 on prompt and completion tokens, 0 on padding.</summary>
+    public IReadOnlyList<long> Attention => _attention;
+
+    /// <summary>Lays out completions after their prompts.</summary>
+    /// <param name="promptIds">Token ids of each group's prompt.</param>
+    /// <param name="generations">G: consecutive completions per prompt (completion i belongs to prompt i / G).</param>
+    /// <param name="completions">Token ids of each completion, G per prompt in group order.</param>
+    /// <param name="truncated">Whether each completion hit the token limit (for <see cref="CompletionMask(MicroBatch, bool)"/>).</param>
+    /// <param name="padId">Padding id.</param>
+    public static TrainingRows Build(IReadOnlyList<IReadOnlyList<int>> promptIds, int generations, IReadOnlyList<int[]> completions,
+        IReadOnlyList<bool> truncated, int padId)
+    {
+        ArgumentNullException.ThrowIfNull(promptIds);
+        ArgumentNullException.ThrowIfNull(completions);
+        ArgumentNullException.ThrowIfNull(truncated);
+        ArgumentOutOfRangeException.ThrowIfLessThan(generations, 1);
+        if (truncated.Count != completions.Count) throw new ArgumentException("one truncated flag per completion", nameof(truncated));
+        if (completions.Count > promptIds.Count * generations) throw new ArgumentException("more completions than prompts × generations", nameof(completions));
+        int n = completions.Count;
+        int p = promptIds.Count == 0 ? 0 : promptIds.Max(x => x.Count);
+        int c = Math.Max(1, n == 0 ? 0 : completions.Max(x => x.Length));
+        var ids = new long[n * (p + c)];
+        var attention = new long[n * (p + c)];
+        Array.Fill(ids, padId);
+        for (int i = 0; i < n; i++)
+        {
+            var prompt = promptIds[i / generations];
+            var completion = completions[i];
+            int row = i * (p + c);
+            for (int t = 0; t < prompt.Count; t++) { ids[row + p - prompt.Count + t] = prompt[t]; attention[row + p - prompt.Count + t] = 1; }
+            for (int t = 0; t < completion.Length; t++) { ids[row + p + t] = completion[t]; attention[row + p + t] = 1; }
+        }
+        return new TrainingRows(ids, attention, [.. completions.Select(x => x.Length)], [.. truncated], p, c);
+    }
+
+    /// <summary>The rows of <paramref name="rows"/> as the forward pass takes them: input ids and attention mask [b, P + C − 1]
+    /// (the last column predicts nothing) and the targets [b, C] (the completion columns, which the logits of the previous
+    /// column predict).</summary>
+    public (Tensor Input, Tensor Mask, Tensor Targets) Slice(MicroBatch rows, Device device)
+    {
+        var all = tensor(_ids.AsSpan(rows.Start * Width, rows.Count * Width).ToArray(), [rows.Count, Width]).to(device);
+        var mask = tensor(_attention.AsSpan(rows.Start * Width, rows.Count * Width).ToArray(), [rows.Count, Width]).to(device);
+        return (all[.., ..^1], mask[.., ..^1], all[.., PromptWidth..]);
+    }
+
+    /// <summary>The loss mask [b, C] of <paramref name="rows"/> (see <see cref="Grpo.CompletionMask.Build"/>).</summary>
+    /// <param name="rows">The micro-batch.</param>
+    /// <param name="maskTruncated">Leave truncated completions out of the loss (TRL <c>mask_truncated_completions</c>).</param>
+    public Tensor CompletionMask(MicroBatch rows, bool maskTruncated) =>
+        Grpo.CompletionMask.Build(_completionLengths[rows.Start..rows.End], _truncated[rows.Start..rows.End], maskTruncated, CompletionWidth);
+
+    /// <summary>Completion tokens that carry loss in the whole batch: the normaliser of DAPO's token-mean loss.</summary>
+    public long LossTokens(bool maskTruncated) =>
+        Enumerable.Range(0, Count).Where(i => !(maskTruncated && _truncated[i])).Sum(i => (long)Math.Min(_completionLengths[i], CompletionWidth));
+}

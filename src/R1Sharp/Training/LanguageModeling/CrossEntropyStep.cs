@@ -1,0 +1,101 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Training.LanguageModeling;
+
+/// <summary>
+/// One optimizer step of next-token cross-entropy, the loop shared by SFT, the built-in pre-trainer and the student
+/// fine-tuning of <c>distill-zero</c>: for each micro-batch, forward → summed token loss / target tokens of the whole
+/// step → backward; then clip the gradient norm and step the optimizer. Normalising by the step's target tokens makes
+/// gradient accumulation equal one big batch, and every token weigh the same however it is batched.
+/// The batches come from the caller (SFT's packed or bucketed epoch plan, the pre-trainer's corpus documents); the
+/// optimizer belongs to the caller too, which sets its learning rate before the step.
+/// </summary>
+public sealed class CrossEntropyStep
+{
+    private readonly Func<TokenBatch, Tensor> _forward;
+    private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly double _maxGradNorm;
+
+    /// <summary>Sets up the step.</summary>
+    /// <param name="forward">Logits [B, T, V] of a batch.</param>
+    /// <param name="parameters">The trained parameters (whose gradient norm is clipped).</param>
+    /// <param name="maxGradNorm">Gradient norm clip; 0 disables clipping (the norm is still measured).</param>
+    public CrossEntropyStep(Func<TokenBatch, Tensor> forward, IReadOnlyList<Parameter> parameters, double maxGradNorm)
+    {
+        _forward = forward ?? throw new ArgumentNullException(nameof(forward));
+        _parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
+        ArgumentOutOfRangeException.ThrowIfNegative(maxGradNorm);
+        _maxGradNorm = maxGradNorm;
+    }
+
+    /// <summary>Zeroes the gradients, accumulates those of every micro-batch, clips, and steps <paramref name="optimizer"/>.</summary>
+    /// <param name="optimizer">The caller's optimizer, its learning rate set for this step.</param>
+    /// <param name="microBatches">Builds each micro-batch; called inside a dispose scope that frees its tensors.</param>
+    /// <param name="targetTokens">Target tokens of the whole step (the loss normaliser).</param>
+    public CrossEntropyStepResult Run(optim.Optimizer optimizer, IReadOnlyList<Func<TokenBatch>> microBatches, long targetTokens)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(microBatches);
+        optimizer.zero_grad();
+        double lossSum = 0;
+        long real = 0, total = 0;
+        foreach (var build in microBatches)
+        {
+            using var scope = NewDisposeScope();
+            var batch = build();
+            real += batch.RealTokens;
+            total += batch.TotalTokens;
+            if (batch.TargetTokens == 0) continue;
+            var sum = TokenLossSum(_forward(batch), batch.Labels);
+            lossSum += sum.item<float>();
+            (sum / Math.Max(1, targetTokens)).backward();
+        }
+        double gradNorm = _maxGradNorm > 0 ? nn.utils.clip_grad_norm_(_parameters, _maxGradNorm) : GradientNorm(_parameters);
+        optimizer.step();
+        return new CrossEntropyStepResult(lossSum / Math.Max(1, targetTokens), gradNorm, targetTokens, real, total);
+    }
+
+    /// <summary>Mean cross-entropy per target token over <paramref name="batches"/>, without gradients; NaN when none has a target.</summary>
+    public double MeanLoss(IEnumerable<Func<TokenBatch>> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        double lossSum = 0;
+        long targets = 0;
+        using (no_grad())
+        {
+            foreach (var build in batches)
+            {
+                using var scope = NewDisposeScope();
+                var batch = build();
+                if (batch.TargetTokens == 0) continue;
+                lossSum += TokenLossSum(_forward(batch), batch.Labels).item<float>();
+                targets += batch.TargetTokens;
+            }
+        }
+        return targets == 0 ? double.NaN : lossSum / targets;
+    }
+
+    /// <summary>Cross-entropy summed over the labelled positions (labels of <see cref="TokenBatchCollator.IgnoreLabel"/> carry none),
+    /// computed in float32 whatever the logits' precision.</summary>
+    /// <param name="logits">[B, T, V].</param>
+    /// <param name="labels">[B, T].</param>
+    public static Tensor TokenLossSum(Tensor logits, Tensor labels)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(labels);
+        long vocabulary = logits.shape[^1];
+        return nn.functional.cross_entropy(logits.reshape(-1, vocabulary).to_type(ScalarType.Float32), labels.reshape(-1),
+            ignore_index: TokenBatchCollator.IgnoreLabel, reduction: nn.Reduction.Sum);
+    }
+
+    private static double GradientNorm(IEnumerable<Parameter> parameters)
+    {
+        using var scope = NewDisposeScope();
+        double sum = 0;
+        foreach (var p in parameters)
+            if (p.grad is { } g) sum += g.to_type(ScalarType.Float64).pow(2).sum().item<double>();
+        return Math.Sqrt(sum);
+    }
+}

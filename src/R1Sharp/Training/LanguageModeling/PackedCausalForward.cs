@@ -1,0 +1,41 @@
+using R1Sharp.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Training.LanguageModeling;
+
+/// <summary>
+/// The forward pass of the library's <see cref="CausalLanguageModel"/> (Qwen2/Llama) over a <see cref="TokenBatch"/>,
+/// packed rows included: the model's own decoder runs with the batch's per-sample positions and its block-diagonal
+/// mask, so samples sharing a row never see each other.
+/// </summary>
+public sealed class PackedCausalForward
+{
+    private readonly CausalLanguageModel _model;
+    private readonly DecoderStack _body;
+    private readonly LinearProjection? _head;
+
+    /// <summary>Wraps a model.</summary>
+    /// <exception cref="ArgumentException">The model has no decoder stack named <c>model</c>.</exception>
+    public PackedCausalForward(CausalLanguageModel model)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        var children = model.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
+        _body = children["model"] as DecoderStack ?? throw new ArgumentException("the model has no decoder stack named 'model'", nameof(model));
+        _head = children.GetValueOrDefault("lm_head") as LinearProjection;
+    }
+
+    /// <summary>Logits [B, T, V] of the batch.</summary>
+    public Tensor Logits(TokenBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        // The decoder takes the mask folded for grouped-query attention: query rows tiled once per head group.
+        var mask = batch.AttentionMask.squeeze(1);
+        int group = _model.Config.QueryGroupSize;
+        if (group > 1) mask = mask.repeat(1, group, 1);
+        var hidden = _body.Forward(batch.InputIds, batch.PositionIds, mask.unsqueeze(1), causal: false, cache: null);
+        var logits = _head is null ? nn.functional.linear(hidden, _body.Embedding.Weight) : _head.forward(hidden);
+        return logits.MoveToOuterDisposeScope();
+    }
+}
