@@ -23,7 +23,7 @@ internal static class GrpoCommand
         var promptField = new Option<string?>("--prompt-field") { Description = "Row field with the question (default: prompt, problem or question)." };
         var set = new Option<string[]>("--set") { Description = "Option override key=value (snake_case, e.g. --set beta=0 --set loss_type=dapo); repeatable.", AllowMultipleArgumentsPerToken = true };
         var steps = new Option<int?>("--steps") { Description = "Shortcut for --set max_steps=N." };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --output (refused if a setting that alters the run changed)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in --output: from the newest checkpoint ('latest', the default when no value is given) or from a checkpoint directory; refused if a setting that alters the run changed.", Arity = ArgumentArity.ZeroOrOne };
         var overwrite = new Option<bool>("--overwrite") { Description = "Start afresh in an --output that holds an earlier run: delete its checkpoints and metrics first (without it, such a start is refused)." };
         var endpoints = new Option<string?>("--rollout-endpoints") { Description = "Comma-separated base URLs of OpenAI-compatible servers (r1 serve, vLLM) to generate on; the policy is pushed to them after each update. Default: generate in-process." };
         var endpointKeyEnv = new Option<string>("--rollout-api-key-env") { Description = "Environment variable holding the rollout servers' API key.", DefaultValueFactory = _ => "R1_API_KEY" };
@@ -51,8 +51,10 @@ internal static class GrpoCommand
                 string? key = Environment.GetEnvironmentVariable(parse.GetValue(endpointKeyEnv)!);
                 remote = new RemoteRolloutOptions { Endpoints = urls, ApiKey = string.IsNullOrEmpty(key) ? null : key };
             }
+            string? resumeFrom = parse.GetResult(resume) is null ? null : parse.GetValue(resume) ?? GrpoTrainer.LatestCheckpoint;
             var request = new GrpoRunRequest(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!, options,
-                parse.GetValue(reward)!, kind, parse.GetValue(promptField), parse.GetValue(resume), remote, parse.GetValue(overwrite));
+                parse.GetValue(reward)!, kind, parse.GetValue(promptField), resumeFrom is not null, remote, parse.GetValue(overwrite),
+                resumeFrom is null or GrpoTrainer.LatestCheckpoint ? null : resumeFrom);
             var result = await HuggingFaceGrpoRun.RunAsync(request, new SynchronousProgress<GrpoProgress>(Print), ct);
             Console.WriteLine($"done: {result.Steps} steps ({result.Steps - result.StartedAtStep} in this process), {result.Seconds:0} s. Checkpoints in {Path.Combine(request.OutputDirectory, "checkpoints")}");
             return 0;

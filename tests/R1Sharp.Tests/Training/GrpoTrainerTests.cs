@@ -1,3 +1,4 @@
+using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Grpo;
 using R1Sharp.Training.Metrics;
@@ -64,6 +65,36 @@ public sealed class GrpoTrainerTests : IDisposable
             for (int i = 0; i < expected.Count; i++)
                 Assert.True(expected[i].Values[name] == actual[i].Values[name], $"step {expected[i].Step} {name}: {expected[i].Values[name]} vs {actual[i].Values[name]}");
         Assert.Equal(4, new CheckpointStore<TrainerState>(crashed).Latest()!.Value.State.Step);
+    }
+
+    [Fact]
+    public async Task ResumeFromAnOlderCheckpointRedoesTheStepsAfterItExactly()
+    {
+        var options = ToyGrpo.Options(4) with { SaveSteps = 2, SaveTotalLimit = 0 };
+        var (p1, r1) = ToyGrpo.Models();
+        using (p1) using (r1) await ToyGrpo.Trainer(p1, r1, options, _dir).RunAsync(resume: false);
+        var straight = MetricsLog.ReadJsonl(Path.Combine(_dir, MetricsLog.JsonlFileName));
+
+        string older = Path.Combine(_dir, "checkpoints", "checkpoint-2");
+        var (p2, r2) = ToyGrpo.Models();
+        using (p2) using (r2)
+        {
+            var result = await ToyGrpo.Trainer(p2, r2, options, _dir).RunAsync(resumeFrom: older);
+            Assert.Equal(2, result.StartedAtStep);
+            Assert.Equal(4, result.Steps);
+        }
+        var again = MetricsLog.ReadJsonl(Path.Combine(_dir, MetricsLog.JsonlFileName));
+        Assert.Equal(straight.Select(m => m.Step), again.Select(m => m.Step)); // steps 3-4 replaced, not appended twice
+        for (int i = 0; i < straight.Count; i++)
+            Assert.True(straight[i].Values["loss"] == again[i].Values["loss"], $"step {straight[i].Step}: {straight[i].Values["loss"]} vs {again[i].Values["loss"]}");
+
+        var (p3, r3) = ToyGrpo.Models();
+        using (p3) using (r3)
+        {
+            var missing = await Assert.ThrowsAsync<ConfigurationException>(() =>
+                ToyGrpo.Trainer(p3, r3, options, _dir).RunAsync(resumeFrom: Path.Combine(_dir, "checkpoints", "checkpoint-9")));
+            Assert.Contains("checkpoint-9", missing.Message);
+        }
     }
 
     [Fact]

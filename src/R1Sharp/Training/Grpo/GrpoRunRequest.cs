@@ -13,6 +13,7 @@ namespace R1Sharp.Training.Grpo;
 /// policy is pushed to them after every update (docs/serve.md); null samples in-process.</param>
 /// <param name="Overwrite">Without <paramref name="Resume"/>: delete the checkpoints and logs an earlier run left in
 /// <paramref name="OutputDirectory"/> instead of refusing to start.</param>
+/// <param name="ResumeFrom">With <paramref name="Resume"/>: a checkpoint directory to continue from instead of the newest one.</param>
 public sealed record GrpoRunRequest(
     string ModelDirectory,
     string DataPath,
@@ -23,4 +24,5 @@ public sealed record GrpoRunRequest(
     string? PromptField = null,
     bool Resume = false,
     Rollouts.RemoteRolloutOptions? RemoteRollouts = null,
-    bool Overwrite = false);
+    bool Overwrite = false,
+    string? ResumeFrom = null);

@@ -75,12 +75,27 @@ public sealed class GrpoTrainer
     /// <param name="evaluate">Optional held-out evaluation, run every <c>eval_steps</c> and after the last step.</param>
     /// <param name="progress">Receives each step's metrics.</param>
     /// <param name="cancellationToken">Stops between steps (no checkpoint is written for the interrupted step).</param>
-    public async Task<GrpoRunResult> RunAsync(bool resume, GrpoEvaluation? evaluate = null, IProgress<GrpoProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<GrpoRunResult> RunAsync(bool resume, GrpoEvaluation? evaluate = null, IProgress<GrpoProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        RunAsync(resume ? LatestCheckpoint : null, evaluate, progress, cancellationToken);
+
+    /// <summary>What <c>--resume</c> without a path means: the newest checkpoint in the output directory.</summary>
+    public const string LatestCheckpoint = "latest";
+
+    /// <summary>Trains to <c>max_steps</c>, or until the <c>max_seconds</c> time budget is spent.</summary>
+    /// <param name="resumeFrom">Null to start fresh; <see cref="LatestCheckpoint"/> to continue from the newest checkpoint in
+    /// the output directory (a fresh start when there is none); or a checkpoint directory to continue from (the same
+    /// convention as <c>r1 sft --resume</c>).</param>
+    /// <param name="evaluate">Optional held-out evaluation, run every <c>eval_steps</c> and after the last step.</param>
+    /// <param name="progress">Receives each step's metrics.</param>
+    /// <param name="cancellationToken">Stops between steps (no checkpoint is written for the interrupted step).</param>
+    /// <exception cref="ConfigurationException">The checkpoint directory does not exist, or its settings differ from this run's (each named).</exception>
+    public async Task<GrpoRunResult> RunAsync(string? resumeFrom, GrpoEvaluation? evaluate = null, IProgress<GrpoProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_outputDirectory);
         var store = new CheckpointStore<TrainerState>(_outputDirectory);
         var state = new TrainerState(0, 0, _options.Seed, 0, Settings: _settings);
-        if (resume && store.Latest() is { } latest)
+        bool resume = resumeFrom is not null;
+        if (ResumePoint(store, resumeFrom) is { } latest)
         {
             if (latest.State.Seed != _options.Seed)
                 throw new ConfigurationException($"--resume: seed was {latest.State.Seed} in the checkpoint, now {_options.Seed} ({latest.Directory}); resume with the same configuration.");
@@ -122,6 +137,15 @@ public sealed class GrpoTrainer
                 TimeSpan.FromSeconds(last ? 0 : left)));
         }
         return new GrpoRunResult(state.Step, startedAt, state.ElapsedSeconds, state.Step < _options.MaxSteps);
+    }
+
+    private static (string Directory, TrainerState State)? ResumePoint(CheckpointStore<TrainerState> store, string? resumeFrom)
+    {
+        if (resumeFrom is null) return null;
+        if (string.Equals(resumeFrom, LatestCheckpoint, StringComparison.OrdinalIgnoreCase)) return store.Latest();
+        string checkpoint = Path.GetFullPath(resumeFrom);
+        if (!Directory.Exists(checkpoint)) throw new ConfigurationException($"--resume: {checkpoint} is not a directory (give a checkpoint-N folder, or 'latest')");
+        return (checkpoint, CheckpointStore<TrainerState>.ReadState(checkpoint));
     }
 
     /// <summary>True when <c>max_seconds</c> is set and the training time (summed across resumes) has reached it.</summary>

@@ -71,7 +71,7 @@ public static class HuggingFaceGrpoRun
                         ["prompt_field"] = request.PromptField ?? "",
                     };
                     var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory, otherSettings);
-                    return await trainer.RunAsync(request.Resume, null, progress, cancellationToken).ConfigureAwait(false);
+                    return await trainer.RunAsync(request.Resume ? request.ResumeFrom ?? GrpoTrainer.LatestCheckpoint : null, null, progress, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
