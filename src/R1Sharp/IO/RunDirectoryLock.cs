@@ -43,6 +43,10 @@ public sealed class RunDirectoryLock : IDisposable
 
     private FileStream? _lock;
 
+    // True when Acquire created the folder: if the command then fails before writing anything into it, Dispose removes
+    // it again, so a refused start (bad data, bad settings) leaves no empty run folder behind.
+    private bool _createdFolder;
+
     private RunDirectoryLock(string lockedPath, string lockFilePath, FileStream stream, RunLockHolder holder)
     {
         LockedPath = lockedPath;
@@ -75,8 +79,11 @@ public sealed class RunDirectoryLock : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (File.Exists(full)) throw new IOException($"{full} is a file; the output must be a folder");
+        bool existed = Directory.Exists(full);
         Directory.CreateDirectory(full);
-        return Take(full, Path.Combine(full, LockFileName), isFile: false);
+        var taken = Take(full, Path.Combine(full, LockFileName), isFile: false);
+        taken._createdFolder = !existed;
+        return taken;
     }
 
     /// <summary>
@@ -152,6 +159,30 @@ public sealed class RunDirectoryLock : IDisposable
         {
             // A stale holder file is overwritten by the next holder; the lock is what counts.
         }
+        bool removeFolder = _createdFolder && OnlyTheLockFileIsLeft();
+        if (removeFolder) TryDelete(() => File.Delete(LockFilePath));
         stream.Dispose();
+        if (removeFolder) TryDelete(() => Directory.Delete(LockedPath, recursive: false));
+    }
+
+    private bool OnlyTheLockFileIsLeft()
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(LockedPath).All(e => string.Equals(e, LockFilePath, StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(Action delete)
+    {
+        try { delete(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: an empty folder left behind does no harm.
+        }
     }
 }

@@ -43,6 +43,24 @@ public sealed class RunDirectoryLockTests : IDisposable
     }
 
     [Fact]
+    public void AFolderTheLockCreatedGoesAgainWhenNothingWasWrittenIntoIt()
+    {
+        // A command refused after taking the lock (bad data, bad settings) must not leave an empty run folder.
+        string refused = _dir.Combine("refused");
+        using (RunDirectoryLock.Acquire(refused)) { }
+        Assert.False(Directory.Exists(refused));
+
+        // A folder that holds output, or that existed before, stays.
+        string used = _dir.Combine("used");
+        using (RunDirectoryLock.Acquire(used)) File.WriteAllText(Path.Combine(used, "metrics.jsonl"), "{}");
+        Assert.True(File.Exists(Path.Combine(used, "metrics.jsonl")));
+        string existing = _dir.Combine("existing");
+        Directory.CreateDirectory(existing);
+        using (RunDirectoryLock.Acquire(existing)) { }
+        Assert.True(Directory.Exists(existing));
+    }
+
+    [Fact]
     public void ReleasingLetsTheNextAcquireSucceed()
     {
         string run = _dir.Combine("run");
