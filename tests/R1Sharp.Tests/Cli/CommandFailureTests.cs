@@ -7,6 +7,7 @@ using R1Sharp.Data;
 using R1Sharp.Models;
 using R1Sharp.Testing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Tests.Training;
 using TorchSharp;
 
 namespace R1Sharp.Tests.Cli;
@@ -111,13 +112,6 @@ public sealed class CommandFailureTests : IDisposable
     private string TinyQwen()
     {
         string model = Path.Combine(_dir, "model");
-        if (Directory.Exists(model)) return model;
-        var config = ModelConfig.Load(SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"))
-            .Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64);
-        using (var m = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, 1))
-            HuggingFaceCheckpoint.Save(m, config, model);
-        foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json", "generation_config.json" })
-            File.Copy(SharedData.Path("hf", "Qwen2.5-7B-Instruct", file), Path.Combine(model, file), overwrite: true);
-        return model;
+        return Directory.Exists(model) ? model : GrpoCommandTests.WriteTinyQwen(model);
     }
 }
