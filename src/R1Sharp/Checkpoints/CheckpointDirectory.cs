@@ -1,9 +1,12 @@
+using R1Sharp.IO;
+
 namespace R1Sharp.Checkpoints;
 
 /// <summary>
 /// Replaces a checkpoint directory as a whole: everything is written into a sibling temp directory, which then
 /// takes the target's name in two renames. A crash at any point leaves either the old checkpoint or the new one
-/// under the name (or, between the two renames, the old one intact under <c>NAME.old-*</c>), never a mix.
+/// under the name (or, between the two renames, the old one intact under an in-progress <c>NAME.tmp-XXXXXXXX</c>
+/// name of <see cref="AtomicDirectory"/>), never a mix.
 /// An existing empty directory is written into directly.
 /// </summary>
 internal static class CheckpointDirectory
@@ -27,9 +30,9 @@ internal static class CheckpointDirectory
             writeInto(target);
             return;
         }
-        string suffix = Guid.NewGuid().ToString("N")[..8];
-        string temp = $"{target}.saving-{suffix}";
-        string old = $"{target}.old-{suffix}";
+        // AtomicDirectory's in-progress names, so a run directory opened again removes what a kill left behind.
+        string temp = AtomicDirectory.TemporaryPathFor(target);
+        string old = AtomicDirectory.TemporaryPathFor(target);
         Directory.CreateDirectory(temp);
         try
         {

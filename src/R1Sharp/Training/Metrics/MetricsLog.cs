@@ -1,3 +1,4 @@
+using R1Sharp.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -32,23 +33,24 @@ public sealed class MetricsLog : IDisposable
             : [];
 
         // Rewrite the kept JSONL atomically, then append to it.
-        string temp = jsonlPath + ".tmp";
-        File.WriteAllLines(temp, kept.Select(ToJson));
-        File.Move(temp, jsonlPath, overwrite: true);
+        AtomicFile.Write(jsonlPath, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            foreach (var line in kept) writer.WriteLine(ToJson(line));
+        });
         _jsonl = new StreamWriter(new FileStream(jsonlPath, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
 
+        // The kept events go into a new file (TensorBoard reads every events file of a folder), then the old ones go.
         string eventsPath = TensorBoardEventFile.NewFileName(directory);
-        string eventsTemp = eventsPath + ".tmp";
-        using (var f = File.Create(eventsTemp))
+        AtomicFile.Write(eventsPath, f =>
         {
             f.Write(TensorBoardEventFile.VersionRecord(Now()));
             foreach (var group in keptEvents.GroupBy(e => (e.Step, e.WallTime)))
                 f.Write(TensorBoardEventFile.ScalarsRecord(group.Key.Step, group.Key.WallTime,
                     group.Select(e => KeyValuePair.Create(e.Tag, (double)e.Value))));
-        }
-        foreach (var old in Directory.GetFiles(directory, "events.out.tfevents.*").Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal)))
+        });
+        foreach (var old in Directory.GetFiles(directory, "events.out.tfevents.*").Where(p => p != eventsPath && !AtomicFile.IsTemporaryName(Path.GetFileName(p))))
             File.Delete(old);
-        File.Move(eventsTemp, eventsPath);
         _events = new FileStream(eventsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
     }
 
