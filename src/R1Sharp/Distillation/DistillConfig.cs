@@ -120,42 +120,17 @@ public sealed class DistillConfig
         /// <summary>Device. Default cpu.</summary>
         public string Device { get; set; } = "cpu";
 
-        /// <summary>SFT settings (defaults: <see cref="SftOptions"/>).</summary>
-        public SftSection Sft { get; set; } = new();
-    }
+        /// <summary>
+        /// SFT settings under the keys of <c>r1 sft --config</c> (TRL's <c>SFTConfig</c> names, or our aliases such as
+        /// <c>epochs</c> and <c>batch_size</c>); defaults are <see cref="SftOptions"/>', except that the student saves
+        /// only at the end and evaluates once per epoch. Read through <see cref="SftOptionsFile.Schema"/>, so a typo or
+        /// a bad value is refused when the file is loaded.
+        /// </summary>
+        public Dictionary<string, string> Sft { get; set; } = [];
 
-    /// <summary>SFT settings of the student (see <see cref="SftOptions"/> for meanings and sources).</summary>
-    public sealed class SftSection
-    {
-        /// <summary>Epochs. Default 2 (R1).</summary>
-        public int Epochs { get; set; } = 2;
-
-        /// <summary>Optimizer step limit (0 = none).</summary>
-        public int MaxSteps { get; set; }
-
-        /// <summary>Peak learning rate. Default 2e-5.</summary>
-        public double LearningRate { get; set; } = 2e-5;
-
-        /// <summary>Rows per micro-batch. Default 8.</summary>
-        public int BatchSize { get; set; } = 8;
-
-        /// <summary>Micro-batches per step. Default 1.</summary>
-        public int GradientAccumulationSteps { get; set; } = 1;
-
-        /// <summary>Tokens per row. Default 1024.</summary>
-        public int MaxLength { get; set; } = 1024;
-
-        /// <summary>packed or bucketed. Default packed.</summary>
-        public string Layout { get; set; } = "packed";
-
-        /// <summary>Warmup share. Default 0.03.</summary>
-        public double WarmupRatio { get; set; } = 0.03;
-
-        /// <summary>Validation share. Default 0.05.</summary>
-        public double ValidationFraction { get; set; } = 0.05;
-
-        /// <summary>Seed. Default 42.</summary>
-        public int Seed { get; set; } = 42;
+        /// <summary>The student's SFT options, resolved from <see cref="Sft"/> by <see cref="DistillConfigFile.Load"/>.</summary>
+        [YamlDotNet.Serialization.YamlIgnore]
+        public SftOptions? Training { get; set; }
     }
 
     /// <summary>Evaluation of teacher and student.</summary>

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Sft;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -38,6 +41,20 @@ public static class DistillConfigFile
         if (teacher.ModelDir is not null) teacher.ModelDir = Resolve(teacher.ModelDir);
         if (string.IsNullOrWhiteSpace(config.Student.ModelDir)) throw new InvalidDataException($"{path}: 'student.model_dir' is required");
         config.Student.ModelDir = Resolve(config.Student.ModelDir);
+        config.Student.Training = StudentTraining(config, $"{path} (student.sft)");
         return config;
+    }
+
+    // One reader for SFT settings everywhere: the same keys, aliases and validation as r1 sft --config.
+    private static SftOptions StudentTraining(DistillConfig config, string source)
+    {
+        var settings = new JsonObject();
+        foreach (var (key, value) in config.Student.Sft)
+        {
+            var (name, node) = SettingsText.ParseOverride($"{key}={value}");
+            settings[name] = node;
+        }
+        var defaults = new SftOptions { OutputDirectory = Path.Combine(config.Output, "student"), EvalSteps = 0, SaveSteps = 0 };
+        return SftOptionsFile.Schema.Bind(settings, defaults, source);
     }
 }

@@ -66,7 +66,6 @@ public static class DistillPipeline
 
         // 3. The student before and after SFT.
         double? studentBase = await EvaluateLocalAsync(config, config.Student.ModelDir, "student-base", status, cancellationToken).ConfigureAwait(false);
-        var sft = config.Student.Sft;
         var result = await SftPipeline.RunAsync(new SftRunRequest
         {
             ModelDirectory = config.Student.ModelDir,
@@ -74,22 +73,8 @@ public static class DistillPipeline
             Template = ParseTemplate(config.Student.Template),
             Device = config.Student.Device,
             Overwrite = true, // r1 distill always fine-tunes the student afresh
-            Training = new SftOptions
-            {
-                OutputDirectory = Path.Combine(config.Output, "student"),
-                Epochs = sft.Epochs,
-                MaxSteps = sft.MaxSteps,
-                LearningRate = sft.LearningRate,
-                BatchSize = sft.BatchSize,
-                GradientAccumulationSteps = sft.GradientAccumulationSteps,
-                MaxLength = sft.MaxLength,
-                Layout = string.Equals(sft.Layout, "bucketed", StringComparison.OrdinalIgnoreCase) ? SequenceLayout.Bucketed : SequenceLayout.Packed,
-                WarmupRatio = sft.WarmupRatio,
-                ValidationFraction = sft.ValidationFraction,
-                Seed = sft.Seed,
-                EvalSteps = 0,
-                SaveSteps = 0,
-            },
+            Training = (config.Student.Training ?? throw new InvalidOperationException("the config was not loaded with DistillConfigFile.Load"))
+                with { OutputDirectory = Path.Combine(config.Output, "student") },
         }, status, sftProgress, cancellationToken).ConfigureAwait(false);
         double? student = await EvaluateLocalAsync(config, result.ModelDirectory, "student", status, cancellationToken).ConfigureAwait(false);
 

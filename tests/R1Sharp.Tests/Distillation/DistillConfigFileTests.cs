@@ -1,5 +1,7 @@
 using R1Sharp.Distillation;
 using R1Sharp.Tests.Sft;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
 
 namespace R1Sharp.Tests.Distillation;
 
@@ -42,8 +44,8 @@ public class DistillConfigFileTests
             Assert.Equal(8, config.Sampling.SamplesPerPrompt);
             Assert.Equal(0.7, config.Sampling.Temperature);
             Assert.Equal(2, config.Filter.MaxPerPrompt);
-            Assert.Equal(3, config.Student.Sft.Epochs);
-            Assert.Equal(1e-5, config.Student.Sft.LearningRate);
+            Assert.Equal(3, config.Student.Training!.Epochs);
+            Assert.Equal(1e-5, config.Student.Training!.LearningRate);
             Assert.Equal(0.95, config.Sampling.TopP); // default kept
             Assert.Equal("accuracy", config.Rewards);
         }
@@ -62,5 +64,32 @@ public class DistillConfigFileTests
         var error = Assert.Throws<InvalidDataException>(() => DistillConfigFile.Load(path));
         Assert.Contains(path, error.Message);
         Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), error.Message);
+    }
+
+    [Theory]
+    [InlineData("layout: diagonal", "option 'layout' has a bad value")]
+    [InlineData("epochz: 3", "unknown option 'epochz'")]
+    [InlineData("learning_rate: -1", "learning_rate: must be a finite number > 0 (got -1)")]
+    public async Task TheStudentsSftBlockIsReadLikeAnSftConfigFile(string line, string expected)
+    {
+        // The same reader, keys and validation as r1 sft --config: a typo is refused at load, not silently ignored.
+        string path = Path.Combine(SftTestData.TempDirectory(), "bad.yaml");
+        await File.WriteAllTextAsync(path, $"prompts: p.jsonl\nteacher: {{model_dir: t}}\nstudent:\n  model_dir: s\n  sft:\n    {line}\n");
+        var error = Assert.Throws<ConfigurationException>(() => DistillConfigFile.Load(path));
+        Assert.Contains(path, error.Message);
+        Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public async Task TrlNamesAndDefaultsReachTheStudent()
+    {
+        string path = Path.Combine(SftTestData.TempDirectory(), "ok.yaml");
+        await File.WriteAllTextAsync(path, "prompts: p.jsonl\nteacher: {model_dir: t}\nstudent:\n  model_dir: s\n  sft: {num_train_epochs: 4, per_device_train_batch_size: 2, layout: bucketed}\n");
+        var training = DistillConfigFile.Load(path).Student.Training!;
+        Assert.Equal(4, training.Epochs);
+        Assert.Equal(2, training.BatchSize);
+        Assert.Equal(SequenceLayout.Bucketed, training.Layout);
+        Assert.Equal(0, training.SaveSteps); // the student saves only at the end
+        Assert.Equal(2e-5, training.LearningRate); // SftOptions' default
     }
 }
