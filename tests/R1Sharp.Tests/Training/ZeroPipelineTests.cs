@@ -1,3 +1,4 @@
+using R1Sharp.Training.Configuration;
 using System.Text.Json;
 using R1Sharp.Training.Metrics;
 using R1Sharp.Training.Zero;
@@ -46,5 +47,20 @@ public sealed class ZeroPipelineTests : IDisposable
         Assert.DoesNotContain("pretrain", phases);
         var steps = MetricsLog.ReadJsonl(Path.Combine(_dir, MetricsLog.JsonlFileName)).Select(m => m.Step);
         Assert.Equal(new long[] { 1, 2, 3 }, steps);
+
+        // Resume with another held-out size, k or seed would compare figures of two different evaluations: refused by name.
+        foreach (var (changed, name) in new (ZeroOptions, string)[]
+        {
+            (options with { HeldOutPerFamily = 3 }, "held_out_per_family"),
+            (options with { EvalSamples = 4 }, "eval_samples"),
+            (options with { EvalTemperature = 1.0 }, "eval_temperature"),
+        })
+        {
+            var error = await Assert.ThrowsAsync<ConfigurationException>(() =>
+                ZeroPipeline.RunAsync(changed with { Grpo = options.Grpo with { MaxSteps = 3 } }, resume: true, null, CancellationToken.None));
+            Assert.Contains($"{name} was ", error.Message);
+        }
+        // The refused resumes left the stored settings as they were.
+        Assert.Equal(options.HeldOutPerFamily, (await ZeroOptionsFile.LoadAsync(_dir, CancellationToken.None))!.HeldOutPerFamily);
     }
 }

@@ -1,3 +1,4 @@
+using R1Sharp.Training.Checkpointing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -25,6 +26,15 @@ public static class ZeroOptionsFile
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
+
+    /// <summary>
+    /// The settings that decide a run's outcome, for <c>--resume</c> to compare (<see cref="RunSettings"/>): everything
+    /// but the output folder, the thread count and the <c>grpo</c> block (which the GRPO trainer compares itself, letting
+    /// <c>max_steps</c> and the intervals change). A changed seed, held-out size, k or evaluation sampling would make the
+    /// stored "before" figures and the evaluation curve incomparable with the rest of the run.
+    /// </summary>
+    public static SortedDictionary<string, string> Settings(ZeroOptions options) =>
+        RunSettings.From(options, Json, ["output_directory", "threads", "grpo"]);
 
     /// <summary>Writes <paramref name="options"/> into <paramref name="runDirectory"/> (atomically).</summary>
     public static Task SaveAsync(ZeroOptions options, string runDirectory, CancellationToken cancellationToken) =>

@@ -31,6 +31,9 @@ public static class ZeroPipeline
         set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 
+        // A resumed run must be the same run: its stored base evaluation and curve were made under these settings.
+        if (resume && await ZeroOptionsFile.LoadAsync(output, cancellationToken).ConfigureAwait(false) is { } earlier)
+            RunSettings.ThrowIfChanged(Path.Combine(output, ZeroOptionsFile.FileName), ZeroOptionsFile.Settings(earlier), ZeroOptionsFile.Settings(options));
         await ZeroOptionsFile.SaveAsync(options, output, cancellationToken).ConfigureAwait(false);
         var suite = options.CreateSuite();
         var tokenizer = new TaskTokenizer();
