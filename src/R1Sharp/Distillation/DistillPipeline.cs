@@ -74,7 +74,8 @@ public static class DistillPipeline
             Device = config.Student.Device,
             Overwrite = true, // r1 distill always fine-tunes the student afresh
             Training = (config.Student.Training ?? throw new InvalidOperationException("the config was not loaded with DistillConfigFile.Load"))
-                with { OutputDirectory = Path.Combine(config.Output, "student") },
+                with
+            { OutputDirectory = Path.Combine(config.Output, "student") },
         }, status, sftProgress, cancellationToken).ConfigureAwait(false);
         double? student = await EvaluateLocalAsync(config, result.ModelDirectory, "student", status, cancellationToken).ConfigureAwait(false);
 
