@@ -51,6 +51,11 @@ public sealed record SftOptions
     /// <summary>Gradient norm clip; 0 disables. Default 1.0 (transformers <c>max_grad_norm</c>).</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
+    /// <summary>Recompute each decoder layer's activations in backward instead of keeping them: activation memory of
+    /// one layer instead of all, for about one more forward pass; gradients equal. Applies to the library's Qwen2/Llama
+    /// model. Default false (transformers <c>gradient_checkpointing</c>).</summary>
+    public bool GradientCheckpointing { get; init; }
+
     /// <summary>Rows per micro-batch. Default 8 (TRL <c>per_device_train_batch_size</c>).</summary>
     [JsonPropertyName("per_device_train_batch_size")]
     public int BatchSize { get; init; } = 8;
