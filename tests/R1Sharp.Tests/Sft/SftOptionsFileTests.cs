@@ -93,4 +93,14 @@ public sealed class SftOptionsFileTests
         Assert.Equal(2, exit);
         Assert.Contains($"num_train_epochs: must be at least 1 (got 0) [from {file}]", error.ToString());
     }
+
+    [Fact]
+    public async Task GradientCheckpointingIsAnSftKeyThatMayChangeOnResume()
+    {
+        string file = Write("sft-ckpt.yaml", "gradient_checkpointing: true\n");
+        var options = await SftOptionsFile.LoadAsync(file, [], [], Defaults);
+        Assert.True(options.GradientCheckpointing);
+        Assert.False(Defaults.GradientCheckpointing);
+        Assert.Contains("gradient_checkpointing", SftTrainer.SettingsThatMayChange);
+    }
 }
