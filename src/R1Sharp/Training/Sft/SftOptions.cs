@@ -56,6 +56,12 @@ public sealed record SftOptions
     /// model. Default false (transformers <c>gradient_checkpointing</c>).</summary>
     public bool GradientCheckpointing { get; init; }
 
+    /// <summary>Positions whose logits exist at once when the loss is taken (lm_head → log-softmax → gather a chunk at a
+    /// time, forward and backward), so the [rows, tokens, vocab] logits never exist; values and gradients equal the
+    /// unchunked loss's. 0 = full logits. Applies to the library's Qwen2/Llama model. Default 1024 (Liger-style fused
+    /// linear cross-entropy; not a TRL option).</summary>
+    public int LogprobChunkSize { get; init; } = 1024;
+
     /// <summary>Rows per micro-batch. Default 8 (TRL <c>per_device_train_batch_size</c>).</summary>
     [JsonPropertyName("per_device_train_batch_size")]
     public int BatchSize { get; init; } = 8;
