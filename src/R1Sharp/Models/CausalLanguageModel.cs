@@ -96,6 +96,38 @@ public sealed class CausalLanguageModel : nn.Module
     /// <param name="logitsToKeep">0 = logits for every position; n &gt; 0 = only the last n (generation needs 1).</param>
     public Tensor Forward(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, int logitsToKeep = 0)
     {
+        using var scope = torch.NewDisposeScope();
+        var hidden = HiddenStates(inputIds, attentionMask, cache, logitsToKeep);
+        var logits = _head is null ? nn.functional.linear(hidden, _body.Embedding.Weight) : _head.forward(hidden);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The output projection's weight [V, hidden] (lm_head, or the embedding when tied): logits = hidden · weightᵀ.
+    /// </summary>
+    public Tensor OutputWeight => _head?.Weight ?? _body.Embedding.Weight;
+
+    /// <summary>
+    /// Recompute each decoder layer's activations in backward instead of keeping them (transformers'
+    /// <c>gradient_checkpointing</c>): activation memory of one layer instead of all, for about one more forward pass.
+    /// Applies to forward passes that build a graph without a KV cache. Default false.
+    /// </summary>
+    public bool GradientCheckpointing
+    {
+        get => _body.GradientCheckpointing;
+        set => _body.GradientCheckpointing = value;
+    }
+
+    /// <summary>
+    /// Final normed hidden states [B, T', hidden] in the model's dtype: <see cref="Forward"/> before the output
+    /// projection (same arguments), for callers that project a few positions at a time (<see cref="ChunkedTokenLogProbs"/>).
+    /// </summary>
+    /// <param name="inputIds">Token ids [B, T] (int64).</param>
+    /// <param name="attentionMask">As for <see cref="Forward"/>.</param>
+    /// <param name="cache">As for <see cref="Forward"/>.</param>
+    /// <param name="logitsToKeep">0 = every position; n &gt; 0 = only the last n.</param>
+    public Tensor HiddenStates(Tensor inputIds, Tensor? attentionMask = null, KvCache? cache = null, int logitsToKeep = 0)
+    {
         ArgumentNullException.ThrowIfNull(inputIds);
         if (inputIds.dim() != 2) throw new ArgumentException($"inputIds must be [batch, tokens]; got [{string.Join(", ", inputIds.shape)}]", nameof(inputIds));
         using var scope = torch.NewDisposeScope();
@@ -135,7 +167,6 @@ public sealed class CausalLanguageModel : nn.Module
         var hidden = _body.Forward(ids, positions, mask, causal, cache);
         cache?.Advance((int)t);
         if (logitsToKeep > 0 && logitsToKeep < t) hidden = hidden.narrow(1, t - logitsToKeep, logitsToKeep);
-        var logits = _head is null ? nn.functional.linear(hidden, _body.Embedding.Weight) : _head.forward(hidden);
-        return logits.MoveToOuterDisposeScope();
+        return hidden.MoveToOuterDisposeScope();
     }
 }

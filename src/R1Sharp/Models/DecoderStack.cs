@@ -35,6 +35,9 @@ internal sealed class DecoderStack : nn.Module
 
     public RotaryEmbedding Rotary => _rotary;
 
+    /// <summary>Recompute each layer in backward (see <see cref="CausalLanguageModel.GradientCheckpointing"/>).</summary>
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Token ids [B, T] -> final normed hidden states [B, T, hidden].</summary>
     public Tensor Forward(Tensor inputIds, Tensor positions, Tensor? mask, bool causal, KvCache? cache)
     {
@@ -42,8 +45,10 @@ internal sealed class DecoderStack : nn.Module
         var hidden = _embedding.forward(inputIds);
         var (cos, sin) = _rotary.Tables(positions, hidden.dtype);
         var inputs = new AttentionInputs(cos, sin, mask, causal);
+        bool recompute = GradientCheckpointing && cache is null && torch.is_grad_enabled();
+        if (recompute && !hidden.requires_grad) hidden = hidden.detach().requires_grad_(true); // frozen embeddings: the layers still need a backward
         for (int i = 0; i < _layers.Count; i++)
-            hidden = _layers[i].Forward(hidden, inputs, cache, i);
+            hidden = recompute ? CheckpointedLayer.Apply(_layers[i], hidden, inputs) : _layers[i].Forward(hidden, inputs, cache, i);
         return _norm.forward(hidden).MoveToOuterDisposeScope();
     }
 }

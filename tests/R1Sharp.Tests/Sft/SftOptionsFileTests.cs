@@ -93,4 +93,18 @@ public sealed class SftOptionsFileTests
         Assert.Equal(2, exit);
         Assert.Contains($"num_train_epochs: must be at least 1 (got 0) [from {file}]", error.ToString());
     }
+
+    [Fact]
+    public async Task GradientCheckpointingIsAnSftKeyThatMayChangeOnResume()
+    {
+        string file = Write("sft-ckpt.yaml", "gradient_checkpointing: true\nlogprob_chunk_size: 64\n");
+        var options = await SftOptionsFile.LoadAsync(file, [], [], Defaults);
+        Assert.True(options.GradientCheckpointing);
+        Assert.Equal(64, options.LogprobChunkSize);
+        Assert.Equal(1024, Defaults.LogprobChunkSize);
+        Assert.Contains("logprob_chunk_size", SftTrainer.SettingsThatMayChange);
+        Assert.Contains(SftOptionsValidator.Problems(Defaults with { LogprobChunkSize = -1 }), p => p.StartsWith("logprob_chunk_size", StringComparison.Ordinal));
+        Assert.False(Defaults.GradientCheckpointing);
+        Assert.Contains("gradient_checkpointing", SftTrainer.SettingsThatMayChange);
+    }
 }

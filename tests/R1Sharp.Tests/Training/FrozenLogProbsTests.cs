@@ -1,3 +1,4 @@
+using R1Sharp.Models;
 using R1Sharp.Training.Grpo;
 using static TorchSharp.torch;
 
@@ -18,10 +19,10 @@ public class FrozenLogProbsTests
         // Prompts [1] and [2, 3], G = 1; completions [3, 2] and [0] (pad 0): targets [[3, 2], [0, 0]].
         var rows = TrainingRows.Build([[1], [2, 3]], 1, [[3, 2], [0]], [false, false], padId: 0);
         var seen = new List<(long[] Shape, long[] Mask)>();
-        var result = FrozenLogProbs.Compute((input, mask, keep) =>
+        var result = FrozenLogProbs.Compute((input, mask, targets) =>
         {
             seen.Add((input.shape, mask.data<long>().ToArray()));
-            return Constant(input, keep).requires_grad_(true);
+            return TokenLogProbs.Gather(Constant(input, (int)targets.shape[1]).requires_grad_(true), targets);
         }, rows, MicroBatches.Split(2, 2), CPU);
         try
         {

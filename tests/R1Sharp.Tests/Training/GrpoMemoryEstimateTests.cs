@@ -69,19 +69,45 @@ public sealed class GrpoMemoryEstimateTests
         var defaults = GrpoMemoryEstimate.Compute(20_000_000, TwentyMillionQwenVocabulary, new GrpoOptions());
         Assert.Equal(8, defaults.MicroBatchCompletions);
         Assert.True(defaults.TotalBytes < 24 * GiB, defaults.ToString());
-        var old = GrpoMemoryEstimate.Compute(20_000_000, TwentyMillionQwenVocabulary, new GrpoOptions { GradientAccumulationSteps = 1 });
+        var old = GrpoMemoryEstimate.Compute(20_000_000, TwentyMillionQwenVocabulary, new GrpoOptions { GradientAccumulationSteps = 1, LogprobChunkSize = 0 });
         Assert.True(old.TotalBytes > 24 * GiB, old.ToString());
+    }
+
+    [Fact]
+    public void ChunkedLogProbsAndCheckpointingShrinkTheirTerms()
+    {
+        var options = new GrpoOptions { PromptsPerStep = 2, NumGenerations = 2, GradientAccumulationSteps = 2, MaxPromptLength = 6, MaxCompletionLength = 4, LogprobChunkSize = 3 };
+        var estimate = GrpoMemoryEstimate.Compute(1000, Tiny, options);
+        Assert.Equal(3_600, estimate.LogitsBytes);              // 3 × 3 positions (not 2 rows × 4) × 100 ids × 4 B
+        var checkpointed = GrpoMemoryEstimate.Compute(1000, Tiny, options with { GradientCheckpointing = true });
+        Assert.Equal(17_280, checkpointed.ActivationsBytes);    // 2 rows × 10 positions × (2 layers × 8 hidden × 4 B + (12·8 + 4·16 + 2·2·10) × 4 B)
+        var qwen = new GrpoOptions { GradientAccumulationSteps = 1, LogprobChunkSize = 0 };
+        Assert.True(GrpoMemoryEstimate.Compute(20_000_000, TwentyMillionQwenVocabulary, qwen with { LogprobChunkSize = 1024, GradientCheckpointing = true }).TotalBytes
+            < GrpoMemoryEstimate.Compute(20_000_000, TwentyMillionQwenVocabulary, qwen).TotalBytes / 4);
+    }
+
+    [Fact]
+    public async Task MemoryOptionsAreReadByTheirKeysValidatedAndMayChangeOnResume()
+    {
+        var options = await GrpoOptionsFile.LoadAsync(null, ["logprob_chunk_size=256", "gradient_checkpointing=true"]);
+        Assert.Equal(256, options.LogprobChunkSize);
+        Assert.True(options.GradientCheckpointing);
+        Assert.Equal(1024, new GrpoOptions().LogprobChunkSize);
+        Assert.False(new GrpoOptions().GradientCheckpointing);
+        Assert.Contains(GrpoOptionsValidator.Problems(new GrpoOptions { LogprobChunkSize = -1 }), p => p.StartsWith("logprob_chunk_size", StringComparison.Ordinal));
+        Assert.Contains("logprob_chunk_size", GrpoTrainer.SettingsThatMayChange);
+        Assert.Contains("gradient_checkpointing", GrpoTrainer.SettingsThatMayChange);
     }
 
     [Fact]
     public void TheRefusalGivesTheEstimateAndNamesTheSettingsToLower()
     {
-        var estimate = GrpoMemoryEstimate.Compute(20_000_000, TwentyMillionQwenVocabulary, new GrpoOptions { GradientAccumulationSteps = 1 });
+        var estimate = GrpoMemoryEstimate.Compute(20_000_000, TwentyMillionQwenVocabulary, new GrpoOptions { GradientAccumulationSteps = 1, LogprobChunkSize = 0 });
         estimate.ThrowIfAbove(estimate.TotalBytes);
         var error = Assert.Throws<ConfigurationException>(() => estimate.ThrowIfAbove(24 * GiB));
         Assert.Contains(estimate.ToString(), error.Message, StringComparison.Ordinal);
         Assert.Contains("24.0 GiB available", error.Message, StringComparison.Ordinal);
-        foreach (var name in new[] { "gradient_accumulation_steps", "max_completion_length", "prompts_per_step", "num_generations", "skip_memory_check" })
+        foreach (var name in new[] { "gradient_accumulation_steps", "gradient_checkpointing", "logprob_chunk_size", "max_completion_length", "prompts_per_step", "num_generations", "skip_memory_check" })
             Assert.Contains(name, error.Message, StringComparison.Ordinal);
     }
 

@@ -32,6 +32,7 @@ public static class GrpoOptionsValidator
         Require(options.WeightDecay >= 0, "weight_decay", options.WeightDecay, "must be ≥ 0");
         Require(options.AdamBeta1 is >= 0 and < 1, "adam_beta1", options.AdamBeta1, "must be in [0, 1)");
         Require(options.AdamBeta2 is >= 0 and < 1, "adam_beta2", options.AdamBeta2, "must be in [0, 1)");
+        Require(options.LogprobChunkSize >= 0, "logprob_chunk_size", options.LogprobChunkSize, "must be ≥ 0 (0 = no chunking)");
         Require(options.MaxGradNorm >= 0, "max_grad_norm", options.MaxGradNorm, "must be ≥ 0");
         Require(options.SaveSteps >= 0, "save_steps", options.SaveSteps, "must be ≥ 0");
         Require(options.SaveTotalLimit >= 0, "save_total_limit", options.SaveTotalLimit, "must be ≥ 0");

@@ -1,4 +1,3 @@
-using R1Sharp.Models;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Grpo;
@@ -10,15 +9,15 @@ namespace R1Sharp.Training.Grpo;
 /// </summary>
 public static class FrozenLogProbs
 {
-    /// <summary>A forward pass: logits [b, C, V] of the last <c>keep</c> positions for input ids and attention mask [b, T].</summary>
-    public delegate Tensor Forward(Tensor inputIds, Tensor attentionMask, int keep);
+    /// <summary>log π(target) [b, C] of the target tokens for input ids and attention mask [b, T] (<see cref="CompletionLogProbs"/>).</summary>
+    public delegate Tensor LogProbsOf(Tensor inputIds, Tensor attentionMask, Tensor targets);
 
-    /// <summary>log π(token) [b, C] of each micro-batch's completion tokens, at temperature 1; the caller disposes them.</summary>
-    /// <param name="forward">The frozen policy's forward pass.</param>
+    /// <summary>log π(token) [b, C] of each micro-batch's completion tokens; the caller disposes them.</summary>
+    /// <param name="forward">The frozen policy's log-probabilities (at the sampling temperature, see <see cref="CompletionLogProbs"/>).</param>
     /// <param name="rows">The step's rows.</param>
     /// <param name="microBatches">The micro-batches to compute, in order.</param>
     /// <param name="device">Device of the model.</param>
-    public static Tensor[] Compute(Forward forward, TrainingRows rows, IReadOnlyList<MicroBatch> microBatches, Device device)
+    public static Tensor[] Compute(LogProbsOf forward, TrainingRows rows, IReadOnlyList<MicroBatch> microBatches, Device device)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(rows);
@@ -29,7 +28,7 @@ public static class FrozenLogProbs
         {
             using var scope = NewDisposeScope();
             var (input, mask, targets) = rows.Slice(microBatches[k], device);
-            result[k] = TokenLogProbs.Gather(forward(input, mask, rows.CompletionWidth), targets).MoveToOuterDisposeScope();
+            result[k] = forward(input, mask, targets).MoveToOuterDisposeScope();
         }
         return result;
     }

@@ -12,9 +12,12 @@ namespace R1Sharp.Training.Grpo;
 /// <list type="bullet">
 /// <item>weights, gradients, AdamW's two moments and the frozen reference copy (when β &gt; 0): parameters × bytes per value (4 fp32, 2 bf16);</item>
 /// <item>activations kept for the backward pass of one micro-batch: rows × (max_prompt_length + max_completion_length)
-/// positions × layers × ((12 × hidden + 4 × intermediate) values + 2 attention-weight rows of heads × positions);</item>
+/// positions × layers × ((12 × hidden + 4 × intermediate) values + 2 attention-weight rows of heads × positions);
+/// with <c>gradient_checkpointing</c>, only each layer's input (hidden values per position and layer) plus one layer's
+/// full activations;</item>
 /// <item>logits of one micro-batch: 3 × rows × max_completion_length × vocab float32 values (the logits, the softmax
-/// of the log-prob's backward pass, the logits' gradient) — with a 150k vocabulary, this term dominates;</item>
+/// of the log-prob's backward pass, the logits' gradient) — with a 150k vocabulary, this term dominates; with
+/// <c>logprob_chunk_size</c> &gt; 0, at most that many positions' logits exist at once instead of rows × max_completion_length;</item>
 /// <item>the rollout KV cache: 2 × layers × sequences generated at once × positions × kv heads × head dim.</item>
 /// </list>
 /// A micro-batch holds ⌈prompts_per_step × num_generations / gradient_accumulation_steps⌉ completions.
@@ -55,11 +58,15 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
             GradientsBytes: parameters * value,
             OptimizerBytes: 2 * parameters * value,
             ReferenceBytes: options.Beta > 0 ? parameters * value : 0,
-            ActivationsBytes: rows * positions * model.NumHiddenLayers * perPositionAndLayer,
-            LogitsBytes: 3 * rows * options.MaxCompletionLength * model.VocabSize * 4L,
+            ActivationsBytes: options.GradientCheckpointing
+                ? rows * positions * (model.NumHiddenLayers * model.HiddenSize * value + perPositionAndLayer)
+                : rows * positions * model.NumHiddenLayers * perPositionAndLayer,
+            LogitsBytes: 3 * LogitPositions(rows * options.MaxCompletionLength, options.LogprobChunkSize) * model.VocabSize * 4L,
             RolloutCacheBytes: 2L * model.NumHiddenLayers * generatedAtOnce * positions * model.NumKeyValueHeads * model.HeadDim * value,
             MicroBatchCompletions: (int)rows);
     }
+
+    private static long LogitPositions(long positions, int chunkSize) => chunkSize > 0 ? Math.Min(positions, chunkSize) : positions;
 
     /// <summary>One line: the total and its parts, in GiB.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
@@ -75,7 +82,7 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
         if (TotalBytes <= availableBytes) return;
         throw new ConfigurationException(string.Create(CultureInfo.InvariantCulture,
             $"a GRPO step needs an estimated {this}, more than the {availableBytes / GiB:0.0} GiB available. ") +
-            "Raise gradient_accumulation_steps (fewer completions per micro-batch), or lower max_completion_length, " +
+            "Raise gradient_accumulation_steps (fewer completions per micro-batch), set gradient_checkpointing: true or a smaller logprob_chunk_size, or lower max_completion_length, " +
             "prompts_per_step, num_generations or max_prompt_length; set skip_memory_check: true to start anyway.");
     }
 }

@@ -23,8 +23,8 @@ namespace R1Sharp.Training.Grpo;
 /// What options change (GrpoOptions): <c>loss_type</c> (paper / DAPO token-mean / Dr. GRPO), <c>scale_rewards</c>
 /// (group / batch / none), <c>epsilon_high</c> (clip-higher), <c>beta</c> = 0 (no reference model at all),
 /// <c>dynamic_sampling</c>, <c>mask_truncated_completions</c>, <c>num_iterations</c> (μ).
-/// Simplifications: log-probs are taken at temperature 1 for π_θ, π_old and π_ref alike (the model's own
-/// distribution; TRL divides by the sampling temperature); with μ = 1, π_old is π_θ detached (ratio 1, same
+/// Log-probs of π_θ, π_old and π_ref are all taken at the sampling temperature (logits / T, as TRL;
+/// <see cref="CompletionLogProbs"/>), before top-p. Simplification: with μ = 1, π_old is π_θ detached (ratio 1, same
 /// gradient), with μ &gt; 1 π_old comes from one no-grad forward pass before the first update.
 /// </summary>
 public sealed class GrpoStep(
@@ -137,6 +137,7 @@ public sealed class GrpoStep(
             foreach (var name in TrainingMetricNames) metrics[name] = 0;
             return;
         }
+        policy.GradientCheckpointing = options.GradientCheckpointing;
         var advantages = GroupAdvantages.Compute(batch.Scores.Totals, options.NumGenerations, options.ScaleRewards).Advantages;
         var rows = TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
@@ -146,8 +147,9 @@ public sealed class GrpoStep(
             reference is null ? 0 : options.Beta, options.MaxCompletionLength, rows.Count, lossTokens);
 
         // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
-        var oldLogProbs = options.NumIterations > 1 ? FrozenLogProbs.Compute(Forward(policy), rows, microBatches, policy.Device) : null;
-        var refLogProbs = reference is not null && options.Beta > 0 ? FrozenLogProbs.Compute(Forward(reference), rows, microBatches, policy.Device) : null;
+        var logProbsOf = new CompletionLogProbs(options.Temperature, options.LogprobChunkSize);
+        var oldLogProbs = options.NumIterations > 1 ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
+        var refLogProbs = reference is not null && options.Beta > 0 ? FrozenLogProbs.Compute(Frozen(reference, logProbsOf), rows, microBatches, policy.Device) : null;
         try
         {
             var parameters = policy.parameters().Where(x => x.requires_grad).ToList();
@@ -163,17 +165,15 @@ public sealed class GrpoStep(
                     var micro = microBatches[k];
                     var (input, mask, targets) = rows.Slice(micro, policy.Device);
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
-                    var logits = policy.Forward(input, mask, null, rows.CompletionWidth);
-                    var logProbs = TokenLogProbs.Gather(logits, targets);
+                    var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0);
                     var result = PolicyLoss.Compute(logProbs, oldLogProbs?[k] ?? logProbs.detach(), refLogProbs?[k],
                         tensor(advantages[micro.Start..micro.End]), lossMask, settings);
                     result.Loss.backward();
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
                     loss += result.Loss.item<float>();
                     kl += result.Kl * share; low += result.ClipLowMean * share; high += result.ClipHighMean * share; region += result.ClipRegionMean * share;
-                    if (iteration == 0)
-                        using (no_grad())
-                            entropy += (TokenLogProbs.Entropy(logits.detach()) * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
+                    if (tokenEntropy is not null)
+                        entropy += (tokenEntropy * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
                 }
                 gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
                 optimizer.step();
@@ -195,7 +195,8 @@ public sealed class GrpoStep(
     private static readonly string[] TrainingMetricNames =
         ["loss", "kl", "entropy", "grad_norm", "clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean"];
 
-    private static FrozenLogProbs.Forward Forward(CausalLanguageModel model) => (input, mask, keep) => model.Forward(input, mask, null, keep);
+    private static FrozenLogProbs.LogProbsOf Frozen(CausalLanguageModel model, CompletionLogProbs logProbsOf) =>
+        (input, mask, targets) => logProbsOf.Compute(model, input, mask, targets).LogProbs;
 
     private static void AddRewardMetrics(Dictionary<string, double> metrics, List<SampledGroups> seen, int g)
     {

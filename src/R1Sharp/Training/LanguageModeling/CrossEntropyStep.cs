@@ -14,7 +14,7 @@ namespace R1Sharp.Training.LanguageModeling;
 /// </summary>
 public sealed class CrossEntropyStep
 {
-    private readonly Func<TokenBatch, Tensor> _forward;
+    private readonly Func<TokenBatch, Tensor> _lossSum;
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly double _maxGradNorm;
 
@@ -23,12 +23,29 @@ public sealed class CrossEntropyStep
     /// <param name="parameters">The trained parameters (whose gradient norm is clipped).</param>
     /// <param name="maxGradNorm">Gradient norm clip; 0 disables clipping (the norm is still measured).</param>
     public CrossEntropyStep(Func<TokenBatch, Tensor> forward, IReadOnlyList<Parameter> parameters, double maxGradNorm)
+        : this(parameters, maxGradNorm, LossSumOf(forward ?? throw new ArgumentNullException(nameof(forward))))
     {
-        _forward = forward ?? throw new ArgumentNullException(nameof(forward));
+    }
+
+    private CrossEntropyStep(IReadOnlyList<Parameter> parameters, double maxGradNorm, Func<TokenBatch, Tensor> lossSum)
+    {
+        _lossSum = lossSum;
         _parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
         ArgumentOutOfRangeException.ThrowIfNegative(maxGradNorm);
         _maxGradNorm = maxGradNorm;
     }
+
+    /// <summary>
+    /// A step whose summed token loss comes from <paramref name="tokenLossSum"/> directly (for example chunked from hidden
+    /// states, <see cref="PackedCausalForward.TokenLossSum"/>) instead of from full logits.
+    /// </summary>
+    /// <param name="tokenLossSum">The summed cross-entropy of a batch's target tokens (a scalar).</param>
+    /// <param name="parameters">The trained parameters (whose gradient norm is clipped).</param>
+    /// <param name="maxGradNorm">Gradient norm clip; 0 disables clipping.</param>
+    public static CrossEntropyStep OfLossSum(Func<TokenBatch, Tensor> tokenLossSum, IReadOnlyList<Parameter> parameters, double maxGradNorm) =>
+        new(parameters, maxGradNorm, tokenLossSum ?? throw new ArgumentNullException(nameof(tokenLossSum)));
+
+    private static Func<TokenBatch, Tensor> LossSumOf(Func<TokenBatch, Tensor> forward) => batch => TokenLossSum(forward(batch), batch.Labels);
 
     /// <summary>Zeroes the gradients, accumulates those of every micro-batch, clips, and steps <paramref name="optimizer"/>.</summary>
     /// <param name="optimizer">The caller's optimizer, its learning rate set for this step.</param>
@@ -48,7 +65,7 @@ public sealed class CrossEntropyStep
             real += batch.RealTokens;
             total += batch.TotalTokens;
             if (batch.TargetTokens == 0) continue;
-            var sum = TokenLossSum(_forward(batch), batch.Labels);
+            var sum = _lossSum(batch);
             lossSum += sum.item<float>();
             (sum / Math.Max(1, targetTokens)).backward();
         }
@@ -70,7 +87,7 @@ public sealed class CrossEntropyStep
                 using var scope = NewDisposeScope();
                 var batch = build();
                 if (batch.TargetTokens == 0) continue;
-                lossSum += TokenLossSum(_forward(batch), batch.Labels).item<float>();
+                lossSum += _lossSum(batch).item<float>();
                 targets += batch.TargetTokens;
             }
         }

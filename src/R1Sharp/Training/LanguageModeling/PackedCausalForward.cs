@@ -28,14 +28,37 @@ public sealed class PackedCausalForward
     /// <summary>Logits [B, T, V] of the batch.</summary>
     public Tensor Logits(TokenBatch batch)
     {
+        using var scope = NewDisposeScope();
+        var hidden = Hidden(batch);
+        var logits = _head is null ? nn.functional.linear(hidden, _body.Embedding.Weight) : _head.forward(hidden);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The summed cross-entropy of the batch's target tokens, equal to <see cref="CrossEntropyStep.TokenLossSum"/> of
+    /// <see cref="Logits"/>, taken from the hidden states <paramref name="chunkSize"/> positions at a time
+    /// (<see cref="ChunkedTokenLogProbs"/>): the [B, T, V] logits never exist, in forward or backward.
+    /// </summary>
+    /// <param name="batch">The batch (labels <see cref="TokenBatchCollator.IgnoreLabel"/> carry no loss).</param>
+    /// <param name="chunkSize">Positions projected to the vocabulary at once.</param>
+    public Tensor TokenLossSum(TokenBatch batch, int chunkSize)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = Hidden(batch);
+        var labels = batch.Labels.to(ScalarType.Int64, hidden.device);
+        var counted = labels.ne(TokenBatchCollator.IgnoreLabel);
+        var logProbs = ChunkedTokenLogProbs.Gather(hidden, _model.OutputWeight, labels.masked_fill(counted.logical_not(), 0), 1.0, chunkSize);
+        return (-(logProbs * counted.to(ScalarType.Float32)).sum()).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Hidden(TokenBatch batch)
+    {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
         // The decoder takes the mask folded for grouped-query attention: query rows tiled once per head group.
         var mask = batch.AttentionMask.squeeze(1);
         int group = _model.Config.QueryGroupSize;
         if (group > 1) mask = mask.repeat(1, group, 1);
-        var hidden = _body.Forward(batch.InputIds, batch.PositionIds, mask.unsqueeze(1), causal: false, cache: null);
-        var logits = _head is null ? nn.functional.linear(hidden, _body.Embedding.Weight) : _head.forward(hidden);
-        return logits.MoveToOuterDisposeScope();
+        return _body.Forward(batch.InputIds, batch.PositionIds, mask.unsqueeze(1), causal: false, cache: null).MoveToOuterDisposeScope();
     }
 }

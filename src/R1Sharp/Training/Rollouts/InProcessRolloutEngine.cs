@@ -4,7 +4,11 @@ using R1Sharp.Training.Rollouts;
 
 namespace R1Sharp.Training.Rollouts;
 
-/// <summary>Samples with the policy itself through <see cref="BatchedGenerator"/>, in chunks of at most <paramref name="maxBatchSize"/> sequences.</summary>
+/// <summary>
+/// Samples with the policy itself through <see cref="BatchedGenerator"/>, in chunks of at most <paramref name="maxBatchSize"/>
+/// sequences. Each rollout's log-probs are taken at the sampling temperature (before top-p), the distribution GRPO's
+/// training forward computes them under.
+/// </summary>
 /// <param name="policy">The model being trained (shared, so updates are seen immediately).</param>
 /// <param name="maxBatchSize">Most sequences generated at once (bounds KV-cache memory). Default <see cref="DefaultMaxBatchSize"/>.</param>
 public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBatchSize = InProcessRolloutEngine.DefaultMaxBatchSize) : IRolloutEngine
@@ -27,11 +31,12 @@ public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBa
             EosIds = settings.EosIds,
             PadId = settings.PadId,
             SampleableIds = settings.SampleableIds,
+            SamplingLogProbs = SamplingLogProbKind.TemperatureScaled,
         };
         var results = new List<Rollout>(prompts.Count);
         foreach (var chunk in ChunkedGeneration.Generate(_generator, prompts, maxBatchSize, options, (index, _) => settings.Seed + index * 7_777L, cancellationToken))
             foreach (var s in chunk.Sequences)
-                results.Add(new Rollout(chunk.Start + s.PromptIndex, s.Tokens, s.LogProbs, s.FinishReason == FinishReason.Length));
+                results.Add(new Rollout(chunk.Start + s.PromptIndex, s.Tokens, s.SamplingLogProbs, s.FinishReason == FinishReason.Length));
         return Task.FromResult<IReadOnlyList<Rollout>>(results);
     }
 

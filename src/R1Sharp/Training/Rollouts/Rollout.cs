@@ -3,6 +3,6 @@ namespace R1Sharp.Training.Rollouts;
 /// <summary>One sampled completion returned by an <see cref="IRolloutEngine"/>.</summary>
 /// <param name="PromptIndex">Index of its prompt in the request.</param>
 /// <param name="Tokens">Completion token ids (a final EOS included).</param>
-/// <param name="LogProbs">log π_old of each token at sampling time (temperature 1), when the engine reports them.</param>
+/// <param name="LogProbs">log π_old of each token at sampling time, under the sampling temperature (logits / T, before top-p), when the engine reports them.</param>
 /// <param name="Truncated">True when generation hit the token limit before EOS.</param>
 public sealed record Rollout(int PromptIndex, int[] Tokens, float[]? LogProbs, bool Truncated);

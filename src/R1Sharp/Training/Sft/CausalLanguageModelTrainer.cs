@@ -44,6 +44,10 @@ public sealed class CausalLanguageModelTrainer : ISftModel
     public Tensor Forward(TokenBatch batch) => _forward.Logits(batch);
 
     /// <inheritdoc />
+    public Tensor TokenLossSum(TokenBatch batch, int chunkSize) =>
+        chunkSize > 0 ? _forward.TokenLossSum(batch, chunkSize) : CrossEntropyStep.TokenLossSum(_forward.Logits(batch), batch.Labels);
+
+    /// <inheritdoc />
     public Task SaveAsync(string directory, CancellationToken cancellationToken)
     {
         HuggingFaceCheckpoint.Save(_model, _model.Config, directory, cancellationToken: cancellationToken);

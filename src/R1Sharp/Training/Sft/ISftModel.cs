@@ -21,6 +21,15 @@ public interface ISftModel
     /// <summary>Logits [B, T, V] for the batch.</summary>
     Tensor Forward(TokenBatch batch);
 
+    /// <summary>
+    /// The summed cross-entropy of the batch's target tokens. A model may compute it from hidden states
+    /// <paramref name="chunkSize"/> positions at a time so the [B, T, V] logits never exist; by default it is taken
+    /// from <see cref="Forward"/>'s full logits.
+    /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="chunkSize">Positions projected to the vocabulary at once; 0 = full logits.</param>
+    Tensor TokenLossSum(TokenBatch batch, int chunkSize) => CrossEntropyStep.TokenLossSum(Forward(batch), batch.Labels);
+
     /// <summary>Trainable parameters.</summary>
     IEnumerable<Parameter> TrainableParameters() => Module.parameters().Where(p => p.requires_grad);
 

@@ -51,6 +51,17 @@ public sealed record SftOptions
     /// <summary>Gradient norm clip; 0 disables. Default 1.0 (transformers <c>max_grad_norm</c>).</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
+    /// <summary>Recompute each decoder layer's activations in backward instead of keeping them: activation memory of
+    /// one layer instead of all, for about one more forward pass; gradients equal. Applies to the library's Qwen2/Llama
+    /// model. Default false (transformers <c>gradient_checkpointing</c>).</summary>
+    public bool GradientCheckpointing { get; init; }
+
+    /// <summary>Positions whose logits exist at once when the loss is taken (lm_head → log-softmax → gather a chunk at a
+    /// time, forward and backward), so the [rows, tokens, vocab] logits never exist; values and gradients equal the
+    /// unchunked loss's. 0 = full logits. Applies to the library's Qwen2/Llama model. Default 1024 (Liger-style fused
+    /// linear cross-entropy; not a TRL option).</summary>
+    public int LogprobChunkSize { get; init; } = 1024;
+
     /// <summary>Rows per micro-batch. Default 8 (TRL <c>per_device_train_batch_size</c>).</summary>
     [JsonPropertyName("per_device_train_batch_size")]
     public int BatchSize { get; init; } = 8;

@@ -24,6 +24,7 @@ public static class SftOptionsValidator
         Require(options.AdamBeta1 is >= 0 and < 1, "adam_beta1", options.AdamBeta1, "must be in [0, 1)");
         Require(options.AdamBeta2 is >= 0 and < 1, "adam_beta2", options.AdamBeta2, "must be in [0, 1)");
         Require(options.AdamEpsilon > 0 && double.IsFinite(options.AdamEpsilon), "adam_epsilon", options.AdamEpsilon, "must be a finite number > 0");
+        Require(options.LogprobChunkSize >= 0, "logprob_chunk_size", options.LogprobChunkSize, "must be ≥ 0 (0 = full logits)");
         Require(options.MaxGradNorm >= 0 && double.IsFinite(options.MaxGradNorm), "max_grad_norm", options.MaxGradNorm, "must be a finite number ≥ 0 (0 = no clipping)");
         Require(options.BatchSize >= 1, "per_device_train_batch_size", options.BatchSize, "must be at least 1");
         Require(options.GradientAccumulationSteps >= 1, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must be at least 1");

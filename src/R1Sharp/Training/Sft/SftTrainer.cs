@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using R1Sharp.IO;
+using R1Sharp.Models;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.LanguageModeling;
@@ -67,7 +68,7 @@ public sealed class SftTrainer
     /// <summary>SFT options a resumed run may change: how long to train, how often to log, evaluate and save, and where.
     /// As in transformers, a longer run recomputes the schedule for its new length.</summary>
     public static readonly IReadOnlyList<string> SettingsThatMayChange =
-        ["output_dir", "num_train_epochs", "max_steps", "eval_steps", "logging_steps", "save_steps", "save_total_limit"];
+        ["output_dir", "num_train_epochs", "max_steps", "eval_steps", "logging_steps", "save_steps", "save_total_limit", "gradient_checkpointing", "logprob_chunk_size"];
 
     private static readonly JsonSerializerOptions SettingsJson = new()
     {
@@ -97,6 +98,7 @@ public sealed class SftTrainer
         if (resumeFrom is null) FreshStart.Prepare(_options.OutputDirectory, overwrite: false);
         Directory.CreateDirectory(_options.OutputDirectory);
         var parameters = _model.TrainableParameters().ToList();
+        if (_model.Module is CausalLanguageModel causal) causal.GradientCheckpointing = _options.GradientCheckpointing;
         using var optimizer = optim.AdamW(parameters, _options.LearningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay);
         var store = new CheckpointStore<SftTrainerState>(_options.OutputDirectory);
 
@@ -119,7 +121,7 @@ public sealed class SftTrainer
 
         int warmupSteps = LearningRateSchedule.WarmupSteps(totalSteps, _options.WarmupRatio);
         var collator = new TokenBatchCollator(_data.Train, _padId);
-        var crossEntropy = new CrossEntropyStep(_model.Forward, parameters, _options.MaxGradNorm);
+        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm);
         double? firstLoss = null, lastLoss = null, validationLoss = null;
         double paddingSum = 0;
         int stepsRun = 0;
@@ -192,7 +194,7 @@ public sealed class SftTrainer
         var collator = new TokenBatchCollator(samples, _padId);
         var layout = _model.SupportsPacking ? _options.Layout : SequenceLayout.Bucketed;
         var plan = SequencePacker.Plan([.. samples.Select(s => s.Length)], layout, _options.MaxLength, _options.BatchSize, _options.Seed, epoch: -1);
-        var crossEntropy = new CrossEntropyStep(_model.Forward, [], maxGradNorm: 0);
+        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), [], maxGradNorm: 0);
         _model.Module.eval();
         double loss = crossEntropy.MeanLoss(plan.Select(rows => (Func<TokenBatch>)(() => collator.Collate(rows, _device))));
         _model.Module.train();

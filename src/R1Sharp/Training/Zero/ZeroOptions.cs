@@ -78,6 +78,7 @@ public sealed record ZeroOptions
         MaxSteps = 60,
         LearningRate = 1e-4,
         Temperature = 1.0,
+        LogprobChunkSize = 0, // the task vocabulary is tiny: full logits are small, and chunking would only add a recomputation
         WarmupSteps = 5,
         MaxCompletionLength = 128,
         MaxPromptLength = 160,
