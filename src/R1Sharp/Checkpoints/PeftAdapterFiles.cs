@@ -121,31 +121,44 @@ public static class PeftAdapterFiles
         }
         try
         {
-            using var file = SafetensorsFile.Open(weights);
-            var expected = lora.NamedTensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-            foreach (string name in file.Entries.Keys.Order(StringComparer.Ordinal))
-                if (!expected.Contains(Normalize(name)))
-                    throw new InvalidDataException($"{weights}: tensor '{name}' belongs to no adapted module of this base model (target_modules {string.Join(",", options.EffectiveTargetModules)})");
-            var present = file.Entries.Keys.ToDictionary(Normalize, n => n, StringComparer.Ordinal);
-            foreach (string name in expected)
-            {
-                if (!present.TryGetValue(name, out string? stored)) throw new InvalidDataException($"{weights}: tensor '{name}' is missing");
-                using var values = file.Read(stored, torch.CPU, ScalarType.Float32);
-                try
-                {
-                    lora.CopyInto(name, values);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new InvalidDataException($"{weights}: {e.Message}", e);
-                }
-            }
+            ReadWeightsInto(lora, dir);
             return lora;
         }
         catch
         {
             lora.Detach();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Copies the weights of the adapter in <paramref name="dir"/> into <paramref name="lora"/>'s adapters (a resume):
+    /// the file must hold exactly the adapters' tensors, with their shapes.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A missing, extra or mis-shaped tensor, named.</exception>
+    public static void ReadWeightsInto(LoraModel lora, string dir)
+    {
+        ArgumentNullException.ThrowIfNull(lora);
+        string weights = Path.Combine(dir, WeightsFile);
+        if (!File.Exists(weights)) throw new FileNotFoundException($"{dir}: {WeightsFile} is missing (adapters saved as .bin are not read; re-save with safetensors)", weights);
+        using var file = SafetensorsFile.Open(weights);
+        var expected = lora.NamedTensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (string name in file.Entries.Keys.Order(StringComparer.Ordinal))
+            if (!expected.Contains(Normalize(name)))
+                throw new InvalidDataException($"{weights}: tensor '{name}' belongs to no adapted module of this base model (target_modules {string.Join(",", lora.Options.EffectiveTargetModules)})");
+        var present = file.Entries.Keys.ToDictionary(Normalize, n => n, StringComparer.Ordinal);
+        foreach (string name in expected)
+        {
+            if (!present.TryGetValue(name, out string? stored)) throw new InvalidDataException($"{weights}: tensor '{name}' is missing");
+            using var values = file.Read(stored, torch.CPU, ScalarType.Float32);
+            try
+            {
+                lora.CopyInto(name, values);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{weights}: {e.Message}", e);
+            }
         }
     }
 

@@ -104,9 +104,9 @@ public class LoraModelTests
     public void BadSettingsNameTheKey()
     {
         var problems = new LoraOptions { Rank = 0, Alpha = -1, Dropout = 1, TargetModules = ["qq_proj"] }.Problems();
-        Assert.Contains(problems, p => p.StartsWith("lora_r ", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("lora_alpha ", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("lora_dropout ", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("lora_r:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("lora_alpha:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("lora_dropout:", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("'qq_proj'", StringComparison.Ordinal));
 
         using var model = TestModels.Small(TestModels.Qwen); // tied embeddings: no lm_head

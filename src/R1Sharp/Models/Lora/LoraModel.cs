@@ -113,6 +113,38 @@ public sealed class LoraModel : IDisposable
         return new Restore(() => _switch.Enabled = previous);
     }
 
+    /// <summary>
+    /// The parameters an optimizer should update: the base parameters that still require gradients (none once LoRA is
+    /// attached) followed by every attached adapter's A and B. For a model without adapters, its trainable parameters.
+    /// </summary>
+    public static IEnumerable<Parameter> TrainableParameters(CausalLanguageModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        foreach (var p in model.parameters())
+            if (p.requires_grad) yield return p;
+        foreach (var layer in Projections(model))
+        {
+            if (layer.Adapter is not { } adapter) continue;
+            yield return adapter.A;
+            yield return adapter.B;
+        }
+    }
+
+    /// <summary>
+    /// Turns off every adapter attached to <paramref name="model"/> until the scope is disposed: the model computes
+    /// the base model's outputs (GRPO's π_ref when the reference is the policy itself). A no-op for a plain model.
+    /// </summary>
+    public static IDisposable AdaptersOff(CausalLanguageModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var switches = Projections(model).Select(l => l.Adapter?.Switch).OfType<LoraSwitch>().Distinct().Where(s => s.Enabled).ToList();
+        foreach (var s in switches) s.Enabled = false;
+        return new Restore(() => { foreach (var s in switches) s.Enabled = true; });
+    }
+
+    private static IEnumerable<LinearProjection> Projections(CausalLanguageModel model) =>
+        model.named_modules().Select(m => m.module).OfType<LinearProjection>();
+
     /// <summary>Copies <paramref name="source"/> into the adapter tensor named <paramref name="peftName"/> (load).</summary>
     /// <exception cref="InvalidDataException">No such adapter tensor, or its shape differs.</exception>
     public void CopyInto(string peftName, Tensor source)

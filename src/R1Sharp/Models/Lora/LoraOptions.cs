@@ -42,12 +42,12 @@ public sealed record LoraOptions
     public IReadOnlyList<string> Problems(string prefix = "lora_")
     {
         var problems = new List<string>();
-        if (Rank <= 0) problems.Add($"{prefix}r must be a positive integer (got {Rank})");
-        if (!double.IsFinite(Alpha) || Alpha <= 0) problems.Add($"{prefix}alpha must be a positive number (got {Alpha})");
-        if (!double.IsFinite(Dropout) || Dropout < 0 || Dropout >= 1) problems.Add($"{prefix}dropout must be in [0, 1) (got {Dropout})");
+        if (Rank <= 0) problems.Add($"{prefix}r: must be a positive integer (got {Rank})");
+        if (!double.IsFinite(Alpha) || Alpha <= 0) problems.Add($"{prefix}alpha: must be a positive number (got {Alpha})");
+        if (!double.IsFinite(Dropout) || Dropout < 0 || Dropout >= 1) problems.Add($"{prefix}dropout: must be in [0, 1) (got {Dropout})");
         foreach (string target in TargetModules)
         {
-            if (string.IsNullOrWhiteSpace(target)) problems.Add($"{prefix}target_modules has an empty name");
+            if (string.IsNullOrWhiteSpace(target)) problems.Add($"{prefix}target_modules: has an empty name");
             else if (!IsKnownTarget(target))
                 problems.Add($"{prefix}target_modules: unknown module '{target}' (known: {string.Join(", ", LinearModuleNames)}, {AllLinear})");
         }
