@@ -143,7 +143,7 @@ public sealed record GrpoOptions
 
     /// <summary><c>lora_target_modules</c> — q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or all-linear (a list, or one comma-separated string). Empty = PEFT's default for Qwen2/Llama: q_proj, v_proj.</summary>
     [JsonConverter(typeof(LoraTargetModulesJsonConverter))]
-    public IReadOnlyList<string> LoraTargetModules { get; init; } = [];
+    public string LoraTargetModules { get; init; } = "";
 
     /// <summary><c>use_rslora</c> — rank-stabilised scaling lora_alpha / √r (Kalajdzievski 2023). Default false (TRL).</summary>
     public bool UseRslora { get; init; }
@@ -151,6 +151,6 @@ public sealed record GrpoOptions
     /// <summary>The LoRA settings when <see cref="UsePeft"/> is on; null for full fine-tuning.</summary>
     [JsonIgnore]
     public LoraOptions? Lora => UsePeft
-        ? new LoraOptions { Rank = LoraRank, Alpha = LoraAlpha, Dropout = LoraDropout, TargetModules = LoraTargetModules, UseRsLora = UseRslora }
+        ? new LoraOptions { Rank = LoraRank, Alpha = LoraAlpha, Dropout = LoraDropout, TargetModules = LoraTargetModulesJsonConverter.Split(LoraTargetModules), UseRsLora = UseRslora }
         : null;
 }

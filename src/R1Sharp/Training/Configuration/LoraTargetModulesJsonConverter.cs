@@ -5,14 +5,19 @@ namespace R1Sharp.Training.Configuration;
 
 /// <summary>
 /// <c>lora_target_modules</c> as users write it: a YAML/JSON list (<c>[q_proj, v_proj]</c>, open-r1's recipes) or one
-/// comma-separated string (<c>q_proj,v_proj</c>, <c>all-linear</c>; what a flag or <c>--set</c> gives).
+/// comma-separated string (<c>q_proj,v_proj</c>, <c>all-linear</c>; what a flag or <c>--set</c> gives). Held as the
+/// comma-separated string, so options records stay comparable by value.
 /// </summary>
-internal sealed class LoraTargetModulesJsonConverter : JsonConverter<IReadOnlyList<string>>
+internal sealed class LoraTargetModulesJsonConverter : JsonConverter<string>
 {
-    public override IReadOnlyList<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    /// <summary>The names in a comma-separated list (empty entries dropped).</summary>
+    public static IReadOnlyList<string> Split(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.String) return Split(reader.GetString()!);
-        if (reader.TokenType == JsonTokenType.Null) return [];
+        if (reader.TokenType == JsonTokenType.String) return string.Join(",", Split(reader.GetString()!));
+        if (reader.TokenType == JsonTokenType.Null) return "";
         if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("expected a list of module names or a comma-separated string");
         var names = new List<string>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -20,16 +25,13 @@ internal sealed class LoraTargetModulesJsonConverter : JsonConverter<IReadOnlyLi
             if (reader.TokenType != JsonTokenType.String) throw new JsonException("expected module names (strings)");
             names.AddRange(Split(reader.GetString()!));
         }
-        return names;
+        return string.Join(",", names);
     }
 
-    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
-        foreach (string name in value) writer.WriteStringValue(name);
+        foreach (string name in Split(value)) writer.WriteStringValue(name);
         writer.WriteEndArray();
     }
-
-    private static List<string> Split(string text) =>
-        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 }
