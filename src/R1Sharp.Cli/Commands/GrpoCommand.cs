@@ -27,13 +27,15 @@ internal static class GrpoCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Start afresh in an --output that holds an earlier run: delete its checkpoints and metrics first (without it, such a start is refused)." };
         var endpoints = new Option<string?>("--rollout-endpoints") { Description = "Comma-separated base URLs of OpenAI-compatible servers (r1 serve, vLLM) to generate on; the policy is pushed to them after each update. Default: generate in-process." };
         var endpointKeyEnv = new Option<string>("--rollout-api-key-env") { Description = "Environment variable holding the rollout servers' API key.", DefaultValueFactory = _ => "R1_API_KEY" };
+        var lora = new LoraFlags();
         var command = new Command("grpo", "Train a Hugging Face model with GRPO on a data set with rule-based rewards.")
         {
             model, data, output, config, reward, template, promptField, set, steps, resume, overwrite, endpoints, endpointKeyEnv,
         };
+        foreach (var option in lora.All) command.Options.Add(option);
         command.SetGuardedAction(async (parse, ct) =>
         {
-            var overrides = (parse.GetValue(set) ?? []).ToList();
+            var overrides = lora.Overrides(parse).Concat(parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(steps) is int n) overrides.Add("max_steps=" + n.ToString(CultureInfo.InvariantCulture));
             var options = await GrpoOptionsFile.LoadAsync(parse.GetValue(config), overrides, null, ct);
             var kind = parse.GetValue(template) switch

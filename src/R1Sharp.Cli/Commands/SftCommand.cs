@@ -52,6 +52,8 @@ internal static class SftCommand
             maxGradNorm, batchSize, accumulation, maxLength, dropOverlong, layout, validationFraction, evalSteps, loggingSteps, saveSteps,
             saveLimit, seed, resume, overwrite, device, dtype, config, set,
         };
+        var lora = new LoraFlags();
+        foreach (var option in lora.All) command.Options.Add(option);
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -84,6 +86,7 @@ internal static class SftCommand
             Flag(saveSteps, "save_steps");
             Flag(saveLimit, "save_total_limit");
             Flag(seed, "seed");
+            foreach (var (key, value, flag) in lora.Settings(parse)) flags.Add(new SftOptionsFile.Source(new JsonObject { [key] = value }, flag));
             var training = await SftOptionsFile.LoadAsync(parse.GetValue(config), flags, parse.GetValue(set) ?? [],
                 new SftOptions { OutputDirectory = outputDirectory }, cancellationToken).ConfigureAwait(false);
             string? resumeFrom = parse.GetResult(resume) is null ? null : parse.GetValue(resume) ?? SftTrainer.LatestCheckpoint;

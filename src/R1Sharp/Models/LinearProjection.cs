@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
+using R1Sharp.Models.Lora;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Models;
@@ -31,5 +32,17 @@ internal sealed class LinearProjection : nn.Module<Tensor, Tensor>
 
     public Parameter Weight => _weight;
 
-    public override Tensor forward(Tensor input) => nn.functional.linear(input, _weight, _bias);
+    /// <summary>
+    /// A LoRA update added to this layer's output while its switch is on (see <see cref="LoraModel"/>). Set after
+    /// construction, so it is not a registered component: state_dict and checkpoints stay the base model's.
+    /// </summary>
+    public LoraAdapter? Adapter { get; set; }
+
+    public override Tensor forward(Tensor input)
+    {
+        var output = nn.functional.linear(input, _weight, _bias);
+        if (Adapter is not { Switch.Enabled: true } adapter) return output;
+        using var update = adapter.Update(input, training);
+        return output.add_(update);
+    }
 }

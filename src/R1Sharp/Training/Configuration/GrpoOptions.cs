@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using R1Sharp.Models.Lora;
 using R1Sharp.Training.Grpo;
 
 namespace R1Sharp.Training.Configuration;
@@ -129,4 +131,32 @@ public sealed record GrpoOptions
 
     /// <summary><c>skip_memory_check</c> — start even when the estimated memory of a step (<see cref="GrpoMemoryEstimate"/>) exceeds the memory available to the process; on CPU the check otherwise refuses such a run before the first step. Default false.</summary>
     public bool SkipMemoryCheck { get; init; }
+
+    // ---- LoRA (TRL's ModelConfig keys, as open-r1's recipes write them) -------------------------------------------
+
+    /// <summary><c>use_peft</c> — train LoRA adapters instead of every weight: the base is frozen, only the adapters get gradients and AdamW state, checkpoints hold the adapter in PEFT's format, and π_ref is the policy with its adapters off (no second copy). Default false (TRL).</summary>
+    public bool UsePeft { get; init; }
+
+    /// <summary><c>lora_r</c> — adapter rank r. Default 16 (TRL).</summary>
+    [JsonPropertyName("lora_r")]
+    public int LoraRank { get; init; } = 16;
+
+    /// <summary><c>lora_alpha</c> — the update is scaled by lora_alpha / r (/ √r with use_rslora). Default 32 (TRL).</summary>
+    public double LoraAlpha { get; init; } = 32;
+
+    /// <summary><c>lora_dropout</c> — dropout on the adapters' input while training. Default 0.05 (TRL).</summary>
+    public double LoraDropout { get; init; } = 0.05;
+
+    /// <summary><c>lora_target_modules</c> — q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or all-linear (a list, or one comma-separated string). Empty = PEFT's default for Qwen2/Llama: q_proj, v_proj.</summary>
+    [JsonConverter(typeof(LoraTargetModulesJsonConverter))]
+    public string LoraTargetModules { get; init; } = "";
+
+    /// <summary><c>use_rslora</c> — rank-stabilised scaling lora_alpha / √r (Kalajdzievski 2023). Default false (TRL).</summary>
+    public bool UseRslora { get; init; }
+
+    /// <summary>The LoRA settings when <see cref="UsePeft"/> is on; null for full fine-tuning.</summary>
+    [JsonIgnore]
+    public LoraOptions? Lora => UsePeft
+        ? new LoraOptions { Rank = LoraRank, Alpha = LoraAlpha, Dropout = LoraDropout, TargetModules = LoraTargetModulesJsonConverter.Split(LoraTargetModules), UseRsLora = UseRslora }
+        : null;
 }

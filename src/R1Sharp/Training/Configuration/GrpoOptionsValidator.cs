@@ -41,6 +41,7 @@ public static class GrpoOptionsValidator
         Require(!string.IsNullOrWhiteSpace(options.Device), "device", options.Device, "must name a device (cpu, cuda, cuda:N)");
         foreach (var (name, weight) in options.RewardWeights)
             Require(double.IsFinite(weight), $"reward_weights.{name}", weight, "must be a finite number");
+        if (options.Lora is { } lora) problems.AddRange(lora.Problems());
         return problems;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using R1Sharp.Generation;
 using R1Sharp.Models;
+using R1Sharp.Models.Lora;
 using R1Sharp.Rewards;
 using R1Sharp.Rewards.Composition;
 using R1Sharp.Tasks;
@@ -149,10 +150,15 @@ public sealed class GrpoStep(
         // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
         var logProbsOf = new CompletionLogProbs(options.Temperature, options.LogprobChunkSize);
         var oldLogProbs = options.NumIterations > 1 ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
-        var refLogProbs = reference is not null && options.Beta > 0 ? FrozenLogProbs.Compute(Frozen(reference, logProbsOf), rows, microBatches, policy.Device) : null;
+        Tensor[]? refLogProbs = null;
+        if (reference is not null && options.Beta > 0)
+        {
+            using var baseModel = LoraModel.AdaptersOff(reference); // LoRA: π_ref is the policy with its adapters off
+            refLogProbs = FrozenLogProbs.Compute(Frozen(reference, logProbsOf), rows, microBatches, policy.Device);
+        }
         try
         {
-            var parameters = policy.parameters().Where(x => x.requires_grad).ToList();
+            var parameters = LoraModel.TrainableParameters(policy).ToList();
             double loss = 0, kl = 0, entropy = 0, low = 0, high = 0, region = 0, gradNorm = 0;
             for (int iteration = 0; iteration < options.NumIterations; iteration++)
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using R1Sharp.Models;
+using R1Sharp.Models.Lora;
 using R1Sharp.Rewards.Composition;
 using R1Sharp.Text;
 using R1Sharp.Training.Checkpointing;
@@ -57,13 +58,13 @@ public sealed class GrpoTrainer
         GrpoOptionsValidator.ThrowIfInvalid(options, "trainer");
         // On CPU the process's memory is the limit; a GPU's memory is not in the GC's figure, so no check there.
         if (!options.SkipMemoryCheck && policy.Device.type == DeviceType.CPU)
-            GrpoMemoryEstimate.Compute(policy.parameters().Where(p => p.requires_grad).Sum(p => p.numel()), policy.Config, options)
+            GrpoMemoryEstimate.Compute(LoraModel.TrainableParameters(policy).Sum(p => p.numel()), policy.Config, options)
                 .ThrowIfAbove(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         _policy = policy;
         _options = options;
         _weights = weights ?? throw new ArgumentNullException(nameof(weights));
         _outputDirectory = outputDirectory ?? throw new ArgumentNullException(nameof(outputDirectory));
-        _optimizer = optim.AdamW(policy.parameters().Where(p => p.requires_grad), options.LearningRate,
+        _optimizer = optim.AdamW(LoraModel.TrainableParameters(policy), options.LearningRate,
             options.AdamBeta1, options.AdamBeta2, 1e-8, options.WeightDecay);
         _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, options);
         _settings = RunSettings.From(options, GrpoOptionsFile.JsonOptions, SettingsThatMayChange);
@@ -118,6 +119,8 @@ public sealed class GrpoTrainer
             int step = state.Step + 1;
             double lr = LearningRateSchedule.At(step, _options.MaxSteps, _options.LearningRate, _options.WarmupSteps, _options.LrSchedulerType, _options.MinLearningRateRatio);
             foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+            // Dropout (LoRA's) draws from torch's global generator: seeded per step, so a resumed run draws as an uninterrupted one.
+            torch.manual_seed(StableSeed.Derive(_options.Seed, step, 0xD80));
             var result = await _step.RunAsync(step, state.DataPosition, _optimizer, cancellationToken).ConfigureAwait(false);
             // The budget is judged before this step's evaluation: the last step must be known before it is evaluated.
             bool last = step == _options.MaxSteps || BudgetSpent(before + clock.Elapsed.TotalSeconds);

@@ -2,6 +2,7 @@ using R1Sharp.Checkpoints;
 using R1Sharp.Data;
 using R1Sharp.Generation;
 using R1Sharp.Models;
+using R1Sharp.Models.Lora;
 using R1Sharp.Tasks;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
@@ -49,35 +50,43 @@ public static class HuggingFaceGrpoRun
         }
         var prompts = new DatasetPromptSource(rows, row => template(Question(row, request.PromptField)), options.Seed);
 
+        if (options.Lora is not null && request.RemoteRollouts is { Endpoints.Count: > 0 })
+            throw new ConfigurationException("use_peft: remote rollout servers (--vllm-server) are not supported with LoRA yet; use in-process rollouts or full fine-tuning.");
         var (policy, _) = HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype);
-        using (policy)
+        LoraModel? lora = null;
+        CausalLanguageModel? reference = null;
+        IRolloutEngine? rollouts = null;
+        try
         {
-            using (var reference = ReferencePolicy.CreateFrozen(options.Beta, () => HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype).Model))
+            // With LoRA, π_ref is the policy itself with its adapters off (GrpoStep turns them off): no second copy.
+            lora = options.Lora is { } loraOptions ? LoraModel.Attach(policy, loraOptions, StableSeed.Derive(options.Seed, 0x10A4)) : null;
+            reference = lora is null ? ReferencePolicy.CreateFrozen(options.Beta, () => HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype).Model)
+                : options.Beta > 0 ? policy : null;
+            var generation = File.Exists(Path.Combine(request.ModelDirectory, "generation_config.json"))
+                ? GenerationConfig.Load(Path.Combine(request.ModelDirectory, "generation_config.json"))
+                : new GenerationConfig { EosTokenIds = tokenizer.EosIds };
+            IPolicyCheckpoint weights = lora is null
+                ? new HuggingFacePolicyCheckpoint(policy, generation, dir => TokenizerFiles.Copy(request.ModelDirectory, dir))
+                : new LoraPolicyCheckpoint(lora, Path.GetFullPath(request.ModelDirectory), dir => TokenizerFiles.Copy(request.ModelDirectory, dir));
+            rollouts = request.RemoteRollouts is { Endpoints.Count: > 0 } remote
+                ? new RemoteRolloutEngine(remote with { WeightsDirectory = remote.WeightsDirectory ?? Path.Combine(request.OutputDirectory, "rollout-weights") },
+                    tokenizer, (dir, ct) => weights.SaveAsync(dir, ct))
+                : new InProcessRolloutEngine(policy);
+            var otherSettings = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                var generation = File.Exists(Path.Combine(request.ModelDirectory, "generation_config.json"))
-                    ? GenerationConfig.Load(Path.Combine(request.ModelDirectory, "generation_config.json"))
-                    : new GenerationConfig { EosTokenIds = tokenizer.EosIds };
-                var weights = new HuggingFacePolicyCheckpoint(policy, generation, dir => TokenizerFiles.Copy(request.ModelDirectory, dir));
-                IRolloutEngine rollouts = request.RemoteRollouts is { Endpoints.Count: > 0 } remote
-                    ? new RemoteRolloutEngine(remote with { WeightsDirectory = remote.WeightsDirectory ?? Path.Combine(request.OutputDirectory, "rollout-weights") },
-                        tokenizer, (dir, ct) => weights.SaveAsync(dir, ct))
-                    : new InProcessRolloutEngine(policy);
-                try
-                {
-                    var otherSettings = new Dictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        ["reward"] = request.RewardSpec,
-                        ["template"] = request.Template.ToString(),
-                        ["prompt_field"] = request.PromptField ?? "",
-                    };
-                    var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory, otherSettings);
-                    return await trainer.RunAsync(request.Resume ? request.ResumeFrom ?? GrpoTrainer.LatestCheckpoint : null, null, progress, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    (rollouts as IDisposable)?.Dispose();
-                }
-            }
+                ["reward"] = request.RewardSpec,
+                ["template"] = request.Template.ToString(),
+                ["prompt_field"] = request.PromptField ?? "",
+            };
+            var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory, otherSettings);
+            return await trainer.RunAsync(request.Resume ? request.ResumeFrom ?? GrpoTrainer.LatestCheckpoint : null, null, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            (rollouts as IDisposable)?.Dispose();
+            if (!ReferenceEquals(reference, policy)) reference?.Dispose();
+            lora?.Dispose();
+            policy.Dispose();
         }
     }
 

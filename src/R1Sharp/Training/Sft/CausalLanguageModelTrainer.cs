@@ -1,14 +1,17 @@
 using R1Sharp.Checkpoints;
 using R1Sharp.Models;
+using R1Sharp.Models.Lora;
 using R1Sharp.Training.LanguageModeling;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Sft;
 
 /// <summary>
 /// Lets the SFT trainer train the library's <see cref="CausalLanguageModel"/> (Qwen2/Llama), packed sequences
-/// included (see <see cref="PackedCausalForward"/>). Saves Hugging Face checkpoints with the source model's tokenizer files alongside.
+/// included (see <see cref="PackedCausalForward"/>). Saves Hugging Face checkpoints with the source model's tokenizer files alongside;
+/// with LoRA adapters attached, only the adapters train and saves are PEFT adapter folders (docs/lora.md).
 /// </summary>
 public sealed class CausalLanguageModelTrainer : ISftModel
 {
@@ -20,15 +23,19 @@ public sealed class CausalLanguageModelTrainer : ISftModel
     private readonly CausalLanguageModel _model;
     private readonly string? _sourceDirectory;
     private readonly PackedCausalForward _forward;
+    private readonly LoraModel? _lora;
 
     /// <summary>Wraps a model.</summary>
     /// <param name="model">The model to train (its parameters are updated in place).</param>
     /// <param name="sourceDirectory">Directory it was loaded from, whose tokenizer files are copied into every save; null for none.</param>
-    public CausalLanguageModelTrainer(CausalLanguageModel model, string? sourceDirectory)
+    /// <param name="lora">LoRA adapters attached to <paramref name="model"/>: then only they train, and saves write them in PEFT's format.</param>
+    public CausalLanguageModelTrainer(CausalLanguageModel model, string? sourceDirectory, LoraModel? lora = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
+        if (lora is not null && !ReferenceEquals(lora.Model, model)) throw new ArgumentException("the LoRA adapters belong to another model", nameof(lora));
         _sourceDirectory = sourceDirectory;
         _forward = new PackedCausalForward(model);
+        _lora = lora;
     }
 
     /// <summary>The wrapped model.</summary>
@@ -48,9 +55,13 @@ public sealed class CausalLanguageModelTrainer : ISftModel
         chunkSize > 0 ? _forward.TokenLossSum(batch, chunkSize) : CrossEntropyStep.TokenLossSum(_forward.Logits(batch), batch.Labels);
 
     /// <inheritdoc />
+    public IEnumerable<Parameter> TrainableParameters() => LoraModel.TrainableParameters(_model);
+
+    /// <inheritdoc />
     public Task SaveAsync(string directory, CancellationToken cancellationToken)
     {
-        HuggingFaceCheckpoint.Save(_model, _model.Config, directory, cancellationToken: cancellationToken);
+        if (_lora is not null) PeftAdapterFiles.Save(_lora, directory, _sourceDirectory, cancellationToken);
+        else HuggingFaceCheckpoint.Save(_model, _model.Config, directory, cancellationToken: cancellationToken);
         if (_sourceDirectory is not null)
         {
             foreach (var name in CompanionFiles)
@@ -66,6 +77,11 @@ public sealed class CausalLanguageModelTrainer : ISftModel
     /// <inheritdoc />
     public void Load(string directory)
     {
+        if (_lora is not null)
+        {
+            PeftAdapterFiles.ReadWeightsInto(_lora, directory);
+            return;
+        }
         var (loaded, _) = HuggingFaceCheckpoint.Load(directory, _model.Device, _model.Dtype);
         using (loaded)
         using (no_grad())

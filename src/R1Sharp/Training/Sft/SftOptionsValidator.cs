@@ -34,6 +34,7 @@ public static class SftOptionsValidator
         Require(options.LoggingSteps >= 1, "logging_steps", options.LoggingSteps, "must be at least 1");
         Require(options.SaveSteps >= 0, "save_steps", options.SaveSteps, "must be ≥ 0 (0 = only at the end)");
         Require(options.SaveTotalLimit >= 0, "save_total_limit", options.SaveTotalLimit, "must be ≥ 0 (0 = keep all)");
+        if (options.Lora is { } lora) problems.AddRange(lora.Problems());
         return problems;
     }
 }

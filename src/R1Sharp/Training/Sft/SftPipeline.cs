@@ -1,5 +1,6 @@
 using R1Sharp.Checkpoints;
 using R1Sharp.Models;
+using R1Sharp.Models.Lora;
 using R1Sharp.Tasks;
 using R1Sharp.Text;
 using R1Sharp.Text.Templates;
@@ -52,8 +53,11 @@ public static class SftPipeline
             if (tokenizer.VocabSize > model.Config.VocabSize)
                 throw new InvalidDataException($"{request.ModelDirectory}: the tokenizer has {tokenizer.VocabSize} ids but the model's vocab_size is {model.Config.VocabSize}");
             model.train();
-            var trainer = new SftTrainer(new CausalLanguageModelTrainer(model, request.ModelDirectory), data, request.Training, tokenizer.PadId, device);
-            status($"training {model.ParameterCount:N0} parameters for {trainer.TotalSteps} steps ({request.Training.Layout} layout) on {device}");
+            using var lora = request.Training.Lora is { } loraOptions ? LoraModel.Attach(model, loraOptions, StableSeed.Derive(request.Training.Seed, 0x10A4)) : null;
+            var trainer = new SftTrainer(new CausalLanguageModelTrainer(model, request.ModelDirectory, lora), data, request.Training, tokenizer.PadId, device);
+            status(lora is null
+                ? $"training {model.ParameterCount:N0} parameters for {trainer.TotalSteps} steps ({request.Training.Layout} layout) on {device}"
+                : $"training {lora.ParameterCount:N0} LoRA parameters (r={lora.Options.Rank} on {lora.AdaptedModules.Count} layers; base of {model.ParameterCount:N0} frozen) for {trainer.TotalSteps} steps ({request.Training.Layout} layout) on {device}");
             return await trainer.TrainAsync(request.ResumeFrom, progress, cancellationToken).ConfigureAwait(false);
         }
     }

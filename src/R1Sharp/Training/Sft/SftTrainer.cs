@@ -138,6 +138,8 @@ public sealed class SftTrainer
                 foreach (var parameterGroup in optimizer.ParamGroups) parameterGroup.LearningRate = rate;
                 var watch = Stopwatch.StartNew();
                 _model.Module.train();
+                // Dropout (LoRA's) draws from torch's global generator: seeded per step, so a resumed run draws as an uninterrupted one.
+                torch.manual_seed(StableSeed.Derive(_options.Seed, state.Step + 1, 0xD80));
                 // Normalise by the step's target tokens across all micro-batches, so accumulation equals one big batch.
                 long stepTargets = group.Sum(rows => rows.Sum(r => r.Samples.Sum(i => (long)_data.Train[i].Trainable.Skip(1).Count(t => t))));
                 var result = crossEntropy.Run(optimizer, [.. group.Select(rows => (Func<TokenBatch>)(() => collator.Collate(rows, _device)))], stepTargets);
