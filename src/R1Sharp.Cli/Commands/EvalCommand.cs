@@ -100,12 +100,14 @@ internal static class EvalCommand
     private static (ICompletionBackend Backend, bool Local) CreateBackend(ParseResult parse, EvalCommandOptions o)
     {
         string? checkpoint = parse.GetValue(o.Checkpoint);
+        string? lora = parse.GetValue(o.Lora);
+        if (checkpoint is null && lora is not null) throw new ArgumentException("--lora needs --checkpoint (the base model the adapter was trained on)");
         if (checkpoint is null) return (CreateHttpBackend(parse, o), false);
         if (parse.GetValue(o.Endpoint) is not null) throw new ArgumentException("give either --checkpoint or --endpoint, not both");
         var device = DeviceSelection.Parse(parse.GetValue(o.Device)!);
         try
         {
-            return (LocalModelBackend.Load(checkpoint, device), true);
+            return (LocalModelBackend.Load(checkpoint, device, loraDirectory: lora), true);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or FormatException or System.Text.Json.JsonException or NotSupportedException or TokenizerFormatException or TemplateException)
         {

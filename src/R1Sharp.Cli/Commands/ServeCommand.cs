@@ -12,6 +12,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model directory (config.json, *.safetensors, tokenizer files).", Required = true };
+        var lora = new Option<DirectoryInfo?>("--lora") { Description = "PEFT LoRA adapter folder (adapter_config.json, adapter_model.safetensors) trained on --model; served attached, unmerged." };
         var host = new Option<string>("--host") { Description = "Address to bind. Default 127.0.0.1 (this machine only); 0.0.0.0 exposes it to the network.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (default 8000).", DefaultValueFactory = _ => 8000 };
         var name = new Option<string?>("--name") { Description = "Model name reported by /v1/models (default: the directory name)." };
@@ -31,7 +32,7 @@ internal static class ServeCommand
         var shutdownGrace = new Option<double>("--shutdown-grace") { Description = $"Seconds in-flight requests may run after Ctrl+C (default {defaults.ShutdownGrace.TotalSeconds:0}).", DefaultValueFactory = _ => defaults.ShutdownGrace.TotalSeconds };
         var command = new Command("serve", "Serve a model over the OpenAI API (/v1/chat/completions, /v1/completions, /v1/models, /health, /v1/reload).")
         {
-            model, host, port, name, apiKeyEnv, apiKeyFile, device, dtype, maxBatch, maxQueue, context, maxTokens, threads,
+            model, lora, host, port, name, apiKeyEnv, apiKeyFile, device, dtype, maxBatch, maxQueue, context, maxTokens, threads,
             defaultMaxTokens, maxChoices, maxRequestBytes, shutdownGrace,
         };
         command.SetGuardedAction(async (parse, ct) =>
@@ -58,10 +59,11 @@ internal static class ServeCommand
             };
             options.Validate();
             var dt = DeviceSelection.ParseOptionalDtype(parse.GetValue(dtype));
-            var served = ServedModelLoader.Load(dir.FullName, DeviceSelection.Parse(parse.GetValue(device)!), dt, options);
+            var served = ServedModelLoader.Load(dir.FullName, DeviceSelection.Parse(parse.GetValue(device)!), dt, options, parse.GetValue(lora)?.FullName);
             await using var engine = served.Engine;
             await using var server = await OpenAiServer.StartAsync(served, options, ct);
-            Console.Error.WriteLine($"r1 serve: '{options.ModelName}' on {server.BaseAddress} (API key {(options.ApiKey is null ? "off" : "required")}); Ctrl+C stops");
+            string adapter = parse.GetValue(lora) is { } l ? $" with LoRA adapter {l.FullName}" : "";
+            Console.Error.WriteLine($"r1 serve: '{options.ModelName}'{adapter} on {server.BaseAddress} (API key {(options.ApiKey is null ? "off" : "required")}); Ctrl+C stops");
             await server.WaitForShutdownAsync(ct);
             return 0;
         });

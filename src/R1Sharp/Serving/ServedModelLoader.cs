@@ -10,22 +10,24 @@ namespace R1Sharp.Serving;
 /// <summary>Loads a Hugging Face model directory (weights, tokenizer, chat template) into a <see cref="ServedModel"/>.</summary>
 public static class ServedModelLoader
 {
-    /// <summary>Loads <paramref name="directory"/> and starts its engine; reloads keep the device and dtype.</summary>
+    /// <summary>
+    /// Loads <paramref name="directory"/> (with the LoRA adapter in <paramref name="loraDirectory"/> attached, unmerged,
+    /// when given) and starts its engine. A reload (POST /v1/reload) keeps the device and dtype; it takes either a full
+    /// checkpoint or a PEFT adapter folder, which is attached to a fresh copy of <paramref name="directory"/>'s weights:
+    /// how a GRPO run with LoRA pushes only its adapters.
+    /// </summary>
     /// <exception cref="FileNotFoundException">A required file is missing (named in the message).</exception>
-    public static ServedModel Load(string directory, torch.Device device, torch.ScalarType? dtype, ServeOptions options)
+    /// <exception cref="InvalidDataException">The adapter does not fit the base (field or tensor named).</exception>
+    public static ServedModel Load(string directory, torch.Device device, torch.ScalarType? dtype, ServeOptions options, string? loraDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (model, _) = HuggingFaceCheckpoint.Load(directory, device, dtype);
-        model.eval();
+        var model = AdaptedCheckpoint.Load(directory, loraDirectory, device, dtype);
         var tokenizer = HuggingFaceTokenizer.Load(directory);
         IChatPromptFormatter? formatter = HasChatTemplate(directory) ? new ChatTemplateFormatter(ChatTemplate.Load(directory)) : null;
         var engine = new ContinuousBatchingEngine(model, options.MaxBatch, options.MaxQueue, options.ContextLength);
-        return new ServedModel(options.ModelName, engine, tokenizer, formatter, dir =>
-        {
-            var (reloaded, _) = HuggingFaceCheckpoint.Load(dir, device, dtype);
-            reloaded.eval();
-            return reloaded;
-        });
+        return new ServedModel(options.ModelName, engine, tokenizer, formatter, dir => PeftAdapterFiles.Exists(dir)
+            ? AdaptedCheckpoint.Load(directory, dir, device, dtype)
+            : AdaptedCheckpoint.Load(dir, null, device, dtype));
     }
 
     private static bool HasChatTemplate(string directory)

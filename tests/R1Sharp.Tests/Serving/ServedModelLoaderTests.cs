@@ -4,6 +4,7 @@ using System.Text.Json;
 using R1Sharp.Checkpoints;
 using R1Sharp.Generation;
 using R1Sharp.Models;
+using R1Sharp.Models.Lora;
 using R1Sharp.Serving;
 using R1Sharp.Serving.Http;
 using R1Sharp.Testing;
@@ -33,12 +34,29 @@ public sealed class ServedModelLoaderTests : IDisposable
         return dir;
     }
 
-    private static string InProcessGreedy(string dir, string question, int maxTokens)
+    /// <summary>An adapter on every projection of <paramref name="baseDir"/> with random (non-zero) A and B.</summary>
+    private string Adapter(string baseDir, string name, long seed)
     {
-        var (model, _) = HuggingFaceCheckpoint.Load(dir, torch.CPU);
+        string dir = Path.Combine(_dir, name);
+        var (model, _) = HuggingFaceCheckpoint.Load(baseDir, torch.CPU);
+        using (model)
+        using (var lora = LoraModel.Attach(model, new LoraOptions { Rank = 4, Alpha = 8, TargetModules = [LoraOptions.AllLinear] }, seed))
+        {
+            using (torch.no_grad())
+            {
+                var generator = new torch.Generator((ulong)seed);
+                foreach (var p in lora.Parameters) p.copy_(torch.randn(p.shape, generator: generator) * 0.5);
+            }
+            PeftAdapterFiles.Save(lora, dir, baseDir);
+        }
+        return dir;
+    }
+
+    private static string InProcessGreedy(string dir, string question, int maxTokens, string? adapter = null)
+    {
+        var model = AdaptedCheckpoint.Load(dir, adapter, torch.CPU);
         using (model)
         {
-            model.eval();
             var tokenizer = HuggingFaceTokenizer.Load(dir);
             string prompt = ChatTemplate.Load(dir).Render([("user", question)], new ChatTemplateOptions { AddGenerationPrompt = true });
             var result = new BatchedGenerator(model).Generate([tokenizer.Encode(prompt)], new SamplingOptions { MaxNewTokens = maxTokens, Temperature = 0, EosIds = tokenizer.EosIds })[0];
@@ -75,5 +93,50 @@ public sealed class ServedModelLoaderTests : IDisposable
             var bad = await client.PostAsync("v1/reload", new StringContent("{\"path\": \"/nonexistent\"}", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task ServesABaseWithAnUnmergedLoraAdapterAndReloadsAdaptersOntoTheBase()
+    {
+        string baseDir = Checkpoint("base", seed: 1);
+        string first = Adapter(baseDir, "adapter-1", seed: 3);
+        string second = Adapter(baseDir, "adapter-2", seed: 4);
+        const string question = "What is 3 + 4?";
+        string plain = InProcessGreedy(baseDir, question, 8);
+        string withFirst = InProcessGreedy(baseDir, question, 8, first);
+        string withSecond = InProcessGreedy(baseDir, question, 8, second);
+        Assert.NotEqual(plain, withFirst); // the adapters change the model, so equality below means they were applied
+        Assert.NotEqual(withFirst, withSecond);
+
+        var options = new ServeOptions { Port = 0, ModelName = "qwen-tiny", ContextLength = 256 };
+        var served = ServedModelLoader.Load(baseDir, torch.CPU, null, options, loraDirectory: first);
+        await using (served.Engine)
+        await using (var server = await OpenAiServer.StartAsync(served, options))
+        {
+            using var client = new HttpClient { BaseAddress = server.BaseAddress };
+            Assert.Equal(withFirst, await Ask(client, question, 8));
+
+            // What GRPO with LoRA and remote rollouts pushes: an adapter folder, attached to a fresh copy of the base.
+            var reload = await client.PostAsync("v1/reload", new StringContent(JsonSerializer.Serialize(new { path = second }), Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+            Assert.Equal(withSecond, await Ask(client, question, 8));
+
+            reload = await client.PostAsync("v1/reload", new StringContent(JsonSerializer.Serialize(new { path = baseDir }), Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+            Assert.Equal(plain, await Ask(client, question, 8));
+        }
+    }
+
+    [Fact]
+    public void AnAdapterForAnotherBaseShapeIsRefusedNamingTheTensor()
+    {
+        string baseDir = Checkpoint("base", seed: 1);
+        string other = Path.Combine(_dir, "wide");
+        var config = ModelConfig.Load(SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json")).Scaled(layers: 1, hidden: 64, heads: 2, kvHeads: 1, intermediate: 64);
+        using (var model = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, 5)) HuggingFaceCheckpoint.Save(model, config, other);
+        string adapter = Adapter(other, "wide-adapter", seed: 3);
+        var e = Assert.Throws<InvalidDataException>(() => AdaptedCheckpoint.Load(baseDir, adapter, torch.CPU));
+        Assert.Contains("lora_A.weight", e.Message);
+        Assert.Throws<FileNotFoundException>(() => AdaptedCheckpoint.Load(baseDir, baseDir, torch.CPU));
     }
 }

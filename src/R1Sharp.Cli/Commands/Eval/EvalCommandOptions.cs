@@ -26,6 +26,9 @@ internal sealed class EvalCommandOptions
     public readonly Option<string?> GoldMarker = new("--gold-marker") { Description = "The gold answer is the text after the last occurrence of this marker in the answer field (gsm8k preset: ####)." };
     public readonly Option<int?> Samples = new("--samples", "-k") { Description = "k, samples per question. Default: the preset's (math500 4, aime24 64, gsm8k 4; custom 4)." };
     public readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Evaluate a Hugging Face checkpoint directory in this process (weights, tokenizer.json and its chat template) instead of a server." };
+
+    /// <summary>--lora.</summary>
+    public readonly Option<string?> Lora = new("--lora") { Description = "With --checkpoint: a PEFT LoRA adapter folder trained on it, attached unmerged (no merged copy is written)." };
     public readonly Option<string> Device = new("--device") { Description = "Device for --checkpoint: cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
     public readonly Option<string?> Endpoint = new("--endpoint") { Description = "Base URL of an OpenAI-compatible API, e.g. http://localhost:8000/v1 (vLLM, SGLang, llama.cpp server, r1 serve)." };
     public readonly Option<string?> Model = new("--model") { Description = "Model name sent in each request (required with --endpoint)." };
@@ -46,6 +49,6 @@ internal sealed class EvalCommandOptions
 
     public IEnumerable<Option> All() =>
     [
-        Benchmarks, DataDir, Output, QuestionField, AnswerField, IdField, GoldMarker, Samples, Checkpoint, Device, Endpoint, Model, ApiKeyEnv, Temperature, TopP, MaxTokens, ContextLength, Seed, PromptSuffix, SystemPrompt, Concurrency, SamplesPerRequest, Rescore, Limit, TimeoutSeconds, Retries,
+        Benchmarks, DataDir, Output, QuestionField, AnswerField, IdField, GoldMarker, Samples, Checkpoint, Lora, Device, Endpoint, Model, ApiKeyEnv, Temperature, TopP, MaxTokens, ContextLength, Seed, PromptSuffix, SystemPrompt, Concurrency, SamplesPerRequest, Rescore, Limit, TimeoutSeconds, Retries,
     ];
 }

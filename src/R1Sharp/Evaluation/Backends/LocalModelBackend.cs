@@ -46,14 +46,15 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
     /// <param name="directory">The checkpoint directory.</param>
     /// <param name="device">Where the model runs (<c>cpu</c>, <c>cuda</c>).</param>
     /// <param name="dtype">Parameter dtype; default config.json's torch_dtype.</param>
-    public static LocalModelBackend Load(string directory, torch.Device device, torch.ScalarType? dtype = null)
+    /// <param name="loraDirectory">A PEFT LoRA adapter trained on <paramref name="directory"/>, attached unmerged; null for none.</param>
+    public static LocalModelBackend Load(string directory, torch.Device device, torch.ScalarType? dtype = null, string? loraDirectory = null)
     {
         var template = ChatTemplate.Load(directory);
         var tokenizer = HuggingFaceTokenizer.Load(directory);
-        var (model, _) = HuggingFaceCheckpoint.Load(directory, device, dtype);
-        model.eval();
+        var model = AdaptedCheckpoint.Load(directory, loraDirectory, device, dtype);
         var options = new ChatTemplateOptions { AddGenerationPrompt = true };
-        return new LocalModelBackend(Path.GetFullPath(directory), model, tokenizer,
+        string name = loraDirectory is null ? Path.GetFullPath(directory) : $"{Path.GetFullPath(directory)} + LoRA {Path.GetFullPath(loraDirectory)}";
+        return new LocalModelBackend(name, model, tokenizer,
             messages => template.Render(messages.Select(m => (m.Role, m.Content)), options), ownsModel: true);
     }
 

@@ -50,8 +50,6 @@ public static class HuggingFaceGrpoRun
         }
         var prompts = new DatasetPromptSource(rows, row => template(Question(row, request.PromptField)), options.Seed);
 
-        if (options.Lora is not null && request.RemoteRollouts is { Endpoints.Count: > 0 })
-            throw new ConfigurationException("use_peft: remote rollout servers (--vllm-server) are not supported with LoRA yet; use in-process rollouts or full fine-tuning.");
         var (policy, _) = HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype);
         LoraModel? lora = null;
         CausalLanguageModel? reference = null;

@@ -15,7 +15,8 @@ namespace R1Sharp.Training.Rollouts;
 /// <c>return_token_ids</c> (`r1 serve`, recent vLLM), else the text is re-tokenized with the policy's tokenizer.
 /// Log-probabilities are not taken from the servers: the trainer recomputes them with its own policy, so a
 /// server running in another precision or a slightly stale copy cannot bias the loss. After each optimizer step
-/// the policy is saved to <see cref="RemoteRolloutOptions.WeightsDirectory"/> and every server reloads it; the engine
+/// the policy is saved to <see cref="RemoteRolloutOptions.WeightsDirectory"/> and every server reloads it (with LoRA
+/// only the adapter is saved, megabytes instead of the whole model, and `r1 serve` attaches it to its base); the engine
 /// holds a <see cref="RunDirectoryLock"/> on that folder from construction to <see cref="Dispose"/>, so two trainers
 /// never push weights into one folder.
 /// </summary>
