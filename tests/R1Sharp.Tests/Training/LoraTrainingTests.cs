@@ -3,6 +3,8 @@ using R1Sharp.Checkpoints;
 using R1Sharp.Cli;
 using R1Sharp.Models.Lora;
 using R1Sharp.Rewards.Composition;
+using R1Sharp.Serving;
+using R1Sharp.Serving.Http;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Grpo;
@@ -86,6 +88,32 @@ public sealed class LoraTrainingTests : IDisposable
     {
         using var noGrad = torch.no_grad();
         foreach (var p in lora.Parameters) p.normal_(0, 1);
+    }
+
+    [Fact]
+    public async Task GrpoWithLoraAndARemoteRolloutServerPushesOnlyTheAdapter()
+    {
+        string model = GrpoCommandTests.WriteTinyQwen(Path.Combine(_dir, "model"));
+        string data = Rows("rows.jsonl", "{\"problem\": \"What is 1+1?\", \"answer\": \"2\"}", "{\"problem\": \"What is 2+3?\", \"answer\": \"5\"}");
+        string output = Path.Combine(_dir, "remote");
+        var serve = new ServeOptions { Port = 0, ModelName = "tiny", ContextLength = 512 };
+        var served = ServedModelLoader.Load(model, torch.CPU, null, serve);
+        await using (served.Engine)
+        await using (var server = await OpenAiServer.StartAsync(served, serve))
+        {
+            int exit = await Task.Run(() => Run("grpo", "--model", model, "--data", data, "--output", output, "--steps", "2",
+                "--rollout-endpoints", server.BaseAddress.ToString(), "--set", "num_generations=2", "--set", "prompts_per_step=2",
+                "--set", "max_completion_length=4", "--set", "beta=0.1", "--lora-r", "4", "--lora-target-modules", "all-linear"));
+            Assert.Equal(0, exit);
+            // Step 2 was pushed into "even": the adapter and tokenizer files, not the base weights.
+            string pushed = Path.Combine(output, "rollout-weights", "even");
+            Assert.True(File.Exists(Path.Combine(pushed, PeftAdapterFiles.ConfigFile)));
+            Assert.False(File.Exists(Path.Combine(pushed, "model.safetensors")), "only the adapter is pushed");
+            Assert.Equal(File.ReadAllBytes(Path.Combine(output, "checkpoints", "checkpoint-2", PeftAdapterFiles.WeightsFile)),
+                File.ReadAllBytes(Path.Combine(pushed, PeftAdapterFiles.WeightsFile)));
+            // The server attached it: its projections now carry the trained adapters.
+            Assert.Contains(served.Engine.Model.modules(), m => m is R1Sharp.Models.LinearProjection { Adapter: not null });
+        }
     }
 
     [Fact]
