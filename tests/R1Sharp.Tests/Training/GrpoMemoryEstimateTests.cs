@@ -136,8 +136,8 @@ public sealed class GrpoMemoryEstimateTests
         var options = await GrpoOptionsFile.LoadAsync(null, ["skip_memory_check=true"]);
         Assert.True(options.SkipMemoryCheck);
         Assert.Contains("skip_memory_check", GrpoTrainer.SettingsThatMayChange);
-        Assert.Equal(16, new GrpoOptions().GradientAccumulationSteps);
+        Assert.Equal(16, new GrpoOptions().MicroBatchCount());
         Assert.Empty(GrpoOptionsValidator.Problems(new GrpoOptions { PromptsPerStep = 1, NumGenerations = 2 }));
-        Assert.Equal(1, new R1Sharp.Training.Zero.ZeroOptions().Grpo.GradientAccumulationSteps); // r1 zero keeps its whole-step batches
+        Assert.Equal(1, new R1Sharp.Training.Zero.ZeroOptions().Grpo.MicroBatchCount()); // r1 zero keeps its whole-step batches
     }
 }

@@ -19,8 +19,22 @@ public sealed record GrpoOptions
     /// <summary><c>prompts_per_step</c> — prompts (rows) per optimizer step; the step trains on prompts_per_step × G completions. Default 16.</summary>
     public int PromptsPerStep { get; init; } = 16;
 
-    /// <summary><c>gradient_accumulation_steps</c> — the step's completions are split into this many micro-batches whose gradients are summed before one optimizer update (memory, not maths: the loss is normalised over the whole step); above the completions per step, each micro-batch holds one completion. Default 16: 16 prompts × 8 completions train 8 at a time (TRL's per_device_train_batch_size default), so the [completions, tokens, vocab] logits of a 150k vocabulary fit in 24 GiB.</summary>
-    public int GradientAccumulationSteps { get; init; } = 16;
+    /// <summary><c>gradient_accumulation_steps</c> — micro-batches a step's completions are split into, their gradients summed before one optimizer update (memory, not maths: the loss is normalised over the whole step); above the completions per step, each micro-batch holds one completion. Default (null): 16, or completions ÷ <c>per_device_train_batch_size</c> when that is set. 16 prompts × 8 completions then train 8 at a time (TRL's per_device_train_batch_size default), so the [completions, tokens, vocab] logits of a 150k vocabulary fit in 24 GiB. TRL.</summary>
+    public int? GradientAccumulationSteps { get; init; }
+
+    /// <summary><c>per_device_train_batch_size</c> — completions per forward/backward pass (a micro-batch), the memory knob TRL users set; the step's prompts_per_step × G completions are cut into micro-batches of this size (the last may be smaller). Default (null): from gradient_accumulation_steps. Set both only with per_device_train_batch_size × gradient_accumulation_steps = prompts_per_step × G, TRL's relation. TRL.</summary>
+    public int? PerDeviceTrainBatchSize { get; init; }
+
+    /// <summary>Micro-batches per step when neither batch key is set.</summary>
+    public const int DefaultGradientAccumulationSteps = 16;
+
+    /// <summary>The micro-batches one step's completions are split into (see <see cref="PerDeviceTrainBatchSize"/> and <see cref="GradientAccumulationSteps"/>).</summary>
+    public int MicroBatchCount()
+    {
+        int completions = PromptsPerStep * NumGenerations;
+        int count = PerDeviceTrainBatchSize is int size and > 0 ? (completions + size - 1) / size : GradientAccumulationSteps ?? DefaultGradientAccumulationSteps;
+        return Math.Clamp(count, 1, Math.Max(1, completions));
+    }
 
     /// <summary><c>num_iterations</c> — μ, optimisation passes over each sampled batch (GRPO paper's μ; TRL's num_iterations). With 1, π_old is the current policy (ratio 1, gradient still non-zero); above 1, π_old log-probs are kept from sampling time and clipping acts. Default 1.</summary>
     public int NumIterations { get; init; } = 1;

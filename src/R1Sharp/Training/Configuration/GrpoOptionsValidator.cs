@@ -8,13 +8,16 @@ public static class GrpoOptionsValidator
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
-        void Require(bool ok, string name, object value, string rule)
+        void Require(bool ok, string name, object? value, string rule)
         {
             if (!ok) problems.Add($"{name}: {rule} (got {value})");
         }
         Require(options.NumGenerations >= 2, "num_generations", options.NumGenerations, "must be at least 2, a group needs a baseline");
         Require(options.PromptsPerStep >= 1, "prompts_per_step", options.PromptsPerStep, "must be at least 1");
-        Require(options.GradientAccumulationSteps >= 1, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must be at least 1");
+        Require(options.GradientAccumulationSteps is null or >= 1, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must be at least 1");
+        Require(options.PerDeviceTrainBatchSize is null or >= 1, "per_device_train_batch_size", options.PerDeviceTrainBatchSize, "must be at least 1");
+        if (options is { PerDeviceTrainBatchSize: int size and >= 1, GradientAccumulationSteps: int steps and >= 1 } && (long)size * steps != (long)options.PromptsPerStep * options.NumGenerations)
+            problems.Add($"per_device_train_batch_size: {size} × gradient_accumulation_steps {steps} = {(long)size * steps} completions, but a step has prompts_per_step {options.PromptsPerStep} × num_generations {options.NumGenerations} = {(long)options.PromptsPerStep * options.NumGenerations}; set prompts_per_step to {(long)size * steps / Math.Max(1, options.NumGenerations)} (TRL's relation) or give only one of the two");
         Require(options.NumIterations >= 1, "num_iterations", options.NumIterations, "must be at least 1");
         Require(options.MaxSteps >= 1, "max_steps", options.MaxSteps, "must be at least 1");
         Require(options.MaxSeconds >= 0 && double.IsFinite(options.MaxSeconds), "max_seconds", options.MaxSeconds, "must be a finite number ≥ 0 (0 = no time budget)");

@@ -48,7 +48,7 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
         ArgumentNullException.ThrowIfNull(options);
         long value = options.Dtype == TrainingPrecision.Bf16 ? 2 : 4;
         long completions = (long)options.PromptsPerStep * options.NumGenerations;
-        long microBatches = Math.Clamp(options.GradientAccumulationSteps, 1, completions);
+        long microBatches = options.MicroBatchCount();
         long rows = (completions + microBatches - 1) / microBatches;
         long positions = (long)options.MaxPromptLength + options.MaxCompletionLength;
         long perPositionAndLayer = (12L * model.HiddenSize + 4L * model.IntermediateSize + 2L * model.NumAttentionHeads * positions) * value;

@@ -142,7 +142,7 @@ public sealed class GrpoStep(
         var advantages = GroupAdvantages.Compute(batch.Scores.Totals, options.NumGenerations, options.ScaleRewards).Advantages;
         var rows = TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
-        var microBatches = MicroBatches.Split(rows.Count, options.GradientAccumulationSteps);
+        var microBatches = MicroBatches.Split(rows.Count, options.MicroBatchCount());
         long lossTokens = rows.LossTokens(options.MaskTruncatedCompletions);
         var settings = new PolicyLossSettings(options.LossType, options.EpsilonLow, options.EpsilonHigh,
             reference is null ? 0 : options.Beta, options.MaxCompletionLength, rows.Count, lossTokens);

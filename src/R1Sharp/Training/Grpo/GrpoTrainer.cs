@@ -27,7 +27,7 @@ public sealed class GrpoTrainer
     public const string ConfigFileName = "grpo_config.json";
 
     /// <summary>GRPO options a resumed run may change: how long to train, how often to log, evaluate and save, and where.</summary>
-    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check", "logprob_chunk_size", "gradient_checkpointing"];
+    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check", "logprob_chunk_size", "gradient_checkpointing", "gradient_accumulation_steps", "per_device_train_batch_size"];
 
     private readonly CausalLanguageModel _policy;
     private readonly GrpoOptions _options;
