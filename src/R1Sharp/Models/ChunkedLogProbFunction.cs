@@ -30,14 +30,17 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
         ctx.save_for_backward([hidden, weight, targets]);
         ctx.save_data("temperature", temperature);
         ctx.save_data("chunk", chunk);
+        ctx.save_data("weight_grad", weight.requires_grad); // frozen head (LoRA): no [V, H] gradient is built
         using var scope = NewDisposeScope();
         long n = hidden.shape[0];
         var parts = new List<Tensor>();
         for (long start = 0; start < n; start += chunk)
         {
+            // Each chunk's [m, V] logits are freed before the next chunk: only the [m] log-probs are kept.
+            using var inner = NewDisposeScope();
             long m = Math.Min(chunk, n - start);
             var logits = Logits(hidden.narrow(0, start, m), weight, temperature);
-            parts.Add(logits.gather(1, targets.narrow(0, start, m).unsqueeze(1)).squeeze(1) - logits.logsumexp(1));
+            parts.Add((logits.gather(1, targets.narrow(0, start, m).unsqueeze(1)).squeeze(1) - logits.logsumexp(1)).MoveToOuterDisposeScope());
         }
         return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
     }
@@ -49,23 +52,24 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
         var (hidden, weight, targets) = (saved[0], saved[1], saved[2]);
         double temperature = (double)ctx.get_data("temperature");
         int chunk = (int)ctx.get_data("chunk");
+        bool weightGrad = (bool)ctx.get_data("weight_grad");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long n = hidden.shape[0];
         var gradHidden = zeros_like(hidden);
-        var gradWeight = zeros(weight.shape, ScalarType.Float32, weight.device);
+        var gradWeight = weightGrad ? zeros(weight.shape, ScalarType.Float32, weight.device) : null;
         for (long start = 0; start < n; start += chunk)
         {
             using var inner = NewDisposeScope();
             long m = Math.Min(chunk, n - start);
             var rows = hidden.narrow(0, start, m);
             var g = grad_output.narrow(0, start, m).to(ScalarType.Float32).unsqueeze(1);
-            var dz = -(Logits(rows, weight, temperature).softmax(1) * g);
+            var dz = Logits(rows, weight, temperature).softmax(1).mul_(g).neg_();
             dz.scatter_add_(1, targets.narrow(0, start, m).unsqueeze(1), g);
             if (temperature != 1.0) dz.div_(temperature);
             gradHidden.narrow(0, start, m).copy_(dz.to(weight.dtype).matmul(weight));
-            gradWeight.add_(dz.t().matmul(rows.to(ScalarType.Float32)));
+            gradWeight?.add_(dz.t().matmul(rows.to(ScalarType.Float32)));
         }
-        return [gradHidden.MoveToOuterDisposeScope(), gradWeight.to(weight.dtype).MoveToOuterDisposeScope(), null!, null!, null!];
+        return [gradHidden.MoveToOuterDisposeScope(), gradWeight?.to(weight.dtype).MoveToOuterDisposeScope()!, null!, null!, null!];
     }
 }

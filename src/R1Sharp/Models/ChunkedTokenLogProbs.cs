@@ -45,10 +45,12 @@ public static class ChunkedTokenLogProbs
         var parts = new List<Tensor>();
         for (long start = 0; start < b * t; start += chunkSize)
         {
+            // Each chunk's [n, V] temporaries are freed before the next chunk: only the [n] entropies are kept.
+            using var chunk = NewDisposeScope();
             long n = Math.Min(chunkSize, b * t - start);
             var logits = ChunkedLogProbFunction.Logits(flat.narrow(0, start, n), weight, temperature);
             var logZ = logits.logsumexp(1, keepdim: true);
-            parts.Add(logZ.squeeze(1) - ((logits - logZ).exp() * logits).sum(1));
+            parts.Add((logZ.squeeze(1) - ((logits - logZ).exp_().mul_(logits)).sum(1)).MoveToOuterDisposeScope());
         }
         var result = parts.Count == 1 ? parts[0] : cat(parts, 0);
         return result.reshape(b, t).MoveToOuterDisposeScope();

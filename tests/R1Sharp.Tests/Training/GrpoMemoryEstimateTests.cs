@@ -37,6 +37,20 @@ public sealed class GrpoMemoryEstimateTests
     };
 
     [Fact]
+    public void WithLoraOnlyTheAdaptersTrainAndNoReferenceIsLoaded()
+    {
+        var options = new GrpoOptions { PromptsPerStep = 2, NumGenerations = 2, MaxPromptLength = 6, MaxCompletionLength = 4, Beta = 0.04, Dtype = TrainingPrecision.Bf16, UsePeft = true };
+        var lora = GrpoMemoryEstimate.Compute(1000, Tiny, options, trainableParameters: 50);
+        Assert.Equal(1000 * 2 + 50 * 4, lora.WeightsBytes); // bf16 base + float32 adapters
+        Assert.Equal(50 * 4, lora.GradientsBytes);
+        Assert.Equal(2 * 50 * 4, lora.OptimizerBytes);
+        Assert.Equal(0, lora.ReferenceBytes); // π_ref is the base with its adapters off
+        var full = GrpoMemoryEstimate.Compute(1000, Tiny, options with { UsePeft = false });
+        Assert.Equal(1000 * 2, full.ReferenceBytes);
+        Assert.Equal(full.ActivationsBytes, lora.ActivationsBytes);
+    }
+
+    [Fact]
     public void EachPartIsTheHandComputedProduct()
     {
         var options = new GrpoOptions { PromptsPerStep = 2, NumGenerations = 2, GradientAccumulationSteps = 2, MaxPromptLength = 6, MaxCompletionLength = 4, Beta = 0.001 };

@@ -10,7 +10,8 @@ namespace R1Sharp.Training.Grpo;
 /// batch that cannot fit is refused with a message instead of being killed by the kernel halfway through a step.
 /// An estimate, not a measurement: it counts the large tensors and leaves out allocator slack and small temporaries.
 /// <list type="bullet">
-/// <item>weights, gradients, AdamW's two moments and the frozen reference copy (when β &gt; 0): parameters × bytes per value (4 fp32, 2 bf16);</item>
+/// <item>weights, gradients, AdamW's two moments and the frozen reference copy (when β &gt; 0): parameters × bytes per value (4 fp32, 2 bf16);
+/// with LoRA, gradients and moments only for the adapters (float32) and no reference copy (π_ref is the base with adapters off);</item>
 /// <item>activations kept for the backward pass of one micro-batch: rows × (max_prompt_length + max_completion_length)
 /// positions × layers × ((12 × hidden + 4 × intermediate) values + 2 attention-weight rows of heads × positions);
 /// with <c>gradient_checkpointing</c>, only each layer's input (hidden values per position and layer) plus one layer's
@@ -25,7 +26,7 @@ namespace R1Sharp.Training.Grpo;
 /// <param name="WeightsBytes">The policy's weights.</param>
 /// <param name="GradientsBytes">Their gradients.</param>
 /// <param name="OptimizerBytes">AdamW's first and second moments.</param>
-/// <param name="ReferenceBytes">The frozen reference model (0 when β = 0: none is loaded).</param>
+/// <param name="ReferenceBytes">The frozen reference model (0 when β = 0 or with LoRA: none is loaded).</param>
 /// <param name="ActivationsBytes">Activations of one micro-batch kept for the backward pass.</param>
 /// <param name="LogitsBytes">Logits, log-softmax and logits' gradient of one micro-batch.</param>
 /// <param name="RolloutCacheBytes">KV cache of in-process generation.</param>
@@ -39,14 +40,17 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
     public long TotalBytes => WeightsBytes + GradientsBytes + OptimizerBytes + ReferenceBytes + ActivationsBytes + LogitsBytes + RolloutCacheBytes;
 
     /// <summary>The estimate for a model of <paramref name="parameters"/> parameters shaped as <paramref name="model"/>, trained with <paramref name="options"/>.</summary>
-    /// <param name="parameters">Trainable parameters of the policy.</param>
+    /// <param name="parameters">All parameters of the policy (its weights).</param>
     /// <param name="model">Vocabulary, width, depth and heads of the policy.</param>
-    /// <param name="options">Batch shape, lengths, β and dtype of the run.</param>
-    public static GrpoMemoryEstimate Compute(long parameters, ModelConfig model, GrpoOptions options)
+    /// <param name="options">Batch shape, lengths, β, dtype and LoRA of the run.</param>
+    /// <param name="trainableParameters">Parameters that get gradients and AdamW state (LoRA: the adapters, float32); null = all.</param>
+    public static GrpoMemoryEstimate Compute(long parameters, ModelConfig model, GrpoOptions options, long? trainableParameters = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         long value = options.Dtype == TrainingPrecision.Bf16 ? 2 : 4;
+        long trainable = trainableParameters ?? parameters;
+        long trainedValue = options.UsePeft ? 4 : value; // adapters are float32 whatever the base dtype
         long completions = (long)options.PromptsPerStep * options.NumGenerations;
         long microBatches = options.MicroBatchCount();
         long rows = (completions + microBatches - 1) / microBatches;
@@ -54,10 +58,10 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
         long perPositionAndLayer = (12L * model.HiddenSize + 4L * model.IntermediateSize + 2L * model.NumAttentionHeads * positions) * value;
         long generatedAtOnce = Math.Min(completions, InProcessRolloutEngine.DefaultMaxBatchSize);
         return new GrpoMemoryEstimate(
-            WeightsBytes: parameters * value,
-            GradientsBytes: parameters * value,
-            OptimizerBytes: 2 * parameters * value,
-            ReferenceBytes: options.Beta > 0 ? parameters * value : 0,
+            WeightsBytes: parameters * value + (options.UsePeft ? trainable * 4 : 0),
+            GradientsBytes: trainable * trainedValue,
+            OptimizerBytes: 2 * trainable * trainedValue,
+            ReferenceBytes: options.Beta > 0 && !options.UsePeft ? parameters * value : 0, // LoRA: π_ref is the base with adapters off
             ActivationsBytes: options.GradientCheckpointing
                 ? rows * positions * (model.NumHiddenLayers * model.HiddenSize * value + perPositionAndLayer)
                 : rows * positions * model.NumHiddenLayers * perPositionAndLayer,

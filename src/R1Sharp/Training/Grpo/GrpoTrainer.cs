@@ -58,7 +58,7 @@ public sealed class GrpoTrainer
         GrpoOptionsValidator.ThrowIfInvalid(options, "trainer");
         // On CPU the process's memory is the limit; a GPU's memory is not in the GC's figure, so no check there.
         if (!options.SkipMemoryCheck && policy.Device.type == DeviceType.CPU)
-            GrpoMemoryEstimate.Compute(LoraModel.TrainableParameters(policy).Sum(p => p.numel()), policy.Config, options)
+            GrpoMemoryEstimate.Compute(policy.parameters().Sum(p => p.numel()), policy.Config, options, LoraModel.TrainableParameters(policy).Sum(p => p.numel()))
                 .ThrowIfAbove(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         _policy = policy;
         _options = options;

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using R1Sharp.Models;
+using R1Sharp.Models.Lora;
+using R1Sharp.Rewards.Composition;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Grpo;
+using TorchSharp;
+
+namespace R1Sharp.Bench.Memory;
+
+/// <summary>
+/// Peak resident memory and time of one GRPO step (β &gt; 0, so a reference is needed) of a Qwen2.5-0.5B-shaped model
+/// cut to 4 layers (hidden 896, 14/2 heads, MLP 4864, vocabulary 151,936, random weights), 8 completions of 256
+/// tokens after a 64-token prompt, for four configurations, each in its own process so that one's peak (VmHWM) is
+/// not another's: <c>full</c> (full fine-tuning, whole logits), <c>checkpointing</c> (+ per-layer activation
+/// checkpointing), <c>chunked</c> (+ log-probs in chunks of 1024 positions; not checkpointed), <c>lora_all</c> (LoRA
+/// r = 16 on every linear layer + checkpointing + chunking; π_ref = the base with adapters off).
+/// Usage: grpo-memory [--json FILE] [--threads N] [--only NAME,...] [--chunk POSITIONS (1024)].
+/// </summary>
+internal static class GrpoMemoryBench
+{
+    private static readonly string[] Configurations = ["full", "checkpointing", "chunked", "lora_all"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? child = Argument(args, "--child");
+        int chunk = int.Parse(Argument(args, "--chunk") ?? "1024", CultureInfo.InvariantCulture);
+        int threads = int.Parse(Argument(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
+        if (child is not null) return await ChildAsync(child, threads, chunk);
+
+        string? json = Argument(args, "--json");
+        string[] names = Argument(args, "--only") is { } only ? only.Split(',') : Configurations;
+        Console.WriteLine($"GRPO step, Qwen2.5-0.5B shape cut to 4 layers, 8 x (64 + 256) tokens, beta 0.04, fp32, {threads} threads; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"{"config",-14} {"peak MiB",9} {"step s",8} {"peak / full",12} {"time / full",12}");
+        var results = new List<(string Name, double PeakMib, double StepSeconds)>();
+        foreach (string name in names)
+        {
+            var (peak, seconds) = await RunChildAsync(name, threads, chunk);
+            results.Add((name, peak, seconds));
+            var full = results[0];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-14} {peak,9:F0} {seconds,8:F1} {peak / full.PeakMib,12:P0} {seconds / full.StepSeconds,12:F2}x"));
+        }
+        if (json is not null)
+        {
+            var document = new JsonObject
+            {
+                ["configs"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
+                {
+                    ["name"] = r.Name,
+                    ["peak_mib"] = Math.Round(r.PeakMib, 1),
+                    ["step_seconds"] = Math.Round(r.StepSeconds, 2),
+                })]),
+                ["load_average"] = File.ReadAllText("/proc/loadavg").Trim(),
+            };
+            await File.WriteAllTextAsync(json, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
+        return 0;
+    }
+
+    private static string? Argument(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static async Task<(double PeakMib, double StepSeconds)> RunChildAsync(string name, int threads, int chunk)
+    {
+        // Run this same benchmark executable again, as the child for one configuration.
+        string self = Environment.ProcessPath!;
+        var start = Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? new ProcessStartInfo(self, [typeof(GrpoMemoryBench).Assembly.Location, "grpo-memory", "--child", name, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--chunk", chunk.ToString(CultureInfo.InvariantCulture)])
+            : new ProcessStartInfo(self, ["grpo-memory", "--child", name, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--chunk", chunk.ToString(CultureInfo.InvariantCulture)]);
+        start.RedirectStandardOutput = true;
+        using var process = Process.Start(start)!;
+        string output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"grpo-memory {name} exited {process.ExitCode}: {output}");
+        var result = JsonNode.Parse(output.Trim().Split('\n')[^1])!;
+        return (result["peak_mib"]!.GetValue<double>(), result["step_seconds"]!.GetValue<double>());
+    }
+
+    private static async Task<int> ChildAsync(string name, int threads, int chunk)
+    {
+        if (!Configurations.Contains(name)) throw new ArgumentException($"--child: unknown configuration '{name}'");
+        torch.set_num_threads(threads);
+        string configPath = Path.Combine(GenerationThroughput.SharedDataDir(), "hf", "Qwen2.5-0.5B-Instruct", "config.json");
+        var config = ModelConfig.Load(configPath).Scaled(layers: 4);
+        bool lora = name == "lora_all";
+        var options = new GrpoOptions
+        {
+            NumGenerations = 8,
+            PromptsPerStep = 1,
+            GradientAccumulationSteps = 1,
+            MaxPromptLength = 64,
+            MaxCompletionLength = 256,
+            Beta = 0.04,
+            Temperature = 1.0,
+            LogprobChunkSize = name is "chunked" or "lora_all" ? chunk : 0,
+            GradientCheckpointing = name is "checkpointing" or "lora_all",
+        };
+        using var policy = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed: 1);
+        using var adapters = lora ? LoraModel.Attach(policy, new LoraOptions { Rank = 16, Alpha = 32, Dropout = 0, TargetModules = [LoraOptions.AllLinear] }, seed: 2) : null;
+        using var separateReference = lora ? null : CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed: 1);
+        if (separateReference is not null)
+            foreach (var p in separateReference.parameters()) p.requires_grad = false;
+        var reference = separateReference ?? policy;
+        var fixedRollouts = new FixedRollouts(config.VocabSize, options.MaxPromptLength, options.MaxCompletionLength);
+        var step = new GrpoStep(policy, reference, fixedRollouts, fixedRollouts, new RewardComposer([new WeightedReward(fixedRollouts)]), fixedRollouts, options);
+        using var optimizer = torch.optim.AdamW(LoraModel.TrainableParameters(policy), lr: 1e-6);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: set up, resident {ResidentMib("VmRSS:"):F0} MiB"));
+        var clock = Stopwatch.StartNew();
+        var result = await step.RunAsync(1, 0, optimizer, CancellationToken.None);
+        double seconds = clock.Elapsed.TotalSeconds;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: loss {result.Metrics["loss"]:G4}, kl {result.Metrics["kl"]:G4}"));
+        Console.WriteLine(JsonSerializer.Serialize(new { name, peak_mib = PeakResidentMib(), step_seconds = seconds }));
+        return 0;
+    }
+
+    /// <summary>VmHWM of this process (the kernel's high-water mark of resident memory), in MiB.</summary>
+    private static double PeakResidentMib() => ResidentMib("VmHWM:");
+
+    private static double ResidentMib(string field)
+    {
+        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
