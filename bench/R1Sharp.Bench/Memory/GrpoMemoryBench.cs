@@ -18,7 +18,8 @@ namespace R1Sharp.Bench.Memory;
 /// not another's: <c>full</c> (full fine-tuning, whole logits), <c>checkpointing</c> (+ per-layer activation
 /// checkpointing), <c>chunked</c> (+ log-probs in chunks of 1024 positions; not checkpointed), <c>lora_all</c> (LoRA
 /// r = 16 on every linear layer + checkpointing + chunking; π_ref = the base with adapters off).
-/// Usage: grpo-memory [--json FILE] [--threads N] [--only NAME,...] [--chunk POSITIONS (1024)].
+/// Usage: grpo-memory [--json FILE] [--threads N] [--only NAME,...] [--chunk POSITIONS (1024)] | grpo-memory --predict (the estimate
+/// for these configurations and for Qwen2.5-1.5B/7B/32B, see <see cref="GrpoMemoryPrediction"/>).
 /// </summary>
 internal static class GrpoMemoryBench
 {
@@ -30,18 +31,20 @@ internal static class GrpoMemoryBench
         int chunk = int.Parse(Argument(args, "--chunk") ?? "1024", CultureInfo.InvariantCulture);
         int threads = int.Parse(Argument(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
         if (child is not null) return await ChildAsync(child, threads, chunk);
+        if (args.Contains("--predict")) return GrpoMemoryPrediction.Run(chunk);
 
         string? json = Argument(args, "--json");
         string[] names = Argument(args, "--only") is { } only ? only.Split(',') : Configurations;
         Console.WriteLine($"GRPO step, Qwen2.5-0.5B shape cut to 4 layers, 8 x (64 + 256) tokens, beta 0.04, fp32, {threads} threads; load average {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine($"{"config",-14} {"peak MiB",9} {"step s",8} {"peak / full",12} {"time / full",12}");
-        var results = new List<(string Name, double PeakMib, double StepSeconds)>();
+        Console.WriteLine($"{"config",-14} {"peak MiB",9} {"step s",8} {"CPU s",8} {"peak / full",12} {"time / full",12} {"CPU / full",11}");
+        var results = new List<(string Name, double PeakMib, double StepSeconds, double CpuSeconds)>();
         foreach (string name in names)
         {
-            var (peak, seconds) = await RunChildAsync(name, threads, chunk);
-            results.Add((name, peak, seconds));
+            var (peak, seconds, cpu) = await RunChildAsync(name, threads, chunk);
+            results.Add((name, peak, seconds, cpu));
             var full = results[0];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-14} {peak,9:F0} {seconds,8:F1} {peak / full.PeakMib,12:P0} {seconds / full.StepSeconds,12:F2}x"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-14} {peak,9:F0} {seconds,8:F1} {cpu,8:F1} {peak / full.PeakMib,12:P0} {seconds / full.StepSeconds,12:F2}x {cpu / full.CpuSeconds,11:F2}x"));
         }
         if (json is not null)
         {
@@ -52,6 +55,7 @@ internal static class GrpoMemoryBench
                     ["name"] = r.Name,
                     ["peak_mib"] = Math.Round(r.PeakMib, 1),
                     ["step_seconds"] = Math.Round(r.StepSeconds, 2),
+                    ["step_cpu_seconds"] = Math.Round(r.CpuSeconds, 2),
                 })]),
                 ["load_average"] = File.ReadAllText("/proc/loadavg").Trim(),
             };
@@ -66,7 +70,7 @@ internal static class GrpoMemoryBench
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static async Task<(double PeakMib, double StepSeconds)> RunChildAsync(string name, int threads, int chunk)
+    private static async Task<(double PeakMib, double StepSeconds, double CpuSeconds)> RunChildAsync(string name, int threads, int chunk)
     {
         // Run this same benchmark executable again, as the child for one configuration.
         string self = Environment.ProcessPath!;
@@ -79,7 +83,7 @@ internal static class GrpoMemoryBench
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"grpo-memory {name} exited {process.ExitCode}: {output}");
         var result = JsonNode.Parse(output.Trim().Split('\n')[^1])!;
-        return (result["peak_mib"]!.GetValue<double>(), result["step_seconds"]!.GetValue<double>());
+        return (result["peak_mib"]!.GetValue<double>(), result["step_seconds"]!.GetValue<double>(), result["step_cpu_seconds"]!.GetValue<double>());
     }
 
     private static async Task<int> ChildAsync(string name, int threads, int chunk)
@@ -111,11 +115,13 @@ internal static class GrpoMemoryBench
         var step = new GrpoStep(policy, reference, fixedRollouts, fixedRollouts, new RewardComposer([new WeightedReward(fixedRollouts)]), fixedRollouts, options);
         using var optimizer = torch.optim.AdamW(LoraModel.TrainableParameters(policy), lr: 1e-6);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: set up, resident {ResidentMib("VmRSS:"):F0} MiB"));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var result = await step.RunAsync(1, 0, optimizer, CancellationToken.None);
         double seconds = clock.Elapsed.TotalSeconds;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: loss {result.Metrics["loss"]:G4}, kl {result.Metrics["kl"]:G4}"));
-        Console.WriteLine(JsonSerializer.Serialize(new { name, peak_mib = PeakResidentMib(), step_seconds = seconds }));
+        Console.WriteLine(JsonSerializer.Serialize(new { name, peak_mib = PeakResidentMib(), step_seconds = seconds, step_cpu_seconds = cpuSeconds }));
         return 0;
     }
 
