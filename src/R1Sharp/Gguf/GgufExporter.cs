@@ -6,10 +6,10 @@ using static TorchSharp.torch;
 namespace R1Sharp.Gguf;
 
 /// <summary>
-/// Exports a Qwen2 / Llama model and its byte-level BPE tokenizer as a GGUF v3 file that llama.cpp loads, laid out as
+/// Exports a Qwen2 / Qwen3 / Llama model and its byte-level BPE tokenizer as a GGUF v3 file that llama.cpp loads, laid out as
 /// llama.cpp's convert_hf_to_gguf.py lays it out: GGUF tensor names (<c>blk.N.attn_q.weight</c>, ...), the
-/// <c>llama</c> architecture's Q/K rows permuted for its rotary layout (the <c>qwen2</c> architecture uses NEOX rotary
-/// and needs none), Llama 3 rope scaling as a <c>rope_freqs.weight</c> tensor, and the tokenizer as
+/// <c>llama</c> architecture's Q/K rows permuted for its rotary layout (the <c>qwen2</c> and <c>qwen3</c> architectures
+/// use NEOX rotary and need none; Qwen3's per-head q_norm/k_norm become <c>blk.N.attn_q_norm</c>/<c>attn_k_norm</c>), Llama 3 rope scaling as a <c>rope_freqs.weight</c> tensor, and the tokenizer as
 /// <c>tokenizer.ggml.model = gpt2</c> with tokens, token types, merges, special ids and the pre-tokenizer name.
 /// </summary>
 public static class GgufExporter
@@ -31,8 +31,9 @@ public static class GgufExporter
         string arch = config.ModelType switch
         {
             ModelConfig.Qwen2 => "qwen2",
+            ModelConfig.Qwen3 => "qwen3",
             ModelConfig.Llama => "llama",
-            var other => throw new NotSupportedException($"model_type '{other}' has no GGUF export (supported: qwen2, llama)"),
+            var other => throw new NotSupportedException($"model_type '{other}' has no GGUF export (supported: qwen2, qwen3, llama)"),
         };
         var file = new GgufFileWriter();
         WriteModelMetadata(file, config, arch, options);
@@ -166,6 +167,8 @@ public static class GgufExporter
                 "self_attn.v_proj.bias" => "attn_v.bias",
                 "self_attn.o_proj.weight" => "attn_output.weight",
                 "self_attn.o_proj.bias" => "attn_output.bias",
+                "self_attn.q_norm.weight" => "attn_q_norm.weight",
+                "self_attn.k_norm.weight" => "attn_k_norm.weight",
                 "mlp.gate_proj.weight" => "ffn_gate.weight",
                 "mlp.up_proj.weight" => "ffn_up.weight",
                 "mlp.down_proj.weight" => "ffn_down.weight",

@@ -15,9 +15,11 @@ internal static class ModelConfigJson
 
     public static ModelConfig Read(JsonFields f)
     {
-        string modelType = f.String("model_type") ?? throw f.Error("model_type", "is missing (expected \"qwen2\" or \"llama\")");
-        if (modelType is not (ModelConfig.Qwen2 or ModelConfig.Llama))
-            throw f.Error("model_type", $"is \"{modelType}\"; supported: \"qwen2\", \"llama\"");
+        string modelType = f.String("model_type") ?? throw f.Error("model_type", "is missing (expected \"qwen2\", \"qwen3\" or \"llama\")");
+        if (modelType is not (ModelConfig.Qwen2 or ModelConfig.Qwen3 or ModelConfig.Llama))
+            throw f.Error("model_type", $"is \"{modelType}\"; supported: \"qwen2\", \"qwen3\", \"llama\"");
+        if (f.Root.TryGetPropertyValue("quantization_config", out var quantization) && quantization is not null)
+            throw f.Error("quantization_config", "is set; quantised checkpoints are not supported (use the unquantised bf16/fp32 weights)");
         string? act = f.String("hidden_act");
         if (act is not null && act != "silu")
             throw f.Error("hidden_act", $"is \"{act}\"; only \"silu\" (SwiGLU) is supported");
@@ -93,11 +95,8 @@ internal static class ModelConfigJson
             ["original_max_position_embeddings"] = c.RopeScaling.OriginalMaxPositionEmbeddings,
         };
         o["tie_word_embeddings"] = c.TieWordEmbeddings;
-        if (c.ModelType == ModelConfig.Llama)
-        {
-            o["attention_bias"] = c.AttentionBias;
-            o["mlp_bias"] = c.MlpBias;
-        }
+        if (c.ModelType != ModelConfig.Qwen2) o["attention_bias"] = c.AttentionBias;
+        if (c.ModelType == ModelConfig.Llama) o["mlp_bias"] = c.MlpBias;
         if (c.BosTokenId is int bos) o["bos_token_id"] = bos;
         if (c.EosTokenIds.Count == 1) o["eos_token_id"] = c.EosTokenIds[0];
         else if (c.EosTokenIds.Count > 1) o["eos_token_id"] = new JsonArray(c.EosTokenIds.Select(id => (JsonNode)id).ToArray());
