@@ -17,7 +17,7 @@ public static class ExportGgufCommand
         {
             Description = "Load the written file with the bundled llama.cpp, run a fixed prompt through both, and print 'max relative logit difference: X' last",
         };
-        var command = new Command("export-gguf", "Export a Qwen2/Qwen3/Llama checkpoint and its tokenizer as a GGUF v3 file for llama.cpp.") { model, output, type, verify };
+        var command = new Command("export-gguf", "Export a Qwen2/Qwen3/Qwen3-MoE/Llama checkpoint and its tokenizer as a GGUF v3 file for llama.cpp.") { model, output, type, verify };
         command.SetGuardedAction((parse, cancellationToken) => Task.FromResult(Run(parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(type)!,
             parse.GetValue(verify), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken)));
         return command;

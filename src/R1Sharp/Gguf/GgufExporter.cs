@@ -32,9 +32,11 @@ public static class GgufExporter
         {
             ModelConfig.Qwen2 => "qwen2",
             ModelConfig.Qwen3 => "qwen3",
+            ModelConfig.Qwen3Moe => "qwen3moe",
             ModelConfig.Llama => "llama",
-            var other => throw new NotSupportedException($"model_type '{other}' has no GGUF export (supported: qwen2, qwen3, llama)"),
+            var other => throw new NotSupportedException($"model_type '{other}' has no GGUF export (supported: qwen2, qwen3, qwen3_moe, llama)"),
         };
+        if (config.Moe is { } moe) GgufExperts.CheckSupported(moe, config.NumHiddenLayers);
         var file = new GgufFileWriter();
         WriteModelMetadata(file, config, arch, options);
         WriteTokenizerMetadata(file, tokenizer, config, options);
@@ -60,6 +62,7 @@ public static class GgufExporter
         file.Add($"{arch}.rope.dimension_count", (uint)config.HeadDim);
         file.Add($"{arch}.rope.freq_base", (float)config.RopeTheta);
         file.Add($"{arch}.attention.layer_norm_rms_epsilon", (float)config.RmsNormEps);
+        if (config.Moe is { } moe) GgufExperts.AddMetadata(file, arch, moe);
     }
 
     private static void WriteTokenizerMetadata(GgufFileWriter file, HuggingFaceTokenizer tokenizer, ModelConfig config, GgufExportOptions options)
@@ -112,6 +115,11 @@ public static class GgufExporter
         }
         foreach (var (name, tensor) in state)
         {
+            if (GgufExperts.IsExpertWeight(name))
+            {
+                GgufExperts.AddStacked(file, state, name, type, config.Moe!.NumExperts);
+                continue;
+            }
             string ggufName = GgufName(name);
             long[] shape = tensor.shape;
             var elementType = shape.Length >= 2 ? type : GgufTensorType.F32;
@@ -128,7 +136,7 @@ public static class GgufExporter
         : name.EndsWith(".self_attn.k_proj.weight", StringComparison.Ordinal) || name.EndsWith(".self_attn.k_proj.bias", StringComparison.Ordinal) ? config.NumKeyValueHeads
         : null;
 
-    private static byte[] Bytes(Tensor tensor, GgufTensorType type, int? permuteHeads)
+    internal static byte[] Bytes(Tensor tensor, GgufTensorType type, int? permuteHeads)
     {
         using var scope = torch.NewDisposeScope();
         var t = tensor.detach().cpu();
@@ -169,6 +177,7 @@ public static class GgufExporter
                 "self_attn.o_proj.bias" => "attn_output.bias",
                 "self_attn.q_norm.weight" => "attn_q_norm.weight",
                 "self_attn.k_norm.weight" => "attn_k_norm.weight",
+                "mlp.gate.weight" => "ffn_gate_inp.weight",
                 "mlp.gate_proj.weight" => "ffn_gate.weight",
                 "mlp.up_proj.weight" => "ffn_up.weight",
                 "mlp.down_proj.weight" => "ffn_down.weight",

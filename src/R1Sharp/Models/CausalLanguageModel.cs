@@ -103,6 +103,33 @@ public sealed class CausalLanguageModel : nn.Module
     }
 
     /// <summary>
+    /// Keep each sparse MoE layer's router logits from the latest forward, for <see cref="RouterAuxLoss"/> (transformers'
+    /// <c>output_router_logits</c>). Default false; no effect on dense models.
+    /// </summary>
+    public bool CollectRouterLogits
+    {
+        get => _body.SparseBlocks.Any(b => b.CollectRouterLogits);
+        set
+        {
+            foreach (var block in _body.SparseBlocks) block.CollectRouterLogits = value;
+        }
+    }
+
+    /// <summary>
+    /// router_aux_loss_coef × the load-balancing loss (<see cref="RouterLoadBalancing"/>) of the latest forward, a
+    /// scalar with a gradient into the routers, to add to the training loss; null for dense models or when
+    /// <see cref="CollectRouterLogits"/> is off.
+    /// </summary>
+    public Tensor? RouterAuxLoss()
+    {
+        if (Config.Moe is not { } moe) return null;
+        var logits = _body.SparseBlocks.Select(b => b.LastRouterLogits).OfType<Tensor>().ToList();
+        if (logits.Count == 0) return null;
+        using var scope = torch.NewDisposeScope();
+        return (RouterLoadBalancing.Loss(logits, moe.NumExpertsPerToken) * moe.RouterAuxLossCoef).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// The output projection's weight [V, hidden] (lm_head, or the embedding when tied): logits = hidden · weightᵀ.
     /// </summary>
     public Tensor OutputWeight => _head?.Weight ?? _body.Embedding.Weight;

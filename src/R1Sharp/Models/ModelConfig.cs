@@ -21,7 +21,10 @@ public sealed record ModelConfig
     /// </summary>
     public const string Qwen3 = "qwen3";
 
-    /// <summary><c>model_type</c>: <see cref="Qwen2"/>, <see cref="Qwen3"/> or <see cref="Llama"/>.</summary>
+    /// <summary>The <c>model_type</c> key of Qwen3-MoE models: Qwen3's attention with sparse MoE blocks (<see cref="Moe"/>).</summary>
+    public const string Qwen3Moe = "qwen3_moe";
+
+    /// <summary><c>model_type</c>: <see cref="Qwen2"/>, <see cref="Qwen3"/>, <see cref="Qwen3Moe"/> or <see cref="Llama"/>.</summary>
     public required string ModelType { get; init; }
 
     /// <summary><c>vocab_size</c>: rows of the embedding and of the output head.</summary>
@@ -66,6 +69,9 @@ public sealed record ModelConfig
     /// <summary>Biases on q/k/v/o projections. Qwen2 always has q/k/v biases (and none on o); Llama and Qwen3 read <c>attention_bias</c> (all four).</summary>
     public bool AttentionBias { get; init; }
 
+    /// <summary>The sparse mixture-of-experts settings (Qwen3-MoE); null for dense models.</summary>
+    public MoeSettings? Moe { get; init; }
+
     /// <summary><c>mlp_bias</c> (Llama only; default false).</summary>
     public bool MlpBias { get; init; }
 
@@ -94,7 +100,7 @@ public sealed record ModelConfig
     public bool HasOutputProjectionBias => ModelType != Qwen2 && AttentionBias;
 
     /// <summary>Whether queries and keys are RMS-normalised per head before RoPE (Qwen3's <c>q_norm</c> / <c>k_norm</c>).</summary>
-    public bool HasQkNorm => ModelType == Qwen3;
+    public bool HasQkNorm => ModelType is Qwen3 or Qwen3Moe;
 
     /// <summary>Reads a config.json file.</summary>
     /// <exception cref="InvalidDataException">A field is missing or invalid; the message names the field and the file.</exception>
@@ -123,10 +129,15 @@ public sealed record ModelConfig
     /// <param name="intermediate">intermediate_size.</param>
     /// <param name="vocab">vocab_size.</param>
     /// <param name="headDim">head_dim, written explicitly (default: see above).</param>
-    /// <exception cref="ArgumentException">The resulting shape is inconsistent.</exception>
+    /// <param name="experts">num_experts (MoE models only).</param>
+    /// <param name="expertsPerToken">num_experts_per_tok (MoE models only).</param>
+    /// <param name="moeIntermediate">moe_intermediate_size (MoE models only).</param>
+    /// <exception cref="ArgumentException">The resulting shape is inconsistent, or expert counts are given for a dense model.</exception>
     public ModelConfig Scaled(int? layers = null, int? hidden = null, int? heads = null, int? kvHeads = null, int? intermediate = null, int? vocab = null,
-        int? headDim = null)
+        int? headDim = null, int? experts = null, int? expertsPerToken = null, int? moeIntermediate = null)
     {
+        if (Moe is null && (experts ?? expertsPerToken ?? moeIntermediate) is not null)
+            throw new ArgumentException($"num_experts / num_experts_per_tok / moe_intermediate_size apply to MoE models; model_type is {ModelType}");
         int newHidden = hidden ?? HiddenSize;
         int newHeads = heads ?? NumAttentionHeads;
         int newKv = kvHeads ?? (newHeads % NumKeyValueHeads == 0 ? NumKeyValueHeads : 1);
@@ -150,8 +161,15 @@ public sealed record ModelConfig
             NumKeyValueHeads = newKv,
             IntermediateSize = newIntermediate,
             VocabSize = vocab ?? VocabSize,
-            ExplicitHeadDim = headDim ?? (shapeChanged && ModelType != Qwen3 ? null : ExplicitHeadDim),
+            ExplicitHeadDim = headDim ?? (shapeChanged && !HasQkNorm ? null : ExplicitHeadDim),
             AdditionalFields = extra,
+            Moe = Moe is null ? null : Moe with
+            {
+                NumExperts = experts ?? Moe.NumExperts,
+                NumExpertsPerToken = expertsPerToken ?? Math.Min(Moe.NumExpertsPerToken, experts ?? Moe.NumExperts),
+                MoeIntermediateSize = moeIntermediate ?? Moe.MoeIntermediateSize,
+                MlpOnlyLayers = Moe.MlpOnlyLayers.Where(l => l < newLayers).ToArray(),
+            },
         };
         string? problem = scaled.ShapeProblem();
         if (problem is not null) throw new ArgumentException($"scaled config is inconsistent: {problem}");
@@ -165,6 +183,10 @@ public sealed record ModelConfig
             return $"hidden_size {HiddenSize} is not divisible by num_attention_heads {NumAttentionHeads}";
         if (NumAttentionHeads % NumKeyValueHeads != 0)
             return $"num_attention_heads {NumAttentionHeads} is not divisible by num_key_value_heads {NumKeyValueHeads}";
+        if (Moe is { } moe && moe.NumExpertsPerToken > moe.NumExperts)
+            return $"num_experts_per_tok {moe.NumExpertsPerToken} exceeds num_experts {moe.NumExperts}";
+        if (Moe is { } m && m.MlpOnlyLayers.Any(l => l >= NumHiddenLayers))
+            return $"mlp_only_layers lists layer {m.MlpOnlyLayers.Max()} but there are {NumHiddenLayers} layers";
         if (HeadDim % 2 != 0)
             return $"head_dim {HeadDim} must be even for rotary embeddings";
         return null;

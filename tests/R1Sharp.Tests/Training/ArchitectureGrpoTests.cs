@@ -14,12 +14,23 @@ public sealed class ArchitectureGrpoTests : IDisposable
     public async Task AFewStepsOnAQwen3ModelRaiseTheExpectedReward()
     {
         // Attention 2 x 24 = 48 wide over a 32-wide residual stream, q_norm/k_norm, no biases: Qwen3's shape in small.
-        var config = ToyGrpo.Config() with { ModelType = ModelConfig.Qwen3, ExplicitHeadDim = 24 };
+        await RaisesTheExpectedReward(ToyGrpo.Config() with { ModelType = ModelConfig.Qwen3, ExplicitHeadDim = 24 }, "q_norm.weight");
+    }
+
+    [Fact]
+    public async Task AFewStepsOnAQwen3MoeModelRaiseTheExpectedReward()
+    {
+        var moe = new MoeSettings(4, 2, 16, true, 1, [], 0.001);
+        await RaisesTheExpectedReward(ToyGrpo.Config() with { ModelType = ModelConfig.Qwen3Moe, ExplicitHeadDim = 24, Moe = moe }, "mlp.experts.3.down_proj.weight");
+    }
+
+    private async Task RaisesTheExpectedReward(ModelConfig config, string parameterSuffix)
+    {
         var (policy, reference) = ToyGrpo.Models(config);
         using (policy)
         using (reference)
         {
-            Assert.Contains(policy.named_parameters(), p => p.name == "model.layers.0.self_attn.q_norm.weight");
+            Assert.Contains(policy.named_parameters(), p => p.name.EndsWith(parameterSuffix, StringComparison.Ordinal));
             double before = ToyGrpo.ExpectedReward(policy);
             await ToyGrpo.Trainer(policy, reference, ToyGrpo.Options(6) with { SaveSteps = 0 }, _dir).RunAsync(resume: false);
             double after = ToyGrpo.ExpectedReward(policy);
