@@ -28,8 +28,9 @@ internal static class TestModels
         var real = ModelConfig.Load(ConfigPath(name));
         int? headDim = real.HasQkNorm ? 32 : null;
         bool moe = real.Moe is not null;
-        return real.Scaled(layers: 2, hidden: 64, heads: 4, kvHeads: 2, intermediate: 128, vocab: 96, headDim: headDim,
-            experts: moe ? 8 : null, expertsPerToken: moe ? 2 : null, moeIntermediate: moe ? 32 : null) with { InitializerRange = 0.3 };
+        var scaled = real.Scaled(layers: 2, hidden: 64, heads: 4, kvHeads: 2, intermediate: 128, vocab: 96, headDim: headDim,
+            experts: moe ? 8 : null, expertsPerToken: moe ? 2 : null, moeIntermediate: moe ? 32 : null);
+        return scaled with { InitializerRange = 0.3 };
     }
 
     public static CausalLanguageModel Small(string name, long seed = 1, ScalarType dtype = ScalarType.Float32)
