@@ -6,10 +6,10 @@ using static TorchSharp.torch;
 namespace R1Sharp.Gguf;
 
 /// <summary>
-/// Exports a Qwen2 / Llama model and its byte-level BPE tokenizer as a GGUF v3 file that llama.cpp loads, laid out as
+/// Exports a Qwen2 / Qwen3 / Llama model and its byte-level BPE tokenizer as a GGUF v3 file that llama.cpp loads, laid out as
 /// llama.cpp's convert_hf_to_gguf.py lays it out: GGUF tensor names (<c>blk.N.attn_q.weight</c>, ...), the
-/// <c>llama</c> architecture's Q/K rows permuted for its rotary layout (the <c>qwen2</c> architecture uses NEOX rotary
-/// and needs none), Llama 3 rope scaling as a <c>rope_freqs.weight</c> tensor, and the tokenizer as
+/// <c>llama</c> architecture's Q/K rows permuted for its rotary layout (the <c>qwen2</c> and <c>qwen3</c> architectures
+/// use NEOX rotary and need none; Qwen3's per-head q_norm/k_norm become <c>blk.N.attn_q_norm</c>/<c>attn_k_norm</c>), Llama 3 rope scaling as a <c>rope_freqs.weight</c> tensor, and the tokenizer as
 /// <c>tokenizer.ggml.model = gpt2</c> with tokens, token types, merges, special ids and the pre-tokenizer name.
 /// </summary>
 public static class GgufExporter
@@ -31,9 +31,12 @@ public static class GgufExporter
         string arch = config.ModelType switch
         {
             ModelConfig.Qwen2 => "qwen2",
+            ModelConfig.Qwen3 => "qwen3",
+            ModelConfig.Qwen3Moe => "qwen3moe",
             ModelConfig.Llama => "llama",
-            var other => throw new NotSupportedException($"model_type '{other}' has no GGUF export (supported: qwen2, llama)"),
+            var other => throw new NotSupportedException($"model_type '{other}' has no GGUF export (supported: qwen2, qwen3, qwen3_moe, llama)"),
         };
+        if (config.Moe is { } moe) GgufExperts.CheckSupported(moe, config.NumHiddenLayers);
         var file = new GgufFileWriter();
         WriteModelMetadata(file, config, arch, options);
         WriteTokenizerMetadata(file, tokenizer, config, options);
@@ -59,6 +62,7 @@ public static class GgufExporter
         file.Add($"{arch}.rope.dimension_count", (uint)config.HeadDim);
         file.Add($"{arch}.rope.freq_base", (float)config.RopeTheta);
         file.Add($"{arch}.attention.layer_norm_rms_epsilon", (float)config.RmsNormEps);
+        if (config.Moe is { } moe) GgufExperts.AddMetadata(file, arch, moe);
     }
 
     private static void WriteTokenizerMetadata(GgufFileWriter file, HuggingFaceTokenizer tokenizer, ModelConfig config, GgufExportOptions options)
@@ -111,6 +115,11 @@ public static class GgufExporter
         }
         foreach (var (name, tensor) in state)
         {
+            if (GgufExperts.IsExpertWeight(name))
+            {
+                GgufExperts.AddStacked(file, state, name, type, config.Moe!.NumExperts);
+                continue;
+            }
             string ggufName = GgufName(name);
             long[] shape = tensor.shape;
             var elementType = shape.Length >= 2 ? type : GgufTensorType.F32;
@@ -127,7 +136,7 @@ public static class GgufExporter
         : name.EndsWith(".self_attn.k_proj.weight", StringComparison.Ordinal) || name.EndsWith(".self_attn.k_proj.bias", StringComparison.Ordinal) ? config.NumKeyValueHeads
         : null;
 
-    private static byte[] Bytes(Tensor tensor, GgufTensorType type, int? permuteHeads)
+    internal static byte[] Bytes(Tensor tensor, GgufTensorType type, int? permuteHeads)
     {
         using var scope = torch.NewDisposeScope();
         var t = tensor.detach().cpu();
@@ -166,6 +175,9 @@ public static class GgufExporter
                 "self_attn.v_proj.bias" => "attn_v.bias",
                 "self_attn.o_proj.weight" => "attn_output.weight",
                 "self_attn.o_proj.bias" => "attn_output.bias",
+                "self_attn.q_norm.weight" => "attn_q_norm.weight",
+                "self_attn.k_norm.weight" => "attn_k_norm.weight",
+                "mlp.gate.weight" => "ffn_gate_inp.weight",
                 "mlp.gate_proj.weight" => "ffn_gate.weight",
                 "mlp.up_proj.weight" => "ffn_up.weight",
                 "mlp.down_proj.weight" => "ffn_down.weight",

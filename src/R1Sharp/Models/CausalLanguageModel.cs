@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace R1Sharp.Models;
 
 /// <summary>
-/// A Qwen2 / Llama decoder-only language model (transformers' <c>Qwen2ForCausalLM</c> / <c>LlamaForCausalLM</c>)
+/// A Qwen2 / Qwen3 / Llama decoder-only language model (transformers' <c>Qwen2ForCausalLM</c> / <c>Qwen3ForCausalLM</c> / <c>LlamaForCausalLM</c>)
 /// with the same parameter names, so Hugging Face checkpoints load strictly: <c>model.embed_tokens.weight</c>,
 /// <c>model.layers.N.self_attn.{q,k,v,o}_proj.*</c>, <c>model.layers.N.mlp.{gate,up,down}_proj.weight</c>,
 /// <c>model.layers.N.{input,post_attention}_layernorm.weight</c>, <c>model.norm.weight</c> and <c>lm_head.weight</c>
@@ -100,6 +100,33 @@ public sealed class CausalLanguageModel : nn.Module
         var hidden = HiddenStates(inputIds, attentionMask, cache, logitsToKeep);
         var logits = _head is null ? nn.functional.linear(hidden, _body.Embedding.Weight) : _head.forward(hidden);
         return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Keep each sparse MoE layer's router logits from the latest forward, for <see cref="RouterAuxLoss"/> (transformers'
+    /// <c>output_router_logits</c>). Default false; no effect on dense models.
+    /// </summary>
+    public bool CollectRouterLogits
+    {
+        get => _body.SparseBlocks.Any(b => b.CollectRouterLogits);
+        set
+        {
+            foreach (var block in _body.SparseBlocks) block.CollectRouterLogits = value;
+        }
+    }
+
+    /// <summary>
+    /// router_aux_loss_coef × the load-balancing loss (<see cref="RouterLoadBalancing"/>) of the latest forward, a
+    /// scalar with a gradient into the routers, to add to the training loss; null for dense models or when
+    /// <see cref="CollectRouterLogits"/> is off.
+    /// </summary>
+    public Tensor? RouterAuxLoss()
+    {
+        if (Config.Moe is not { } moe) return null;
+        var logits = _body.SparseBlocks.Select(b => b.LastRouterLogits).OfType<Tensor>().ToList();
+        if (logits.Count == 0) return null;
+        using var scope = torch.NewDisposeScope();
+        return (RouterLoadBalancing.Loss(logits, moe.NumExpertsPerToken) * moe.RouterAuxLossCoef).MoveToOuterDisposeScope();
     }
 
     /// <summary>

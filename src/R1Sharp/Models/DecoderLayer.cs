@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace R1Sharp.Models;
 
-/// <summary>One pre-norm transformer block (<c>model.layers.N</c>): x + attn(norm(x)), then + mlp(norm(x)).</summary>
+/// <summary>
+/// One pre-norm transformer block (<c>model.layers.N</c>): x + attn(norm(x)), then + mlp(norm(x)), where mlp is the
+/// dense SwiGLU MLP or, in a sparse layer of a MoE model, a <see cref="SparseMoeBlock"/>.
+/// </summary>
 internal sealed class DecoderLayer : nn.Module
 {
     [ComponentName(Name = "input_layernorm")]
@@ -14,20 +17,25 @@ internal sealed class DecoderLayer : nn.Module
     [ComponentName(Name = "post_attention_layernorm")]
     private readonly RmsNorm _postAttentionNorm;
     [ComponentName(Name = "mlp")]
-    private readonly SwiGluFeedForward _mlp;
+    private readonly nn.Module<Tensor, Tensor> _mlp;
 
-    public DecoderLayer(ModelConfig config, Device device, ScalarType dtype) : base(nameof(DecoderLayer))
+    public DecoderLayer(ModelConfig config, int layer, Device device, ScalarType dtype) : base(nameof(DecoderLayer))
     {
         _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
         _attention = new SelfAttention(config, device, dtype);
         _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
-        _mlp = new SwiGluFeedForward(config, device, dtype);
+        _mlp = config.Moe is { } moe && moe.IsSparse(layer)
+            ? new SparseMoeBlock(config, device, dtype)
+            : new SwiGluFeedForward(config, device, dtype);
         register_module("self_attn", _attention);
         register_module("mlp", _mlp);
         register_module("input_layernorm", _inputNorm);
         register_module("post_attention_layernorm", _postAttentionNorm);
         RegisterComponents();
     }
+
+    /// <summary>The sparse block of this layer, or null when its MLP is dense.</summary>
+    public SparseMoeBlock? SparseBlock => _mlp as SparseMoeBlock;
 
     public Tensor Forward(Tensor x, AttentionInputs inputs, KvCache? cache, int layer)
     {

@@ -21,7 +21,7 @@ internal sealed class DecoderStack : nn.Module
     {
         _embedding = new TokenEmbedding(config.VocabSize, config.HiddenSize, device, dtype);
         _layers = new ModuleList<DecoderLayer>();
-        for (int i = 0; i < config.NumHiddenLayers; i++) _layers.Add(new DecoderLayer(config, device, dtype));
+        for (int i = 0; i < config.NumHiddenLayers; i++) _layers.Add(new DecoderLayer(config, i, device, dtype));
         _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
         _rotary = new RotaryEmbedding(config, device);
         register_module("embed_tokens", _embedding);
@@ -34,6 +34,9 @@ internal sealed class DecoderStack : nn.Module
     public TokenEmbedding Embedding => _embedding;
 
     public RotaryEmbedding Rotary => _rotary;
+
+    /// <summary>The sparse MoE blocks, in layer order (empty for dense models).</summary>
+    public IReadOnlyList<SparseMoeBlock> SparseBlocks => _layers.Select(l => l.SparseBlock).OfType<SparseMoeBlock>().ToList();
 
     /// <summary>Recompute each layer in backward (see <see cref="CausalLanguageModel.GradientCheckpointing"/>).</summary>
     public bool GradientCheckpointing { get; set; }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace R1Sharp.Models;
 
 /// <summary>
-/// The architecture of a decoder-only Qwen2 or Llama model, read from (and written back to) a Hugging Face
+/// The architecture of a decoder-only Qwen2, Qwen3 or Llama model, read from (and written back to) a Hugging Face
 /// <c>config.json</c>. Keys this type does not model are kept in <see cref="AdditionalFields"/> so that a
 /// load -> save round trip leaves them untouched.
 /// </summary>
@@ -15,7 +15,16 @@ public sealed record ModelConfig
     /// <summary>The <c>model_type</c> key of Llama 3 / R1-Distill-Llama models.</summary>
     public const string Llama = "llama";
 
-    /// <summary><c>model_type</c>: <see cref="Qwen2"/> or <see cref="Llama"/>.</summary>
+    /// <summary>
+    /// The <c>model_type</c> key of Qwen3 dense models: per-head RMSNorm on queries and keys (<c>q_norm</c>,
+    /// <c>k_norm</c>) before RoPE, an explicit <c>head_dim</c>, biases only when <c>attention_bias</c> says so.
+    /// </summary>
+    public const string Qwen3 = "qwen3";
+
+    /// <summary>The <c>model_type</c> key of Qwen3-MoE models: Qwen3's attention with sparse MoE blocks (<see cref="Moe"/>).</summary>
+    public const string Qwen3Moe = "qwen3_moe";
+
+    /// <summary><c>model_type</c>: <see cref="Qwen2"/>, <see cref="Qwen3"/>, <see cref="Qwen3Moe"/> or <see cref="Llama"/>.</summary>
     public required string ModelType { get; init; }
 
     /// <summary><c>vocab_size</c>: rows of the embedding and of the output head.</summary>
@@ -57,8 +66,11 @@ public sealed record ModelConfig
     /// <summary><c>tie_word_embeddings</c>: the output head reuses the embedding matrix (no <c>lm_head.weight</c>).</summary>
     public bool TieWordEmbeddings { get; init; }
 
-    /// <summary>Biases on q/k/v/o projections. Qwen2 always has q/k/v biases (and none on o); Llama reads <c>attention_bias</c> (all four).</summary>
+    /// <summary>Biases on q/k/v/o projections. Qwen2 always has q/k/v biases (and none on o); Llama and Qwen3 read <c>attention_bias</c> (all four).</summary>
     public bool AttentionBias { get; init; }
+
+    /// <summary>The sparse mixture-of-experts settings (Qwen3-MoE); null for dense models.</summary>
+    public MoeSettings? Moe { get; init; }
 
     /// <summary><c>mlp_bias</c> (Llama only; default false).</summary>
     public bool MlpBias { get; init; }
@@ -84,8 +96,11 @@ public sealed record ModelConfig
     /// <summary>Whether q/k/v projections carry a bias (always for Qwen2).</summary>
     public bool HasQkvBias => ModelType == Qwen2 || AttentionBias;
 
-    /// <summary>Whether the output projection carries a bias (Llama's attention_bias only).</summary>
-    public bool HasOutputProjectionBias => ModelType == Llama && AttentionBias;
+    /// <summary>Whether the output projection carries a bias (Llama's and Qwen3's attention_bias only).</summary>
+    public bool HasOutputProjectionBias => ModelType != Qwen2 && AttentionBias;
+
+    /// <summary>Whether queries and keys are RMS-normalised per head before RoPE (Qwen3's <c>q_norm</c> / <c>k_norm</c>).</summary>
+    public bool HasQkNorm => ModelType is Qwen3 or Qwen3Moe;
 
     /// <summary>Reads a config.json file.</summary>
     /// <exception cref="InvalidDataException">A field is missing or invalid; the message names the field and the file.</exception>
@@ -104,7 +119,8 @@ public sealed record ModelConfig
     /// <summary>
     /// A copy with a smaller (or different) shape, for tests and toy runs built from a real config. Unset values
     /// keep the original; when only the width changes, the MLP keeps its width ratio and an explicit head_dim is
-    /// dropped so that hidden = heads x head_dim holds.
+    /// dropped so that hidden = heads x head_dim holds, except for Qwen3, whose head_dim is part of the architecture
+    /// (its attention width differs from hidden_size) and is kept unless <paramref name="headDim"/> sets it.
     /// </summary>
     /// <param name="layers">num_hidden_layers.</param>
     /// <param name="hidden">hidden_size.</param>
@@ -112,9 +128,16 @@ public sealed record ModelConfig
     /// <param name="kvHeads">num_key_value_heads (default: the original if it divides <paramref name="heads"/>, else 1).</param>
     /// <param name="intermediate">intermediate_size.</param>
     /// <param name="vocab">vocab_size.</param>
-    /// <exception cref="ArgumentException">The resulting shape is inconsistent.</exception>
-    public ModelConfig Scaled(int? layers = null, int? hidden = null, int? heads = null, int? kvHeads = null, int? intermediate = null, int? vocab = null)
+    /// <param name="headDim">head_dim, written explicitly (default: see above).</param>
+    /// <param name="experts">num_experts (MoE models only).</param>
+    /// <param name="expertsPerToken">num_experts_per_tok (MoE models only).</param>
+    /// <param name="moeIntermediate">moe_intermediate_size (MoE models only).</param>
+    /// <exception cref="ArgumentException">The resulting shape is inconsistent, or expert counts are given for a dense model.</exception>
+    public ModelConfig Scaled(int? layers = null, int? hidden = null, int? heads = null, int? kvHeads = null, int? intermediate = null, int? vocab = null,
+        int? headDim = null, int? experts = null, int? expertsPerToken = null, int? moeIntermediate = null)
     {
+        if (Moe is null && (experts ?? expertsPerToken ?? moeIntermediate) is not null)
+            throw new ArgumentException($"num_experts / num_experts_per_tok / moe_intermediate_size apply to MoE models; model_type is {ModelType}");
         int newHidden = hidden ?? HiddenSize;
         int newHeads = heads ?? NumAttentionHeads;
         int newKv = kvHeads ?? (newHeads % NumKeyValueHeads == 0 ? NumKeyValueHeads : 1);
@@ -138,8 +161,15 @@ public sealed record ModelConfig
             NumKeyValueHeads = newKv,
             IntermediateSize = newIntermediate,
             VocabSize = vocab ?? VocabSize,
-            ExplicitHeadDim = shapeChanged ? null : ExplicitHeadDim,
+            ExplicitHeadDim = headDim ?? (shapeChanged && !HasQkNorm ? null : ExplicitHeadDim),
             AdditionalFields = extra,
+            Moe = Moe is null ? null : Moe with
+            {
+                NumExperts = experts ?? Moe.NumExperts,
+                NumExpertsPerToken = expertsPerToken ?? Math.Min(Moe.NumExpertsPerToken, experts ?? Moe.NumExperts),
+                MoeIntermediateSize = moeIntermediate ?? Moe.MoeIntermediateSize,
+                MlpOnlyLayers = Moe.MlpOnlyLayers.Where(l => l < newLayers).ToArray(),
+            },
         };
         string? problem = scaled.ShapeProblem();
         if (problem is not null) throw new ArgumentException($"scaled config is inconsistent: {problem}");
@@ -153,6 +183,10 @@ public sealed record ModelConfig
             return $"hidden_size {HiddenSize} is not divisible by num_attention_heads {NumAttentionHeads}";
         if (NumAttentionHeads % NumKeyValueHeads != 0)
             return $"num_attention_heads {NumAttentionHeads} is not divisible by num_key_value_heads {NumKeyValueHeads}";
+        if (Moe is { } moe && moe.NumExpertsPerToken > moe.NumExperts)
+            return $"num_experts_per_tok {moe.NumExpertsPerToken} exceeds num_experts {moe.NumExperts}";
+        if (Moe is { } m && m.MlpOnlyLayers.Any(l => l >= NumHiddenLayers))
+            return $"mlp_only_layers lists layer {m.MlpOnlyLayers.Max()} but there are {NumHiddenLayers} layers";
         if (HeadDim % 2 != 0)
             return $"head_dim {HeadDim} must be even for rotary embeddings";
         return null;

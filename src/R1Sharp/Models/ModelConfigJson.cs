@@ -15,9 +15,11 @@ internal static class ModelConfigJson
 
     public static ModelConfig Read(JsonFields f)
     {
-        string modelType = f.String("model_type") ?? throw f.Error("model_type", "is missing (expected \"qwen2\" or \"llama\")");
-        if (modelType is not (ModelConfig.Qwen2 or ModelConfig.Llama))
-            throw f.Error("model_type", $"is \"{modelType}\"; supported: \"qwen2\", \"llama\"");
+        string modelType = f.String("model_type") ?? throw f.Error("model_type", "is missing (expected \"qwen2\", \"qwen3\", \"qwen3_moe\" or \"llama\")");
+        if (modelType is not (ModelConfig.Qwen2 or ModelConfig.Qwen3 or ModelConfig.Qwen3Moe or ModelConfig.Llama))
+            throw f.Error("model_type", $"is \"{modelType}\"; supported: \"qwen2\", \"qwen3\", \"qwen3_moe\", \"llama\"");
+        if (f.Root.TryGetPropertyValue("quantization_config", out var quantization) && quantization is not null)
+            throw f.Error("quantization_config", "is set; quantised checkpoints are not supported (use the unquantised bf16/fp32 weights)");
         string? act = f.String("hidden_act");
         if (act is not null && act != "silu")
             throw f.Error("hidden_act", $"is \"{act}\"; only \"silu\" (SwiGLU) is supported");
@@ -40,7 +42,7 @@ internal static class ModelConfigJson
 
         var extra = new JsonObject();
         foreach (var (key, value) in f.Root)
-            if (!ModelledKeys.Contains(key)) extra[key] = value?.DeepClone();
+            if (!ModelledKeys.Contains(key) && !(modelType == ModelConfig.Qwen3Moe && MoeSettingsJson.Keys.Contains(key))) extra[key] = value?.DeepClone();
 
         var config = new ModelConfig
         {
@@ -65,6 +67,7 @@ internal static class ModelConfigJson
             InitializerRange = init,
             AdditionalFields = extra,
         };
+        if (modelType == ModelConfig.Qwen3Moe) config = config with { Moe = MoeSettingsJson.Read(f, config.NumHiddenLayers) };
         string? problem = config.ShapeProblem();
         if (problem is not null) throw new InvalidDataException($"{f.SourceName}: {problem}");
         return config;
@@ -93,16 +96,14 @@ internal static class ModelConfigJson
             ["original_max_position_embeddings"] = c.RopeScaling.OriginalMaxPositionEmbeddings,
         };
         o["tie_word_embeddings"] = c.TieWordEmbeddings;
-        if (c.ModelType == ModelConfig.Llama)
-        {
-            o["attention_bias"] = c.AttentionBias;
-            o["mlp_bias"] = c.MlpBias;
-        }
+        if (c.ModelType != ModelConfig.Qwen2) o["attention_bias"] = c.AttentionBias;
+        if (c.ModelType == ModelConfig.Llama) o["mlp_bias"] = c.MlpBias;
         if (c.BosTokenId is int bos) o["bos_token_id"] = bos;
         if (c.EosTokenIds.Count == 1) o["eos_token_id"] = c.EosTokenIds[0];
         else if (c.EosTokenIds.Count > 1) o["eos_token_id"] = new JsonArray(c.EosTokenIds.Select(id => (JsonNode)id).ToArray());
         if (c.TorchDtype is not null) o["torch_dtype"] = c.TorchDtype;
         o["initializer_range"] = c.InitializerRange;
+        if (c.Moe is { } moe) MoeSettingsJson.Write(moe, o);
         return o;
     }
 

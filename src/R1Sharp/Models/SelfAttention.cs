@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace R1Sharp.Models;
 
 /// <summary>
-/// Grouped-query self-attention with RoPE (<c>self_attn</c>: q_proj, k_proj, v_proj, o_proj). With an explicit mask
+/// Grouped-query self-attention with RoPE (<c>self_attn</c>: q_proj, k_proj, v_proj, o_proj; Qwen3 adds q_norm and
+/// k_norm, an RMSNorm over each head's head_dim applied to queries and keys before RoPE). With an explicit mask
 /// the query heads of each group are folded into the query-length axis so that the cached keys/values are used as
 /// they are, without repeating them per query head (the repeat would copy the whole cache every decode step). Only
 /// the mask-free causal pass (training, prefill from position 0) repeats K/V, to use the fused causal kernel.
@@ -20,6 +21,10 @@ internal sealed class SelfAttention : nn.Module
     private readonly LinearProjection _v;
     [ComponentName(Name = "o_proj")]
     private readonly LinearProjection _o;
+    [ComponentName(Name = "q_norm")]
+    private readonly RmsNorm? _qNorm;
+    [ComponentName(Name = "k_norm")]
+    private readonly RmsNorm? _kNorm;
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
@@ -37,6 +42,13 @@ internal sealed class SelfAttention : nn.Module
         register_module("k_proj", _k);
         register_module("v_proj", _v);
         register_module("o_proj", _o);
+        if (config.HasQkNorm)
+        {
+            _qNorm = new RmsNorm(_headDim, config.RmsNormEps, device, dtype);
+            _kNorm = new RmsNorm(_headDim, config.RmsNormEps, device, dtype);
+            register_module("q_norm", _qNorm);
+            register_module("k_norm", _kNorm);
+        }
         RegisterComponents();
     }
 
@@ -45,8 +57,12 @@ internal sealed class SelfAttention : nn.Module
     {
         using var scope = torch.NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
-        var q = _q.forward(x).view(b, t, _heads, _headDim).transpose(1, 2);
-        var k = _k.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
+        var q = _q.forward(x).view(b, t, _heads, _headDim);
+        var k = _k.forward(x).view(b, t, _kvHeads, _headDim);
+        if (_qNorm is not null) q = _qNorm.forward(q);
+        if (_kNorm is not null) k = _kNorm.forward(k);
+        q = q.transpose(1, 2);
+        k = k.transpose(1, 2);
         var v = _v.forward(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, inputs.Cos, inputs.Sin);
         k = RotaryEmbedding.Apply(k, inputs.Cos, inputs.Sin);

@@ -49,6 +49,44 @@ public class NewModelCommandTests
     }
 
     [Fact]
+    public void ScalesQwen3DownKeepingItsQueryAndKeyNorms()
+    {
+        using var dir = new TempDirectory();
+        var (exit, output, error) = Run("new-model", "--config", SharedData.Path("hf", "Qwen3-0.6B", "config.json"), "--layers", "2", "--hidden", "64",
+            "--heads", "4", "--kv-heads", "2", "--head-dim", "32", "--intermediate", "96", "--vocab", "128", "--out", dir.Path);
+        Assert.True(exit == 0, error);
+        Assert.Contains("qwen3", output);
+        Assert.Contains("4/2 heads of 32", output);
+        var (model, loaded) = HuggingFaceCheckpoint.Load(dir.Path, torch.CPU);
+        using (model)
+        {
+            Assert.Equal(ModelConfig.Qwen3, loaded.ModelType);
+            Assert.Equal(32, loaded.HeadDim);
+            Assert.True(loaded.TieWordEmbeddings);
+            Assert.Contains(model.named_parameters(), p => p.name == "model.layers.1.self_attn.k_norm.weight" && p.parameter.shape[0] == 32);
+        }
+    }
+
+    [Fact]
+    public void ScalesQwen3MoeDownWithFlagsNamedAfterTheConfigKeys()
+    {
+        using var dir = new TempDirectory();
+        var (exit, output, error) = Run("new-model", "--config", SharedData.Path("hf", "Qwen3-30B-A3B", "config.json"), "--layers", "2", "--hidden", "64",
+            "--heads", "4", "--kv-heads", "2", "--head-dim", "16", "--num-experts", "6", "--num-experts-per-tok", "2", "--moe-intermediate-size", "24",
+            "--vocab", "128", "--out", dir.Path);
+        Assert.True(exit == 0, error);
+        Assert.Contains("6 experts (top 2)", output);
+        var (model, loaded) = HuggingFaceCheckpoint.Load(dir.Path, torch.CPU);
+        using (model)
+        {
+            Assert.Equal(6, loaded.Moe!.NumExperts);
+            Assert.Equal(24, loaded.Moe.MoeIntermediateSize);
+            Assert.Contains(model.named_parameters(), p => p.name == "model.layers.1.mlp.experts.5.down_proj.weight" && p.parameter.shape.SequenceEqual(new long[] { 64, 24 }));
+            Assert.Contains(model.named_parameters(), p => p.name == "model.layers.0.mlp.gate.weight" && p.parameter.shape.SequenceEqual(new long[] { 6, 64 }));
+        }
+    }
+
+    [Fact]
     public void InconsistentShapeIsAClearError()
     {
         using var dir = new TempDirectory();

@@ -12,15 +12,26 @@ internal static class TestModels
     public const string DistillQwen = "DeepSeek-R1-Distill-Qwen-1.5B";
     public const string Llama = "Llama-3.2-1B-Instruct";
     public const string DistillLlama = "DeepSeek-R1-Distill-Llama-8B";
+    public const string Qwen3 = "Qwen3-0.6B";
+    public const string Qwen3Moe = "Qwen3-30B-A3B";
 
     public static string ConfigPath(string name) => SharedData.Path("hf", name, "config.json");
 
     /// <summary>
     /// The real config scaled to 2 layers, width 64, 4 heads over 2 KV heads, vocab 96; a larger init range than
-    /// transformers' 0.02 so that distributions are peaked and greedy choices are not near-ties.
+    /// transformers' 0.02 so that distributions are peaked and greedy choices are not near-ties. Qwen3 keeps an
+    /// explicit head_dim of 32, so its attention width (128) differs from hidden_size as in the real model; MoE
+    /// configs get 8 experts of width 32, 2 per token.
     /// </summary>
-    public static ModelConfig SmallConfig(string name) =>
-        ModelConfig.Load(ConfigPath(name)).Scaled(layers: 2, hidden: 64, heads: 4, kvHeads: 2, intermediate: 128, vocab: 96) with { InitializerRange = 0.3 };
+    public static ModelConfig SmallConfig(string name)
+    {
+        var real = ModelConfig.Load(ConfigPath(name));
+        int? headDim = real.HasQkNorm ? 32 : null;
+        bool moe = real.Moe is not null;
+        var scaled = real.Scaled(layers: 2, hidden: 64, heads: 4, kvHeads: 2, intermediate: 128, vocab: 96, headDim: headDim,
+            experts: moe ? 8 : null, expertsPerToken: moe ? 2 : null, moeIntermediate: moe ? 32 : null);
+        return scaled with { InitializerRange = 0.3 };
+    }
 
     public static CausalLanguageModel Small(string name, long seed = 1, ScalarType dtype = ScalarType.Float32)
     {

@@ -32,6 +32,34 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void Qwen3TemplateTakesEnableThinkingAndDropsEarlierThinking()
+    {
+        string model = SharedData.Path("hf", "Qwen3-4B");
+        const string conversation = """[{"role":"user","content":"Hi"},{"role":"assistant","content":"<think>\nhmm\n</think>\n\nHello"},{"role":"user","content":"2+2?"}]""";
+        const string turns = "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n";
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, TemplateCommand.Run(model, true, null, conversation, output, error, ["enable_thinking=false"]));
+        Assert.Equal(turns + "<think>\n\n</think>\n\n", output.ToString());
+
+        var (code, thinking, _) = Template(model, true, null, conversation);
+        Assert.Equal(0, code);
+        Assert.Equal(turns, thinking);
+
+        // The last assistant turn after the last user query keeps its reasoning, re-wrapped as the template writes it.
+        var (_, last, _) = Template(model, false, null, """[{"role":"user","content":"Q"},{"role":"assistant","content":"<think>\nr\n</think>\n\nA"}]""");
+        Assert.Equal("<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<think>\nr\n</think>\n\nA<|im_end|>\n", last);
+    }
+
+    [Fact]
+    public void TemplateSettingWithoutAnEqualsSignIsAUsageError()
+    {
+        var error = new StringWriter();
+        Assert.Equal(2, TemplateCommand.Run("builtin:plain", false, null, "[]", new StringWriter(), error, ["enable_thinking"]));
+        Assert.Contains("--set", error.ToString());
+    }
+
+    [Fact]
     public void TemplateNowFixesTheLlamaDate()
     {
         var (code, output, _) = Template(SharedData.Path("hf", "Llama-3.2-1B-Instruct"), false, "2024-02-29T08:00:00", """[{"role":"user","content":"Hi"}]""");

@@ -89,10 +89,12 @@ internal static class ToyGrpo
             rewards ?? new RewardComposer([new WeightedReward(new StartsWithA())]), new FixedPrompts(), options,
             new HuggingFacePolicyCheckpoint(policy), dir);
 
-    public static (CausalLanguageModel Policy, CausalLanguageModel Reference) Models()
+    /// <summary>Policy and frozen reference with the same weights, of <see cref="Config"/> or of <paramref name="config"/>.</summary>
+    public static (CausalLanguageModel Policy, CausalLanguageModel Reference) Models(ModelConfig? config = null)
     {
-        var policy = CausalLanguageModel.Create(Config(), torch.CPU, torch.ScalarType.Float32, 3);
-        var reference = CausalLanguageModel.Create(Config(), torch.CPU, torch.ScalarType.Float32, 3);
+        config ??= Config();
+        var policy = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, 3);
+        var reference = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, 3);
         foreach (var p in reference.parameters()) p.requires_grad = false;
         return (policy, reference);
     }

@@ -1,0 +1,81 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Models;
+
+/// <summary>
+/// Qwen3-MoE's sparse block (<c>mlp</c>: <c>gate</c> [experts, hidden] and <c>experts.M.{gate,up,down}_proj</c>):
+/// every token goes to its top-k experts (<see cref="ExpertRouter"/>) and the outputs are summed with the routing
+/// weights. Dispatch is sparse and grouped by expert: the N·k (token, expert) assignments are sorted by expert
+/// (stable), the per-expert counts are read once to the host, and each expert that received tokens runs one
+/// matrix product over exactly its rows (gathered with index_select), scaled by their weights and scattered back
+/// with index_add_. Experts with no token compute nothing. Cost per layer: one host sync for the counts, one gather
+/// and one scatter of N·k rows, and up to E small matrix products instead of one large one.
+/// </summary>
+internal sealed class SparseMoeBlock : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "gate")]
+    private readonly LinearProjection _router;
+    [ComponentName(Name = "experts")]
+    private readonly ModuleList<SwiGluFeedForward> _experts;
+    private readonly MoeSettings _settings;
+    private Tensor? _lastRouterLogits;
+
+    public SparseMoeBlock(ModelConfig config, Device device, ScalarType dtype) : base(nameof(SparseMoeBlock))
+    {
+        _settings = config.Moe ?? throw new ArgumentException("a sparse MoE block needs the config's MoE settings", nameof(config));
+        _router = new LinearProjection(config.HiddenSize, _settings.NumExperts, false, device, dtype);
+        _experts = new ModuleList<SwiGluFeedForward>();
+        for (int e = 0; e < _settings.NumExperts; e++)
+            _experts.Add(new SwiGluFeedForward(config.HiddenSize, _settings.MoeIntermediateSize, false, device, dtype));
+        register_module("gate", _router);
+        register_module("experts", _experts);
+        RegisterComponents();
+    }
+
+    /// <summary>Keep the router logits of the latest forward for <see cref="RouterLoadBalancing"/> (off by default).</summary>
+    public bool CollectRouterLogits { get; set; }
+
+    /// <summary>Router logits [tokens, experts] of the latest forward while <see cref="CollectRouterLogits"/> is on; else null.</summary>
+    public Tensor? LastRouterLogits => _lastRouterLogits;
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        long width = x.shape[^1];
+        var flat = x.reshape(-1, width);
+        var logits = _router.forward(flat);
+        if (CollectRouterLogits)
+        {
+            _lastRouterLogits?.Dispose();
+            _lastRouterLogits = logits.alias().DetachFromDisposeScope();
+        }
+        int k = _settings.NumExpertsPerToken;
+        var (weights, experts) = ExpertRouter.SoftmaxTopK(logits, k, _settings.NormTopKProb, x.dtype);
+        var (sortedExperts, order) = experts.reshape(-1).sort(stable: true);
+        long[] counts = sortedExperts.bincount(null, _settings.NumExperts).cpu().data<long>().ToArray();
+        var tokenOfAssignment = order.div(k, RoundingMode.floor);
+        var sortedWeights = weights.reshape(-1).index_select(0, order).unsqueeze(1);
+        var output = torch.zeros_like(flat);
+        long offset = 0;
+        for (int e = 0; e < counts.Length; e++)
+        {
+            long count = counts[e];
+            if (count == 0) continue;
+            var rows = tokenOfAssignment.narrow(0, offset, count);
+            var expertOutput = _experts[e].forward(flat.index_select(0, rows)) * sortedWeights.narrow(0, offset, count);
+            output = output.index_add(0, rows, expertOutput, 1);
+            offset += count;
+        }
+        return output.reshape(x.shape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Frees the kept router logits.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _lastRouterLogits?.Dispose();
+        base.Dispose(disposing);
+    }
+}
