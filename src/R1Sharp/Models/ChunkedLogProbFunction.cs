@@ -5,7 +5,8 @@ namespace R1Sharp.Models;
 
 /// <summary>
 /// The autograd function behind <see cref="ChunkedTokenLogProbs.Gather"/>: inputs hidden [N, H], weight [V, H],
-/// targets [N], temperature, chunk size; output log p(target) [N] float32. Backward, per chunk of rows, with
+/// targets [N], temperature, chunk size and optionally an [N] tensor the forward fills with each row's entropy;
+/// output log p(target) [N] float32. Backward, per chunk of rows, with
 /// z = h·Wᵀ/τ and g the incoming gradient: ∂/∂z = g·(onehot(target) − softmax(z)), then ∂h = (∂z/τ)·W and
 /// ∂W += (∂z/τ)ᵀ·h.
 /// </summary>
@@ -27,9 +28,11 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
         var (hidden, weight, targets) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
         double temperature = (double)vars[3];
         int chunk = (int)vars[4];
+        var entropy = vars.Length > 5 ? (Tensor)vars[5] : null; // optional [N] output: each row's entropy, a metric
         ctx.save_for_backward([hidden, weight, targets]);
         ctx.save_data("temperature", temperature);
         ctx.save_data("chunk", chunk);
+        ctx.save_data("inputs", vars.Length);
         ctx.save_data("weight_grad", weight.requires_grad); // frozen head (LoRA): no [V, H] gradient is built
         using var scope = NewDisposeScope();
         long n = hidden.shape[0];
@@ -40,7 +43,11 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
             using var inner = NewDisposeScope();
             long m = Math.Min(chunk, n - start);
             var logits = Logits(hidden.narrow(0, start, m), weight, temperature);
-            parts.Add((logits.gather(1, targets.narrow(0, start, m).unsqueeze(1)).squeeze(1) - logits.logsumexp(1)).MoveToOuterDisposeScope());
+            var logZ = logits.logsumexp(1, keepdim: true);
+            parts.Add((logits.gather(1, targets.narrow(0, start, m).unsqueeze(1)) - logZ).squeeze(1).MoveToOuterDisposeScope());
+            if (entropy is not null)
+                using (no_grad())
+                    entropy.narrow(0, start, m).copy_(logZ.squeeze(1) - (logits - logZ).exp_().mul_(logits).sum(1));
         }
         return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
     }
@@ -70,6 +77,8 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
             gradHidden.narrow(0, start, m).copy_(dz.to(weight.dtype).matmul(weight));
             gradWeight?.add_(dz.t().matmul(rows.to(ScalarType.Float32)));
         }
-        return [gradHidden.MoveToOuterDisposeScope(), gradWeight?.to(weight.dtype).MoveToOuterDisposeScope()!, null!, null!, null!];
+        var grads = new List<Tensor> { gradHidden.MoveToOuterDisposeScope(), gradWeight?.to(weight.dtype).MoveToOuterDisposeScope()! };
+        for (int i = 2; i < (int)ctx.get_data("inputs"); i++) grads.Add(null!); // targets, temperature, chunk, entropy output
+        return grads;
     }
 }

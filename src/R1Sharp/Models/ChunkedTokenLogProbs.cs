@@ -16,7 +16,14 @@ public static class ChunkedTokenLogProbs
     /// <param name="targetIds">[B, T] token ids whose log-probability is wanted.</param>
     /// <param name="temperature">Divides the logits first (1 = the model's own distribution).</param>
     /// <param name="chunkSize">Positions (rows of B·T) projected at once.</param>
-    public static Tensor Gather(Tensor hidden, Tensor weight, Tensor targetIds, double temperature, int chunkSize)
+    public static Tensor Gather(Tensor hidden, Tensor weight, Tensor targetIds, double temperature, int chunkSize) =>
+        GatherWithEntropy(hidden, weight, targetIds, temperature, chunkSize, withEntropy: false).LogProbs;
+
+    /// <summary>
+    /// <see cref="Gather"/>, and when <paramref name="withEntropy"/> also each position's entropy at the temperature
+    /// (float32 [B, T], no gradient) from the same chunk of logits, so the metric costs no second projection.
+    /// </summary>
+    public static (Tensor LogProbs, Tensor? Entropy) GatherWithEntropy(Tensor hidden, Tensor weight, Tensor targetIds, double temperature, int chunkSize, bool withEntropy)
     {
         Check(hidden, weight, temperature, chunkSize);
         ArgumentNullException.ThrowIfNull(targetIds);
@@ -26,8 +33,11 @@ public static class ChunkedTokenLogProbs
         using var scope = NewDisposeScope();
         var flat = hidden.reshape(b * t, hidden.shape[2]);
         var targets = targetIds.reshape(b * t).to(ScalarType.Int64, hidden.device);
-        var result = ChunkedLogProbFunction.apply(flat, weight, targets, temperature, chunkSize);
-        return result.reshape(b, t).MoveToOuterDisposeScope();
+        var entropy = withEntropy ? empty([b * t], ScalarType.Float32, hidden.device) : null;
+        var result = entropy is null
+            ? ChunkedLogProbFunction.apply(flat, weight, targets, temperature, chunkSize)
+            : ChunkedLogProbFunction.apply(flat, weight, targets, temperature, chunkSize, entropy);
+        return (result.reshape(b, t).MoveToOuterDisposeScope(), entropy?.reshape(b, t).MoveToOuterDisposeScope());
     }
 
     /// <summary>Entropy of each position's distribution at <paramref name="temperature"/>, float32 [B, T], without gradients.</summary>

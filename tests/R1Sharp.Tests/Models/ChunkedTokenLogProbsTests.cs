@@ -26,7 +26,7 @@ public class ChunkedTokenLogProbsTests
         hidden.grad!.zero_();
         weight.grad!.zero_();
 
-        var chunked = ChunkedTokenLogProbs.Gather(hidden, weight, targets, temperature, chunkSize);
+        var (chunked, fromForward) = ChunkedTokenLogProbs.GatherWithEntropy(hidden, weight, targets, temperature, chunkSize, withEntropy: true);
         (chunked * upstream).sum().backward();
 
         Assert.True(TestModels.MaxAbsDiff(plain, chunked) < 1e-5);
@@ -37,6 +37,24 @@ public class ChunkedTokenLogProbsTests
         using var noGrad = torch.no_grad();
         var entropy = ChunkedTokenLogProbs.Entropy(hidden, weight, temperature, chunkSize);
         Assert.True(TestModels.MaxAbsDiff(TokenLogProbs.Entropy(nn.functional.linear(hidden, weight), temperature), entropy) < 1e-5);
+        Assert.True(TestModels.MaxAbsDiff(entropy, fromForward!) < 1e-5); // the entropy the log-prob pass fills in
+        Assert.True(entropy.min().item<float>() > 0);
+    }
+
+    [Fact]
+    public void AFrozenOutputWeightGetsNoGradientAndTheHiddenStatesStillDo()
+    {
+        var generator = new torch.Generator(11);
+        var hidden = torch.randn([2, 5, 8], generator: generator).requires_grad_(true);
+        var weight = torch.randn([30, 8], generator: generator); // frozen, as the tied head is under LoRA
+        var targets = torch.randint(0, 30, [2, 5], generator: generator);
+        var plain = TokenLogProbs.Gather(nn.functional.linear(hidden, weight), targets, 1.0);
+        plain.sum().backward();
+        var expected = hidden.grad!.clone();
+        hidden.grad!.zero_();
+        ChunkedTokenLogProbs.Gather(hidden, weight, targets, 1.0, chunkSize: 3).sum().backward();
+        Assert.True(RelativeDiff(expected, hidden.grad!) < 1e-5);
+        Assert.Null(weight.grad);
     }
 
     [Theory]

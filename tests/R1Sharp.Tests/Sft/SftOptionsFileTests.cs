@@ -101,7 +101,7 @@ public sealed class SftOptionsFileTests
         var options = await SftOptionsFile.LoadAsync(file, [], [], Defaults);
         Assert.True(options.GradientCheckpointing);
         Assert.Equal(64, options.LogprobChunkSize);
-        Assert.Equal(1024, Defaults.LogprobChunkSize);
+        Assert.Equal(256, Defaults.LogprobChunkSize);
         Assert.Contains("logprob_chunk_size", SftTrainer.SettingsThatMayChange);
         Assert.Contains(SftOptionsValidator.Problems(Defaults with { LogprobChunkSize = -1 }), p => p.StartsWith("logprob_chunk_size", StringComparison.Ordinal));
         Assert.False(Defaults.GradientCheckpointing);

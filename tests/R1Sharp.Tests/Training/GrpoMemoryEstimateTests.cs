@@ -106,7 +106,7 @@ public sealed class GrpoMemoryEstimateTests
         var options = await GrpoOptionsFile.LoadAsync(null, ["logprob_chunk_size=256", "gradient_checkpointing=true"]);
         Assert.Equal(256, options.LogprobChunkSize);
         Assert.True(options.GradientCheckpointing);
-        Assert.Equal(1024, new GrpoOptions().LogprobChunkSize);
+        Assert.Equal(256, new GrpoOptions().LogprobChunkSize);
         Assert.False(new GrpoOptions().GradientCheckpointing);
         Assert.Contains(GrpoOptionsValidator.Problems(new GrpoOptions { LogprobChunkSize = -1 }), p => p.StartsWith("logprob_chunk_size", StringComparison.Ordinal));
         Assert.Contains("logprob_chunk_size", GrpoTrainer.SettingsThatMayChange);

@@ -111,8 +111,8 @@ public sealed record GrpoOptions
     /// <summary><c>adam_beta2</c> — AdamW β2. Default 0.99 (TRL-style RL runs; transformers' default is 0.999).</summary>
     public double AdamBeta2 { get; init; } = 0.99;
 
-    /// <summary><c>logprob_chunk_size</c> — positions whose logits are computed at once when taking log-probabilities of π_θ, π_old and π_ref (lm_head → log-softmax → gather a chunk at a time, forward and backward; values equal the unchunked path's), so a micro-batch's [completions, tokens, vocab] logits never exist: memory of one [chunk, vocab] float32 block instead. 0 = the whole micro-batch's logits at once. Default 1024 (Liger-style fused linear log-probs; not a TRL option).</summary>
-    public int LogprobChunkSize { get; init; } = 1024;
+    /// <summary><c>logprob_chunk_size</c> — positions whose logits are computed at once when taking log-probabilities of π_θ, π_old and π_ref (lm_head → log-softmax → gather a chunk at a time, forward and backward; values equal the unchunked path's), so a micro-batch's [completions, tokens, vocab] logits never exist: memory of one [chunk, vocab] float32 block instead. 0 = the whole micro-batch's logits at once. Default 256: with a 152k vocabulary one [256, vocab] float32 block is 148 MiB (grpo-memory benchmark, docs/memory.md). Liger-style fused linear log-probs; not a TRL option.</summary>
+    public int LogprobChunkSize { get; init; } = 256;
 
     /// <summary><c>gradient_checkpointing</c> — recompute each decoder layer's activations in backward instead of keeping them (TRL/transformers' name): activation memory of one layer instead of all, for about one more forward pass per update; gradients equal. Default false.</summary>
     public bool GradientCheckpointing { get; init; }

@@ -31,8 +31,7 @@ public sealed record CompletionLogProbs(double Temperature, int ChunkSize)
         if (ChunkSize > 0)
         {
             var hidden = model.HiddenStates(input, mask, null, keep);
-            logProbs = ChunkedTokenLogProbs.Gather(hidden, model.OutputWeight, targets, Temperature, ChunkSize);
-            if (withEntropy) entropy = ChunkedTokenLogProbs.Entropy(hidden.detach(), model.OutputWeight.detach(), Temperature, ChunkSize);
+            (logProbs, entropy) = ChunkedTokenLogProbs.GatherWithEntropy(hidden, model.OutputWeight, targets, Temperature, ChunkSize, withEntropy);
         }
         else
         {

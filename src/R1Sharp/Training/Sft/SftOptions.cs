@@ -59,9 +59,9 @@ public sealed record SftOptions
 
     /// <summary>Positions whose logits exist at once when the loss is taken (lm_head → log-softmax → gather a chunk at a
     /// time, forward and backward), so the [rows, tokens, vocab] logits never exist; values and gradients equal the
-    /// unchunked loss's. 0 = full logits. Applies to the library's Qwen2/Llama model. Default 1024 (Liger-style fused
+    /// unchunked loss's. 0 = full logits. Applies to the library's Qwen2/Llama model. Default 256 (Liger-style fused
     /// linear cross-entropy; not a TRL option).</summary>
-    public int LogprobChunkSize { get; init; } = 1024;
+    public int LogprobChunkSize { get; init; } = 256;
 
     /// <summary>Rows per micro-batch. Default 8 (TRL <c>per_device_train_batch_size</c>).</summary>
     [JsonPropertyName("per_device_train_batch_size")]
