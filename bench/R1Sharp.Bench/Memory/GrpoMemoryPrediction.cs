@@ -34,7 +34,7 @@ internal static class GrpoMemoryPrediction
 
         Console.WriteLine();
         Console.WriteLine("Predicted GRPO step, bf16, LoRA r = 16 all-linear, gradient_checkpointing, logprob_chunk_size " + chunk +
-            ", beta 0.04, 16 prompts x 8 completions in micro-batches of 8, prompts of 512 tokens:");
+            ", beta 0.04, 16 prompts x 8 completions, prompts of 512 tokens; micro-batches of 8 or of 1 completion:");
         var qwen7 = ModelConfig.Load(Path.Combine(hf, "Qwen2.5-7B-Instruct", "config.json"));
         var models = new (string Name, ModelConfig Config)[]
         {
@@ -47,13 +47,16 @@ internal static class GrpoMemoryPrediction
         {
             foreach (var (name, config) in models)
             {
-                var options = new GrpoOptions
+                foreach (int microBatch in new[] { 8, 1 })
                 {
-                    NumGenerations = 8, PromptsPerStep = 16, PerDeviceTrainBatchSize = 8, MaxPromptLength = 512, MaxCompletionLength = completion,
-                    Beta = 0.04, Dtype = TrainingPrecision.Bf16, LogprobChunkSize = chunk, GradientCheckpointing = true,
-                    UsePeft = true, LoraRank = 16, LoraTargetModules = "all-linear",
-                };
-                Print($"{name}, {completion}-token completions", config, options);
+                    var options = new GrpoOptions
+                    {
+                        NumGenerations = 8, PromptsPerStep = 16, PerDeviceTrainBatchSize = microBatch, MaxPromptLength = 512, MaxCompletionLength = completion,
+                        Beta = 0.04, Dtype = TrainingPrecision.Bf16, LogprobChunkSize = chunk, GradientCheckpointing = true,
+                        UsePeft = true, LoraRank = 16, LoraTargetModules = "all-linear",
+                    };
+                    Print($"{name}, {completion} tokens, micro-batch {microBatch}", config, options);
+                }
             }
         }
         return 0;
@@ -64,7 +67,7 @@ internal static class GrpoMemoryPrediction
         var estimate = GrpoMemoryEstimate.Compute(Parameters(config), config, options, options.UsePeft ? LoraParameters(config, options.LoraRank) : null);
         double training = (estimate.TotalBytes - estimate.RolloutCacheBytes) / GiB;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {name,-36} training step {training,7:F1} GiB; + in-process rollout KV cache {estimate.RolloutCacheBytes / GiB,6:F1} GiB = {estimate.TotalBytes / GiB,7:F1} GiB  [{estimate}]"));
+            $"  {name,-40} training step {training,7:F1} GiB; + in-process rollout KV cache {estimate.RolloutCacheBytes / GiB,6:F1} GiB = {estimate.TotalBytes / GiB,7:F1} GiB  [{estimate}]"));
     }
 
     /// <summary>Parameters of a Qwen2/Llama decoder of this shape (q/k/v biases as Qwen2 has them).</summary>
