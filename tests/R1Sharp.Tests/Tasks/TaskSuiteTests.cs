@@ -18,6 +18,38 @@ public class TaskSuiteTests
         Assert.NotEqual(suite.TrainingProblem(77, 1).Question, suite.TrainingProblem(79, 1).Question);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void NoHeldOutProblemOccursInAnyTrainingStreamUnderAnotherOrder(int seed)
+    {
+        // The default r1 zero split (seed 1) and two others; streams 0 (pre-training), 1 (RL) and 2 (distill-zero's
+        // teacher prompts). Keys compare problems, not strings: the same numbers in another order are the same problem.
+        var suite = TaskSuite.CreateDefault(seed, heldOutPerFamily: 100);
+        // The identity is spelled out here rather than taken from ReasoningProblem.Key, so the test checks the key too.
+        static string Identity(ReasoningProblem p) =>
+            p.Family == "countdown" ? $"countdown {string.Join(",", p.Numbers.Order())} -> {p.Target}" : $"{p.Family} {p.Expression}";
+        var heldOut = suite.HeldOut.Select(Identity).ToHashSet();
+        Assert.Equal(200, heldOut.Count);
+        foreach (int stream in new[] { 0, 1, R1Sharp.Distillation.BuiltIn.ZeroDistillPipeline.TeacherStream })
+            for (int i = 0; i < 4000; i++)
+                Assert.DoesNotContain(Identity(suite.TrainingProblem(i, stream)), heldOut);
+    }
+
+    [Fact]
+    public void ACountdownProblemIsTheSameProblemInAnyOrder()
+    {
+        var a = new ReasoningProblem("countdown", "Using the numbers 5, 3, 7, make 22.", "5*3+7", [5, 3, 7], 22, "5*3+7");
+        var b = new ReasoningProblem("countdown", "Using the numbers 3, 7, 5, make 22.", "3*5+7", [3, 7, 5], 22, "3*5+7");
+        var c = new ReasoningProblem("countdown", "Using the numbers 3, 7, 5, make 23.", "3*5+7+1", [3, 7, 5], 23, "x");
+        Assert.Equal(a.Key, b.Key);
+        Assert.NotEqual(a.Key, c.Key);
+        var sum = new ReasoningProblem("arithmetic", "Compute 2+3*4", "14", [2, 3, 4], 14, "2+3*4");
+        var other = new ReasoningProblem("arithmetic", "Compute 3+2*4", "11", [3, 2, 4], 11, "3+2*4");
+        Assert.NotEqual(sum.Key, other.Key);
+    }
+
     [Fact]
     public void FamilyWeightsSetTheTrainingMixtureButNotTheHeldOutSplit()
     {
