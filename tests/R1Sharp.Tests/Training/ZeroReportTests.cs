@@ -25,7 +25,11 @@ public sealed class ZeroReportTests : IDisposable
         var evaluation = new TaskEvaluationResult(0.1, 0.1, 1, 10, 0, new Dictionary<string, double>(), new Dictionary<string, double>(), []);
         var summary = new ZeroSummary
         {
-            Steps = 3, Pass1Before = 0.1, Pass1After = 0.5, EvalSamples = 8, IntermediateEvalSamples = 2,
+            Steps = 3,
+            Pass1Before = 0.1,
+            Pass1After = 0.5,
+            EvalSamples = 8,
+            IntermediateEvalSamples = 2,
             Tasks = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["countdown"] = new Dictionary<string, double> { ["pass1_before"] = 0.1, ["pass1_after"] = 0.5 } },
             Baselines = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["countdown"] = new Dictionary<string, double> { ["sum_of_numbers"] = 0.18, ["base_pass8"] = 0.45 } },
         };
