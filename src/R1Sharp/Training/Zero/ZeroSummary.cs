@@ -44,7 +44,7 @@ public sealed record ZeroSummary
     /// <summary>CPU seconds of this process (all threads).</summary>
     [JsonPropertyName("cpu_seconds")] public double CpuSeconds { get; init; }
 
-    /// <summary>Seconds of each phase: pretrain, eval_before, rl, eval_after.</summary>
+    /// <summary>Seconds of each phase: pretrain, eval_before, rl, eval_after, and data (writing <c>data/</c>).</summary>
     [JsonPropertyName("phase_seconds")] public IReadOnlyDictionary<string, double> PhaseSeconds { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Base model parameters.</summary>
