@@ -58,12 +58,12 @@ internal static class ZeroCommand
         string P(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
         table.AddRow("pass@1 (k samples, T=0.6, top-p 0.95)", P(s.Pass1Before), P(s.Pass1After));
         foreach (var (family, v) in s.Tasks) table.AddRow($"  pass@1 {family}", P(v["pass1_before"]), P(v["pass1_after"]));
-        foreach (var (family, b) in s.Baselines) table.AddRow($"  baselines {family}", Markup.Escape(ZeroReport.BaselineText(b)), "");
         table.AddRow("greedy accuracy", P(s.GreedyBefore), P(s.GreedyAfter));
         table.AddRow("format", P(s.FormatBefore), P(s.FormatAfter));
         table.AddRow("mean length (tokens)", s.MeanLengthBefore.ToString("0.0", CultureInfo.InvariantCulture), s.MeanLengthAfter.ToString("0.0", CultureInfo.InvariantCulture));
         table.AddRow("reflection rate", P(s.ReflectionRateBefore), P(s.ReflectionRateAfter));
         AnsiConsole.Write(table);
+        foreach (var (family, b) in s.Baselines) Console.WriteLine($"Baselines, {family} (same held-out problems): {ZeroReport.BaselineText(b)}.");
         Console.WriteLine($"{s.Steps} GRPO steps, {s.Seconds:0} s wall, {s.CpuSeconds:0} s CPU. Report: {Path.Combine(dir, "report.html")}");
     }
 }
