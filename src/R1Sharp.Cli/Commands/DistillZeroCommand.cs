@@ -97,6 +97,10 @@ internal static class DistillZeroCommand
             string.Join(", ", r.Dropped.Where(x => x.Value > 0).Select(x => $"{x.Key} {x.Value}")) +
             $"; {d.SamplingSeconds:0.0} s sampling + {d.SftSeconds:0.0} s SFT ({d.SftSteps} steps).");
         Console.WriteLine($"RL: {s.Rl.Steps} GRPO steps in {s.Rl.Seconds:0.0} s (budget {s.Rl.BudgetSeconds:0.0} s, the distillation's time).");
+        var diff = s.DistilledMinusRl;
+        string verdict = diff.IsTie ? "a tie (the interval contains 0)" : diff.Difference > 0 ? "distillation ahead" : "RL ahead";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Distilled minus RL, pass@1: {diff.Difference * 100:+0.0;-0.0;0.0} points, {diff.Level:P0} paired bootstrap interval over problems [{diff.Low * 100:0.0}, {diff.High * 100:0.0}]: {verdict}."));
         Console.WriteLine($"pass@1: mean of {s.EvalSamples} samples per held-out problem ({s.HeldOutProblems} problems), T 0.6, top-p 0.95. " +
             $"{s.Seconds:0} s wall, {s.CpuSeconds:0} s CPU. Summary: {Path.Combine(dir, ZeroDistillPipeline.SummaryFileName)}");
     }

@@ -2,6 +2,7 @@ using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Globalization;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Reports;
 using R1Sharp.Training.Zero;
 using Spectre.Console;
 
@@ -15,7 +16,7 @@ internal static class ZeroCommand
         var output = new Option<string?>("--output", "--out") { Description = "Output directory (default runs/zero-<timestamp>)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --output from its last checkpoint." };
         var quick = new Option<bool>("--quick") { Description = "A ~1-minute smoke run (tiny model, few steps): checks the plumbing, not the results." };
-        var seed = new Option<int?>("--seed") { Description = "Seed of tasks, model, data order and sampling (default 1)." };
+        var seed = new Option<int?>("--seed") { Description = $"Seed of tasks, model, data order and sampling (default {new ZeroOptions().Seed})." };
         var steps = new Option<int?>("--steps") { Description = $"GRPO steps (default {new ZeroOptions().Grpo.MaxSteps})." };
         var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"Pre-training steps of the base model (default {new ZeroOptions().Pretrain.Steps})." };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 0 = one per core; use 1 on a busy machine)." };
@@ -62,6 +63,7 @@ internal static class ZeroCommand
         table.AddRow("mean length (tokens)", s.MeanLengthBefore.ToString("0.0", CultureInfo.InvariantCulture), s.MeanLengthAfter.ToString("0.0", CultureInfo.InvariantCulture));
         table.AddRow("reflection rate", P(s.ReflectionRateBefore), P(s.ReflectionRateAfter));
         AnsiConsole.Write(table);
+        foreach (var (family, b) in s.Baselines) Console.WriteLine($"Baselines, {family} (same held-out problems): {ZeroReport.BaselineText(b)}.");
         Console.WriteLine($"{s.Steps} GRPO steps, {s.Seconds:0} s wall, {s.CpuSeconds:0} s CPU. Report: {Path.Combine(dir, "report.html")}");
     }
 }

@@ -11,8 +11,15 @@ namespace R1Sharp.Tasks;
 /// <param name="Expression">The expression the generator built (used to write worked solutions).</param>
 public sealed record ReasoningProblem(string Family, string Question, string Answer, IReadOnlyList<int> Numbers, long Target, string Expression)
 {
-    /// <summary>A key identifying the problem, used to keep held-out problems out of training.</summary>
-    public string Key => $"{Family}|{Question}";
+    /// <summary>
+    /// What makes two problems the same problem, used to keep held-out problems out of every training stream. Not the
+    /// question text: a Countdown question lists its numbers in the order drawn, so "5, 3, 7 -> 22" and "3, 5, 7 -> 22"
+    /// are one problem; its key is the sorted multiset of numbers and the target. Other families are keyed by the
+    /// expression they state (written without spaces by the generator).
+    /// </summary>
+    public string Key => Family == "countdown"
+        ? $"{Family}|{string.Join(",", Numbers.Order())}|{Target}"
+        : $"{Family}|{Expression}";
 
     /// <summary>The problem as a data-set row (what reward functions receive): family, question, answer, numbers, target.</summary>
     public IReadOnlyDictionary<string, JsonElement> ToRow() => new Dictionary<string, JsonElement>

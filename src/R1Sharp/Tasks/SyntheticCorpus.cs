@@ -10,11 +10,14 @@ namespace R1Sharp.Tasks;
 /// </summary>
 public static class SyntheticCorpus
 {
+    /// <summary>The training stream the corpus states its problems from: document k is training problem k of stream 0.</summary>
+    public const int Stream = 0;
+
     /// <summary>Document number <paramref name="index"/>: prompt, completion and the whole text.</summary>
     public static (string Prompt, string Completion) Document(TaskSuite suite, long index, CorpusNoise noise)
     {
         ArgumentNullException.ThrowIfNull(suite);
-        var problem = suite.TrainingProblem(index, stream: 0);
+        var problem = suite.TrainingProblem(index, Stream);
         var random = new Random(unchecked((int)(index * 40_503L + 17)));
         var task = suite.TaskOf(problem);
         if (random.NextDouble() < noise.TextbookRate)

@@ -51,6 +51,14 @@ public sealed class ZeroDistillPipelineTests(QuickZeroTeacher teacher) : IClassF
             var rl = root.GetProperty("rl");
             Assert.True(rl.GetProperty("steps").GetInt32() >= 1);
             Assert.Equal(distillation.GetProperty("seconds").GetDouble(), rl.GetProperty("budget_seconds").GetDouble());
+            // The paired comparison: the mean of per-problem differences is the difference of the two pass@1 figures.
+            var diff = root.GetProperty("distilled_minus_rl");
+            double pass1Difference = models.GetProperty("student_distilled").GetProperty("pass1").GetDouble() - models.GetProperty("student_rl").GetProperty("pass1").GetDouble();
+            Assert.Equal(pass1Difference, diff.GetProperty("difference").GetDouble(), 9);
+            Assert.InRange(diff.GetProperty("difference").GetDouble(), diff.GetProperty("low").GetDouble(), diff.GetProperty("high").GetDouble());
+            Assert.Equal(0.95, diff.GetProperty("level").GetDouble());
+            Assert.Equal(summary.HeldOutProblems, diff.GetProperty("problems").GetInt32());
+            Assert.Equal(diff.GetProperty("low").GetDouble() <= 0 && diff.GetProperty("high").GetDouble() >= 0, diff.GetProperty("tie").GetBoolean());
         }
 
         // Every SFT sample is a correct answer to its prompt under the task's own checker, and every correct complete sample made it in.

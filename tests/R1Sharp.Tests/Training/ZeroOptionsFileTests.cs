@@ -16,7 +16,7 @@ public sealed class ZeroOptionsFileTests : IDisposable
         var options = new ZeroOptions
         {
             OutputDirectory = _dir,
-            Seed = 7,
+            Seed = 13,
             Noise = new CorpusNoise(GuessRate: 0.5, CountdownMaxAttempts: 3),
             Countdown = new CountdownTask(MaxTarget: 50),
             FamilyWeights = [1, 3],

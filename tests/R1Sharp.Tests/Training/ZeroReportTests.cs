@@ -23,12 +23,25 @@ public sealed class ZeroReportTests : IDisposable
             """{"step":3,"reward":0.7,"rewards/accuracy/mean":0.6,"completions/mean_length":31,"reflection_rate":0.25}""",
         ]);
         var evaluation = new TaskEvaluationResult(0.1, 0.1, 1, 10, 0, new Dictionary<string, double>(), new Dictionary<string, double>(), []);
-        var summary = new ZeroSummary { Steps = 3, Pass1Before = 0.1, Pass1After = 0.5 };
+        var summary = new ZeroSummary
+        {
+            Steps = 3,
+            Pass1Before = 0.1,
+            Pass1After = 0.5,
+            EvalSamples = 8,
+            IntermediateEvalSamples = 2,
+            Tasks = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["countdown"] = new Dictionary<string, double> { ["pass1_before"] = 0.1, ["pass1_after"] = 0.5 } },
+            Baselines = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["countdown"] = new Dictionary<string, double> { ["sum_of_numbers"] = 0.18, ["base_pass8"] = 0.45 } },
+        };
 
         await ZeroReport.WriteAsync(_dir, summary, evaluation, evaluation with { Pass1 = 0.5 }, CancellationToken.None);
 
         string html = File.ReadAllText(Path.Combine(_dir, ZeroReport.FileName));
         Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("sum of numbers 18.0%, base model pass@8 45.0%", html, StringComparison.Ordinal);
+        // The held-out curve keeps its evaluation sizes apart: k = 2 during RL, k = 8 before and after.
+        Assert.Contains("during RL, k = 2", html, StringComparison.Ordinal);
+        Assert.Contains("before and after RL, k = 8", html, StringComparison.Ordinal);
         string plots = Path.Combine(_dir, ZeroReport.PlotsDirectory);
         string[] expected = ["heldout_pass1.png", "mean_length.png", "reflection_rate.png", "reward.png"];
         Assert.Equal(expected, Directory.GetFiles(plots).Select(Path.GetFileName).Order(StringComparer.Ordinal));

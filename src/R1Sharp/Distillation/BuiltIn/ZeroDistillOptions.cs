@@ -18,7 +18,7 @@ public sealed record ZeroDistillOptions
 
     /// <summary>
     /// Seed of the tasks (and so of the held-out split), the student's initialisation and every sampling call; null
-    /// takes the teacher run's seed from its grpo_config.json (<c>r1 zero --seed</c> writes it there), else 1. The
+    /// takes the teacher run's seed from its grpo_config.json (<c>r1 zero --seed</c> writes it there), else <see cref="ZeroOptions.DefaultSeed"/>. The
     /// held-out problems are the teacher's only when this seed is the teacher's.
     /// </summary>
     public int? Seed { get; init; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using R1Sharp.Evaluation.Metrics;
 using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Rewards;
@@ -64,7 +65,7 @@ public static class ZeroDistillPipeline
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         Report(progress, "load", 0, 1);
         var teacherRun = await ZeroTeacherRun.FindAsync(options.TeacherDirectory, cancellationToken).ConfigureAwait(false);
-        int seed = options.Seed ?? teacherRun.Seed ?? 1;
+        int seed = options.Seed ?? teacherRun.Seed ?? ZeroOptions.DefaultSeed;
         var zeroSettings = options.Zero ?? teacherRun.Zero ?? new ZeroOptions();
         var grpo = options.Grpo ?? teacherRun.Grpo ?? zeroSettings.Grpo;
         var device = DeviceSelection.Parse(grpo.Device);
@@ -117,10 +118,12 @@ public static class ZeroDistillPipeline
             [ZeroDistillSummary.StudentRl] = reinforced,
         };
         var scores = new Dictionary<string, ModelScores>(StringComparer.Ordinal);
+        var results = new Dictionary<string, TaskEvaluationResult>(StringComparer.Ordinal);
         foreach (var name in ZeroDistillSummary.ModelOrder)
         {
             Report(progress, "evaluate", scores.Count, models.Count);
-            scores[name] = ModelScores.From(models[name].ParameterCount, evaluator.Evaluate(models[name], zero.Seed + 99, cancellationToken));
+            results[name] = evaluator.Evaluate(models[name], zero.Seed + 99, cancellationToken);
+            scores[name] = ModelScores.From(models[name].ParameterCount, results[name]);
         }
         Report(progress, "evaluate", scores.Count, models.Count);
         double evaluationSeconds = clock.Elapsed.TotalSeconds;
@@ -131,6 +134,9 @@ public static class ZeroDistillPipeline
             Models = scores,
             Distillation = new DistillationArmResult(budget, samplingSeconds, sftSeconds, options.TeacherPrompts, options.SamplesPerPrompt, correct, rejection.Statistics, sftSteps),
             Rl = new RlArmResult(rl.Seconds, budget, rl.Steps),
+            // Paired over held-out problems: each problem's pass@1 (mean of its k samples) under both students.
+            DistilledMinusRl = PairedBootstrap.Difference(results[ZeroDistillSummary.StudentDistilled].Pass1ByProblem!,
+                results[ZeroDistillSummary.StudentRl].Pass1ByProblem!, seed: seed),
             Seed = seed,
             HeldOutProblems = suite.HeldOut.Count,
             EvalSamples = zero.EvalSamples,

@@ -1,3 +1,5 @@
+using R1Sharp.Evaluation.Metrics;
+
 namespace R1Sharp.Distillation.BuiltIn;
 
 /// <summary>What <c>r1 distill-zero</c> writes to summary.json (snake_case keys).</summary>
@@ -29,6 +31,13 @@ public sealed record ZeroDistillSummary
 
     /// <summary>The RL arm.</summary>
     public required RlArmResult Rl { get; init; }
+
+    /// <summary>
+    /// pass@1 of the distilled student minus the RL student's, with a paired bootstrap 95% interval over the held-out
+    /// problems (<see cref="PairedBootstrap"/>); <c>tie</c> is true when the interval contains 0, and the comparison
+    /// then names no winner.
+    /// </summary>
+    public required PairedDifference DistilledMinusRl { get; init; }
 
     /// <summary>Seed of tasks, student and sampling.</summary>
     public int Seed { get; init; }

@@ -139,7 +139,7 @@ public sealed class GrpoTrainer
             progress?.Report(new GrpoProgress(step, _options.MaxSteps, metrics, TimeSpan.FromSeconds(state.ElapsedSeconds),
                 TimeSpan.FromSeconds(last ? 0 : left)));
         }
-        return new GrpoRunResult(state.Step, startedAt, state.ElapsedSeconds, state.Step < _options.MaxSteps);
+        return new GrpoRunResult(state.Step, startedAt, state.ElapsedSeconds, state.Step < _options.MaxSteps, state.DataPosition);
     }
 
     private static (string Directory, TrainerState State)? ResumePoint(CheckpointStore<TrainerState> store, string? resumeFrom)

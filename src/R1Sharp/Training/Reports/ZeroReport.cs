@@ -30,25 +30,18 @@ public static class ZeroReport
         var steps = File.Exists(metricsPath) ? MetricsLog.ReadJsonl(metricsPath) : [];
         IReadOnlyList<(double, double)> Series(string name) =>
             steps.Where(s => s.Values.ContainsKey(name)).Select(s => ((double)s.Step, s.Values[name])).ToList();
-        IReadOnlyList<(double, double)> WithEnds(string name, double first, double last)
-        {
-            var mid = Series(name).ToList();
-            mid.Insert(0, (0, first));
-            if (summary.Steps > 0) mid.Add((summary.Steps, last));
-            return mid;
-        }
-
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>R1-Zero run</title><style>")
             .Append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
             .Append("pre{white-space:pre-wrap;background:#f6f6f6;padding:6px;font-size:12px}.ok{color:#2ca02c}.bad{color:#d62728}</style></head><body>");
         html.Append("<h1>R1-Zero on the built-in tasks</h1>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{summary.Parameters:N0}-parameter base model, {summary.Steps} GRPO steps, {summary.Seconds:0} s wall ({summary.CpuSeconds:0} CPU s in the last process).</p>");
-        html.Append("<table><tr><th></th><th>before RL</th><th>after RL</th></tr>");
-        void Row(string name, double a, double b, bool percent) =>
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td style=\"text-align:left\">{name}</td><td>{(percent ? a * 100 : a):0.0}{(percent ? "%" : "")}</td><td>{(percent ? b * 100 : b):0.0}{(percent ? "%" : "")}</td></tr>");
+        html.Append("<table><tr><th></th><th>before RL</th><th>after RL</th><th>baselines (same held-out problems)</th></tr>");
+        void Row(string name, double a, double b, bool percent, string baselines = "") =>
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td style=\"text-align:left\">{name}</td><td>{(percent ? a * 100 : a):0.0}{(percent ? "%" : "")}</td><td>{(percent ? b * 100 : b):0.0}{(percent ? "%" : "")}</td><td style=\"text-align:left\">{baselines}</td></tr>");
         Row("pass@1 (overall)", summary.Pass1Before, summary.Pass1After, true);
-        foreach (var (family, v) in summary.Tasks) Row($"pass@1 {family}", v["pass1_before"], v["pass1_after"], true);
+        foreach (var (family, v) in summary.Tasks)
+            Row($"pass@1 {family}", v["pass1_before"], v["pass1_after"], true, summary.Baselines.TryGetValue(family, out var b) ? BaselineText(b) : "");
         Row("greedy accuracy", summary.GreedyBefore, summary.GreedyAfter, true);
         Row("format", summary.FormatBefore, summary.FormatAfter, true);
         Row("mean length (tokens)", summary.MeanLengthBefore, summary.MeanLengthAfter, false);
@@ -60,7 +53,12 @@ public static class ZeroReport
         var charts = new (string Title, string File, Dictionary<string, IReadOnlyList<(double, double)>> Series)[]
         {
             ("training reward", "reward.png", new() { ["reward"] = Series("reward"), ["accuracy"] = Series("rewards/accuracy/mean") }),
-            ("held-out pass@1", "heldout_pass1.png", new() { ["pass@1"] = WithEnds("eval/pass1", summary.Pass1Before, summary.Pass1After) }),
+            // One evaluation size per curve: the cheap k of the evaluations during RL, and the full k before and after.
+            ("held-out pass@1", "heldout_pass1.png", new()
+            {
+                [$"during RL, k = {summary.IntermediateEvalSamples}"] = Series("eval/pass1"),
+                [$"before and after RL, k = {summary.EvalSamples}"] = summary.Steps > 0 ? [(0, summary.Pass1Before), (summary.Steps, summary.Pass1After)] : [(0, summary.Pass1Before)],
+            }),
             ("mean response length (tokens)", "mean_length.png", new() { ["training samples"] = Series("completions/mean_length") }),
             ("reflection rate (\"wait\", \"check again\"...)", "reflection_rate.png", new() { ["training samples"] = Series("reflection_rate") }),
         };
@@ -83,5 +81,15 @@ public static class ZeroReport
         }
         html.Append("</body></html>");
         await AtomicFile.WriteAllTextAsync(Path.Combine(runDirectory, FileName), html.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A family's baselines as the report shows them: "sum of numbers 18.0%, base pass@8 45.0%".</summary>
+    public static string BaselineText(IReadOnlyDictionary<string, double> baselines)
+    {
+        ArgumentNullException.ThrowIfNull(baselines);
+        static string Name(string key) => key.StartsWith("base_pass", StringComparison.Ordinal)
+            ? "base model pass@" + key["base_pass".Length..]
+            : key.Replace('_', ' ');
+        return string.Join(", ", baselines.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{Name(kv.Key)} {kv.Value * 100:0.0}%")));
     }
 }

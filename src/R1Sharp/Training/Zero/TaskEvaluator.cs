@@ -52,8 +52,13 @@ public sealed class TaskEvaluator(TaskSuite suite, TaskTokenizer tokenizer, int 
             ReflectionRate: texts.Average(t => ReflectionWords.Contains(t) ? 1.0 : 0.0),
             Pass1ByFamily: families.ToDictionary(f => f, f => Enumerable.Range(0, correct.Length).Where(i => problems[i / samplesPerProblem].Family == f).Average(i => correct[i] ? 1.0 : 0.0)),
             GreedyByFamily: families.ToDictionary(f => f, f => Enumerable.Range(0, problems.Count).Where(i => problems[i].Family == f).Average(i => greedyCorrect[i] ? 1.0 : 0.0)),
-            Samples: samples);
+            Samples: samples,
+            Pass1ByProblem: [.. Enumerable.Range(0, problems.Count).Select(p => ProblemCorrectness(correct, p).Average(c => c ? 1.0 : 0.0))],
+            PassAtKByFamily: families.ToDictionary(f => f, f => Enumerable.Range(0, problems.Count).Where(p => problems[p].Family == f)
+                .Average(p => ProblemCorrectness(correct, p).Any(c => c) ? 1.0 : 0.0)));
     }
+
+    private IEnumerable<bool> ProblemCorrectness(bool[] correct, int problem) => correct.Skip(problem * samplesPerProblem).Take(samplesPerProblem);
 
     private bool IsCorrect(ReasoningProblem problem, string completion) => AnswerScoring.IsCorrect(suite.TaskOf(problem), problem, completion);
 

@@ -8,10 +8,13 @@ namespace R1Sharp.Training.Zero;
 /// <param name="suite">The task suite (held-out problems are never returned).</param>
 public sealed class TaskPromptSource(TaskSuite suite) : IPromptSource
 {
+    /// <summary>The training stream of the RL prompts (0 is the pre-training corpus, <see cref="SyntheticCorpus.Stream"/>).</summary>
+    public const int Stream = 1;
+
     /// <inheritdoc />
     public PromptRow Get(long position)
     {
-        var problem = suite.TrainingProblem(position, stream: 1);
+        var problem = suite.TrainingProblem(position, Stream);
         return new PromptRow(R1ZeroTemplate.Format(problem.Question), problem.ToRow());
     }
 }

@@ -13,8 +13,15 @@ public sealed record ZeroOptions
     /// <summary>Output directory. Default <c>runs/zero-&lt;UTC timestamp&gt;</c>.</summary>
     public string OutputDirectory { get; init; } = Path.Combine("runs", $"zero-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
 
-    /// <summary>Seed of the tasks, the model initialisation, pre-training order and every sampling call. Default 1.</summary>
-    public int Seed { get; init; } = 1;
+    /// <summary>
+    /// The default <see cref="Seed"/>: 7, a seed no setting was tuned on. Seeds 1 and 2 (the defaults' calibration, and
+    /// 1 the earlier default) and 3 and 4 (the checks after the held-out split became one by problem) are retired:
+    /// figures measured on them are not evidence for the defaults (docs/zero.md).
+    /// </summary>
+    public const int DefaultSeed = 7;
+
+    /// <summary>Seed of the tasks, the model initialisation, pre-training order and every sampling call. Default <see cref="DefaultSeed"/>.</summary>
+    public int Seed { get; init; } = DefaultSeed;
 
     /// <summary>
     /// Torch intra-op threads; 0 = one per core. Default 0. Measured on the quiet 2-core machine, 300 pre-training
@@ -86,7 +93,7 @@ public sealed record ZeroOptions
         EvalSteps = 20,
         SaveSteps = 20,
         SaveTotalLimit = 2,
-        Seed = 1,
+        Seed = DefaultSeed,
         RewardWeights = new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1 },
     };
 

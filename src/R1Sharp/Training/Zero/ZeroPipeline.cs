@@ -36,6 +36,10 @@ public static class ZeroPipeline
             RunSettings.ThrowIfChanged(Path.Combine(output, ZeroOptionsFile.FileName), ZeroOptionsFile.Settings(earlier), ZeroOptionsFile.Settings(options));
         await ZeroOptionsFile.SaveAsync(options, output, cancellationToken).ConfigureAwait(false);
         var suite = options.CreateSuite();
+        // The run's data (held-out split, corpus) is on disk before anything trains on it; RL prompts follow RL.
+        var dataClock = Stopwatch.StartNew();
+        ZeroRunData.WriteBeforeTraining(output, suite, options.Noise, (long)options.Pretrain.Steps * options.Pretrain.BatchSize, keepExisting: resume, cancellationToken);
+        dataClock.Stop();
         var tokenizer = new TaskTokenizer();
         var config = BuiltInModel.Config(options.Model, tokenizer);
         var device = Models.DeviceSelection.Parse(options.Grpo.Device);
@@ -71,6 +75,10 @@ public static class ZeroPipeline
         var run = await ZeroGrpoRun.RunAsync(policy, config, baseDir, suite, tokenizer, options.Grpo, output, resume, evaluate,
             new SynchronousProgress<GrpoProgress>(p => progress?.Report(new ZeroProgress("rl", p.Step, p.MaxSteps, p.Metrics, p.Eta))), cancellationToken).ConfigureAwait(false);
 
+        dataClock.Start();
+        ZeroRunData.WriteRlPrompts(output, suite, run.PromptsDrawn, cancellationToken);
+        dataClock.Stop();
+
         // Stage 3: the same evaluation after RL.
         progress?.Report(new ZeroProgress("eval_after", 0, 1, new Dictionary<string, double>(), TimeSpan.Zero));
         var evalClock = Stopwatch.StartNew();
@@ -84,6 +92,7 @@ public static class ZeroPipeline
             ["eval_before"] = baseRecord.EvalBeforeSeconds,
             ["rl"] = run.Seconds,
             ["eval_after"] = evalAfterSeconds,
+            ["data"] = dataClock.Elapsed.TotalSeconds, // writing data/ (this process only: a resume keeps the files it finds)
         };
         var summary = new ZeroSummary
         {
@@ -109,6 +118,11 @@ public static class ZeroPipeline
                 ["greedy_before"] = before.GreedyByFamily[f],
                 ["greedy_after"] = after.GreedyByFamily[f],
             }),
+            Baselines = TaskBaselines.Of(suite, before, options.EvalSamples),
+            Seed = options.Seed,
+            HeldOutPerFamily = options.HeldOutPerFamily,
+            EvalSamples = options.EvalSamples,
+            IntermediateEvalSamples = options.IntermediateEvalSamples,
         };
         await AtomicFile.WriteAllTextAsync(Path.Combine(output, SummaryFileName), JsonSerializer.Serialize(summary, Json), cancellationToken).ConfigureAwait(false);
         await ZeroReport.WriteAsync(output, summary, before, after, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ public sealed record ZeroSummary
     /// <summary>CPU seconds of this process (all threads).</summary>
     [JsonPropertyName("cpu_seconds")] public double CpuSeconds { get; init; }
 
-    /// <summary>Seconds of each phase: pretrain, eval_before, rl, eval_after.</summary>
+    /// <summary>Seconds of each phase: pretrain, eval_before, rl, eval_after, and data (writing <c>data/</c>).</summary>
     [JsonPropertyName("phase_seconds")] public IReadOnlyDictionary<string, double> PhaseSeconds { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Base model parameters.</summary>
@@ -52,4 +52,22 @@ public sealed record ZeroSummary
 
     /// <summary>Per task family: pass1_before, pass1_after, greedy_before, greedy_after.</summary>
     [JsonPropertyName("tasks")] public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Tasks { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, double>>();
+
+    /// <summary>
+    /// Per task family, what pass@1 has to beat (<see cref="TaskBaselines"/>): Countdown's <c>sum_of_numbers</c>, the other
+    /// families' <c>most_frequent_answer</c>, and the base model's pass@k with k = <see cref="EvalSamples"/> (<c>base_pass8</c>).
+    /// </summary>
+    [JsonPropertyName("baselines")] public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Baselines { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, double>>();
+
+    /// <summary>Seed of the run (tasks and held-out split, model, data order, sampling).</summary>
+    [JsonPropertyName("seed")] public int Seed { get; init; }
+
+    /// <summary>Held-out problems per family.</summary>
+    [JsonPropertyName("held_out_per_family")] public int HeldOutPerFamily { get; init; }
+
+    /// <summary>k of the evaluations before and after RL (pass@1 is the mean correctness of k samples per problem).</summary>
+    [JsonPropertyName("eval_samples")] public int EvalSamples { get; init; }
+
+    /// <summary>k of the cheaper evaluations during RL (the <c>eval/</c> points of metrics.jsonl).</summary>
+    [JsonPropertyName("intermediate_eval_samples")] public int IntermediateEvalSamples { get; init; }
 }
