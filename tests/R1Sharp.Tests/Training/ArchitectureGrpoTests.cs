@@ -1,4 +1,8 @@
 using R1Sharp.Models;
+using R1Sharp.Models.Lora;
+using R1Sharp.Rewards.Composition;
+using R1Sharp.Training.Checkpointing;
+using TorchSharp;
 using R1Sharp.Training.Metrics;
 
 namespace R1Sharp.Tests.Training;
@@ -22,6 +26,36 @@ public sealed class ArchitectureGrpoTests : IDisposable
     {
         var moe = new MoeSettings(4, 2, 16, true, 1, [], 0.001);
         await RaisesTheExpectedReward(ToyGrpo.Config() with { ModelType = ModelConfig.Qwen3Moe, ExplicitHeadDim = 24, Moe = moe }, "mlp.experts.3.down_proj.weight");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LoraOnQwen3AndQwen3MoeStartsAtTheBaseAndLearns(bool moe)
+    {
+        var config = ToyGrpo.Config() with { ModelType = moe ? ModelConfig.Qwen3Moe : ModelConfig.Qwen3, ExplicitHeadDim = 24, Moe = moe ? new MoeSettings(4, 2, 16, true, 1, [], 0.001) : null };
+        var (policy, reference) = ToyGrpo.Models(config);
+        reference.Dispose(); // with LoRA, π_ref is the policy with its adapters off
+        using (policy)
+        {
+            var ids = torch.tensor(new long[] { 1, 2, 3, 4 }, [1, 4]);
+            using var before = policy.Forward(ids).detach();
+            var options = ToyGrpo.Options(12) with { SaveSteps = 0, UsePeft = true, LoraRank = 4, LoraAlpha = 16, LoraDropout = 0, LoraTargetModules = LoraOptions.AllLinear, LearningRate = 5e-2 };
+            using var lora = LoraModel.Attach(policy, options.Lora!, seed: 9);
+            Assert.Contains(lora.AdaptedModules, m => m.EndsWith("self_attn.q_proj", StringComparison.Ordinal));
+            if (moe) Assert.Contains(lora.AdaptedModules, m => m.Contains("mlp.experts.", StringComparison.Ordinal));
+            using (var attached = policy.Forward(ids).detach())
+                Assert.Equal(0, (attached - before).abs().max().item<float>()); // B = 0: the base model exactly
+
+            double start = ToyGrpo.ExpectedReward(policy);
+            var trainer = new R1Sharp.Training.Grpo.GrpoTrainer(policy, policy, new ToyGrpo.LetterTokenizer(), new R1Sharp.Training.Rollouts.InProcessRolloutEngine(policy),
+                new RewardComposer([new WeightedReward(new ToyGrpo.StartsWithA())]), new ToyGrpo.FixedPrompts(), options, new LoraPolicyCheckpoint(lora, null), _dir);
+            await trainer.RunAsync(resume: false);
+            double after = ToyGrpo.ExpectedReward(policy);
+            // Measured 0.084 -> 0.134 (qwen3) and 0.130 (qwen3_moe), as Qwen2 with LoRA on this toy (0.083 -> 0.126):
+            // adapters move slower than full fine-tuning here, since the tied embedding is not adapted.
+            Assert.True(after > start + 0.03, $"expected reward {start:0.000} -> {after:0.000}");
+        }
     }
 
     private async Task RaisesTheExpectedReward(ModelConfig config, string parameterSuffix)
