@@ -21,10 +21,10 @@ public sealed class ServedModelLoaderTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>A random tiny Qwen2.5-shaped checkpoint with the real Qwen2.5 tokenizer files and chat template.</summary>
-    private string Checkpoint(string name, long seed)
+    private string Checkpoint(string name, long seed, string architecture = "Qwen2.5-0.5B-Instruct")
     {
         string dir = Path.Combine(_dir, name);
-        var config = ModelConfig.Load(SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"))
+        var config = ModelConfig.Load(SharedData.Path("hf", architecture, "config.json"))
             .Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64) with
         { InitializerRange = 0.2 };
         using var model = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed);
@@ -32,6 +32,22 @@ public sealed class ServedModelLoaderTests : IDisposable
         foreach (string file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
             File.Copy(SharedData.Path("hf", "Qwen2.5-7B-Instruct", file), Path.Combine(dir, file));
         return dir;
+    }
+
+    [Theory]
+    [InlineData("Qwen3-0.6B")]      // q_norm/k_norm, head_dim 128 over a 32-wide stream
+    [InlineData("Qwen3-30B-A3B")]   // sparse MoE blocks
+    public async Task ServesQwen3CheckpointsAsTheyRunInProcess(string architecture)
+    {
+        string dir = Checkpoint(architecture, seed: 5, architecture);
+        var options = new ServeOptions { Port = 0, ModelName = "qwen3-tiny", ContextLength = 256 };
+        var served = ServedModelLoader.Load(dir, torch.CPU, null, options);
+        await using (served.Engine)
+        await using (var server = await OpenAiServer.StartAsync(served, options))
+        {
+            using var client = new HttpClient { BaseAddress = server.BaseAddress };
+            Assert.Equal(InProcessGreedy(dir, "What is 3 + 4?", 8), await Ask(client, "What is 3 + 4?", 8));
+        }
     }
 
     /// <summary>An adapter on every projection of <paramref name="baseDir"/> with random (non-zero) A and B.</summary>
