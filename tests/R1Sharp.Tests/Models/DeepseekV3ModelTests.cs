@@ -140,6 +140,29 @@ public sealed class DeepseekV3ModelTests
         Assert.True(TestModels.MaxAbsDiff(padded[0].narrow(0, 2, 5), alone[0]) < 1e-4);
     }
 
+    [Fact]
+    public void MultiTokenPredictionLayersOfACheckpointAreSkipped()
+    {
+        // A 3-layer checkpoint whose config says 2 layers: layer 2 is what DeepSeek-V3 ships as its MTP module.
+        string dir = Directory.CreateTempSubdirectory("r1-dsv3-mtp").FullName;
+        try
+        {
+            var config = TestModels.SmallConfig(TestModels.DeepseekV3);
+            using (var three = CausalLanguageModel.Create(config with { NumHiddenLayers = 3 }, torch.CPU, ScalarType.Float32, seed: 2))
+                R1Sharp.Checkpoints.HuggingFaceCheckpoint.Save(three, config, dir);
+            var (model, loaded) = R1Sharp.Checkpoints.HuggingFaceCheckpoint.Load(dir, torch.CPU);
+            using (model)
+            {
+                Assert.Equal(2, loaded.NumHiddenLayers);
+                Assert.DoesNotContain(model.state_dict().Keys, k => k.StartsWith("model.layers.2.", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     internal static void RandomiseSelectionBias(CausalLanguageModel model)
     {
         var generator = new torch.Generator(11);
