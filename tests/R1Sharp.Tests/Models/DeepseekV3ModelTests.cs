@@ -141,6 +141,27 @@ public sealed class DeepseekV3ModelTests
     }
 
     [Fact]
+    public void LoraOnTheLatentProjectionsKeepsCachedDecodingEqualToTheFullForward()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = TestModels.Small(TestModels.DeepseekV3);
+        using var noGrad = torch.no_grad();
+        var baseLogits = model.Forward(TestModels.Ids(Prompt));
+        using var lora = R1Sharp.Models.Lora.LoraModel.Attach(model, new R1Sharp.Models.Lora.LoraOptions { Rank = 4, TargetModules = ["q_b_proj", "kv_a_proj_with_mqa", "kv_b_proj"] }, seed: 3);
+        Assert.Equal(6, lora.AdaptedModules.Count);
+        LoraModelTests.RandomizeB(lora, 5);
+        var full = model.Forward(TestModels.Ids(Prompt));
+        Assert.True(TestModels.MaxAbsDiff(full, baseLogits) > 1e-2, "the adapters must change the logits");
+        using var cache = new KvCache(model.Config, 1, Prompt.Length, torch.CPU, model.Dtype);
+        model.Forward(TestModels.Ids(Prompt[..4]), cache: cache);
+        for (int t = 4; t < Prompt.Length; t++)
+        {
+            var step = model.Forward(TestModels.Ids(Prompt[t]), cache: cache);
+            Assert.True(TestModels.MaxAbsDiff(step[0, 0], full[0, t]) < 1e-4, $"position {t}");
+        }
+    }
+
+    [Fact]
     public void MultiTokenPredictionLayersOfACheckpointAreSkipped()
     {
         // A 3-layer checkpoint whose config says 2 layers: layer 2 is what DeepSeek-V3 ships as its MTP module.
