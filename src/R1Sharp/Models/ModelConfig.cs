@@ -108,6 +108,9 @@ public sealed partial record ModelConfig
     /// </summary>
     public int QueryGroupSize => LatentAttention is null ? NumAttentionHeads / NumKeyValueHeads : NumAttentionHeads;
 
+    /// <summary>Values the KV cache holds per token and layer: 2 × kv_heads × head_dim, or MLA's kv_lora_rank + qk_rope_head_dim.</summary>
+    public int KvCacheWidth => LatentAttention is { } mla ? mla.KvLoraRank + mla.QkRopeHeadDim : 2 * NumKeyValueHeads * HeadDim;
+
     /// <summary>Width RoPE rotates per head: head_dim, or MLA's qk_rope_head_dim.</summary>
     public int RotaryDim => LatentAttention?.QkRopeHeadDim ?? HeadDim;
 

@@ -25,6 +25,7 @@ public sealed class DeepseekV3ModelTests
         var yarn = config.RopeScaling!;
         Assert.Equal((RopeScaling.Yarn, 40.0, 4096, 1.0), (yarn.RopeType, yarn.Factor, yarn.OriginalMaxPositionEmbeddings, yarn.MscaleAllDim));
         Assert.Equal(Math.Pow(0.1 * Math.Log(40) + 1, 2), yarn.AttentionScaleCorrection, 12);
+        Assert.Equal(512 + 64, config.KvCacheWidth); // against 128 heads x (192 + 128) for per-head keys and values
         Assert.Equal(1.0, yarn.RotaryMagnitude, 12);
         Assert.Equal(1, config.AdditionalFields["num_nextn_predict_layers"]!.GetValue<int>());
         var again = ModelConfig.Parse(config.ToJson(), "round trip");
