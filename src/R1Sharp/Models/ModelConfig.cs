@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace R1Sharp.Models;
 
 /// <summary>
-/// The architecture of a decoder-only Qwen2, Qwen3 or Llama model, read from (and written back to) a Hugging Face
+/// The architecture of a decoder-only Qwen2, Qwen3, Qwen3-MoE, DeepSeek-V3 or Llama model, read from (and written back to) a Hugging Face
 /// <c>config.json</c>. Keys this type does not model are kept in <see cref="AdditionalFields"/> so that a
 /// load -> save round trip leaves them untouched.
 /// </summary>

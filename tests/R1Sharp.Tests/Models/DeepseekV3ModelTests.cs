@@ -80,6 +80,41 @@ public sealed class DeepseekV3ModelTests
         for (int j = 0; j < 3; j++) Assert.Equal(2.5 * s[j] / s.Sum(), weights[0, j].item<float>(), 5);
     }
 
+    [Fact]
+    public void GreedySoftmaxRoutingTakesTheBestScoresWithoutGroupsOrBias()
+    {
+        var settings = TestModels.SmallConfig(TestModels.DeepseekV3).DeepseekMoe! with
+        {
+            TopkMethod = DeepseekMoeSettings.Greedy, ScoringFunc = DeepseekMoeSettings.Softmax, NormTopKProb = false, RoutedScalingFactor = 1,
+        };
+        using var logits = torch.tensor(new float[] { 1.0f, 0.9f, 0.8f, 0.7f, -2, -2, -2, 3 }, [1, 8]);
+        using var bias = torch.tensor(new float[] { 0, 0, 5, 5, 0, 0, 0, 0 });
+        var (weights, experts) = ExpertRouter.DeepseekTopK(logits, bias, settings, ScalarType.Float32);
+        Assert.Equal([7L, 0L], experts[0].data<long>().ToArray());
+        Assert.Equal(logits.softmax(-1)[0, 7].item<float>(), weights[0, 0].item<float>(), 6);
+    }
+
+    [Fact]
+    public void WithoutAQueryBottleneckQueriesComeFromOneProjectionAndGgufExportIsRefusedByName()
+    {
+        using var scope = torch.NewDisposeScope();
+        var config = TestModels.SmallConfig(TestModels.DeepseekV3).WithDeepseekShape(new DeepseekScaling(QLoraRank: 0));
+        Assert.Null(config.LatentAttention!.QLoraRank);
+        Assert.Contains("\"q_lora_rank\": null", config.ToJson());
+        using var model = CausalLanguageModel.Create(config, torch.CPU, ScalarType.Float32, seed: 4);
+        model.eval();
+        Assert.Equal([4L * 24, 64], model.state_dict()["model.layers.0.self_attn.q_proj.weight"].shape);
+        using var noGrad = torch.no_grad();
+        var full = model.Forward(TestModels.Ids(Prompt));
+        using var cache = new KvCache(config, 1, Prompt.Length, torch.CPU, ScalarType.Float32);
+        model.Forward(TestModels.Ids(Prompt[..^1]), cache: cache);
+        Assert.True(TestModels.MaxAbsDiff(model.Forward(TestModels.Ids(Prompt[^1]), cache: cache)[0, 0], full[0, ^1]) < 1e-4);
+        string path = Path.Combine(Directory.CreateTempSubdirectory("r1-dsv3-gguf").FullName, "m.gguf");
+        var error = Assert.Throws<NotSupportedException>(() => R1Sharp.Gguf.GgufExporter.Export(model, Gguf.GgufTestFiles.Tokenizer(llama: false), path));
+        Assert.Contains("q_lora_rank", error.Message);
+        Assert.False(File.Exists(path));
+    }
+
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
     [Fact]
