@@ -85,7 +85,10 @@ public sealed class DeepseekV3ModelTests
     {
         var settings = TestModels.SmallConfig(TestModels.DeepseekV3).DeepseekMoe! with
         {
-            TopkMethod = DeepseekMoeSettings.Greedy, ScoringFunc = DeepseekMoeSettings.Softmax, NormTopKProb = false, RoutedScalingFactor = 1,
+            TopkMethod = DeepseekMoeSettings.Greedy,
+            ScoringFunc = DeepseekMoeSettings.Softmax,
+            NormTopKProb = false,
+            RoutedScalingFactor = 1,
         };
         using var logits = torch.tensor(new float[] { 1.0f, 0.9f, 0.8f, 0.7f, -2, -2, -2, 3 }, [1, 8]);
         using var bias = torch.tensor(new float[] { 0, 0, 5, 5, 0, 0, 0, 0 });
