@@ -44,6 +44,13 @@ public static class HuggingFaceCheckpoint
         {
             var parameters = model.state_dict();
             var stored = weights.Sources.Keys.Where(k => !IsIgnorable(k, config)).ToHashSet(StringComparer.Ordinal);
+            var multiToken = stored.Where(k => IsMultiTokenPrediction(k, config)).ToList();
+            if (multiToken.Count > 0)
+            {
+                // DeepSeek-V3 ships its multi-token-prediction module as extra layers after num_hidden_layers.
+                Console.Error.WriteLine($"note: {dir}: skipped {multiToken.Count} multi-token-prediction tensor(s) of layer(s) >= {config.NumHiddenLayers} (num_nextn_predict_layers); they are not used for next-token prediction");
+                stored.ExceptWith(multiToken);
+            }
             var missing = parameters.Keys.Where(k => !stored.Contains(k)).ToList();
             var unexpected = stored.Where(k => !parameters.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
             if (strict && (missing.Count > 0 || unexpected.Count > 0))
@@ -142,6 +149,14 @@ public static class HuggingFaceCheckpoint
     /// <summary>Stored tensors transformers itself ignores: a tied head saved anyway, and old rotary tables.</summary>
     private static bool IsIgnorable(string name, ModelConfig config) =>
         (config.TieWordEmbeddings && name == "lm_head.weight") || name.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal);
+
+    private static bool IsMultiTokenPrediction(string name, ModelConfig config)
+    {
+        const string prefix = "model.layers.";
+        if (config.ModelType != ModelConfig.DeepseekV3 || !name.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        int dot = name.IndexOf('.', prefix.Length);
+        return dot > 0 && int.TryParse(name.AsSpan(prefix.Length, dot - prefix.Length), out int layer) && layer >= config.NumHiddenLayers;
+    }
 
     private static ScalarType? StoredDtype(ModelConfig config) => config.TorchDtype switch
     {

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace R1Sharp.Gguf;
 
 /// <summary>
-/// Exports a Qwen2 / Qwen3 / Llama model and its byte-level BPE tokenizer as a GGUF v3 file that llama.cpp loads, laid out as
+/// Exports a Qwen2 / Qwen3 / Qwen3-MoE / DeepSeek-V3 (<see cref="GgufDeepseek"/>) / Llama model and its byte-level BPE tokenizer as a GGUF v3 file that llama.cpp loads, laid out as
 /// llama.cpp's convert_hf_to_gguf.py lays it out: GGUF tensor names (<c>blk.N.attn_q.weight</c>, ...), the
 /// <c>llama</c> architecture's Q/K rows permuted for its rotary layout (the <c>qwen2</c> and <c>qwen3</c> architectures
 /// use NEOX rotary and need none; Qwen3's per-head q_norm/k_norm become <c>blk.N.attn_q_norm</c>/<c>attn_k_norm</c>), Llama 3 rope scaling as a <c>rope_freqs.weight</c> tensor, and the tokenizer as
@@ -33,10 +33,12 @@ public static class GgufExporter
             ModelConfig.Qwen2 => "qwen2",
             ModelConfig.Qwen3 => "qwen3",
             ModelConfig.Qwen3Moe => "qwen3moe",
+            ModelConfig.DeepseekV3 => "deepseek2",
             ModelConfig.Llama => "llama",
-            var other => throw new NotSupportedException($"model_type '{other}' has no GGUF export (supported: qwen2, qwen3, qwen3_moe, llama)"),
+            var other => throw new NotSupportedException($"model_type '{other}' has no GGUF export (supported: qwen2, qwen3, qwen3_moe, deepseek_v3, llama)"),
         };
         if (config.Moe is { } moe) GgufExperts.CheckSupported(moe, config.NumHiddenLayers);
+        if (config.LatentAttention is not null) GgufDeepseek.CheckSupported(config);
         var file = new GgufFileWriter();
         WriteModelMetadata(file, config, arch, options);
         WriteTokenizerMetadata(file, tokenizer, config, options);
@@ -55,11 +57,15 @@ public static class GgufExporter
         file.Add($"{arch}.embedding_length", (uint)config.HiddenSize);
         file.Add($"{arch}.block_count", (uint)config.NumHiddenLayers);
         file.Add($"{arch}.feed_forward_length", (uint)config.IntermediateSize);
-        file.Add($"{arch}.attention.head_count", (uint)config.NumAttentionHeads);
-        file.Add($"{arch}.attention.head_count_kv", (uint)config.NumKeyValueHeads);
-        file.Add($"{arch}.attention.key_length", (uint)config.HeadDim);
-        file.Add($"{arch}.attention.value_length", (uint)config.HeadDim);
-        file.Add($"{arch}.rope.dimension_count", (uint)config.HeadDim);
+        if (config.LatentAttention is not null) GgufDeepseek.AddMetadata(file, arch, config);
+        else
+        {
+            file.Add($"{arch}.attention.head_count", (uint)config.NumAttentionHeads);
+            file.Add($"{arch}.attention.head_count_kv", (uint)config.NumKeyValueHeads);
+            file.Add($"{arch}.attention.key_length", (uint)config.HeadDim);
+            file.Add($"{arch}.attention.value_length", (uint)config.HeadDim);
+            file.Add($"{arch}.rope.dimension_count", (uint)config.HeadDim);
+        }
         file.Add($"{arch}.rope.freq_base", (float)config.RopeTheta);
         file.Add($"{arch}.attention.layer_norm_rms_epsilon", (float)config.RmsNormEps);
         if (config.Moe is { } moe) GgufExperts.AddMetadata(file, arch, moe);
@@ -105,7 +111,7 @@ public static class GgufExporter
     {
         var config = model.Config;
         var state = model.state_dict();
-        if (config.RopeScaling is not null)
+        if (config.RopeScaling is { RopeType: RopeScaling.Llama3 })
         {
             // llama.cpp divides each rotary frequency by rope_freqs[i]: store unscaled / scaled inverse frequencies.
             float[] scaled = RotaryEmbedding.InverseFrequencies(config);
@@ -117,7 +123,12 @@ public static class GgufExporter
         {
             if (GgufExperts.IsExpertWeight(name))
             {
-                GgufExperts.AddStacked(file, state, name, type, config.Moe!.NumExperts);
+                GgufExperts.AddStacked(file, state, name, type, config.Moe?.NumExperts ?? config.DeepseekMoe!.NRoutedExperts);
+                continue;
+            }
+            if (GgufDeepseek.IsKvB(name))
+            {
+                GgufDeepseek.AddSplitKvB(file, name, tensor, config, type);
                 continue;
             }
             string ggufName = GgufName(name);
@@ -181,7 +192,7 @@ public static class GgufExporter
                 "mlp.gate_proj.weight" => "ffn_gate.weight",
                 "mlp.up_proj.weight" => "ffn_up.weight",
                 "mlp.down_proj.weight" => "ffn_down.weight",
-                _ => null,
+                _ => GgufDeepseek.LayerTensorName(rest),
             };
             if (mapped is not null) return $"blk.{layer}.{mapped}";
         }

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace R1Sharp.Models;
 
 /// <summary>
-/// A Qwen2 / Qwen3 / Llama decoder-only language model (transformers' <c>Qwen2ForCausalLM</c> / <c>Qwen3ForCausalLM</c> / <c>LlamaForCausalLM</c>)
+/// A Qwen2 / Qwen3 / Qwen3-MoE / DeepSeek-V3 / Llama decoder-only language model (transformers' <c>Qwen2ForCausalLM</c> / <c>Qwen3ForCausalLM</c> /
+/// <c>Qwen3MoeForCausalLM</c> / <c>DeepseekV3ForCausalLM</c> / <c>LlamaForCausalLM</c>)
 /// with the same parameter names, so Hugging Face checkpoints load strictly: <c>model.embed_tokens.weight</c>,
 /// <c>model.layers.N.self_attn.{q,k,v,o}_proj.*</c>, <c>model.layers.N.mlp.{gate,up,down}_proj.weight</c>,
 /// <c>model.layers.N.{input,post_attention}_layernorm.weight</c>, <c>model.norm.weight</c> and <c>lm_head.weight</c>

@@ -5,15 +5,16 @@ using static TorchSharp.torch;
 namespace R1Sharp.Models;
 
 /// <summary>
-/// One pre-norm transformer block (<c>model.layers.N</c>): x + attn(norm(x)), then + mlp(norm(x)), where mlp is the
-/// dense SwiGLU MLP or, in a sparse layer of a MoE model, a <see cref="SparseMoeBlock"/>.
+/// One pre-norm transformer block (<c>model.layers.N</c>): x + attn(norm(x)), then + mlp(norm(x)), where attn is
+/// <see cref="SelfAttention"/> or DeepSeek-V3's <see cref="LatentAttention"/>, and mlp is the dense SwiGLU MLP or, in a
+/// sparse layer of a MoE model, a <see cref="SparseMoeBlock"/> (Qwen3-MoE) or <see cref="DeepseekMoeBlock"/>.
 /// </summary>
 internal sealed class DecoderLayer : nn.Module
 {
     [ComponentName(Name = "input_layernorm")]
     private readonly RmsNorm _inputNorm;
     [ComponentName(Name = "self_attn")]
-    private readonly SelfAttention _attention;
+    private readonly nn.Module _attention;
     [ComponentName(Name = "post_attention_layernorm")]
     private readonly RmsNorm _postAttentionNorm;
     [ComponentName(Name = "mlp")]
@@ -22,10 +23,10 @@ internal sealed class DecoderLayer : nn.Module
     public DecoderLayer(ModelConfig config, int layer, Device device, ScalarType dtype) : base(nameof(DecoderLayer))
     {
         _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
-        _attention = new SelfAttention(config, device, dtype);
+        _attention = config.LatentAttention is not null ? new LatentAttention(config, device, dtype) : new SelfAttention(config, device, dtype);
         _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
-        _mlp = config.Moe is { } moe && moe.IsSparse(layer)
-            ? new SparseMoeBlock(config, device, dtype)
+        _mlp = config.Moe is { } moe && moe.IsSparse(layer) ? new SparseMoeBlock(config, device, dtype)
+            : config.DeepseekMoe is { } deepseek && deepseek.IsSparse(layer) ? new DeepseekMoeBlock(config, device, dtype)
             : new SwiGluFeedForward(config, device, dtype);
         register_module("self_attn", _attention);
         register_module("mlp", _mlp);
@@ -40,7 +41,8 @@ internal sealed class DecoderLayer : nn.Module
     public Tensor Forward(Tensor x, AttentionInputs inputs, KvCache? cache, int layer)
     {
         using var scope = torch.NewDisposeScope();
-        var h = x + _attention.Forward(_inputNorm.forward(x), inputs, cache, layer);
+        var normed = _inputNorm.forward(x);
+        var h = x + (_attention is LatentAttention latent ? latent.Forward(normed, inputs, cache, layer) : ((SelfAttention)_attention).Forward(normed, inputs, cache, layer));
         var output = h + _mlp.forward(_postAttentionNorm.forward(h));
         return output.MoveToOuterDisposeScope();
     }

@@ -5,7 +5,8 @@ namespace R1Sharp.Models;
 
 /// <summary>
 /// Keys and values of every layer for a batch being decoded. Allocated once, for the longest length the batch
-/// can reach ([layers] x [batch, kv_heads, max_length, head_dim]), and written in place: a decode step copies one
+/// can reach ([layers] x [batch, kv_heads, max_length, head_dim]; for DeepSeek-V3's MLA the latent
+/// [batch, 1, max_length, kv_lora_rank] and the rotary key [batch, 1, max_length, qk_rope_head_dim]), and written in place: a decode step copies one
 /// position per layer instead of concatenating (which would copy the whole cache every step). Rows are aligned
 /// (a left-padded batch shares one position counter); finished rows are dropped with <see cref="KeepRows"/>.
 /// </summary>
@@ -25,11 +26,15 @@ public sealed class KvCache : IDisposable
         BatchSize = batchSize;
         _keys = new Tensor[config.NumHiddenLayers];
         _values = new Tensor[config.NumHiddenLayers];
+        // MLA caches one normed latent and one rotary key per token ("keys" and "values" here), shared by every head.
+        var (heads, keyWidth, valueWidth) = config.LatentAttention is { } mla
+            ? (1, mla.KvLoraRank, mla.QkRopeHeadDim)
+            : (config.NumKeyValueHeads, config.HeadDim, config.HeadDim);
         for (int i = 0; i < config.NumHiddenLayers; i++)
         {
             // Outlive any dispose scope of the caller: the cache lives as long as the generation.
-            _keys[i] = torch.zeros([batchSize, config.NumKeyValueHeads, maxLength, config.HeadDim], dtype, device).DetachFromDisposeScope();
-            _values[i] = torch.zeros([batchSize, config.NumKeyValueHeads, maxLength, config.HeadDim], dtype, device).DetachFromDisposeScope();
+            _keys[i] = torch.zeros([batchSize, heads, maxLength, keyWidth], dtype, device).DetachFromDisposeScope();
+            _values[i] = torch.zeros([batchSize, heads, maxLength, valueWidth], dtype, device).DetachFromDisposeScope();
         }
     }
 

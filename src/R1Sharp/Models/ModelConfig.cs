@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 namespace R1Sharp.Models;
 
 /// <summary>
-/// The architecture of a decoder-only Qwen2, Qwen3 or Llama model, read from (and written back to) a Hugging Face
+/// The architecture of a decoder-only Qwen2, Qwen3, Qwen3-MoE, DeepSeek-V3 or Llama model, read from (and written back to) a Hugging Face
 /// <c>config.json</c>. Keys this type does not model are kept in <see cref="AdditionalFields"/> so that a
 /// load -> save round trip leaves them untouched.
 /// </summary>
-public sealed record ModelConfig
+public sealed partial record ModelConfig
 {
     /// <summary>The <c>model_type</c> key of Qwen2 / Qwen2.5 / R1-Distill-Qwen models.</summary>
     public const string Qwen2 = "qwen2";
@@ -24,7 +24,13 @@ public sealed record ModelConfig
     /// <summary>The <c>model_type</c> key of Qwen3-MoE models: Qwen3's attention with sparse MoE blocks (<see cref="Moe"/>).</summary>
     public const string Qwen3Moe = "qwen3_moe";
 
-    /// <summary><c>model_type</c>: <see cref="Qwen2"/>, <see cref="Qwen3"/>, <see cref="Qwen3Moe"/> or <see cref="Llama"/>.</summary>
+    /// <summary>
+    /// The <c>model_type</c> key of DeepSeek-V3 / R1: multi-head latent attention (<see cref="LatentAttention"/>), YaRN
+    /// RoPE, and a MoE with shared experts and group-limited sigmoid routing (<see cref="DeepseekMoe"/>).
+    /// </summary>
+    public const string DeepseekV3 = "deepseek_v3";
+
+    /// <summary><c>model_type</c>: <see cref="Qwen2"/>, <see cref="Qwen3"/>, <see cref="Qwen3Moe"/>, <see cref="DeepseekV3"/> or <see cref="Llama"/>.</summary>
     public required string ModelType { get; init; }
 
     /// <summary><c>vocab_size</c>: rows of the embedding and of the output head.</summary>
@@ -72,6 +78,12 @@ public sealed record ModelConfig
     /// <summary>The sparse mixture-of-experts settings (Qwen3-MoE); null for dense models.</summary>
     public MoeSettings? Moe { get; init; }
 
+    /// <summary>DeepSeek-V3's multi-head latent attention settings; null for the other architectures.</summary>
+    public LatentAttentionSettings? LatentAttention { get; init; }
+
+    /// <summary>DeepSeek-V3's mixture-of-experts settings; null for the other architectures.</summary>
+    public DeepseekMoeSettings? DeepseekMoe { get; init; }
+
     /// <summary><c>mlp_bias</c> (Llama only; default false).</summary>
     public bool MlpBias { get; init; }
 
@@ -90,8 +102,17 @@ public sealed record ModelConfig
     /// <summary>Every key of the source file that this type does not model, written back unchanged by <see cref="Save"/>.</summary>
     public JsonObject AdditionalFields { get; init; } = [];
 
-    /// <summary>Number of query heads sharing one key/value head.</summary>
-    public int QueryGroupSize => NumAttentionHeads / NumKeyValueHeads;
+    /// <summary>
+    /// Number of query heads sharing one key/value head; with MLA every head shares the one cached latent (llama.cpp
+    /// runs it as multi-query attention), so the attention mask is folded over all heads.
+    /// </summary>
+    public int QueryGroupSize => LatentAttention is null ? NumAttentionHeads / NumKeyValueHeads : NumAttentionHeads;
+
+    /// <summary>Values the KV cache holds per token and layer: 2 × kv_heads × head_dim, or MLA's kv_lora_rank + qk_rope_head_dim.</summary>
+    public int KvCacheWidth => LatentAttention is { } mla ? mla.KvLoraRank + mla.QkRopeHeadDim : 2 * NumKeyValueHeads * HeadDim;
+
+    /// <summary>Width RoPE rotates per head: head_dim, or MLA's qk_rope_head_dim.</summary>
+    public int RotaryDim => LatentAttention?.QkRopeHeadDim ?? HeadDim;
 
     /// <summary>Whether q/k/v projections carry a bias (always for Qwen2).</summary>
     public bool HasQkvBias => ModelType == Qwen2 || AttentionBias;
@@ -136,11 +157,12 @@ public sealed record ModelConfig
     public ModelConfig Scaled(int? layers = null, int? hidden = null, int? heads = null, int? kvHeads = null, int? intermediate = null, int? vocab = null,
         int? headDim = null, int? experts = null, int? expertsPerToken = null, int? moeIntermediate = null)
     {
-        if (Moe is null && (experts ?? expertsPerToken ?? moeIntermediate) is not null)
+        if (Moe is null && DeepseekMoe is null && (experts ?? expertsPerToken ?? moeIntermediate) is not null)
             throw new ArgumentException($"num_experts / num_experts_per_tok / moe_intermediate_size apply to MoE models; model_type is {ModelType}");
         int newHidden = hidden ?? HiddenSize;
         int newHeads = heads ?? NumAttentionHeads;
-        int newKv = kvHeads ?? (newHeads % NumKeyValueHeads == 0 ? NumKeyValueHeads : 1);
+        // MLA has no key/value heads of its own: the file states num_key_value_heads = num_attention_heads.
+        int newKv = LatentAttention is not null ? newHeads : kvHeads ?? (newHeads % NumKeyValueHeads == 0 ? NumKeyValueHeads : 1);
         int newIntermediate = intermediate ?? (hidden is null ? IntermediateSize : (int)Math.Max(1, Math.Round((double)IntermediateSize * newHidden / HiddenSize)));
         int newLayers = layers ?? NumHiddenLayers;
         bool shapeChanged = hidden is not null || heads is not null;
@@ -170,6 +192,7 @@ public sealed record ModelConfig
                 MoeIntermediateSize = moeIntermediate ?? Moe.MoeIntermediateSize,
                 MlpOnlyLayers = Moe.MlpOnlyLayers.Where(l => l < newLayers).ToArray(),
             },
+            DeepseekMoe = DeepseekMoe is null ? null : ScaledExperts(DeepseekMoe, experts, expertsPerToken, moeIntermediate, newLayers),
         };
         string? problem = scaled.ShapeProblem();
         if (problem is not null) throw new ArgumentException($"scaled config is inconsistent: {problem}");
@@ -179,6 +202,7 @@ public sealed record ModelConfig
     /// <summary>Null when the shape is consistent, else what is wrong (used by parsing and scaling).</summary>
     internal string? ShapeProblem()
     {
+        if (LatentAttention is not null || DeepseekMoe is not null) return DeepseekShapeProblem();
         if (ExplicitHeadDim is null && HiddenSize % NumAttentionHeads != 0)
             return $"hidden_size {HiddenSize} is not divisible by num_attention_heads {NumAttentionHeads}";
         if (NumAttentionHeads % NumKeyValueHeads != 0)

@@ -15,9 +15,9 @@ internal static class ModelConfigJson
 
     public static ModelConfig Read(JsonFields f)
     {
-        string modelType = f.String("model_type") ?? throw f.Error("model_type", "is missing (expected \"qwen2\", \"qwen3\", \"qwen3_moe\" or \"llama\")");
-        if (modelType is not (ModelConfig.Qwen2 or ModelConfig.Qwen3 or ModelConfig.Qwen3Moe or ModelConfig.Llama))
-            throw f.Error("model_type", $"is \"{modelType}\"; supported: \"qwen2\", \"qwen3\", \"qwen3_moe\", \"llama\"");
+        string modelType = f.String("model_type") ?? throw f.Error("model_type", "is missing (expected \"qwen2\", \"qwen3\", \"qwen3_moe\", \"deepseek_v3\" or \"llama\")");
+        if (modelType is not (ModelConfig.Qwen2 or ModelConfig.Qwen3 or ModelConfig.Qwen3Moe or ModelConfig.DeepseekV3 or ModelConfig.Llama))
+            throw f.Error("model_type", $"is \"{modelType}\"; supported: \"qwen2\", \"qwen3\", \"qwen3_moe\", \"deepseek_v3\", \"llama\"");
         if (f.Root.TryGetPropertyValue("quantization_config", out var quantization) && quantization is not null)
             throw f.Error("quantization_config", "is set; quantised checkpoints are not supported (use the unquantised bf16/fp32 weights)");
         string? act = f.String("hidden_act");
@@ -42,7 +42,8 @@ internal static class ModelConfigJson
 
         var extra = new JsonObject();
         foreach (var (key, value) in f.Root)
-            if (!ModelledKeys.Contains(key) && !(modelType == ModelConfig.Qwen3Moe && MoeSettingsJson.Keys.Contains(key))) extra[key] = value?.DeepClone();
+            if (!ModelledKeys.Contains(key) && !(modelType == ModelConfig.Qwen3Moe && MoeSettingsJson.Keys.Contains(key))
+                && !(modelType == ModelConfig.DeepseekV3 && DeepseekConfigJson.Keys.Contains(key))) extra[key] = value?.DeepClone();
 
         var config = new ModelConfig
         {
@@ -57,7 +58,7 @@ internal static class ModelConfigJson
             MaxPositionEmbeddings = ToInt(f, "max_position_embeddings", maxPos),
             RmsNormEps = eps,
             RopeTheta = theta,
-            RopeScaling = ReadRopeScaling(f),
+            RopeScaling = ReadRopeScaling(f, modelType),
             TieWordEmbeddings = f.Bool("tie_word_embeddings") ?? false,
             AttentionBias = f.Bool("attention_bias") ?? false,
             MlpBias = f.Bool("mlp_bias") ?? false,
@@ -68,6 +69,11 @@ internal static class ModelConfigJson
             AdditionalFields = extra,
         };
         if (modelType == ModelConfig.Qwen3Moe) config = config with { Moe = MoeSettingsJson.Read(f, config.NumHiddenLayers) };
+        if (modelType == ModelConfig.DeepseekV3)
+        {
+            var (mla, moe) = DeepseekConfigJson.Read(f);
+            config = config with { LatentAttention = mla, DeepseekMoe = moe };
+        }
         string? problem = config.ShapeProblem();
         if (problem is not null) throw new InvalidDataException($"{f.SourceName}: {problem}");
         return config;
@@ -87,7 +93,18 @@ internal static class ModelConfigJson
         o["max_position_embeddings"] = c.MaxPositionEmbeddings;
         o["rms_norm_eps"] = c.RmsNormEps;
         o["rope_theta"] = c.RopeTheta;
-        o["rope_scaling"] = c.RopeScaling is null ? null : new JsonObject
+        o["rope_scaling"] = c.RopeScaling is null ? null : c.RopeScaling.RopeType == RopeScaling.Yarn ? new JsonObject
+        {
+            // DeepSeek's own modelling code reads "type"; transformers reads "rope_type".
+            ["type"] = RopeScaling.Yarn,
+            ["rope_type"] = RopeScaling.Yarn,
+            ["factor"] = c.RopeScaling.Factor,
+            ["original_max_position_embeddings"] = c.RopeScaling.OriginalMaxPositionEmbeddings,
+            ["beta_fast"] = c.RopeScaling.BetaFast,
+            ["beta_slow"] = c.RopeScaling.BetaSlow,
+            ["mscale"] = c.RopeScaling.Mscale,
+            ["mscale_all_dim"] = c.RopeScaling.MscaleAllDim,
+        } : new JsonObject
         {
             ["rope_type"] = c.RopeScaling.RopeType,
             ["factor"] = c.RopeScaling.Factor,
@@ -104,10 +121,11 @@ internal static class ModelConfigJson
         if (c.TorchDtype is not null) o["torch_dtype"] = c.TorchDtype;
         o["initializer_range"] = c.InitializerRange;
         if (c.Moe is { } moe) MoeSettingsJson.Write(moe, o);
+        if (c.LatentAttention is { } mla) DeepseekConfigJson.Write(mla, c.DeepseekMoe, o);
         return o;
     }
 
-    private static RopeScaling? ReadRopeScaling(JsonFields f)
+    private static RopeScaling? ReadRopeScaling(JsonFields f, string modelType)
     {
         if (!f.Root.TryGetPropertyValue("rope_scaling", out var node) || node is null) return null;
         if (node is not JsonObject obj) throw f.Error("rope_scaling", "must be an object or null");
@@ -115,8 +133,9 @@ internal static class ModelConfigJson
         string type = s.String("rope_type") ?? s.String("type")
             ?? throw f.Error("rope_scaling.rope_type", "is missing");
         if (type == "default") return null;
+        if (type == RopeScaling.Yarn && modelType == ModelConfig.DeepseekV3) return ReadYarn(f, s);
         if (type != RopeScaling.Llama3)
-            throw f.Error("rope_scaling.rope_type", $"is \"{type}\"; supported: \"llama3\" (or null / \"default\" for plain RoPE)");
+            throw f.Error("rope_scaling.rope_type", $"is \"{type}\"; supported: \"llama3\", \"yarn\" (deepseek_v3 only), or null / \"default\" for plain RoPE");
         double factor = s.Double("factor") ?? throw f.Error("rope_scaling.factor", "is missing");
         double low = s.Double("low_freq_factor") ?? throw f.Error("rope_scaling.low_freq_factor", "is missing");
         double high = s.Double("high_freq_factor") ?? throw f.Error("rope_scaling.high_freq_factor", "is missing");
@@ -125,6 +144,23 @@ internal static class ModelConfigJson
         if (low <= 0 || high <= low) throw f.Error("rope_scaling.high_freq_factor", $"must be greater than low_freq_factor > 0 (found low {low}, high {high})");
         if (original <= 0 || original > int.MaxValue) throw f.Error("rope_scaling.original_max_position_embeddings", $"must be a positive integer (found {original})");
         return new RopeScaling(type, factor, low, high, (int)original);
+    }
+
+    private static RopeScaling ReadYarn(JsonFields f, JsonFields s)
+    {
+        double factor = s.Double("factor") ?? throw f.Error("rope_scaling.factor", "is missing");
+        if (factor <= 0) throw f.Error("rope_scaling.factor", $"must be positive (found {factor})");
+        long original = s.Int("original_max_position_embeddings") ?? throw f.Error("rope_scaling.original_max_position_embeddings", "is missing");
+        if (original <= 0 || original > int.MaxValue) throw f.Error("rope_scaling.original_max_position_embeddings", $"must be a positive integer (found {original})");
+        double fast = s.Double("beta_fast") ?? 32, slow = s.Double("beta_slow") ?? 1;
+        if (slow <= 0 || fast <= slow) throw f.Error("rope_scaling.beta_fast", $"must be greater than beta_slow > 0 (found beta_fast {fast}, beta_slow {slow})");
+        return new RopeScaling(RopeScaling.Yarn, factor, 0, 0, (int)original)
+        {
+            BetaFast = fast,
+            BetaSlow = slow,
+            Mscale = s.Double("mscale") ?? 1,
+            MscaleAllDim = s.Double("mscale_all_dim") ?? 0,
+        };
     }
 
     private static int ToInt(JsonFields f, string field, long value) =>

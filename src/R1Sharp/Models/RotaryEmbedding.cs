@@ -6,18 +6,22 @@ namespace R1Sharp.Models;
 
 /// <summary>
 /// Rotary position embedding (RoPE) in the rotate-half ("NEOX") layout transformers uses for Qwen2 and Llama, with
-/// the Llama 3 frequency rule when the config has <c>rope_scaling.rope_type = "llama3"</c>. The inverse
+/// the Llama 3 frequency rule when the config has <c>rope_scaling.rope_type = "llama3"</c> and DeepSeek-V3's YaRN rule
+/// (<see cref="YarnFrequencies"/>, cos/sin times <see cref="RopeScaling.RotaryMagnitude"/>) for <c>"yarn"</c>. Its width is
+/// <see cref="ModelConfig.RotaryDim"/> (head_dim, or MLA's qk_rope_head_dim). The inverse
 /// frequencies are a non-persistent buffer: they move with the module but are never written to a checkpoint.
 /// </summary>
 public sealed class RotaryEmbedding : nn.Module
 {
     [ComponentName(Name = "inv_freq")]
     private readonly Tensor _inverseFrequencies;
+    private readonly double _magnitude;
 
     /// <summary>Builds the table for <paramref name="config"/> on <paramref name="device"/>.</summary>
     public RotaryEmbedding(ModelConfig config, Device device) : base(nameof(RotaryEmbedding))
     {
         ArgumentNullException.ThrowIfNull(config);
+        _magnitude = config.RopeScaling?.RotaryMagnitude ?? 1;
         _inverseFrequencies = torch.tensor(InverseFrequencies(config), ScalarType.Float32, device);
         register_buffer("inv_freq", _inverseFrequencies, persistent: false);
         RegisterComponents();
@@ -32,12 +36,13 @@ public sealed class RotaryEmbedding : nn.Module
     public static float[] InverseFrequencies(ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        int half = config.HeadDim / 2;
+        int dim = config.RotaryDim;
+        int half = dim / 2;
         var result = new float[half];
         for (int i = 0; i < half; i++)
         {
             // transformers: base ** (arange(0, dim, 2).float() / dim) in float32, then 1.0 / that in float32.
-            float exponent = (float)(2 * i) / config.HeadDim;
+            float exponent = (float)(2 * i) / dim;
             float power = MathF.Pow((float)config.RopeTheta, exponent);
             result[i] = 1f / power;
         }
@@ -57,6 +62,7 @@ public sealed class RotaryEmbedding : nn.Module
                 }
             }
         }
+        if (config.RopeScaling is { RopeType: RopeScaling.Yarn } yarn) YarnFrequencies.Rescale(result, dim, config.RopeTheta, yarn);
         return result;
     }
 
@@ -78,8 +84,15 @@ public sealed class RotaryEmbedding : nn.Module
         var inv = _inverseFrequencies.dtype == ScalarType.Float32 ? _inverseFrequencies : _inverseFrequencies.to(ScalarType.Float32);
         var angles = positions.to(ScalarType.Float32).unsqueeze(-1) * inv;
         var both = torch.cat([angles, angles], -1);
-        var cos = both.cos().to(dtype);
-        var sin = both.sin().to(dtype);
+        var cos = both.cos();
+        var sin = both.sin();
+        if (_magnitude != 1)
+        {
+            cos = cos * _magnitude;
+            sin = sin * _magnitude;
+        }
+        cos = cos.to(dtype);
+        sin = sin.to(dtype);
         return (cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope());
     }
 

@@ -8,11 +8,7 @@ namespace R1Sharp.Models;
 /// <summary>
 /// Qwen3-MoE's sparse block (<c>mlp</c>: <c>gate</c> [experts, hidden] and <c>experts.M.{gate,up,down}_proj</c>):
 /// every token goes to its top-k experts (<see cref="ExpertRouter"/>) and the outputs are summed with the routing
-/// weights. Dispatch is sparse and grouped by expert: the N·k (token, expert) assignments are sorted by expert
-/// (stable), the per-expert counts are read once to the host, and each expert that received tokens runs one
-/// matrix product over exactly its rows (gathered with index_select), scaled by their weights and scattered back
-/// with index_add_. Experts with no token compute nothing. Cost per layer: one host sync for the counts, one gather
-/// and one scatter of N·k rows, and up to E small matrix products instead of one large one.
+/// weights, dispatched sparsely and grouped by expert (<see cref="ExpertDispatch"/>).
 /// </summary>
 internal sealed class SparseMoeBlock : nn.Module<Tensor, Tensor>
 {
@@ -54,21 +50,7 @@ internal sealed class SparseMoeBlock : nn.Module<Tensor, Tensor>
         }
         int k = _settings.NumExpertsPerToken;
         var (weights, experts) = ExpertRouter.SoftmaxTopK(logits, k, _settings.NormTopKProb, x.dtype);
-        var (sortedExperts, order) = experts.reshape(-1).sort(stable: true);
-        long[] counts = sortedExperts.bincount(null, _settings.NumExperts).cpu().data<long>().ToArray();
-        var tokenOfAssignment = order.div(k, RoundingMode.floor);
-        var sortedWeights = weights.reshape(-1).index_select(0, order).unsqueeze(1);
-        var output = torch.zeros_like(flat);
-        long offset = 0;
-        for (int e = 0; e < counts.Length; e++)
-        {
-            long count = counts[e];
-            if (count == 0) continue;
-            var rows = tokenOfAssignment.narrow(0, offset, count);
-            var expertOutput = _experts[e].forward(flat.index_select(0, rows)) * sortedWeights.narrow(0, offset, count);
-            output = output.index_add(0, rows, expertOutput, 1);
-            offset += count;
-        }
+        var output = ExpertDispatch.Run(flat, weights, experts, _experts);
         return output.reshape(x.shape).MoveToOuterDisposeScope();
     }
 

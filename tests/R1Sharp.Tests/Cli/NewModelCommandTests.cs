@@ -87,6 +87,28 @@ public class NewModelCommandTests
     }
 
     [Fact]
+    public void ScalesDeepseekV3DownWithFlagsNamedAfterTheConfigKeys()
+    {
+        using var dir = new TempDirectory();
+        var (exit, output, error) = Run("new-model", "--config", SharedData.Path("hf", "DeepSeek-V3", "config.json"), "--layers", "3", "--hidden", "64",
+            "--heads", "4", "--intermediate", "96", "--n-routed-experts", "8", "--num-experts-per-tok", "2", "--moe-intermediate-size", "16",
+            "--q-lora-rank", "24", "--kv-lora-rank", "16", "--qk-nope-head-dim", "16", "--qk-rope-head-dim", "8", "--v-head-dim", "12",
+            "--n-group", "4", "--topk-group", "2", "--first-k-dense-replace", "1", "--vocab", "128", "--out", dir.Path);
+        Assert.True(exit == 0, error);
+        Assert.Contains("8 experts in 4 groups (top 2) + 1 shared", output);
+        var (model, loaded) = HuggingFaceCheckpoint.Load(dir.Path, torch.CPU);
+        using (model)
+        {
+            Assert.Equal((24, 16, 16, 8, 12), (loaded.LatentAttention!.QLoraRank!.Value, loaded.LatentAttention.KvLoraRank, loaded.LatentAttention.QkNopeHeadDim,
+                loaded.LatentAttention.QkRopeHeadDim, loaded.LatentAttention.VHeadDim));
+            Assert.Equal((8, 4, 2, 1), (loaded.DeepseekMoe!.NRoutedExperts, loaded.DeepseekMoe.NGroup, loaded.DeepseekMoe.TopkGroup, loaded.DeepseekMoe.FirstKDenseReplace));
+            Assert.False(loaded.AdditionalFields.ContainsKey("quantization_config"));
+            Assert.Contains(model.named_parameters(), p => p.name == "model.layers.2.mlp.shared_experts.down_proj.weight" && p.parameter.shape.SequenceEqual(new long[] { 64, 16 }));
+            Assert.Contains(model.named_parameters(), p => p.name == "model.layers.0.self_attn.kv_b_proj.weight" && p.parameter.shape.SequenceEqual(new long[] { 4 * 28, 16 }));
+        }
+    }
+
+    [Fact]
     public void InconsistentShapeIsAClearError()
     {
         using var dir = new TempDirectory();

@@ -28,6 +28,18 @@ public sealed class ArchitectureGrpoTests : IDisposable
         await RaisesTheExpectedReward(ToyGrpo.Config() with { ModelType = ModelConfig.Qwen3Moe, ExplicitHeadDim = 24, Moe = moe }, "mlp.experts.3.down_proj.weight");
     }
 
+    [Fact]
+    public async Task AFewStepsOnADeepseekV3ModelRaiseTheExpectedReward()
+    {
+        // MLA (query bottleneck 16, latent 8, nope/rope/v 8/4/8), YaRN, 4 experts in 2 groups (1 kept), 1 shared,
+        // sigmoid scores with the selection bias; one layer, sparse (first_k_dense_replace 0).
+        var mla = new LatentAttentionSettings(16, 8, 8, 4, 8);
+        var moe = new DeepseekMoeSettings(4, 2, 16, 1, 0, 1, 2, 1, DeepseekMoeSettings.NoAuxTc, DeepseekMoeSettings.Sigmoid, true, 2.5);
+        var yarn = new RopeScaling(RopeScaling.Yarn, 40, 0, 0, 4096) { MscaleAllDim = 1 };
+        var config = ToyGrpo.Config() with { ModelType = ModelConfig.DeepseekV3, NumKeyValueHeads = 2, LatentAttention = mla, DeepseekMoe = moe, RopeScaling = yarn };
+        await RaisesTheExpectedReward(config, "mlp.shared_experts.down_proj.weight");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

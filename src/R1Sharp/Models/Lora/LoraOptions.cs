@@ -7,8 +7,12 @@ namespace R1Sharp.Models.Lora;
 /// </summary>
 public sealed record LoraOptions
 {
-    /// <summary>The projections every layer can adapt (PEFT's module names for Qwen2 and Llama).</summary>
-    public static readonly IReadOnlyList<string> LinearModuleNames = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+    /// <summary>
+    /// The projections a layer can adapt (PEFT's module names for Qwen2 and Llama; DeepSeek-V3's MLA adds q_a_proj,
+    /// q_b_proj, kv_a_proj_with_mqa and kv_b_proj).
+    /// </summary>
+    public static readonly IReadOnlyList<string> LinearModuleNames =
+        ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "q_a_proj", "q_b_proj", "kv_a_proj_with_mqa", "kv_b_proj"];
 
     /// <summary>PEFT's shorthand for every linear layer except the output head.</summary>
     public const string AllLinear = "all-linear";

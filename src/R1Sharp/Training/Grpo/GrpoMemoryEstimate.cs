@@ -66,7 +66,7 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
                 ? rows * positions * (model.NumHiddenLayers * model.HiddenSize * value + perPositionAndLayer)
                 : rows * positions * model.NumHiddenLayers * perPositionAndLayer,
             LogitsBytes: 3 * LogitPositions(rows * options.MaxCompletionLength, options.LogprobChunkSize) * model.VocabSize * 4L,
-            RolloutCacheBytes: 2L * model.NumHiddenLayers * generatedAtOnce * positions * model.NumKeyValueHeads * model.HeadDim * value,
+            RolloutCacheBytes: (long)model.NumHiddenLayers * generatedAtOnce * positions * model.KvCacheWidth * value,
             MicroBatchCompletions: (int)rows);
     }
 
