@@ -20,7 +20,12 @@ internal static class GrpoMemoryPrediction
         var small = ModelConfig.Load(Path.Combine(hf, "Qwen2.5-0.5B-Instruct", "config.json")).Scaled(layers: 4);
         var measured = new GrpoOptions
         {
-            NumGenerations = 8, PromptsPerStep = 1, GradientAccumulationSteps = 1, MaxPromptLength = 64, MaxCompletionLength = 256, Beta = 0.04,
+            NumGenerations = 8,
+            PromptsPerStep = 1,
+            GradientAccumulationSteps = 1,
+            MaxPromptLength = 64,
+            MaxCompletionLength = 256,
+            Beta = 0.04,
         };
         Console.WriteLine("The estimate for the measured configurations (fp32, 8 x (64 + 256) tokens, one micro-batch):");
         foreach (var (name, options) in new[]
@@ -51,9 +56,18 @@ internal static class GrpoMemoryPrediction
                 {
                     var options = new GrpoOptions
                     {
-                        NumGenerations = 8, PromptsPerStep = 16, PerDeviceTrainBatchSize = microBatch, MaxPromptLength = 512, MaxCompletionLength = completion,
-                        Beta = 0.04, Dtype = TrainingPrecision.Bf16, LogprobChunkSize = chunk, GradientCheckpointing = true,
-                        UsePeft = true, LoraRank = 16, LoraTargetModules = "all-linear",
+                        NumGenerations = 8,
+                        PromptsPerStep = 16,
+                        PerDeviceTrainBatchSize = microBatch,
+                        MaxPromptLength = 512,
+                        MaxCompletionLength = completion,
+                        Beta = 0.04,
+                        Dtype = TrainingPrecision.Bf16,
+                        LogprobChunkSize = chunk,
+                        GradientCheckpointing = true,
+                        UsePeft = true,
+                        LoraRank = 16,
+                        LoraTargetModules = "all-linear",
                     };
                     Print($"{name}, {completion} tokens, micro-batch {microBatch}", config, options);
                 }
