@@ -23,7 +23,7 @@ namespace R1Sharp.Bench.Memory;
 /// </summary>
 internal static class GrpoMemoryBench
 {
-    private static readonly string[] Configurations = ["full", "checkpointing", "chunked", "lora_all"];
+    internal static readonly string[] Configurations = ["full", "checkpointing", "chunked", "lora_all"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -90,23 +90,11 @@ internal static class GrpoMemoryBench
     {
         if (!Configurations.Contains(name)) throw new ArgumentException($"--child: unknown configuration '{name}'");
         torch.set_num_threads(threads);
-        string configPath = Path.Combine(GenerationThroughput.SharedDataDir(), "hf", "Qwen2.5-0.5B-Instruct", "config.json");
-        var config = ModelConfig.Load(configPath).Scaled(layers: 4);
+        var config = Shape();
         bool lora = name == "lora_all";
-        var options = new GrpoOptions
-        {
-            NumGenerations = 8,
-            PromptsPerStep = 1,
-            GradientAccumulationSteps = 1,
-            MaxPromptLength = 64,
-            MaxCompletionLength = 256,
-            Beta = 0.04,
-            Temperature = 1.0,
-            LogprobChunkSize = name is "chunked" or "lora_all" ? chunk : 0,
-            GradientCheckpointing = name is "checkpointing" or "lora_all",
-        };
+        var options = Options(name, chunk);
         using var policy = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed: 1);
-        using var adapters = lora ? LoraModel.Attach(policy, new LoraOptions { Rank = 16, Alpha = 32, Dropout = 0, TargetModules = [LoraOptions.AllLinear] }, seed: 2) : null;
+        using var adapters = lora ? LoraModel.Attach(policy, options.Lora! with { Dropout = 0 }, seed: 2) : null;
         using var separateReference = lora ? null : CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed: 1);
         if (separateReference is not null)
             foreach (var p in separateReference.parameters()) p.requires_grad = false;
@@ -124,6 +112,27 @@ internal static class GrpoMemoryBench
         Console.WriteLine(JsonSerializer.Serialize(new { name, peak_mib = PeakResidentMib(), step_seconds = seconds, step_cpu_seconds = cpuSeconds }));
         return 0;
     }
+
+    /// <summary>The measured model: Qwen2.5-0.5B's shape cut to 4 layers.</summary>
+    internal static ModelConfig Shape() =>
+        ModelConfig.Load(Path.Combine(GenerationThroughput.SharedDataDir(), "hf", "Qwen2.5-0.5B-Instruct", "config.json")).Scaled(layers: 4);
+
+    /// <summary>The GRPO options of configuration <paramref name="name"/>: 8 × (64 + 256) tokens in one micro-batch, β 0.04.</summary>
+    internal static GrpoOptions Options(string name, int chunk) => new()
+    {
+        NumGenerations = 8,
+        PromptsPerStep = 1,
+        GradientAccumulationSteps = 1,
+        MaxPromptLength = 64,
+        MaxCompletionLength = 256,
+        Beta = 0.04,
+        Temperature = 1.0,
+        LogprobChunkSize = name is "chunked" or "lora_all" ? chunk : 0,
+        GradientCheckpointing = name is "checkpointing" or "lora_all",
+        UsePeft = name == "lora_all",
+        LoraRank = 16,
+        LoraTargetModules = "all-linear",
+    };
 
     /// <summary>VmHWM of this process (the kernel's high-water mark of resident memory), in MiB.</summary>
     private static double PeakResidentMib() => ResidentMib("VmHWM:");

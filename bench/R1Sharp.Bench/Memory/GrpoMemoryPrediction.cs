@@ -17,25 +17,10 @@ internal static class GrpoMemoryPrediction
     public static int Run(int chunk)
     {
         string hf = Path.Combine(GenerationThroughput.SharedDataDir(), "hf");
-        var small = ModelConfig.Load(Path.Combine(hf, "Qwen2.5-0.5B-Instruct", "config.json")).Scaled(layers: 4);
-        var measured = new GrpoOptions
-        {
-            NumGenerations = 8,
-            PromptsPerStep = 1,
-            GradientAccumulationSteps = 1,
-            MaxPromptLength = 64,
-            MaxCompletionLength = 256,
-            Beta = 0.04,
-        };
+        var small = GrpoMemoryBench.Shape();
         Console.WriteLine("The estimate for the measured configurations (fp32, 8 x (64 + 256) tokens, one micro-batch):");
-        foreach (var (name, options) in new[]
-        {
-            ("full", measured with { LogprobChunkSize = 0 }),
-            ("checkpointing", measured with { LogprobChunkSize = 0, GradientCheckpointing = true }),
-            ("chunked", measured with { LogprobChunkSize = chunk }),
-            ("lora_all", measured with { LogprobChunkSize = chunk, GradientCheckpointing = true, UsePeft = true, LoraRank = 16, LoraTargetModules = "all-linear" }),
-        })
-            Print(name, small, options);
+        foreach (string name in GrpoMemoryBench.Configurations)
+            Print(name, small, GrpoMemoryBench.Options(name, chunk));
 
         Console.WriteLine();
         Console.WriteLine("Predicted GRPO step, bf16, LoRA r = 16 all-linear, gradient_checkpointing, logprob_chunk_size " + chunk +
