@@ -31,6 +31,7 @@ internal static class DecodeVersusLlamaCpp
         int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         int tokens = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
         torch.set_num_threads(threads);
+        LlamaCppDecode.Quiet();
         var modelConfig = ModelConfig.Load(config);
         var tokenizer = HuggingFaceTokenizer.Load(Path.Combine(data, "hf", "Qwen2.5-7B-Instruct"));
         Console.WriteLine($"config {config}; {threads} threads; {tokens} decode tokens after a 32-token prompt; load average {Load()}");

@@ -11,6 +11,9 @@ namespace R1Sharp.Bench;
 /// </summary>
 internal static class LlamaCppDecode
 {
+    /// <summary>Silences llama.cpp's loader log (hundreds of lines per load); call before the first load.</summary>
+    public static void Quiet() => NativeLibraryConfig.All.WithLogCallback((_, _) => { });
+
     public static double TokensPerSecond(string gguf, int threads, int batch, int tokens)
     {
         const int promptLength = 32;
