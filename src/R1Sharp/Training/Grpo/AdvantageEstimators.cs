@@ -23,9 +23,9 @@ public static class AdvantageEstimators
     /// </summary>
     public static GroupAdvantageResult Rloo(IReadOnlyList<double> rewards, int groupSize)
     {
-        var centred = GroupAdvantages.Compute(rewards, groupSize, AdvantageScaling.None);
+        var (centred, stats) = Centred(rewards, groupSize);
         double factor = groupSize > 1 ? groupSize / (groupSize - 1.0) : 0;
-        return centred with { Advantages = [.. centred.Advantages.Select(a => (float)(a * factor))] };
+        return stats with { Advantages = [.. centred.Select(c => (float)(c * factor))] };
     }
 
     /// <summary>
@@ -35,10 +35,24 @@ public static class AdvantageEstimators
     /// </summary>
     public static GroupAdvantageResult ReinforcePlusPlusBaseline(IReadOnlyList<double> rewards, int groupSize, double epsilon = 1e-4)
     {
-        var centred = GroupAdvantages.Compute(rewards, groupSize, AdvantageScaling.None);
-        var values = centred.Advantages;
-        double mean = values.Length == 0 ? 0 : values.Average(v => (double)v);
-        double std = values.Length == 0 ? 0 : Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
-        return centred with { Advantages = [.. values.Select(a => (float)(a / (std + epsilon)))] };
+        var (centred, stats) = Centred(rewards, groupSize);
+        double mean = centred.Length == 0 ? 0 : centred.Average();
+        double std = centred.Length == 0 ? 0 : Math.Sqrt(centred.Average(v => (v - mean) * (v - mean)));
+        return stats with { Advantages = [.. centred.Select(c => (float)(c / (std + epsilon)))] };
+    }
+
+    // r − mean(group) in double precision, exactly 0 in a group whose rewards tie, with GroupAdvantages' group statistics.
+    private static (double[] Centred, GroupAdvantageResult Stats) Centred(IReadOnlyList<double> rewards, int groupSize)
+    {
+        var stats = GroupAdvantages.Compute(rewards, groupSize, AdvantageScaling.None);
+        var centred = new double[rewards.Count];
+        for (int g = 0; g < stats.ZeroVarianceGroups.Length; g++)
+        {
+            if (stats.ZeroVarianceGroups[g]) continue;
+            int start = g * groupSize;
+            double mean = Enumerable.Range(start, groupSize).Average(i => rewards[i]);
+            for (int i = start; i < start + groupSize; i++) centred[i] = rewards[i] - mean;
+        }
+        return (centred, stats);
     }
 }
