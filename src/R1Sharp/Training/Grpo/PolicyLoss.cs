@@ -25,17 +25,20 @@ public static class PolicyLoss
         Tensor advantages, Tensor mask, PolicyLossSettings settings, Tensor? entropy = null, Tensor? entropyMask = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var m = mask.to_type(ScalarType.Float32);
+        // Masks and advantages may be built on the CPU; everything meets on the policy's device.
+        var device = policyLogProbs.device;
+        var m = mask.to_type(ScalarType.Float32).to(device);
+        entropyMask = entropyMask?.to_type(ScalarType.Float32).to(device);
         var ratio = ImportanceWeights.LogWeights(policyLogProbs, oldLogProbs.detach(), m, settings.ImportanceSamplingLevel).exp();
-        var a = advantages.to_type(ScalarType.Float32).unsqueeze(1);
+        var a = advantages.to_type(ScalarType.Float32).to(device).unsqueeze(1);
         var perToken = settings.LossType switch
         {
             GrpoLossType.Cispo => SurrogateLosses.Cispo(ratio, a, policyLogProbs, settings.EpsilonHigh),
             GrpoLossType.Sapo => SurrogateLosses.Sapo(ratio, a, settings.SapoTemperaturePositive, settings.SapoTemperatureNegative),
             _ => SurrogateLosses.Clipped(ratio, a, settings.EpsilonLow, settings.EpsilonHigh, settings.Delta),
         };
-        var keep = entropyMask is null ? m : m * entropyMask.to_type(ScalarType.Float32);
-        if (entropyMask is not null) perToken = perToken * entropyMask.to_type(ScalarType.Float32);
+        var keep = entropyMask is null ? m : m * entropyMask;
+        if (entropyMask is not null) perToken = perToken * entropyMask;
 
         double kl = 0;
         if (settings.Beta != 0 && referenceLogProbs is not null)
