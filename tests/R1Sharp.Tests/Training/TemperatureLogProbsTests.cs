@@ -50,7 +50,9 @@ public class TemperatureLogProbsTests
                 worstAtOne = Math.Max(worstAtOne, Math.Abs(sampled[t] - atTemperatureOne[i, t].item<float>()));
             }
         }
-        Assert.True(worst <= 1e-5, $"largest difference to the sampled log-probs: {worst}");
+        // Decoding runs the projections through SmallBatchLinear and the training forward through libtorch's GEMM:
+        // the same fp32 sums in another order, a few 1e-5 apart at most (1.4e-5 seen). A wrong temperature is 1e-2 off.
+        Assert.True(worst <= 1e-4, $"largest difference to the sampled log-probs: {worst}");
         Assert.True(worstAtOne > 1e-2, $"temperature 1 should differ from the sampling distribution; largest difference {worstAtOne}");
     }
 }
