@@ -159,6 +159,8 @@ public sealed class GrpoStep(
         try
         {
             var parameters = LoraModel.TrainableParameters(policy).ToList();
+            bool correct = options.VllmImportanceSamplingCorrection && rollouts.SamplesElsewhere; // issue 17
+            var mismatch = new RolloutMismatchStats();
             double loss = 0, kl = 0, entropy = 0, low = 0, high = 0, region = 0, gradNorm = 0;
             for (int iteration = 0; iteration < options.NumIterations; iteration++)
             {
@@ -172,8 +174,10 @@ public sealed class GrpoStep(
                     var (input, mask, targets) = rows.Slice(micro, policy.Device);
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
                     var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0);
-                    var result = PolicyLoss.Compute(logProbs, oldLogProbs?[k] ?? logProbs.detach(), refLogProbs?[k],
-                        tensor(advantages[micro.Start..micro.End]), lossMask, settings);
+                    var old = oldLogProbs?[k] ?? logProbs.detach();
+                    var (sampled, available) = correct ? RolloutImportanceCorrection.SamplingLogProbs(batch.Rollouts, micro.Start, micro.Count, rows.CompletionWidth, policy.Device) : default;
+                    var weights = correct ? RolloutImportanceCorrection.Weights(old, sampled, available * lossMask.to(policy.Device), options.VllmImportanceSamplingMode, options.VllmImportanceSamplingCap, iteration == 0 ? mismatch : null) : null;
+                    var result = PolicyLoss.Compute(logProbs, old, refLogProbs?[k], tensor(advantages[micro.Start..micro.End]), lossMask, settings, weights);
                     result.Loss.backward();
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
                     loss += result.Loss.item<float>();
@@ -191,6 +195,7 @@ public sealed class GrpoStep(
             metrics["clip_ratio/low_mean"] = low;
             metrics["clip_ratio/high_mean"] = high;
             metrics["clip_ratio/region_mean"] = region;
+            mismatch.WriteTo(metrics);
         }
         finally
         {

@@ -16,8 +16,9 @@ public static class PolicyLoss
     /// <param name="advantages">[B] one advantage per completion.</param>
     /// <param name="mask">[B, T] 1 for completion tokens that count, 0 for padding or masked (truncated) completions.</param>
     /// <param name="settings">Clip range, β and the reduction.</param>
+    /// <param name="samplingWeights">[B, T] rollout–trainer importance weights (<see cref="RolloutImportanceCorrection"/>) multiplying the surrogate term, or null.</param>
     public static PolicyLossResult Compute(Tensor policyLogProbs, Tensor oldLogProbs, Tensor? referenceLogProbs,
-        Tensor advantages, Tensor mask, PolicyLossSettings settings)
+        Tensor advantages, Tensor mask, PolicyLossSettings settings, Tensor? samplingWeights = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var m = mask.to_type(ScalarType.Float32);
@@ -26,6 +27,7 @@ public static class PolicyLoss
         var unclipped = ratio * a;
         var clipped = ratio.clamp(1 - settings.EpsilonLow, 1 + settings.EpsilonHigh) * a;
         var perToken = -minimum(unclipped, clipped);
+        if (samplingWeights is not null) perToken = perToken * samplingWeights.detach(); // issue 17, as TRL: before the KL term
 
         double kl = 0;
         if (settings.Beta != 0 && referenceLogProbs is not null)
