@@ -52,7 +52,7 @@ public sealed class RemoteRolloutSyncTests : IDisposable
         using var engine = EngineFor(server, new RemoteRolloutOptions { Backend = RolloutBackend.Vllm });
         var rollout = (await engine.GenerateAsync([[5, 6]], Settings(), CancellationToken.None)).Single();
         Assert.Equal([2, 3, 1], rollout.Tokens);
-        Assert.Equal([-0.5f, -0.25f, -0.125f], rollout.LogProbs);
+        Assert.Equal([-0.5f, -0.25f, -0.125f], rollout.LogProbs!);
         var request = JsonDocument.Parse(server.Calls.Single().Body).RootElement;
         Assert.Equal(1, request.GetProperty("logprobs").GetInt32());
         Assert.True(request.GetProperty("return_tokens_as_token_ids").GetBoolean());
@@ -87,7 +87,7 @@ public sealed class RemoteRolloutSyncTests : IDisposable
         Assert.True(load.GetProperty("flush_cache").GetBoolean());
         var rollout = (await engine.GenerateAsync([[5]], Settings(), CancellationToken.None)).Single();
         Assert.Equal([2, 3, 1], rollout.Tokens); // "ab" re-tokenized, EOS appended (finish_reason stop)
-        Assert.Equal([-0.5f, -0.25f, -0.125f], rollout.LogProbs);
+        Assert.Equal([-0.5f, -0.25f, -0.125f], rollout.LogProbs!);
         Assert.False(JsonDocument.Parse(server.Calls.Last().Body).RootElement.TryGetProperty("return_tokens_as_token_ids", out _));
     }
 

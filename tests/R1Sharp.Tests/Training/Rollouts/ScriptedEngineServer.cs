@@ -52,7 +52,7 @@ internal sealed class ScriptedEngineServer : IAsyncDisposable
         {
             withTokenIds
                 ? new { index = 0, text = "", logprobs = LegacyLogProbs(tokens, logProbs), finish_reason = finish, token_ids = tokens }
-                : new { index = 0, text = "", logprobs = LegacyLogProbs(tokens, logProbs), finish_reason = finish, token_ids = (int[]?)null },
+                : (object)new { index = 0, text = "", logprobs = LegacyLogProbs(tokens, logProbs), finish_reason = finish },
         },
     });
 

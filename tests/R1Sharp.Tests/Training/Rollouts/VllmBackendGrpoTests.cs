@@ -79,7 +79,7 @@ public sealed class VllmBackendGrpoTests : IDisposable
         {
             var expected = fromCheckpoint.state_dict();
             foreach (var (name, value) in fromServerFolder.state_dict())
-                Assert.True(torch.equal(value, expected[name]), name);
+                Assert.True(torch.allclose(value, expected[name], 0, 0), name);
         }
     }
 
@@ -102,6 +102,6 @@ public sealed class VllmBackendGrpoTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "checkpoints", "checkpoint-1", "model.safetensors")));
         Assert.False(Directory.Exists(Path.Combine(output, "checkpoints", "checkpoint-2")));
         Assert.Equal(["/pause", "/collective_rpc", "/reset_prefix_cache", "/resume", "/pause", "/collective_rpc"], server.ControlPaths);
-        Assert.Equal(4, server.Calls.Count(c => c.Path == "/v1/completions"));
+        Assert.Equal(8, server.Calls.Count(c => c.Path == "/v1/completions")); // steps 1 and 2 sampled; step 3 never did
     }
 }
