@@ -103,5 +103,14 @@ public sealed class VllmBackendGrpoTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(output, "checkpoints", "checkpoint-2")));
         Assert.Equal(["/pause", "/collective_rpc", "/reset_prefix_cache", "/resume", "/pause", "/collective_rpc"], server.ControlPaths);
         Assert.Equal(8, server.Calls.Count(c => c.Path == "/v1/completions")); // steps 1 and 2 sampled; step 3 never did
+
+        // --resume first loads checkpoint 1's weights into the (possibly half-loaded) server, then samples.
+        await using var healthy = new ScriptedEngineServer(Vllm(eos));
+        (exit, error) = await Grpo("--model", model, "--data", data, "--output", output, "--steps", "3", "--resume",
+            "--set", "num_generations=2", "--set", "prompts_per_step=2", "--set", "max_completion_length=4", "--set", "save_steps=1",
+            "--set", "rollout_backend=vllm", "--rollout-endpoints", healthy.BaseUri.ToString());
+        Assert.True(exit == 0, error);
+        Assert.Equal(["/pause", "/collective_rpc", "/reset_prefix_cache", "/resume", "/v1/completions"], healthy.Calls.Take(5).Select(c => c.Path));
+        Assert.True(Directory.Exists(Path.Combine(output, "checkpoints", "checkpoint-3")));
     }
 }
