@@ -47,6 +47,7 @@ public static class GrpoOptionsValidator
         foreach (var (name, weight) in options.RewardWeights)
             Require(double.IsFinite(weight), $"reward_weights.{name}", weight, "must be a finite number");
         if (options.Lora is { } lora) problems.AddRange(lora.Problems());
+        GrpoFamilyOptionsValidator.AddProblems(options, problems); // issue 20: GRPO family
         // issue 17: remote rollout backends
         Require(options.RolloutSyncSteps >= 1, "rollout_sync_steps", options.RolloutSyncSteps, "must be at least 1");
         Require(options.RolloutSyncTimeout > 0 && double.IsFinite(options.RolloutSyncTimeout), "rollout_sync_timeout", options.RolloutSyncTimeout, "must be a finite number of seconds > 0");

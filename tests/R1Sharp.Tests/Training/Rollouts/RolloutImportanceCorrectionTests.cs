@@ -92,7 +92,7 @@ public class RolloutImportanceCorrectionTests
         var mask = tensor(new float[] { 1, 1, 1, 0 }, [2, 2]);
         var adv = tensor(new float[] { 1, -1 });
         var weights = tensor(new[] { 2f, 0f, 0.5f, 1f }, [2, 2]);
-        var result = PolicyLoss.Compute(logp, logp.detach(), null, adv, mask, new PolicyLossSettings(GrpoLossType.Grpo, Beta: 0), weights);
+        var result = PolicyLoss.Compute(logp, logp.detach(), null, adv, mask, new PolicyLossSettings(GrpoLossType.Grpo, Beta: 0), samplingWeights: weights);
         // ρ = 1, per token −A·w: completion 0 (−2 + 0) / 2 = −1, completion 1 (+0.5) / 1 -> (−1 + 0.5) / 2.
         Assert.Equal(-0.25, result.Loss.item<float>(), 6);
         result.Loss.backward();
