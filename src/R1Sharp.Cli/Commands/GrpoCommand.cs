@@ -25,18 +25,20 @@ internal static class GrpoCommand
         var steps = new Option<int?>("--steps") { Description = "Shortcut for --set max_steps=N." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in --output: from the newest checkpoint ('latest', the default when no value is given) or from a checkpoint directory; refused if a setting that alters the run changed.", Arity = ArgumentArity.ZeroOrOne };
         var overwrite = new Option<bool>("--overwrite") { Description = "Start afresh in an --output that holds an earlier run: delete its checkpoints and metrics first (without it, such a start is refused)." };
-        var endpoints = new Option<string?>("--rollout-endpoints") { Description = "Comma-separated base URLs of OpenAI-compatible servers (r1 serve, vLLM) to generate on; the policy is pushed to them after each update. Default: generate in-process." };
+        var endpoints = new Option<string?>("--rollout-endpoints") { Description = "Comma-separated base URLs of OpenAI-compatible servers (r1 serve, vLLM, SGLang) to generate on; the policy is pushed to them after each update. Default: generate in-process." };
+        var backend = new Option<string?>("--rollout-backend") { Description = "Engine behind --rollout-endpoints: r1, vllm or sglang (how weights are loaded; shortcut for --set rollout_backend=...; docs/serve.md). Default r1." };
         var endpointKeyEnv = new Option<string>("--rollout-api-key-env") { Description = "Environment variable holding the rollout servers' API key.", DefaultValueFactory = _ => "R1_API_KEY" };
         var lora = new LoraFlags();
         var command = new Command("grpo", "Train a Hugging Face model with GRPO on a data set with rule-based rewards.")
         {
-            model, data, output, config, reward, template, promptField, set, steps, resume, overwrite, endpoints, endpointKeyEnv,
+            model, data, output, config, reward, template, promptField, set, steps, resume, overwrite, endpoints, backend, endpointKeyEnv,
         };
         foreach (var option in lora.All) command.Options.Add(option);
         command.SetGuardedAction(async (parse, ct) =>
         {
             var overrides = lora.Overrides(parse).Concat(parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(steps) is int n) overrides.Add("max_steps=" + n.ToString(CultureInfo.InvariantCulture));
+            if (parse.GetValue(backend) is { } engine) overrides.Add("rollout_backend=" + engine);
             var options = await GrpoOptionsFile.LoadAsync(parse.GetValue(config), overrides, null, ct);
             var kind = parse.GetValue(template) switch
             {

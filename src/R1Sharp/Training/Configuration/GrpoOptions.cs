@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using R1Sharp.Models.Lora;
 using R1Sharp.Training.Grpo;
+using R1Sharp.Training.Rollouts;
 
 namespace R1Sharp.Training.Configuration;
 
@@ -189,6 +190,35 @@ public sealed record GrpoOptions
 
     /// <summary><c>skip_memory_check</c> — start even when the estimated memory of a step (<see cref="GrpoMemoryEstimate"/>) exceeds the memory available to the process; on CPU the check otherwise refuses such a run before the first step. Default false.</summary>
     public bool SkipMemoryCheck { get; init; }
+
+    // issue 17: remote rollout backends ---------------------------------------------------------------------------
+
+    /// <summary><c>rollout_backend</c> — the engine behind <c>--rollout-endpoints</c>: r1 (<c>r1 serve</c>), vllm or sglang; it decides how new weights are loaded (docs/serve.md). Ignored without endpoints. Default r1.</summary>
+    public RolloutBackend RolloutBackend { get; init; } = RolloutBackend.R1;
+
+    /// <summary><c>rollout_sync_dir</c> — folder the policy (with LoRA, the PEFT adapter) is written to for the servers to load; every server must read it at the same path (one machine, or a shared file system). Default (null): <c>rollout-weights</c> in the run directory.</summary>
+    public string? RolloutSyncDir { get; init; }
+
+    /// <summary><c>rollout_sync_steps</c> — push the policy to the servers every this many optimizer steps (TRL syncs every step); in between they sample with older weights, which the importance-sampling correction accounts for. Default 1.</summary>
+    public int RolloutSyncSteps { get; init; } = 1;
+
+    /// <summary><c>rollout_sync_timeout</c> — seconds one server may take to answer one weight-loading call before the run stops with an error naming it. Default 600.</summary>
+    public double RolloutSyncTimeout { get; init; } = 600;
+
+    /// <summary><c>rollout_lora_name</c> — with LoRA on vLLM, the adapter name it is loaded under and sampled with (<c>model</c>). Default r1sharp-policy.</summary>
+    public string RolloutLoraName { get; init; } = "r1sharp-policy";
+
+    /// <summary><c>rollout_pause_generation</c> — with SGLang, call <c>/pause_generation</c> before loading and <c>/continue_generation</c> after (SGLang versions that have them). Default false: the trainer sends no requests while it syncs.</summary>
+    public bool RolloutPauseGeneration { get; init; }
+
+    /// <summary><c>vllm_importance_sampling_correction</c> — reweight the loss by the ratio of the trainer's to the server's log-probs of the sampled tokens (truncated importance sampling), for rollouts from vllm or sglang; in-process and r1 rollouts run R1Sharp's own kernels and are not corrected. Default true (TRL).</summary>
+    public bool VllmImportanceSamplingCorrection { get; init; } = true;
+
+    /// <summary><c>vllm_importance_sampling_mode</c> — token_truncate, token_mask, sequence_truncate or sequence_mask (<see cref="ImportanceSamplingMode"/>). Default sequence_mask (TRL).</summary>
+    public ImportanceSamplingMode VllmImportanceSamplingMode { get; init; } = ImportanceSamplingMode.SequenceMask;
+
+    /// <summary><c>vllm_importance_sampling_cap</c> — C: ratios above it are truncated to C or masked to 0. Default 3.0 (TRL).</summary>
+    public double VllmImportanceSamplingCap { get; init; } = 3.0;
 
     // ---- LoRA (TRL's ModelConfig keys, as open-r1's recipes write them) -------------------------------------------
 

@@ -1,3 +1,5 @@
+using R1Sharp.Training.Rollouts;
+
 namespace R1Sharp.Training.Configuration;
 
 /// <summary>Range checks of <see cref="GrpoOptions"/>; every message starts with the snake_case option name.</summary>
@@ -46,6 +48,13 @@ public static class GrpoOptionsValidator
             Require(double.IsFinite(weight), $"reward_weights.{name}", weight, "must be a finite number");
         if (options.Lora is { } lora) problems.AddRange(lora.Problems());
         GrpoFamilyOptionsValidator.AddProblems(options, problems); // issue 20: GRPO family
+        // issue 17: remote rollout backends
+        Require(options.RolloutSyncSteps >= 1, "rollout_sync_steps", options.RolloutSyncSteps, "must be at least 1");
+        Require(options.RolloutSyncTimeout > 0 && double.IsFinite(options.RolloutSyncTimeout), "rollout_sync_timeout", options.RolloutSyncTimeout, "must be a finite number of seconds > 0");
+        Require(!string.IsNullOrWhiteSpace(options.RolloutLoraName), "rollout_lora_name", options.RolloutLoraName, "must name the adapter");
+        Require(options.VllmImportanceSamplingCap > 0 && double.IsFinite(options.VllmImportanceSamplingCap), "vllm_importance_sampling_cap", options.VllmImportanceSamplingCap, "must be a finite number > 0");
+        Require(!(options.UsePeft && options.RolloutBackend == RolloutBackend.Sglang), "rollout_backend", "sglang",
+            "with use_peft, SGLang's update_weights_from_disk takes a full checkpoint, not an adapter; use vllm (load_lora_adapter) or r1");
         return problems;
     }
 

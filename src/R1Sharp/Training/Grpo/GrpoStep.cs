@@ -184,6 +184,8 @@ public sealed class GrpoStep(
             bool entropyBonus = options.EntropyCoef > 0;
 
             var parameters = LoraModel.TrainableParameters(policy).ToList();
+            bool correct = options.VllmImportanceSamplingCorrection && rollouts.SamplesElsewhere; // issue 17
+            var mismatch = new RolloutMismatchStats();
             double entropy = 0, gradNorm = 0;
             var lossMetrics = new PolicyLossMetrics();
             for (int iteration = 0; iteration < options.NumIterations; iteration++)
@@ -198,8 +200,11 @@ public sealed class GrpoStep(
                     var (input, mask, targets) = rows.Slice(micro, policy.Device);
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
                     var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0 || entropyBonus, entropyGradient: entropyBonus);
-                    var result = PolicyLoss.Compute(logProbs, oldLogProbs?[k] ?? logProbs.detach(), refLogProbs?[k],
-                        tensor(advantages[micro.Start..micro.End]), lossMask, settings, tokenEntropy, selection?.Masks[k]);
+                    var old = oldLogProbs?[k] ?? logProbs.detach();
+                    var (sampled, available) = correct ? RolloutImportanceCorrection.SamplingLogProbs(batch.Rollouts, micro.Start, micro.Count, rows.CompletionWidth, policy.Device) : default;
+                    var weights = correct ? RolloutImportanceCorrection.Weights(old, sampled, available * lossMask.to(policy.Device), options.VllmImportanceSamplingMode, options.VllmImportanceSamplingCap, iteration == 0 ? mismatch : null) : null;
+                    var result = PolicyLoss.Compute(logProbs, old, refLogProbs?[k],
+                        tensor(advantages[micro.Start..micro.End]), lossMask, settings, tokenEntropy, selection?.Masks[k], weights);
                     result.Loss.backward();
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
                     lossMetrics.Add(result, result.Loss.item<float>(), share);
@@ -214,6 +219,7 @@ public sealed class GrpoStep(
             metrics["entropy"] = entropy;
             metrics["grad_norm"] = gradNorm;
             if (entropyBonus) metrics["entropy_coef"] = options.EntropyCoef;
+            mismatch.WriteTo(metrics);
         }
         finally
         {

@@ -27,7 +27,8 @@ public sealed class GrpoTrainer
     public const string ConfigFileName = "grpo_config.json";
 
     /// <summary>GRPO options a resumed run may change: how long to train, how often to log, evaluate and save, and where.</summary>
-    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check", "logprob_chunk_size", "gradient_checkpointing", "gradient_accumulation_steps", "per_device_train_batch_size"];
+    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check", "logprob_chunk_size", "gradient_checkpointing", "gradient_accumulation_steps", "per_device_train_batch_size",
+        "rollout_backend", "rollout_sync_dir", "rollout_sync_timeout", "rollout_lora_name", "rollout_pause_generation"];
 
     private readonly CausalLanguageModel _policy;
     private readonly CausalLanguageModel? _reference;
@@ -36,6 +37,7 @@ public sealed class GrpoTrainer
     private readonly string _outputDirectory;
     private readonly TorchSharp.Modules.AdamW _optimizer;
     private readonly GrpoStep _step;
+    private readonly IRolloutEngine _rollouts;
     private readonly SortedDictionary<string, string> _settings;
 
     /// <summary>Sets up the trainer (AdamW over the policy's trainable parameters).</summary>
@@ -69,6 +71,7 @@ public sealed class GrpoTrainer
         _optimizer = optim.AdamW(LoraModel.TrainableParameters(policy), options.LearningRate,
             options.AdamBeta1, options.AdamBeta2, 1e-8, options.WeightDecay);
         _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, options);
+        _rollouts = rollouts ?? throw new ArgumentNullException(nameof(rollouts));
         _settings = RunSettings.From(options, GrpoOptionsFile.JsonOptions, SettingsThatMayChange);
         foreach (var (name, value) in otherSettings ?? new Dictionary<string, string>()) _settings[name] = value;
     }
@@ -107,6 +110,7 @@ public sealed class GrpoTrainer
             if (MovingReference is { } moving) ReferencePolicy.Load(moving, Path.Combine(latest.Directory, ReferencePolicy.CheckpointFileName));
             CheckpointStore.RestoreOptimizer(_optimizer, Path.Combine(latest.Directory, CheckpointStore.OptimizerFileName));
             state = latest.State with { Settings = _settings };
+            await _rollouts.OnResumedAsync(state.Step, cancellationToken).ConfigureAwait(false); // servers sample from these weights, not older or half-loaded ones
         }
         await GrpoOptionsFile.SaveAsync(_options, Path.Combine(_outputDirectory, ConfigFileName), cancellationToken).ConfigureAwait(false);
         int startedAt = state.Step;

@@ -67,8 +67,7 @@ public static class HuggingFaceGrpoRun
                 ? new HuggingFacePolicyCheckpoint(policy, generation, dir => TokenizerFiles.Copy(request.ModelDirectory, dir))
                 : new LoraPolicyCheckpoint(lora, Path.GetFullPath(request.ModelDirectory), dir => TokenizerFiles.Copy(request.ModelDirectory, dir));
             rollouts = request.RemoteRollouts is { Endpoints.Count: > 0 } remote
-                ? new RemoteRolloutEngine(remote with { WeightsDirectory = remote.WeightsDirectory ?? Path.Combine(request.OutputDirectory, "rollout-weights") },
-                    tokenizer, (dir, ct) => weights.SaveAsync(dir, ct))
+                ? new RemoteRolloutEngine(WithRunOptions(remote, options, request.OutputDirectory), tokenizer, (dir, ct) => weights.SaveAsync(dir, ct))
                 : new InProcessRolloutEngine(policy);
             var otherSettings = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -87,6 +86,18 @@ public static class HuggingFaceGrpoRun
             policy.Dispose();
         }
     }
+
+    // issue 17: the run's rollout_* options complete the endpoints given on the command line.
+    private static RemoteRolloutOptions WithRunOptions(RemoteRolloutOptions remote, GrpoOptions options, string outputDirectory) => remote with
+    {
+        WeightsDirectory = remote.WeightsDirectory ?? options.RolloutSyncDir ?? Path.Combine(outputDirectory, "rollout-weights"),
+        Backend = options.RolloutBackend,
+        SyncSteps = options.RolloutSyncSteps,
+        SyncTimeout = TimeSpan.FromSeconds(options.RolloutSyncTimeout),
+        AdapterOnly = options.UsePeft,
+        AdapterName = options.RolloutLoraName,
+        PauseGeneration = options.RolloutPauseGeneration,
+    };
 
     private static string? QuestionProblem(DatasetRow row, string? field)
     {

@@ -21,8 +21,9 @@ public static class PolicyLoss
     /// <param name="settings">Clip range, β and the reduction.</param>
     /// <param name="entropy">[B, T] entropy of each position (with grad for the entropy bonus), or null.</param>
     /// <param name="entropyMask">[B, T] 1 for the tokens <c>top_entropy_quantile</c> keeps in the policy term, or null for all.</param>
+    /// <param name="samplingWeights">[B, T] rollout–trainer importance weights (<see cref="RolloutImportanceCorrection"/>) multiplying the surrogate term, or null.</param>
     public static PolicyLossResult Compute(Tensor policyLogProbs, Tensor oldLogProbs, Tensor? referenceLogProbs,
-        Tensor advantages, Tensor mask, PolicyLossSettings settings, Tensor? entropy = null, Tensor? entropyMask = null)
+        Tensor advantages, Tensor mask, PolicyLossSettings settings, Tensor? entropy = null, Tensor? entropyMask = null, Tensor? samplingWeights = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         // Masks and advantages may be built on the CPU; everything meets on the policy's device.
@@ -39,6 +40,7 @@ public static class PolicyLoss
         };
         var keep = entropyMask is null ? m : m * entropyMask;
         if (entropyMask is not null) perToken = perToken * entropyMask;
+        if (samplingWeights is not null) perToken = perToken * samplingWeights.detach().to(device); // issue 17, as TRL: before the KL term
 
         double kl = 0;
         if (settings.Beta != 0 && referenceLogProbs is not null)

@@ -13,4 +13,12 @@ public interface IRolloutEngine
 
     /// <summary>Called after every optimizer step so remote engines can reload weights; in-process engines share them.</summary>
     Task OnPolicyUpdatedAsync(int step, CancellationToken cancellationToken);
+
+    /// <summary>Called once when a run resumes from the checkpoint of <paramref name="step"/>, before it samples: remote engines load
+    /// that checkpoint's weights (their copy may be older, or half-loaded by a failed sync). Default: nothing.</summary>
+    Task OnResumedAsync(int step, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>True when the samples come from another implementation of the policy (vLLM, SGLang), whose log-probs differ from
+    /// the trainer's: GRPO then applies <c>vllm_importance_sampling_correction</c>. Default false.</summary>
+    bool SamplesElsewhere => false;
 }

@@ -10,14 +10,15 @@ namespace R1Sharp.Training.Rollouts;
 
 /// <summary>
 /// Sends GRPO's generation to OpenAI-compatible servers instead of the in-process generator: how a run scales past
-/// one machine onto existing inference engines. Prompts go as token ids (no tokenization round trip), spread
-/// round-robin over the endpoints; completions come back as token ids when the server supports
-/// <c>return_token_ids</c> (`r1 serve`, recent vLLM), else the text is re-tokenized with the policy's tokenizer.
-/// Log-probabilities are not taken from the servers: the trainer recomputes them with its own policy, so a
-/// server running in another precision or a slightly stale copy cannot bias the loss. After each optimizer step
-/// the policy is saved to <see cref="RemoteRolloutOptions.WeightsDirectory"/> and every server reloads it (with LoRA
-/// only the adapter is saved, megabytes instead of the whole model, and `r1 serve` attaches it to its base); the engine
-/// holds a <see cref="RunDirectoryLock"/> on that folder from construction to <see cref="Dispose"/>, so two trainers
+/// one machine onto existing inference engines (<c>r1 serve</c>, vLLM, SGLang: <see cref="RemoteRolloutOptions.Backend"/>).
+/// Prompts go as token ids (no tokenization round trip), spread round-robin over the endpoints; completions are read by
+/// <see cref="RemoteCompletion"/> (token ids where the server returns them, and from vLLM and SGLang the sampled tokens'
+/// log-probs, for the trainer's importance-sampling correction). Every <see cref="RemoteRolloutOptions.SyncSteps"/>
+/// optimizer steps the policy is written to <see cref="RemoteRolloutOptions.WeightsDirectory"/> (with LoRA only the
+/// adapter) and every server is told to load it through its engine's own API (<see cref="WeightSyncPlan"/>). A server
+/// that refuses or times out stops the run with a <see cref="RolloutSyncException"/> naming it and the step, and the
+/// engine samples nothing after that: the server may hold half-loaded weights. The engine holds a
+/// <see cref="RunDirectoryLock"/> on the weights folder from construction to <see cref="Dispose"/>, so two trainers
 /// never push weights into one folder.
 /// </summary>
 public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
@@ -28,6 +29,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
     private readonly HttpClient _http;
     private readonly RunDirectoryLock? _weightsLock;
     private int _next;
+    private bool _needsSync;
+    private int? _failedStep;
 
     /// <summary>Creates the engine.</summary>
     /// <param name="options">Endpoints and limits.</param>
@@ -49,13 +52,21 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
         if (savePolicy is not null && options.WeightsDirectory is not null) _weightsLock = RunDirectoryLock.Acquire(options.WeightsDirectory);
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.Timeout = options.RequestTimeout;
+        // vLLM samples a LoRA policy under the adapter's name, which exists only once it has been loaded.
+        _needsSync = options is { Backend: RolloutBackend.Vllm, AdapterOnly: true };
     }
+
+    /// <summary>True for vLLM and SGLang: their samples come from other kernels, so the trainer corrects for the mismatch.</summary>
+    public bool SamplesElsewhere => _options.Backend is RolloutBackend.Vllm or RolloutBackend.Sglang;
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Rollout>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, RolloutSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(settings);
+        if (_failedStep is int failed)
+            throw new InvalidOperationException($"rollout servers may hold half-loaded weights after the failed sync of step {failed}; not sampling from them");
+        if (_needsSync) await SyncAsync(0, cancellationToken).ConfigureAwait(false);
         using var gate = new SemaphoreSlim(_options.MaxConcurrency);
         var tasks = prompts.Select(async (prompt, index) =>
         {
@@ -74,35 +85,85 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task OnPolicyUpdatedAsync(int step, CancellationToken cancellationToken)
+    public Task OnPolicyUpdatedAsync(int step, CancellationToken cancellationToken) =>
+        step % Math.Max(1, _options.SyncSteps) == 0 ? SyncAsync(step, cancellationToken) : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task OnResumedAsync(int step, CancellationToken cancellationToken) => SyncAsync(step, cancellationToken);
+
+    /// <summary>Writes the policy and has every server load it (see <see cref="WeightSyncPlan"/>).</summary>
+    /// <param name="step">The optimizer step the weights are from (named in errors).</param>
+    /// <param name="cancellationToken">Cancels the write and the calls.</param>
+    /// <exception cref="RolloutSyncException">A server refused, failed or timed out; the engine samples nothing more.</exception>
+    public async Task SyncAsync(int step, CancellationToken cancellationToken)
     {
         if (_savePolicy is null || _options.WeightsDirectory is null) return;
-        // Alternate between two directories so a server still reading the previous weights is never disturbed.
+        // Alternate between two directories so a server still reading the previous weights is never disturbed; each is
+        // written whole (temporary name, then rename) before any server is told about it.
         string target = Path.GetFullPath(Path.Combine(_options.WeightsDirectory, step % 2 == 0 ? "even" : "odd"));
-        Directory.CreateDirectory(target);
-        await _savePolicy(target, cancellationToken).ConfigureAwait(false);
-        var body = JsonSerializer.Serialize(new { path = target });
-        await Task.WhenAll(_options.Endpoints.Select(async endpoint =>
+        await AtomicDirectory.WriteAsync(target, dir => _savePolicy(dir, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var calls = WeightSyncPlan.For(_options, target);
+        try
         {
-            using var request = Request(HttpMethod.Post, new Uri(endpoint, "v1/reload"), body);
-            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-                throw new HttpRequestException($"{endpoint}: reload of {target} failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
-        })).ConfigureAwait(false);
+            await Task.WhenAll(_options.Endpoints.Select(endpoint => LoadAsync(endpoint, calls, step, cancellationToken))).ConfigureAwait(false);
+        }
+        catch (RolloutSyncException)
+        {
+            _failedStep = step;
+            throw;
+        }
+        _needsSync = false;
     }
+
+    private async Task LoadAsync(Uri endpoint, IReadOnlyList<WeightSyncCall> calls, int step, CancellationToken cancellationToken)
+    {
+        // In order, stopping at the first failure: a vLLM server that failed to reload stays paused rather than resuming on half-loaded weights.
+        foreach (var call in calls)
+        {
+            var uri = new Uri(endpoint, call.Path);
+            string where = $"rollout weight sync at step {step}: {_options.Backend.ToString().ToLowerInvariant()} server {endpoint} POST /{call.Path}";
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.SyncTimeout);
+            try
+            {
+                using var request = Request(HttpMethod.Post, uri, call.Body);
+                using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                string answer = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                    throw new RolloutSyncException($"{where} was refused with {(int)response.StatusCode}: {Shorten(answer)}. The run stopped; its last checkpoint is intact.");
+                if (ReportsFailure(answer))
+                    throw new RolloutSyncException($"{where} answered success=false: {Shorten(answer)}. The run stopped; its last checkpoint is intact.");
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new RolloutSyncException($"{where} did not answer within {_options.SyncTimeout.TotalSeconds:0.###} s (rollout_sync_timeout). The run stopped; its last checkpoint is intact.", e);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new RolloutSyncException($"{where} failed: {e.Message}. The run stopped; its last checkpoint is intact.", e);
+            }
+        }
+    }
+
+    // SGLang answers {"success": false, ...} with 400, but a 200 that says so is a failure too.
+    private static bool ReportsFailure(string answer)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(answer);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("success", out var ok) && ok.ValueKind == JsonValueKind.False;
+        }
+        catch (JsonException)
+        {
+            return false; // vLLM answers some calls with an empty or plain-text body
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
     private async Task<Rollout> CompleteAsync(Uri endpoint, IReadOnlyList<int> prompt, int index, RolloutSettings settings, CancellationToken cancellationToken)
     {
-        string body = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["model"] = _options.ModelName,
-            ["prompt"] = prompt,
-            ["max_tokens"] = settings.MaxNewTokens,
-            ["temperature"] = settings.Temperature,
-            ["top_p"] = settings.TopP,
-            ["seed"] = settings.Seed + index,
-            ["return_token_ids"] = true,
-        }.Where(kv => kv.Value is not null).ToDictionary());
+        string body = RemoteCompletion.Body(_options, prompt, index, settings);
         var uri = new Uri(endpoint, "v1/completions");
         for (int attempt = 1; ; attempt++)
         {
@@ -112,7 +173,7 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
                 using var request = Request(HttpMethod.Post, uri, body);
                 response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
-                    return Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), index, settings, uri);
+                    return RemoteCompletion.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), index, settings, _tokenizer, uri);
                 bool retry = response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500;
                 if (!retry || attempt >= _options.MaxAttempts)
                     throw new HttpRequestException($"{uri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
@@ -130,35 +191,9 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
         }
     }
 
-    private Rollout Parse(string json, int index, RolloutSettings settings, Uri uri)
+    private HttpRequestMessage Request(HttpMethod method, Uri uri, string? body)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var choice = document.RootElement.GetProperty("choices")[0];
-            bool truncated = choice.TryGetProperty("finish_reason", out var finish) && finish.GetString() == "length";
-            int[] tokens = choice.TryGetProperty("token_ids", out var ids) && ids.ValueKind == JsonValueKind.Array
-                ? ids.EnumerateArray().Select(i => i.GetInt32()).ToArray()
-                : Retokenize(choice.GetProperty("text").GetString() ?? "", truncated, settings);
-            return new Rollout(index, tokens, null, truncated);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
-        {
-            throw new InvalidDataException($"{uri}: malformed completion response: {e.Message}", e);
-        }
-    }
-
-    private int[] Retokenize(string text, bool truncated, RolloutSettings settings)
-    {
-        // The server ended on EOS unless it hit the length limit; the trainer must see that EOS to learn to stop.
-        var ids = _tokenizer.Encode(text).ToList();
-        if (!truncated && settings.EosIds.Count > 0) ids.Add(settings.EosIds[0]);
-        return [.. ids];
-    }
-
-    private HttpRequestMessage Request(HttpMethod method, Uri uri, string body)
-    {
-        var request = new HttpRequestMessage(method, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(method, uri) { Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json") };
         if (_options.ApiKey is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
         return request;
     }

@@ -26,4 +26,24 @@ public sealed record RemoteRolloutOptions
     /// It must be readable by every server (same machine or a shared file system). Null: weights are not pushed.
     /// </summary>
     public string? WeightsDirectory { get; init; }
+
+    // issue 17: remote rollout backends
+
+    /// <summary>The engine the endpoints run, which decides how weights are loaded (<see cref="WeightSyncPlan"/>) and which fields a completion request carries. Default r1.</summary>
+    public RolloutBackend Backend { get; init; } = RolloutBackend.R1;
+
+    /// <summary>Push the policy every this many optimizer steps. Default 1.</summary>
+    public int SyncSteps { get; init; } = 1;
+
+    /// <summary>Longest wait for one server's answer to one weight-loading call. Default 10 minutes.</summary>
+    public TimeSpan SyncTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>True when the saved policy is a LoRA adapter (PEFT folder) rather than a full checkpoint.</summary>
+    public bool AdapterOnly { get; init; }
+
+    /// <summary>vLLM LoRA: the name the adapter is loaded under and sampled with. Default r1sharp-policy.</summary>
+    public string AdapterName { get; init; } = "r1sharp-policy";
+
+    /// <summary>SGLang: pause generation around the load (<c>/pause_generation</c>, <c>/continue_generation</c>). Default false.</summary>
+    public bool PauseGeneration { get; init; }
 }
