@@ -44,13 +44,14 @@ internal static class SftCommand
         var set = new Option<string[]>("--set") { Description = "Option override key=value with the config-file keys (e.g. --set learning_rate=1e-5); repeatable; wins over --config and flags.", AllowMultipleArgumentsPerToken = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Start afresh in an --output that holds an earlier run: delete its checkpoints, metrics and final/ first (without it, such a start is refused)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
-        var dtype = new Option<string?>("--dtype") { Description = "Training dtype f32 or bf16 (default: the checkpoint's)." };
+        var dtype = new Option<string?>("--dtype") { Description = "Training dtype f32 or bf16 (default: the checkpoint's); bf16 is pure bf16 training, see --bf16." };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: bf16 forward/backward, float32 master weights, AdamW state and checkpoints (TRL bf16; not with --dtype bf16 or LoRA)." };
 
         var command = new Command("sft", "Supervised fine-tuning on chat data: loss on assistant tokens only, packed sequences, checkpoints and --resume.")
         {
             model, data, output, validation, template, coldStart, epochs, maxSteps, learningRate, schedule, warmup, minRatio, weightDecay,
             maxGradNorm, batchSize, accumulation, maxLength, dropOverlong, layout, validationFraction, evalSteps, loggingSteps, saveSteps,
-            saveLimit, seed, resume, overwrite, device, dtype, config, set,
+            saveLimit, seed, resume, overwrite, device, dtype, bf16, config, set,
         };
         var lora = new LoraFlags();
         foreach (var option in lora.All) command.Options.Add(option);
@@ -86,6 +87,7 @@ internal static class SftCommand
             Flag(saveSteps, "save_steps");
             Flag(saveLimit, "save_total_limit");
             Flag(seed, "seed");
+            Flag(bf16, "bf16");
             foreach (var (key, value, flag) in lora.Settings(parse)) flags.Add(new SftOptionsFile.Source(new JsonObject { [key] = value }, flag));
             var training = await SftOptionsFile.LoadAsync(parse.GetValue(config), flags, parse.GetValue(set) ?? [],
                 new SftOptions { OutputDirectory = outputDirectory }, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,7 @@ public sealed class CrossEntropyStep
     private readonly Func<TokenBatch, Tensor> _lossSum;
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly double _maxGradNorm;
+    private MixedPrecisionModel? _mixed;
 
     /// <summary>Sets up the step.</summary>
     /// <param name="forward">Logits [B, T, V] of a batch.</param>
@@ -45,6 +46,18 @@ public sealed class CrossEntropyStep
     public static CrossEntropyStep OfLossSum(Func<TokenBatch, Tensor> tokenLossSum, IReadOnlyList<Parameter> parameters, double maxGradNorm) =>
         new(parameters, maxGradNorm, tokenLossSum ?? throw new ArgumentNullException(nameof(tokenLossSum)));
 
+    /// <summary>
+    /// Trains with bf16 compute and float32 master weights: the loss function runs on <paramref name="mixed"/>'s
+    /// <see cref="MixedPrecisionModel.Compute"/> copy, each micro-batch's gradients are summed into the masters' float32
+    /// gradients, and the masters (this step's parameters and the optimizer's) are copied back after every step.
+    /// </summary>
+    /// <returns>This step.</returns>
+    public CrossEntropyStep WithMasterWeights(MixedPrecisionModel mixed)
+    {
+        _mixed = mixed ?? throw new ArgumentNullException(nameof(mixed));
+        return this;
+    }
+
     private static Func<TokenBatch, Tensor> LossSumOf(Func<TokenBatch, Tensor> forward) => batch => TokenLossSum(forward(batch), batch.Labels);
 
     /// <summary>Zeroes the gradients, accumulates those of every micro-batch, clips, and steps <paramref name="optimizer"/>.</summary>
@@ -56,6 +69,7 @@ public sealed class CrossEntropyStep
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(microBatches);
         optimizer.zero_grad();
+        _mixed?.ZeroGradients();
         double lossSum = 0;
         long real = 0, total = 0;
         foreach (var build in microBatches)
@@ -68,9 +82,11 @@ public sealed class CrossEntropyStep
             var sum = _lossSum(batch);
             lossSum += sum.item<float>();
             (sum / Math.Max(1, targetTokens)).backward();
+            _mixed?.AccumulateGradients();
         }
         double gradNorm = _maxGradNorm > 0 ? nn.utils.clip_grad_norm_(_parameters, _maxGradNorm) : GradientNorm(_parameters);
         optimizer.step();
+        _mixed?.CopyMasterToCompute();
         return new CrossEntropyStepResult(lossSum / Math.Max(1, targetTokens), gradNorm, targetTokens, real, total);
     }
 

@@ -24,18 +24,24 @@ public sealed class CausalLanguageModelTrainer : ISftModel
     private readonly string? _sourceDirectory;
     private readonly PackedCausalForward _forward;
     private readonly LoraModel? _lora;
+    private readonly MixedPrecisionModel? _mixed;
 
     /// <summary>Wraps a model.</summary>
     /// <param name="model">The model to train (its parameters are updated in place).</param>
     /// <param name="sourceDirectory">Directory it was loaded from, whose tokenizer files are copied into every save; null for none.</param>
     /// <param name="lora">LoRA adapters attached to <paramref name="model"/>: then only they train, and saves write them in PEFT's format.</param>
-    public CausalLanguageModelTrainer(CausalLanguageModel model, string? sourceDirectory, LoraModel? lora = null)
+    /// <param name="mixed">bf16 mixed precision over <paramref name="model"/> as master: forward and backward run on its bf16
+    /// copy; <paramref name="model"/> is what the optimizer steps and checkpoints save.</param>
+    public CausalLanguageModelTrainer(CausalLanguageModel model, string? sourceDirectory, LoraModel? lora = null, MixedPrecisionModel? mixed = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         if (lora is not null && !ReferenceEquals(lora.Model, model)) throw new ArgumentException("the LoRA adapters belong to another model", nameof(lora));
+        if (mixed is not null && !ReferenceEquals(mixed.Master, model)) throw new ArgumentException("the mixed-precision copy belongs to another model", nameof(mixed));
+        if (mixed is not null && lora is not null) throw new NotSupportedException("bf16 mixed precision with LoRA adapters (bf16 with use_peft) is not supported");
         _sourceDirectory = sourceDirectory;
-        _forward = new PackedCausalForward(model);
+        _forward = new PackedCausalForward(mixed?.Compute ?? model);
         _lora = lora;
+        _mixed = mixed;
     }
 
     /// <summary>The wrapped model.</summary>
@@ -45,7 +51,10 @@ public sealed class CausalLanguageModelTrainer : ISftModel
     public bool SupportsPacking => true;
 
     /// <inheritdoc />
-    public nn.Module Module => _model;
+    public nn.Module Module => _mixed?.Compute ?? _model;
+
+    /// <inheritdoc />
+    public MixedPrecisionModel? MixedPrecision => _mixed;
 
     /// <inheritdoc />
     public Tensor Forward(TokenBatch batch) => _forward.Logits(batch);
@@ -90,5 +99,6 @@ public sealed class CausalLanguageModelTrainer : ISftModel
             foreach (var (name, parameter) in _model.state_dict())
                 parameter.copy_(source[name]);
         }
+        _mixed?.CopyMasterToCompute();
     }
 }

@@ -30,6 +30,10 @@ public interface ISftModel
     /// <param name="chunkSize">Positions projected to the vocabulary at once; 0 = full logits.</param>
     Tensor TokenLossSum(TokenBatch batch, int chunkSize) => CrossEntropyStep.TokenLossSum(Forward(batch), batch.Labels);
 
+    /// <summary>The bf16 compute copy when training in mixed precision (then <see cref="Module"/> is that copy, and
+    /// <see cref="TrainableParameters"/> the float32 masters); null otherwise.</summary>
+    MixedPrecisionModel? MixedPrecision => null;
+
     /// <summary>Trainable parameters.</summary>
     IEnumerable<Parameter> TrainableParameters() => Module.parameters().Where(p => p.requires_grad);
 

@@ -63,6 +63,12 @@ public sealed record SftOptions
     /// linear cross-entropy; not a TRL option).</summary>
     public int LogprobChunkSize { get; init; } = 256;
 
+    /// <summary>bf16 mixed precision: forward and backward on a bfloat16 copy of the model (the CPU's bf16 matmuls), with
+    /// float32 master weights, AdamW state, gradient sums, loss and checkpoints (<see cref="LanguageModeling.MixedPrecisionModel"/>).
+    /// Unlike <c>--dtype bf16</c>, which trains bf16 weights and loses updates smaller than 1/256 of a weight. Not with
+    /// <c>use_peft</c>. Default false (TRL <c>bf16</c>).</summary>
+    public bool Bf16 { get; init; }
+
     /// <summary>Rows per micro-batch. Default 8 (TRL <c>per_device_train_batch_size</c>).</summary>
     [JsonPropertyName("per_device_train_batch_size")]
     public int BatchSize { get; init; } = 8;

@@ -34,6 +34,8 @@ public static class SftOptionsValidator
         Require(options.LoggingSteps >= 1, "logging_steps", options.LoggingSteps, "must be at least 1");
         Require(options.SaveSteps >= 0, "save_steps", options.SaveSteps, "must be ≥ 0 (0 = only at the end)");
         Require(options.SaveTotalLimit >= 0, "save_total_limit", options.SaveTotalLimit, "must be ≥ 0 (0 = keep all)");
+        Require(!(options.Bf16 && options.UsePeft), "bf16", "true with use_peft: true",
+            "mixed precision trains full models only; LoRA adapters train in the base model's dtype (--dtype bf16 for a bf16 base)");
         if (options.Lora is { } lora) problems.AddRange(lora.Problems());
         return problems;
     }

@@ -6,6 +6,7 @@ using R1Sharp.Text;
 using R1Sharp.Text.Templates;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.IO;
 
 namespace R1Sharp.Training.Sft;
@@ -34,6 +35,13 @@ public static class SftPipeline
         if (request.ResumeFrom is null) FreshStart.Prepare(request.Training.OutputDirectory, request.Overwrite);
         var device = DeviceSelection.Parse(request.Device);
         var dtype = request.Dtype is null ? (TorchSharp.torch.ScalarType?)null : DeviceSelection.ParseDtype(request.Dtype);
+        if (request.Training.Bf16)
+        {
+            // Mixed precision keeps float32 masters whatever the checkpoint stores; pure bf16 is the other choice.
+            if (dtype is { } chosen && chosen != TorchSharp.torch.ScalarType.Float32)
+                throw new ConfigurationException($"bf16: true needs float32 master weights, but --dtype is {request.Dtype}: use one of bf16 (mixed precision) or --dtype bf16 (pure bf16 training)");
+            dtype = TorchSharp.torch.ScalarType.Float32;
+        }
 
         status($"loading {request.ModelDirectory}");
         var tokenizer = ModelDirectoryTokenizer.Load(request.ModelDirectory);
@@ -54,7 +62,8 @@ public static class SftPipeline
                 throw new InvalidDataException($"{request.ModelDirectory}: the tokenizer has {tokenizer.VocabSize} ids but the model's vocab_size is {model.Config.VocabSize}");
             model.train();
             using var lora = request.Training.Lora is { } loraOptions ? LoraModel.Attach(model, loraOptions, StableSeed.Derive(request.Training.Seed, 0x10A4)) : null;
-            var trainer = new SftTrainer(new CausalLanguageModelTrainer(model, request.ModelDirectory, lora), data, request.Training, tokenizer.PadId, device);
+            using var mixed = request.Training.Bf16 ? new MixedPrecisionModel(model) : null;
+            var trainer = new SftTrainer(new CausalLanguageModelTrainer(model, request.ModelDirectory, lora, mixed), data, request.Training, tokenizer.PadId, device);
             status(lora is null
                 ? $"training {model.ParameterCount:N0} parameters for {trainer.TotalSteps} steps ({request.Training.Layout} layout) on {device}"
                 : $"training {lora.ParameterCount:N0} LoRA parameters (r={lora.Options.Rank} on {lora.AdaptedModules.Count} layers; base of {model.ParameterCount:N0} frozen) for {trainer.TotalSteps} steps ({request.Training.Layout} layout) on {device}");

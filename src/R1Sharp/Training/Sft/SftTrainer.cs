@@ -81,6 +81,8 @@ public sealed class SftTrainer
     public SortedDictionary<string, string> Settings()
     {
         var settings = RunSettings.From(_options, SettingsJson, SettingsThatMayChange);
+        // Checkpoints written before bf16 existed resume as the fp32 runs they were.
+        if (!_options.Bf16) settings.Remove("bf16");
         settings["train_samples"] = _data.Train.Count.ToString(CultureInfo.InvariantCulture);
         settings["train_tokens"] = _data.Train.Sum(s => (long)s.Length).ToString(CultureInfo.InvariantCulture);
         return settings;
@@ -122,6 +124,7 @@ public sealed class SftTrainer
         int warmupSteps = LearningRateSchedule.WarmupSteps(totalSteps, _options.WarmupRatio);
         var collator = new TokenBatchCollator(_data.Train, _padId);
         var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm);
+        if (_model.MixedPrecision is { } mixed) crossEntropy.WithMasterWeights(mixed);
         double? firstLoss = null, lastLoss = null, validationLoss = null;
         double paddingSum = 0;
         int stepsRun = 0;

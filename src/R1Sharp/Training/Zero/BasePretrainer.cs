@@ -66,17 +66,23 @@ public sealed class BasePretrainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         model.train();
-        var forward = new PackedCausalForward(model);
+        // With bf16 the optimizer and checkpoints keep the float32 model; forward and backward run on its bf16 copy.
+        using var mixed = options.Bf16 ? new MixedPrecisionModel(model) : null;
+        var forward = new PackedCausalForward(mixed?.Compute ?? model);
         var parameters = model.parameters().ToList();
         using var optimizer = optim.AdamW(parameters, options.LearningRate, 0.9, 0.95, 1e-8, 0.01);
         var crossEntropy = new CrossEntropyStep(forward.Logits, parameters, maxGradNorm: 1.0);
+        if (mixed is not null) crossEntropy.WithMasterWeights(mixed);
         int start = 1;
         double earlier = 0;
         var settings = RunSettings.From(options, SettingsJson, SettingsThatMayChange);
+        // Checkpoints written before the option existed resume as fp32 runs.
+        if (!options.Bf16) settings.Remove("bf16");
         if (checkpoints?.Store.Latest() is { } latest)
         {
             RunSettings.ThrowIfChanged(latest.Directory, latest.State.Settings, settings);
             checkpoints.Weights.Load(latest.Directory);
+            mixed?.CopyMasterToCompute();
             CheckpointStore.RestoreOptimizer(optimizer, OptimizerPath(latest.Directory));
             start = latest.State.Step + 1;
             earlier = latest.State.ElapsedSeconds;

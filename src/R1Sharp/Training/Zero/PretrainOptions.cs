@@ -6,4 +6,8 @@ namespace R1Sharp.Training.Zero;
 /// <param name="LearningRate">AdamW peak learning rate (cosine decay to 10%). Default 2e-3.</param>
 /// <param name="WarmupSteps">Linear warmup steps. Default 20.</param>
 /// <param name="SaveSteps">A resumable checkpoint every this many steps (0 = none). Default 250 (about half a minute of work).</param>
-public sealed record PretrainOptions(int Steps = 3000, int BatchSize = 32, double LearningRate = 2e-3, int WarmupSteps = 20, int SaveSteps = 250);
+/// <param name="Bf16">bf16 mixed precision (TRL's <c>bf16</c>): bf16 forward and backward, float32 master weights, AdamW
+/// state, gradient sums and checkpoints (<see cref="LanguageModeling.MixedPrecisionModel"/>). Needs a float32 model.
+/// Default false.</param>
+public sealed record PretrainOptions(int Steps = 3000, int BatchSize = 32, double LearningRate = 2e-3, int WarmupSteps = 20, int SaveSteps = 250,
+    bool Bf16 = false);
