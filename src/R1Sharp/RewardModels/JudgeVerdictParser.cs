@@ -52,9 +52,9 @@ public static partial class JudgeVerdictParser
         return flat.Length <= 80 ? $"'{flat}'" : $"'{flat[..80]}...'";
     }
 
-    [GeneratedRegex(@"(?im)\b(?:verdict|judgement|judgment|final\s+verdict)\s*[:=]\s*[*_`""'\[]*\s*(correct|incorrect|yes|no|true|false|right|wrong)\b")]
+    [GeneratedRegex(@"(?im)\b(?:verdict|judgement|judgment|final\s+verdict)[*_\s]*[:=][\s*_`""'\[]*(correct|incorrect|yes|no|true|false|right|wrong)\b")]
     private static partial Regex VerdictLine();
 
-    [GeneratedRegex(@"(?im)\b(?:score|rating)\s*[:=]\s*[*_`""'\[]*\s*(-?\d+(?:\.\d+)?)(?:\s*/\s*(\d+(?:\.\d+)?))?")]
+    [GeneratedRegex(@"(?im)\b(?:score|rating)[*_\s]*[:=][\s*_`""'\[]*(-?\d+(?:\.\d+)?)(?:\s*/\s*(\d+(?:\.\d+)?))?")]
     private static partial Regex ScoreLine();
 }

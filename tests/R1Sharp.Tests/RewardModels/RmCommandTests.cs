@@ -42,7 +42,7 @@ public sealed class RmCommandTests : IDisposable
         string model = GrpoCommandTests.WriteTinyQwen(Path.Combine(_dir, "base"));
         string data = Pairs(40);
         string[] common = ["rm", "--model", model, "--data", data, "--learning-rate", "1e-2", "--batch-size", "4", "--validation-fraction", "0.2",
-            "--epochs", "2", "--logging-steps", "1", "--seed", "3"];
+            "--epochs", "2", "--logging-steps", "1", "--seed", "3", "--set", "lr_scheduler_type=constant"];
         string full = Path.Combine(_dir, "full");
         var run = Run([.. common, "--output", full]);
         Assert.True(run.Exit == 0, run.Error + run.Output);
