@@ -84,11 +84,11 @@ public sealed class JudgeReward : IBatchRewardFunction, IDisposable
         ArgumentNullException.ThrowIfNull(inputs);
         var prompts = inputs.Select(Prompt).ToArray();
         var outcomes = new (double? Score, string? Problem)[inputs.Count];
-        int hits = 0;
         var pending = new List<string>();
         foreach (var prompt in prompts.Distinct(StringComparer.Ordinal))
             if (!_cache.ContainsKey(prompt)) pending.Add(prompt);
-        hits = prompts.Count(p => !pending.Contains(p, StringComparer.Ordinal));
+        // Every completion that needs no request of its own: cached, or a repeat of another in this batch.
+        int hits = prompts.Length - pending.Count;
         using var gate = new SemaphoreSlim(_options.MaxConcurrency);
         var judged = new ConcurrentDictionary<string, (double? Score, string? Problem)>(StringComparer.Ordinal);
         await Task.WhenAll(pending.Select(async prompt =>
