@@ -18,7 +18,7 @@ public static class GrpoRewards
     public static RewardComposer Create(string spec, GrpoOptions options) => Create(spec, options, null);
 
     /// <summary>Builds the composer from <paramref name="registry"/>, which may hold rewards beyond the built-in ones
-    /// (the model-based <c>reward_model</c> and <c>judge</c> of R1Sharp.RewardModels, docs/reward-models.md).</summary>
+    /// (the model-based <c>reward_model</c> and <c>judge</c> in docs/reward-models.md, registered by a layer above this one).</summary>
     /// <param name="spec">The <c>--reward</c> list.</param>
     /// <param name="options">The GRPO options (for <c>reward_weights</c>).</param>
     /// <param name="registry">Where reward names are looked up; null for <see cref="RewardRegistry.CreateDefault"/>.</param>
