@@ -70,7 +70,9 @@ public sealed class JudgeReward : IBatchRewardFunction, IDisposable
             FillWithGroupMeans(scores, inputs);
         var counters = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            [$"{Name}/failures"] = failures, [$"{Name}/requests"] = requests, [$"{Name}/cache_hits"] = hits,
+            [$"{Name}/failures"] = failures,
+            [$"{Name}/requests"] = requests,
+            [$"{Name}/cache_hits"] = hits,
         };
         return new BatchRewardResult(scores, counters);
     }

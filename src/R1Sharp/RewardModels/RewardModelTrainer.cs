@@ -149,7 +149,11 @@ public sealed class RewardModelTrainer
                 bool final = state.Step >= totalSteps;
                 var values = new Dictionary<string, double>(StringComparer.Ordinal)
                 {
-                    ["loss"] = loss, ["accuracy"] = accuracy, ["margin"] = margin, ["grad_norm"] = gradNorm, ["learning_rate"] = rate,
+                    ["loss"] = loss,
+                    ["accuracy"] = accuracy,
+                    ["margin"] = margin,
+                    ["grad_norm"] = gradNorm,
+                    ["learning_rate"] = rate,
                     ["epoch"] = Math.Round(epoch + (double)next / BatchesPerEpoch, 4),
                 };
                 RewardModelEvaluation? evaluation = null;
@@ -216,8 +220,11 @@ public sealed class RewardModelTrainer
 
     private static Dictionary<string, double> EvalMetrics(RewardModelEvaluation e) => new(StringComparer.Ordinal)
     {
-        ["eval/accuracy"] = e.Accuracy, ["eval/loss"] = e.Loss, ["eval/margin"] = e.MeanMargin,
-        ["eval/chosen_mean"] = e.MeanChosen, ["eval/rejected_mean"] = e.MeanRejected,
+        ["eval/accuracy"] = e.Accuracy,
+        ["eval/loss"] = e.Loss,
+        ["eval/margin"] = e.MeanMargin,
+        ["eval/chosen_mean"] = e.MeanChosen,
+        ["eval/rejected_mean"] = e.MeanRejected,
     };
 
     // Epoch e's order: a permutation drawn from (seed, e) alone, so a resume rebuilds it.
