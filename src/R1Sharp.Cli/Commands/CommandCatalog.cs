@@ -20,6 +20,7 @@ internal static class CommandCatalog
         yield return RunCodeCommand.Create();
         yield return RewardsCommand.Create();
         yield return SftCommand.Create();
+        yield return RmCommand.Create();
         yield return MergeLoraCommand.Create();
         yield return SampleCommand.Create();
         yield return FilterCommand.Create();

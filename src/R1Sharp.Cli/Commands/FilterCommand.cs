@@ -4,6 +4,8 @@ using System.Text.Json;
 using R1Sharp.Data;
 using R1Sharp.Distillation;
 using R1Sharp.IO;
+using R1Sharp.RewardModels;
+using R1Sharp.Rewards.Composition;
 using Spectre.Console;
 
 namespace R1Sharp.Cli.Commands;
@@ -26,11 +28,12 @@ internal static class FilterCommand
         var allowCode = new Option<bool>("--allow-code-in-reasoning") { Description = "Keep responses with fenced code blocks in the reasoning." };
         var keepTruncated = new Option<bool>("--keep-truncated") { Description = "Keep responses cut at the token limit or without </think>." };
         var noDedup = new Option<bool>("--no-dedup") { Description = "Keep duplicate and near-duplicate responses." };
+        var judge = new Option<string?>("--judge") { Description = "Judge rows with no verifiable answer with an LLM over an OpenAI-compatible endpoint: the options of the judge reward, e.g. \"url=http://localhost:8000/v1;model=NAME\" (docs/reward-models.md); failures are counted and dropped." };
         var jaccard = new Option<double>("--near-duplicate-jaccard") { Description = "Word 3-gram Jaccard similarity from which responses are near-duplicates.", DefaultValueFactory = _ => defaults.NearDuplicateJaccard };
 
         var command = new Command("filter", "Rejection sampling: keep correct, readable, unique responses (at most m per prompt) and write SFT data with drop statistics.")
         {
-            input, output, maxPerPrompt, keepIncorrect, correctness, threshold, maxParagraph, foreign, script, allowCode, keepTruncated, noDedup, jaccard,
+            input, output, maxPerPrompt, keepIncorrect, correctness, threshold, maxParagraph, foreign, script, allowCode, keepTruncated, noDedup, jaccard, judge,
         };
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
@@ -50,7 +53,10 @@ internal static class FilterCommand
                 NearDuplicateJaccard = parse.GetValue(jaccard),
                 MaxPerPrompt = parse.GetValue(maxPerPrompt),
             };
-            var statistics = await RejectionRun.RunAsync(parse.GetValue(input)!.FullName, parse.GetValue(output)!.FullName, options, cancellationToken).ConfigureAwait(false);
+            using var judgeReward = parse.GetValue(judge) is { } judgeOptions
+                ? (JudgeReward)ModelBasedRewards.CreateRegistry().Create(RewardSpec.Parse($"judge({judgeOptions})"))
+                : null;
+            var statistics = await RejectionRun.RunAsync(parse.GetValue(input)!.FullName, parse.GetValue(output)!.FullName, options, judgeReward, cancellationToken).ConfigureAwait(false);
             ShowStatistics(statistics, parse.InvocationConfiguration.Output);
             return 0;
         });
@@ -68,5 +74,7 @@ internal static class FilterCommand
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         console.Write(table);
         console.WriteLine($"{statistics.PromptsKept} of {statistics.Prompts} prompts keep at least one response");
+        if (statistics.Judged > 0)
+            console.WriteLine($"judge: {statistics.Judged} responses without a verifiable answer judged, {statistics.JudgeFailures} judgements failed (dropped as of unknown correctness)");
     }
 }

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Globalization;
 using R1Sharp.Data;
 using R1Sharp.Training.Configuration;
+using R1Sharp.RewardModels;
 using R1Sharp.Training.Grpo;
 using R1Sharp.Training.Zero;
 
@@ -18,7 +19,7 @@ internal static class GrpoCommand
         var data = new Option<string>("--data") { Description = "Training data: .jsonl, .json or .parquet.", Required = true };
         var output = new Option<string>("--output", "--out") { Description = "Run directory (metrics, TensorBoard events, checkpoints).", Required = true };
         var config = new Option<string?>("--config") { Description = "GRPO options file (.json, .yaml) with TRL-style snake_case keys; see docs/grpo.md." };
-        var reward = new Option<string>("--reward") { Description = "Reward functions name[:weight],... (default format:0.1,accuracy:1).", DefaultValueFactory = _ => "format:0.1,accuracy:1" };
+        var reward = new Option<string>("--reward") { Description = "Reward functions name[(key=value;...)][:weight],... (default format:0.1,accuracy:1); model-based: reward_model, helpfulness, harmlessness, judge (docs/reward-models.md).", DefaultValueFactory = _ => "format:0.1,accuracy:1" };
         var template = new Option<string>("--template") { Description = "r1zero (the paper's template, for base models) or chat (the model's chat template).", DefaultValueFactory = _ => "r1zero" };
         var promptField = new Option<string?>("--prompt-field") { Description = "Row field with the question (default: prompt, problem or question)." };
         var set = new Option<string[]>("--set") { Description = "Option override key=value (snake_case, e.g. --set beta=0 --set loss_type=dapo); repeatable.", AllowMultipleArgumentsPerToken = true };
@@ -58,7 +59,11 @@ internal static class GrpoCommand
             string? resumeFrom = parse.GetResult(resume) is null ? null : parse.GetValue(resume) ?? GrpoTrainer.LatestCheckpoint;
             var request = new GrpoRunRequest(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(output)!, options,
                 parse.GetValue(reward)!, kind, parse.GetValue(promptField), resumeFrom is not null, remote, parse.GetValue(overwrite),
-                resumeFrom is null or GrpoTrainer.LatestCheckpoint ? null : resumeFrom);
+                resumeFrom is null or GrpoTrainer.LatestCheckpoint ? null : resumeFrom)
+            {
+                // The rule rewards plus reward_model/helpfulness/harmlessness/judge (docs/reward-models.md).
+                RewardRegistry = ModelBasedRewards.CreateRegistry(options.Device),
+            };
             var result = await HuggingFaceGrpoRun.RunAsync(request, new SynchronousProgress<GrpoProgress>(Print), ct);
             Console.WriteLine($"done: {result.Steps} steps ({result.Steps - result.StartedAtStep} in this process), {result.Seconds:0} s. Checkpoints in {Path.Combine(request.OutputDirectory, "checkpoints")}");
             return 0;

@@ -67,13 +67,21 @@ public sealed class RewardComposer : IAsyncDisposable
         var byFunction = new double?[functions][];
         for (int f = 0; f < functions; f++) byFunction[f] = new double?[count];
 
+        // Batch functions (a reward model, a judge) see the whole batch once, beside the per-completion work items.
+        var counters = new Dictionary<string, double>(StringComparer.Ordinal);
+        var batchTasks = Enumerable.Range(0, functions).Where(f => _rewards[f].Function is IBatchRewardFunction)
+            .Select(f => ScoreBatchAsync(f, inputs, byFunction[f], cancellationToken)).ToList();
+        var perItem = Enumerable.Range(0, functions).Where(f => _rewards[f].Function is not IBatchRewardFunction).ToList();
+
         // Each work item writes its own cell, so the arrays need no lock.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, functions * count), parallel, async (item, ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, perItem.Count * count), parallel, async (item, ct) =>
         {
-            int f = item / count, i = item % count;
+            int f = perItem[item / count], i = item % count;
             byFunction[f][i] = await ScoreOneAsync(f, i, inputs[i], ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
+        foreach (var batchCounters in await Task.WhenAll(batchTasks).ConfigureAwait(false))
+            foreach (var (name, value) in batchCounters) counters[name] = counters.GetValueOrDefault(name) + value;
 
         var totals = new double[count];
         for (int i = 0; i < count; i++)
@@ -82,7 +90,33 @@ public sealed class RewardComposer : IAsyncDisposable
             for (int f = 0; f < functions; f++) total += _weights[f] * (byFunction[f][i] ?? 0.0);
             totals[i] = total;
         }
-        return new RewardScores(_labels, _weights, byFunction, totals);
+        return new RewardScores(_labels, _weights, byFunction, totals, counters);
+    }
+
+    private async Task<IReadOnlyDictionary<string, double>> ScoreBatchAsync(int f, IReadOnlyList<RewardInput> inputs, double?[] into, CancellationToken ct)
+    {
+        BatchRewardResult result;
+        try
+        {
+            result = await ((IBatchRewardFunction)_rewards[f].Function).ScoreBatchAsync(inputs, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not RewardEvaluationException)
+        {
+            throw new RewardEvaluationException(_labels[f], 0, $"scoring the batch failed: {e.Message}", e);
+        }
+        if (result.Scores.Count != inputs.Count)
+            throw new RewardEvaluationException(_labels[f], 0, $"returned {result.Scores.Count} scores for a batch of {inputs.Count}.");
+        for (int i = 0; i < into.Length; i++)
+        {
+            if (result.Scores[i] is { } s && !double.IsFinite(s))
+                throw new RewardEvaluationException(_labels[f], i, $"returned {s}; scores must be finite (or null when not applicable).");
+            into[i] = result.Scores[i];
+        }
+        return result.Counters ?? new Dictionary<string, double>();
     }
 
     private async ValueTask<double?> ScoreOneAsync(int f, int i, RewardInput input, CancellationToken ct)

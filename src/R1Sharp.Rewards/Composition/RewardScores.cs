@@ -9,8 +9,10 @@ public sealed class RewardScores
     private readonly double?[][] _byFunction;
     private readonly double[] _totals;
 
-    internal RewardScores(IReadOnlyList<string> names, IReadOnlyList<double> weights, double?[][] byFunction, double[] totals)
+    internal RewardScores(IReadOnlyList<string> names, IReadOnlyList<double> weights, double?[][] byFunction, double[] totals,
+        IReadOnlyDictionary<string, double>? counters = null)
     {
+        Counters = counters ?? new Dictionary<string, double>(StringComparer.Ordinal);
         Names = names;
         Weights = weights;
         _byFunction = byFunction;
@@ -22,6 +24,9 @@ public sealed class RewardScores
 
     /// <summary>Function weights, in composer order.</summary>
     public IReadOnlyList<double> Weights { get; }
+
+    /// <summary>Counts the batch functions reported (<see cref="BatchRewardResult.Counters"/>, e.g. <c>judge/failures</c>), summed over batches.</summary>
+    public IReadOnlyDictionary<string, double> Counters { get; }
 
     /// <summary>Number of completions scored.</summary>
     public int Count => _totals.Length;
@@ -93,7 +98,7 @@ public sealed class RewardScores
         ArgumentNullException.ThrowIfNull(indices);
         foreach (int i in indices) ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(indices));
         double?[][] byFunction = [.. _byFunction.Select(scores => indices.Select(i => scores[i]).ToArray())];
-        return new RewardScores(Names, Weights, byFunction, [.. indices.Select(i => _totals[i])]);
+        return new RewardScores(Names, Weights, byFunction, [.. indices.Select(i => _totals[i])], Counters);
     }
 
     /// <summary>Several batches scored by the same composer, one after the other.</summary>
@@ -106,7 +111,9 @@ public sealed class RewardScores
         if (batches.Any(b => !b.Names.SequenceEqual(first.Names, StringComparer.Ordinal)))
             throw new ArgumentException("The batches were scored by different functions.", nameof(batches));
         double?[][] byFunction = [.. Enumerable.Range(0, first.Names.Count).Select(f => batches.SelectMany(b => b._byFunction[f]).ToArray())];
-        return new RewardScores(first.Names, first.Weights, byFunction, [.. batches.SelectMany(b => b._totals)]);
+        var counters = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in batches.SelectMany(b => b.Counters)) counters[name] = counters.GetValueOrDefault(name) + value;
+        return new RewardScores(first.Names, first.Weights, byFunction, [.. batches.SelectMany(b => b._totals)], counters);
     }
 
     private int IndexOf(string name)

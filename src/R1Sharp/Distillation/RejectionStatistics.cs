@@ -16,6 +16,15 @@ public sealed record RejectionStatistics(
     [property: JsonPropertyName("prompts_kept")] int PromptsKept,
     [property: JsonPropertyName("dropped")] IReadOnlyDictionary<string, int> Dropped)
 {
+    /// <summary>Responses without a rule-based correctness score that the generative judge scored (<c>r1 filter --judge</c>).</summary>
+    [JsonPropertyName("judged")]
+    public int Judged { get; init; }
+
+    /// <summary>Of those, judgements that failed (no reply after retries, or no readable verdict): their correctness
+    /// stays unknown, so they are dropped as incorrect, never scored 0 silently.</summary>
+    [JsonPropertyName("judge_failures")]
+    public int JudgeFailures { get; init; }
+
     /// <summary>Share of responses kept.</summary>
     [JsonPropertyName("keep_rate")]
     public double KeepRate => Responses == 0 ? 0 : (double)Kept / Responses;

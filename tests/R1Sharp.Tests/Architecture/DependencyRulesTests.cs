@@ -24,7 +24,8 @@ public sealed partial class DependencyRulesTests
         ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Rewards", "Verify"],
         ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Rewards", "Verify"],
         ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints"],
-        ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
+        ["RewardModels"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
+        ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels"],
     };
 
     [Fact]

@@ -15,14 +15,22 @@ public static class GrpoRewards
     /// <param name="options">The GRPO options (for <c>reward_weights</c>).</param>
     /// <returns>A composer that owns its functions (dispose it).</returns>
     /// <exception cref="ConfigurationException">The list or the weights are invalid; the message names the reward.</exception>
-    public static RewardComposer Create(string spec, GrpoOptions options)
+    public static RewardComposer Create(string spec, GrpoOptions options) => Create(spec, options, null);
+
+    /// <summary>Builds the composer from <paramref name="registry"/>, which may hold rewards beyond the built-in ones
+    /// (the model-based <c>reward_model</c> and <c>judge</c> in docs/reward-models.md, registered by a layer above this one).</summary>
+    /// <param name="spec">The <c>--reward</c> list.</param>
+    /// <param name="options">The GRPO options (for <c>reward_weights</c>).</param>
+    /// <param name="registry">Where reward names are looked up; null for <see cref="RewardRegistry.CreateDefault"/>.</param>
+    /// <exception cref="ConfigurationException">The list or the weights are invalid; the message names the reward.</exception>
+    public static RewardComposer Create(string spec, GrpoOptions options, RewardRegistry? registry)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
         try
         {
             var specs = RewardWeighting.Apply(RewardSpec.ParseList(spec), options.RewardWeights);
-            return new RewardComposer(RewardRegistry.CreateDefault().CreateWeighted(specs));
+            return new RewardComposer((registry ?? RewardRegistry.CreateDefault()).CreateWeighted(specs));
         }
         catch (RewardConfigurationException e)
         {

@@ -25,4 +25,9 @@ public sealed record GrpoRunRequest(
     bool Resume = false,
     Rollouts.RemoteRolloutOptions? RemoteRollouts = null,
     bool Overwrite = false,
-    string? ResumeFrom = null);
+    string? ResumeFrom = null)
+{
+    /// <summary>Where the names of <see cref="RewardSpec"/> are looked up; null for the built-in rewards. The command
+    /// line passes one that also knows the model-based rewards (<c>reward_model</c>, <c>judge</c>; docs/reward-models.md).</summary>
+    public R1Sharp.Rewards.Composition.RewardRegistry? RewardRegistry { get; init; }
+}

@@ -247,6 +247,8 @@ public sealed class GrpoStep(
             metrics[$"rewards/{scores.Names[f]}/mean"] = scores.Mean(f) ?? 0;
             metrics[$"rewards/{scores.Names[f]}/std"] = scores.StandardDeviation(f) ?? 0;
         }
+        // Counts batch rewards report (a judge's failures), summed over the step's generation rounds.
+        foreach (var (name, value) in scores.Counters) metrics[name] = value;
         var rollouts = seen.SelectMany(s => s.Rollouts).ToList();
         metrics["completions/mean_length"] = rollouts.Average(r => r.Tokens.Length);
         metrics["completions/min_length"] = rollouts.Min(r => r.Tokens.Length);

@@ -30,7 +30,7 @@ public static class HuggingFaceGrpoRun
         ArgumentNullException.ThrowIfNull(request);
         var options = request.Options;
         GrpoOptionsValidator.ThrowIfInvalid(options, "r1 grpo");
-        await using var rewards = GrpoRewards.Create(request.RewardSpec, options);
+        await using var rewards = GrpoRewards.Create(request.RewardSpec, options, request.RewardRegistry);
         var device = DeviceSelection.Parse(options.Device);
         var dtype = options.Dtype == TrainingPrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
 

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using R1Sharp.Training.Configuration;
+
+namespace R1Sharp.RewardModels;
+
+/// <summary>
+/// Reads <see cref="RewardModelOptions"/> as <c>r1 sft</c> reads its own: a JSON or YAML file with TRL's
+/// <c>RewardConfig</c> keys, then the flags the user typed, then <c>--set key=value</c>, then one validation listing
+/// every problem under its key and where the value came from.
+/// </summary>
+public static class RewardModelOptionsFile
+{
+    /// <summary>TRL's names, a few shorter aliases, <see cref="RewardModelOptionsValidator"/>.</summary>
+    public static OptionsSchema<RewardModelOptions> Schema { get; } = new(
+        "reward model",
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["epochs"] = "num_train_epochs",
+            ["batch_size"] = "per_device_train_batch_size",
+            ["lr_schedule"] = "lr_scheduler_type",
+            ["min_lr_ratio"] = "min_lr_rate",
+            ["gradient_accumulation"] = "gradient_accumulation_steps",
+        },
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["output_dir"] = "the run folder is given with --output" },
+        RewardModelOptionsValidator.Problems);
+
+    /// <summary>One source of settings; later sources win.</summary>
+    /// <param name="Settings">Key (canonical or alias) to value.</param>
+    /// <param name="Origin">Named in messages (a file, a flag, "--set").</param>
+    public sealed record Source(JsonObject Settings, string Origin);
+
+    /// <summary>Loads options: <paramref name="defaults"/>, then <paramref name="path"/>, then <paramref name="sources"/>, then <paramref name="overrides"/>; then validation.</summary>
+    /// <exception cref="ConfigurationException">A bad file, unknown option, bad value or invalid settings, each named.</exception>
+    public static async Task<RewardModelOptions> LoadAsync(string? path, IEnumerable<Source> sources, IEnumerable<string> overrides, RewardModelOptions defaults,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(overrides);
+        ArgumentNullException.ThrowIfNull(defaults);
+        var ordered = new List<Source>();
+        if (path is not null) ordered.Add(new Source(await SettingsText.ReadFileAsync(path, cancellationToken).ConfigureAwait(false), path));
+        ordered.AddRange(sources);
+        foreach (var pair in overrides)
+        {
+            var (key, value) = SettingsText.ParseOverride(pair);
+            ordered.Add(new Source(new JsonObject { [key] = value }, "--set"));
+        }
+        var settings = new JsonObject();
+        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var source in ordered)
+        {
+            foreach (var (key, value) in source.Settings)
+            {
+                string canonical = Schema.Canonical(key, source.Origin);
+                settings[canonical] = value?.DeepClone();
+                origins[canonical] = source.Origin;
+            }
+        }
+        string summary = ordered.Count == 0 ? "defaults" : string.Join(" + ", ordered.Select(s => s.Origin).Distinct());
+        return Schema.Bind(settings, defaults, summary, origins);
+    }
+}
