@@ -120,6 +120,11 @@ public sealed record GrpoOptions
     /// <summary><c>max_grad_norm</c> — clip the global gradient norm to this; 0 = no clipping. Default 1.0.</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
+    // issue 16: MoE routing
+
+    /// <summary><c>router_bias_update_rate</c> — γ of DeepSeek-V3's auxiliary-loss-free balancing (technical report §2.1.2): after every optimizer step each MoE layer's e_score_correction_bias moves by γ·sign(mean load − load of expert i), the load counted over the step's training tokens. deepseek_v3 with topk_method noaux_tc only. Default 0 = off (transformers never updates it); the paper uses 0.001. Qwen3-MoE's load-balancing loss needs no option: router_aux_loss_coef of the model's config.json weighs it (logged as router_aux_loss).</summary>
+    public double RouterBiasUpdateRate { get; init; }
+
     /// <summary><c>dtype</c> — fp32 or bf16. Default fp32.</summary>
     public TrainingPrecision Dtype { get; init; } = TrainingPrecision.Fp32;
 

@@ -7,6 +7,7 @@ using R1Sharp.Rewards.Composition;
 using R1Sharp.Tasks;
 using R1Sharp.Text;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Rollouts;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -139,6 +140,7 @@ public sealed class GrpoStep(
             return;
         }
         policy.GradientCheckpointing = options.GradientCheckpointing;
+        using var routing = MoeRoutingTerms.For(policy, options.RouterBiasUpdateRate); // issue 16: MoE aux loss / bias update
         var advantages = GroupAdvantages.Compute(batch.Scores.Totals, options.NumGenerations, options.ScaleRewards).Advantages;
         var rows = TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
@@ -174,7 +176,7 @@ public sealed class GrpoStep(
                     var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0);
                     var result = PolicyLoss.Compute(logProbs, oldLogProbs?[k] ?? logProbs.detach(), refLogProbs?[k],
                         tensor(advantages[micro.Start..micro.End]), lossMask, settings);
-                    result.Loss.backward();
+                    (routing?.AddTo(result.Loss, mask, 1.0 / microBatches.Count) ?? result.Loss).backward();
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
                     loss += result.Loss.item<float>();
                     kl += result.Kl * share; low += result.ClipLowMean * share; high += result.ClipHighMean * share; region += result.ClipRegionMean * share;
@@ -183,6 +185,7 @@ public sealed class GrpoStep(
                 }
                 gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
                 optimizer.step();
+                foreach (var (name, value) in routing?.AfterOptimizerStep() ?? new Dictionary<string, double>()) metrics[name] = value;
             }
             metrics["loss"] = loss;
             metrics["kl"] = kl;

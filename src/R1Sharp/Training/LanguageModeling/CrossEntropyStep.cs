@@ -17,6 +17,7 @@ public sealed class CrossEntropyStep
     private readonly Func<TokenBatch, Tensor> _lossSum;
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly double _maxGradNorm;
+    private readonly MoeRoutingTerms? _routing;
 
     /// <summary>Sets up the step.</summary>
     /// <param name="forward">Logits [B, T, V] of a batch.</param>
@@ -27,9 +28,10 @@ public sealed class CrossEntropyStep
     {
     }
 
-    private CrossEntropyStep(IReadOnlyList<Parameter> parameters, double maxGradNorm, Func<TokenBatch, Tensor> lossSum)
+    private CrossEntropyStep(IReadOnlyList<Parameter> parameters, double maxGradNorm, Func<TokenBatch, Tensor> lossSum, MoeRoutingTerms? routing = null)
     {
         _lossSum = lossSum;
+        _routing = routing;
         _parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
         ArgumentOutOfRangeException.ThrowIfNegative(maxGradNorm);
         _maxGradNorm = maxGradNorm;
@@ -42,8 +44,10 @@ public sealed class CrossEntropyStep
     /// <param name="tokenLossSum">The summed cross-entropy of a batch's target tokens (a scalar).</param>
     /// <param name="parameters">The trained parameters (whose gradient norm is clipped).</param>
     /// <param name="maxGradNorm">Gradient norm clip; 0 disables clipping.</param>
-    public static CrossEntropyStep OfLossSum(Func<TokenBatch, Tensor> tokenLossSum, IReadOnlyList<Parameter> parameters, double maxGradNorm) =>
-        new(parameters, maxGradNorm, tokenLossSum ?? throw new ArgumentNullException(nameof(tokenLossSum)));
+    /// <param name="routing">A MoE model's routing terms (load-balancing loss, DeepSeek-V3 bias update), applied to
+    /// every micro-batch of <see cref="Run"/>; null for none.</param>
+    public static CrossEntropyStep OfLossSum(Func<TokenBatch, Tensor> tokenLossSum, IReadOnlyList<Parameter> parameters, double maxGradNorm, MoeRoutingTerms? routing = null) =>
+        new(parameters, maxGradNorm, tokenLossSum ?? throw new ArgumentNullException(nameof(tokenLossSum)), routing);
 
     private static Func<TokenBatch, Tensor> LossSumOf(Func<TokenBatch, Tensor> forward) => batch => TokenLossSum(forward(batch), batch.Labels);
 
@@ -67,11 +71,14 @@ public sealed class CrossEntropyStep
             if (batch.TargetTokens == 0) continue;
             var sum = _lossSum(batch);
             lossSum += sum.item<float>();
-            (sum / Math.Max(1, targetTokens)).backward();
+            var loss = sum / Math.Max(1, targetTokens);
+            (_routing?.AddTo(loss, batch.PaddingMask, 1.0 / microBatches.Count) ?? loss).backward();
         }
         double gradNorm = _maxGradNorm > 0 ? nn.utils.clip_grad_norm_(_parameters, _maxGradNorm) : GradientNorm(_parameters);
         optimizer.step();
-        return new CrossEntropyStepResult(lossSum / Math.Max(1, targetTokens), gradNorm, targetTokens, real, total);
+        var routingMetrics = _routing?.AfterOptimizerStep();
+        double? auxLoss = routingMetrics is not null && routingMetrics.TryGetValue(MoeRoutingTerms.AuxLossMetric, out double aux) ? aux : null;
+        return new CrossEntropyStepResult(lossSum / Math.Max(1, targetTokens), gradNorm, targetTokens, real, total, auxLoss);
     }
 
     /// <summary>Mean cross-entropy per target token over <paramref name="batches"/>, without gradients; NaN when none has a target.</summary>

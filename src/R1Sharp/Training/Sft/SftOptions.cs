@@ -57,6 +57,12 @@ public sealed record SftOptions
     /// model. Default false (transformers <c>gradient_checkpointing</c>).</summary>
     public bool GradientCheckpointing { get; init; }
 
+    /// <summary>γ of DeepSeek-V3's auxiliary-loss-free balancing (technical report §2.1.2): after every optimizer step
+    /// each MoE layer's e_score_correction_bias moves by γ·sign(mean load − load of expert i), the load counted over the
+    /// step's tokens. deepseek_v3 with topk_method noaux_tc only, full fine-tuning only. Default 0 = off (transformers
+    /// never updates it); the paper uses 0.001 (<c>router_bias_update_rate</c>, not a TRL option).</summary>
+    public double RouterBiasUpdateRate { get; init; }
+
     /// <summary>Positions whose logits exist at once when the loss is taken (lm_head → log-softmax → gather a chunk at a
     /// time, forward and backward), so the [rows, tokens, vocab] logits never exist; values and gradients equal the
     /// unchunked loss's. 0 = full logits. Applies to the library's Qwen2/Llama model. Default 256 (Liger-style fused

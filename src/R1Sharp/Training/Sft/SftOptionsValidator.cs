@@ -35,6 +35,8 @@ public static class SftOptionsValidator
         Require(options.SaveSteps >= 0, "save_steps", options.SaveSteps, "must be ≥ 0 (0 = only at the end)");
         Require(options.SaveTotalLimit >= 0, "save_total_limit", options.SaveTotalLimit, "must be ≥ 0 (0 = keep all)");
         if (options.Lora is { } lora) problems.AddRange(lora.Problems());
+        Require(options.RouterBiasUpdateRate >= 0 && double.IsFinite(options.RouterBiasUpdateRate), "router_bias_update_rate", options.RouterBiasUpdateRate, "must be a finite number ≥ 0 (0 = off; DeepSeek-V3 used 0.001)");
+        Require(options.RouterBiasUpdateRate == 0 || !options.UsePeft, "router_bias_update_rate", options.RouterBiasUpdateRate, "needs full fine-tuning: with use_peft the base model, e_score_correction_bias included, is frozen and only the adapters are saved");
         return problems;
     }
 }

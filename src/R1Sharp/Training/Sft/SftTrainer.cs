@@ -121,7 +121,8 @@ public sealed class SftTrainer
 
         int warmupSteps = LearningRateSchedule.WarmupSteps(totalSteps, _options.WarmupRatio);
         var collator = new TokenBatchCollator(_data.Train, _padId);
-        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm);
+        using var routing = MoeRoutingTerms.For(_model.Module as CausalLanguageModel, _options.RouterBiasUpdateRate);
+        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm, routing);
         double? firstLoss = null, lastLoss = null, validationLoss = null;
         double paddingSum = 0;
         int stepsRun = 0;
@@ -156,7 +157,7 @@ public sealed class SftTrainer
                     : state with { Step = state.Step + 1, Epoch = epoch, BatchInEpoch = next };
                 state = state with { NumTokens = state.NumTokens + result.RealTokens };
                 var metrics = new SftStepMetrics(state.Step, Math.Round(epoch + (double)next / plan.Count, 4), result.Loss, rate, result.GradNorm,
-                    state.NumTokens, result.PaddingShare, result.RealTokens / seconds, null);
+                    state.NumTokens, result.PaddingShare, result.RealTokens / seconds, null, result.RouterAuxLoss);
 
                 bool last = state.Step >= totalSteps;
                 if (_data.Validation.Count > 0 && ((_options.EvalSteps > 0 && state.Step % _options.EvalSteps == 0) || endOfEpoch || last))
