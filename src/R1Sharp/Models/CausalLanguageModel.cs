@@ -132,6 +132,9 @@ public sealed class CausalLanguageModel : nn.Module
         return (RouterLoadBalancing.Loss(logits, moe.NumExpertsPerToken, tokenMask) * moe.RouterAuxLossCoef).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Qwen3-MoE's sparse blocks, in layer order (empty for other models).</summary>
+    internal IReadOnlyList<SparseMoeBlock> SparseBlocks => _body.SparseBlocks;
+
     /// <summary>DeepSeek-V3's sparse blocks, in layer order (empty for other models); see <see cref="ExpertBiasUpdate"/>.</summary>
     internal IReadOnlyList<DeepseekMoeBlock> DeepseekBlocks => _body.DeepseekBlocks;
 

@@ -31,6 +31,8 @@ internal sealed class CheckpointedMoeLayer : MultiTensorFunction<CheckpointedMoe
         ctx.save_for_backward([x, cos, sin, mask!]);
         ctx.save_data("layer", layer);
         ctx.save_data("causal", causal);
+        // An output no loss used gets no gradient (rather than zeros made from an output the caller has disposed).
+        ctx.set_materialize_grads(false);
         var output = layer.Forward(x, new AttentionInputs(cos, sin, mask, causal), null, 0);
         return [output, RouterLogitsOf(layer).clone()];
     }
@@ -46,10 +48,16 @@ internal sealed class CheckpointedMoeLayer : MultiTensorFunction<CheckpointedMoe
         var x = saved[0].detach().requires_grad_(true);
         var output = layer.Forward(x, new AttentionInputs(saved[1], saved[2], saved[3], causal), null, 0);
         var logits = RouterLogitsOf(layer);
-        var gradLogits = grad_outputs.Count > 1 ? grad_outputs[1] : null;
-        if (gradLogits is null || gradLogits.IsInvalid) output.backward([grad_outputs[0]]);
-        else torch.autograd.backward([output, logits], [grad_outputs[0], gradLogits]);
-        var gradX = x.grad!.clone().MoveToOuterDisposeScope();
+        var outputs = new List<Tensor>();
+        var grads = new List<Tensor>();
+        foreach (var (tensor, gradient) in new[] { output, logits }.Zip(grad_outputs))
+        {
+            if (gradient is null || gradient.IsInvalid) continue;
+            outputs.Add(tensor);
+            grads.Add(gradient);
+        }
+        if (outputs.Count > 0) torch.autograd.backward(outputs, grads);
+        var gradX = (x.grad is { } g ? g.clone() : torch.zeros_like(x)).MoveToOuterDisposeScope();
         return [gradX, null!, null!, null!, null!, null!];
     }
 

@@ -166,7 +166,7 @@ public sealed record GrpoOptions
     /// <summary><c>lora_dropout</c> — dropout on the adapters' input while training. Default 0.05 (TRL).</summary>
     public double LoraDropout { get; init; } = 0.05;
 
-    /// <summary><c>lora_target_modules</c> — q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or all-linear (a list, or one comma-separated string). Empty = PEFT's default for Qwen2/Llama: q_proj, v_proj.</summary>
+    /// <summary><c>lora_target_modules</c> — q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or all-linear (a list, or one comma-separated string). Empty = the architecture's default: q_proj, v_proj (PEFT's), or for deepseek_v3 its attention projections q_a_proj, q_b_proj (q_proj without q_lora_rank), kv_a_proj_with_mqa, kv_b_proj, o_proj.</summary>
     [JsonConverter(typeof(LoraTargetModulesJsonConverter))]
     public string LoraTargetModules { get; init; } = "";
 
