@@ -45,6 +45,7 @@ public static class GrpoOptionsValidator
         foreach (var (name, weight) in options.RewardWeights)
             Require(double.IsFinite(weight), $"reward_weights.{name}", weight, "must be a finite number");
         if (options.Lora is { } lora) problems.AddRange(lora.Problems());
+        GrpoFamilyOptionsValidator.AddProblems(options, problems); // issue 20: GRPO family
         // issue 16: MoE routing
         Require(options.RouterBiasUpdateRate >= 0 && double.IsFinite(options.RouterBiasUpdateRate), "router_bias_update_rate", options.RouterBiasUpdateRate, "must be a finite number ≥ 0 (0 = off; DeepSeek-V3 used 0.001)");
         Require(options.RouterBiasUpdateRate == 0 || !options.UsePeft, "router_bias_update_rate", options.RouterBiasUpdateRate, "needs full fine-tuning: with use_peft the base model, e_score_correction_bias included, is frozen and only the adapters are saved");

@@ -24,7 +24,10 @@ namespace R1Sharp.Training.Grpo;
 /// rule-based rewards only, no value model.
 /// What options change (GrpoOptions): <c>loss_type</c> (paper / DAPO token-mean / Dr. GRPO), <c>scale_rewards</c>
 /// (group / batch / none), <c>epsilon_high</c> (clip-higher), <c>beta</c> = 0 (no reference model at all),
-/// <c>dynamic_sampling</c>, <c>mask_truncated_completions</c>, <c>num_iterations</c> (μ).
+/// <c>dynamic_sampling</c>, <c>mask_truncated_completions</c>, <c>num_iterations</c> (μ); and the GRPO family
+/// (<see cref="GrpoObjective"/>): <c>importance_sampling_level</c> (GSPO), cispo / sapo / bnpo, <c>delta</c>,
+/// <c>entropy_coef</c>, <c>top_entropy_quantile</c>, <c>kl_loss_type</c>, <c>use_kl_in_reward</c>, <c>adv_estimator</c>,
+/// <c>sync_ref_model</c>.
 /// Log-probs of π_θ, π_old and π_ref are all taken at the sampling temperature (logits / T, as TRL;
 /// <see cref="CompletionLogProbs"/>), before top-p. Simplification: with μ = 1, π_old is π_θ detached (ratio 1, same
 /// gradient), with μ &gt; 1 π_old comes from one no-grad forward pass before the first update.
@@ -74,6 +77,8 @@ public sealed class GrpoStep(
         AddRewardMetrics(metrics, seen, g);
         var batch = Concatenate(kept, seen[0]);
         TrainOnBatch(batch, optimizer, metrics, cancellationToken);
+        if (options.SyncRefModel && reference is not null && step % options.RefModelSyncSteps == 0)
+            ReferencePolicy.MixIn(reference, policy, options.RefModelMixupAlpha); // issue 20: TR-DPO reference refresh
         await rollouts.OnPolicyUpdatedAsync(step, cancellationToken).ConfigureAwait(false);
 
         double seconds = clock.Elapsed.TotalSeconds;
@@ -141,18 +146,16 @@ public sealed class GrpoStep(
         }
         policy.GradientCheckpointing = options.GradientCheckpointing;
         using var routing = MoeRoutingTerms.For(policy, options.RouterBiasUpdateRate); // issue 16: MoE aux loss / bias update
-        var advantages = GroupAdvantages.Compute(batch.Scores.Totals, options.NumGenerations, options.ScaleRewards).Advantages;
         var rows = TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
         var microBatches = MicroBatches.Split(rows.Count, options.MicroBatchCount());
         long lossTokens = rows.LossTokens(options.MaskTruncatedCompletions);
-        var settings = new PolicyLossSettings(options.LossType, options.EpsilonLow, options.EpsilonHigh,
-            reference is null ? 0 : options.Beta, options.MaxCompletionLength, rows.Count, lossTokens);
 
         // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
         var logProbsOf = new CompletionLogProbs(options.Temperature, options.LogprobChunkSize);
         var oldLogProbs = options.NumIterations > 1 ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
-        Tensor[]? refLogProbs = null;
+        Tensor[]? refLogProbs = null, samplingLogProbs = null;
+        EntropySelection? selection = null;
         if (reference is not null && options.Beta > 0)
         {
             using var baseModel = LoraModel.AdaptersOff(reference); // LoRA: π_ref is the policy with its adapters off
@@ -160,49 +163,69 @@ public sealed class GrpoStep(
         }
         try
         {
+            // issue 20: the KL folded into the reward, the advantage estimator, the top-entropy token selection.
+            var totals = batch.Scores.Totals;
+            double? rewardKl = null;
+            if (options.UseKlInReward && refLogProbs is not null)
+            {
+                samplingLogProbs = oldLogProbs is null ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
+                var completionKl = GrpoObjective.CompletionKl(options.KlLossType, oldLogProbs ?? samplingLogProbs!, refLogProbs,
+                    [.. microBatches.Select(m => rows.CompletionMask(m, maskTruncated: false))]);
+                totals = GrpoObjective.PenalisedRewards(totals, completionKl, options.Beta);
+                metrics["reward_kl_penalty"] = options.Beta * completionKl.Average();
+                rewardKl = completionKl.Sum() / Math.Max(1.0, batch.Rollouts.Sum(r => (double)r.Tokens.Length)); // per token, as the loss's kl
+            }
+            var advantages = AdvantageEstimators.Compute(options.AdvEstimator, totals, options.NumGenerations, options.ScaleRewards).Advantages;
+            if (options.TopEntropyQuantile < 1)
+            {
+                selection = EntropySelection.Compute(logProbsOf, policy, rows, microBatches, options.MaskTruncatedCompletions, options.TopEntropyQuantile);
+                metrics["entropy/kept_mean"] = selection.KeptMeanEntropy;
+                metrics["entropy/kept_fraction"] = selection.KeptTokens / Math.Max(1.0, lossTokens);
+            }
+            var settings = GrpoObjective.LossSettings(options, reference is not null, rows.Count, lossTokens, microBatches.Count, selection?.KeptTokens);
+            bool entropyBonus = options.EntropyCoef > 0;
+
             var parameters = LoraModel.TrainableParameters(policy).ToList();
-            double loss = 0, kl = 0, entropy = 0, low = 0, high = 0, region = 0, gradNorm = 0;
+            double entropy = 0, gradNorm = 0;
+            var lossMetrics = new PolicyLossMetrics();
             for (int iteration = 0; iteration < options.NumIterations; iteration++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 optimizer.zero_grad();
-                loss = 0; kl = 0; low = 0; high = 0; region = 0;
+                lossMetrics = new PolicyLossMetrics();
                 for (int k = 0; k < microBatches.Count; k++)
                 {
                     using var scope = NewDisposeScope();
                     var micro = microBatches[k];
                     var (input, mask, targets) = rows.Slice(micro, policy.Device);
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
-                    var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0);
+                    var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0 || entropyBonus, entropyGradient: entropyBonus);
                     var result = PolicyLoss.Compute(logProbs, oldLogProbs?[k] ?? logProbs.detach(), refLogProbs?[k],
-                        tensor(advantages[micro.Start..micro.End]), lossMask, settings);
+                        tensor(advantages[micro.Start..micro.End]), lossMask, settings, tokenEntropy, selection?.Masks[k]);
                     (routing?.AddTo(result.Loss, mask, 1.0 / microBatches.Count) ?? result.Loss).backward();
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
-                    loss += result.Loss.item<float>();
-                    kl += result.Kl * share; low += result.ClipLowMean * share; high += result.ClipHighMean * share; region += result.ClipRegionMean * share;
-                    if (tokenEntropy is not null)
-                        entropy += (tokenEntropy * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
+                    lossMetrics.Add(result, result.Loss.item<float>(), share);
+                    if (tokenEntropy is not null && iteration == 0)
+                        entropy += (tokenEntropy.detach() * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
                 }
                 gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
                 optimizer.step();
                 foreach (var (name, value) in routing?.AfterOptimizerStep() ?? new Dictionary<string, double>()) metrics[name] = value;
             }
-            metrics["loss"] = loss;
-            metrics["kl"] = kl;
+            lossMetrics.WriteTo(metrics);
+            if (rewardKl is double kl) metrics["kl"] = kl; // the loss has no KL term then
             metrics["entropy"] = entropy;
             metrics["grad_norm"] = gradNorm;
-            metrics["clip_ratio/low_mean"] = low;
-            metrics["clip_ratio/high_mean"] = high;
-            metrics["clip_ratio/region_mean"] = region;
+            if (entropyBonus) metrics["entropy_coef"] = options.EntropyCoef;
         }
         finally
         {
-            foreach (var t in (oldLogProbs ?? []).Concat(refLogProbs ?? [])) t.Dispose();
+            foreach (var t in (oldLogProbs ?? []).Concat(refLogProbs ?? []).Concat(samplingLogProbs ?? [])) t.Dispose();
+            selection?.Dispose();
         }
     }
 
-    private static readonly string[] TrainingMetricNames =
-        ["loss", "kl", "entropy", "grad_norm", "clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean"];
+    private static readonly string[] TrainingMetricNames = [.. PolicyLossMetrics.AlwaysReported, "entropy", "grad_norm"];
 
     private static FrozenLogProbs.LogProbsOf Frozen(CausalLanguageModel model, CompletionLogProbs logProbsOf) =>
         (input, mask, targets) => logProbsOf.Compute(model, input, mask, targets).LogProbs;
