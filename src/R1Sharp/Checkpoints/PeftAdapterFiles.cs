@@ -36,7 +36,7 @@ public static class PeftAdapterFiles
         Directory.CreateDirectory(dir);
         var options = lora.Options;
         var targets = new JsonArray();
-        foreach (string t in options.EffectiveTargetModules) targets.Add(t);
+        foreach (string t in lora.TargetModules) targets.Add(t);
         var config = new JsonObject
         {
             ["alpha_pattern"] = new JsonObject(),
@@ -145,7 +145,7 @@ public static class PeftAdapterFiles
         var expected = lora.NamedTensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         foreach (string name in file.Entries.Keys.Order(StringComparer.Ordinal))
             if (!expected.Contains(Normalize(name)))
-                throw new InvalidDataException($"{weights}: tensor '{name}' belongs to no adapted module of this base model (target_modules {string.Join(",", lora.Options.EffectiveTargetModules)})");
+                throw new InvalidDataException($"{weights}: tensor '{name}' belongs to no adapted module of this base model (target_modules {string.Join(",", lora.TargetModules)})");
         var present = file.Entries.Keys.ToDictionary(Normalize, n => n, StringComparer.Ordinal);
         foreach (string name in expected)
         {

@@ -120,17 +120,25 @@ public sealed class CausalLanguageModel : nn.Module
 
     /// <summary>
     /// router_aux_loss_coef × the load-balancing loss (<see cref="RouterLoadBalancing"/>) of the latest forward, a
-    /// scalar with a gradient into the routers, to add to the training loss; null for dense models or when
-    /// <see cref="CollectRouterLogits"/> is off.
+    /// scalar with a gradient into the routers (activation checkpointing included), to add to the training loss; null
+    /// for models without a load-balancing loss (dense, DeepSeek-V3) or when <see cref="CollectRouterLogits"/> is off.
     /// </summary>
-    public Tensor? RouterAuxLoss()
+    /// <param name="tokenMask">The latest forward's attention mask [B, T] (1 token, 0 padding): padding is left out of the
+    /// loss, as transformers does; null counts every position.</param>
+    public Tensor? RouterAuxLoss(Tensor? tokenMask = null)
     {
         if (Config.Moe is not { } moe) return null;
         var logits = _body.SparseBlocks.Select(b => b.LastRouterLogits).OfType<Tensor>().ToList();
         if (logits.Count == 0) return null;
         using var scope = torch.NewDisposeScope();
-        return (RouterLoadBalancing.Loss(logits, moe.NumExpertsPerToken) * moe.RouterAuxLossCoef).MoveToOuterDisposeScope();
+        return (RouterLoadBalancing.Loss(logits, moe.NumExpertsPerToken, tokenMask) * moe.RouterAuxLossCoef).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Qwen3-MoE's sparse blocks, in layer order (empty for other models).</summary>
+    internal IReadOnlyList<SparseMoeBlock> SparseBlocks => _body.SparseBlocks;
+
+    /// <summary>DeepSeek-V3's sparse blocks, in layer order (empty for other models); see <see cref="ExpertBiasUpdate"/>.</summary>
+    internal IReadOnlyList<DeepseekMoeBlock> DeepseekBlocks => _body.DeepseekBlocks;
 
     /// <summary>
     /// The output projection's weight [V, hidden] (lm_head, or the embedding when tied): logits = hidden · weightᵀ.

@@ -38,6 +38,9 @@ internal sealed class DecoderLayer : nn.Module
     /// <summary>The sparse block of this layer, or null when its MLP is dense.</summary>
     public SparseMoeBlock? SparseBlock => _mlp as SparseMoeBlock;
 
+    /// <summary>The DeepSeek-V3 sparse block of this layer, or null.</summary>
+    public DeepseekMoeBlock? DeepseekBlock => _mlp as DeepseekMoeBlock;
+
     public Tensor Forward(Tensor x, AttentionInputs inputs, KvCache? cache, int layer)
     {
         using var scope = torch.NewDisposeScope();

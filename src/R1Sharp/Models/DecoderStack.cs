@@ -38,6 +38,9 @@ internal sealed class DecoderStack : nn.Module
     /// <summary>The sparse MoE blocks, in layer order (empty for dense models).</summary>
     public IReadOnlyList<SparseMoeBlock> SparseBlocks => _layers.Select(l => l.SparseBlock).OfType<SparseMoeBlock>().ToList();
 
+    /// <summary>The DeepSeek-V3 sparse blocks, in layer order (empty for other models).</summary>
+    public IReadOnlyList<DeepseekMoeBlock> DeepseekBlocks => _layers.Select(l => l.DeepseekBlock).OfType<DeepseekMoeBlock>().ToList();
+
     /// <summary>Recompute each layer in backward (see <see cref="CausalLanguageModel.GradientCheckpointing"/>).</summary>
     public bool GradientCheckpointing { get; set; }
 
@@ -51,7 +54,17 @@ internal sealed class DecoderStack : nn.Module
         bool recompute = GradientCheckpointing && cache is null && torch.is_grad_enabled();
         if (recompute && !hidden.requires_grad) hidden = hidden.detach().requires_grad_(true); // frozen embeddings: the layers still need a backward
         for (int i = 0; i < _layers.Count; i++)
-            hidden = recompute ? CheckpointedLayer.Apply(_layers[i], hidden, inputs) : _layers[i].Forward(hidden, inputs, cache, i);
+        {
+            var layer = _layers[i];
+            if (!recompute) hidden = layer.Forward(hidden, inputs, cache, i);
+            else if (layer.SparseBlock is { CollectRouterLogits: true } sparse)
+            {
+                // The router logits leave the checkpointed layer as a second output, so the load-balancing loss reaches the router.
+                (hidden, var routerLogits) = CheckpointedMoeLayer.Apply(layer, hidden, inputs);
+                sparse.KeepRouterLogits(routerLogits);
+            }
+            else hidden = CheckpointedLayer.Apply(layer, hidden, inputs);
+        }
         return _norm.forward(hidden).MoveToOuterDisposeScope();
     }
 }

@@ -20,6 +20,7 @@ internal sealed class DeepseekMoeBlock : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "shared_experts")]
     private readonly SwiGluFeedForward? _shared;
     private readonly DeepseekMoeSettings _settings;
+    private Tensor? _lastExperts;
 
     public DeepseekMoeBlock(ModelConfig config, Device device, ScalarType dtype) : base(nameof(DeepseekMoeBlock))
     {
@@ -38,13 +39,37 @@ internal sealed class DeepseekMoeBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Keep the expert choices of the latest forward for <see cref="ExpertBiasUpdate"/> (off by default).</summary>
+    public bool CollectExpertChoices { get; set; }
+
+    /// <summary>The routed experts [tokens, k] (int64) of the latest forward while <see cref="CollectExpertChoices"/> is on; else null.</summary>
+    public Tensor? LastExperts => _lastExperts;
+
+    /// <summary>The selection bias <c>e_score_correction_bias</c> [experts].</summary>
+    public Tensor CorrectionBias => _gate.CorrectionBias;
+
+    /// <summary>Routed experts (n_routed_experts).</summary>
+    public int ExpertCount => _settings.NRoutedExperts;
+
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
         var flat = x.reshape(-1, x.shape[^1]);
         var (weights, experts) = ExpertRouter.DeepseekTopK(_gate.forward(flat), _gate.CorrectionBias, _settings, x.dtype);
+        if (CollectExpertChoices)
+        {
+            _lastExperts?.Dispose();
+            _lastExperts = experts.alias().DetachFromDisposeScope();
+        }
         var output = ExpertDispatch.Run(flat, weights, experts, _experts);
         if (_shared is not null) output = output + _shared.forward(flat);
         return output.reshape(x.shape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Frees the kept expert choices.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _lastExperts?.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -37,17 +37,20 @@ internal sealed class SparseMoeBlock : nn.Module<Tensor, Tensor>
     /// <summary>Router logits [tokens, experts] of the latest forward while <see cref="CollectRouterLogits"/> is on; else null.</summary>
     public Tensor? LastRouterLogits => _lastRouterLogits;
 
+    /// <summary>Replaces the kept router logits (the checkpointed layer's differentiable copy of them).</summary>
+    public void KeepRouterLogits(Tensor logits)
+    {
+        _lastRouterLogits?.Dispose();
+        _lastRouterLogits = logits.alias().DetachFromDisposeScope();
+    }
+
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
         long width = x.shape[^1];
         var flat = x.reshape(-1, width);
         var logits = _router.forward(flat);
-        if (CollectRouterLogits)
-        {
-            _lastRouterLogits?.Dispose();
-            _lastRouterLogits = logits.alias().DetachFromDisposeScope();
-        }
+        if (CollectRouterLogits) KeepRouterLogits(logits);
         int k = _settings.NumExpertsPerToken;
         var (weights, experts) = ExpertRouter.SoftmaxTopK(logits, k, _settings.NormTopKProb, x.dtype);
         var output = ExpertDispatch.Run(flat, weights, experts, _experts);

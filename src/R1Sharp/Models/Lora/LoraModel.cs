@@ -24,6 +24,7 @@ public sealed class LoraModel : IDisposable
     {
         Model = model;
         Options = options;
+        TargetModules = options.TargetModulesFor(model.Config);
         _switch = enabled;
         _adapters = adapters;
         _baseRequiresGrad = baseRequiresGrad;
@@ -34,6 +35,9 @@ public sealed class LoraModel : IDisposable
 
     /// <summary>The settings the adapters were built with.</summary>
     public LoraOptions Options { get; }
+
+    /// <summary>The target modules in effect: the options', or the architecture's default (<see cref="LoraOptions.DefaultTargetModules"/>).</summary>
+    public IReadOnlyList<string> TargetModules { get; }
 
     /// <summary>Whether the adapters' updates are added (false: the base model's outputs exactly).</summary>
     public bool Enabled
@@ -77,7 +81,7 @@ public sealed class LoraModel : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Problems();
         if (problems.Count > 0) throw new ArgumentException("LoRA settings: " + string.Join("; ", problems));
-        var targets = ResolveTargets(model, options.EffectiveTargetModules);
+        var targets = ResolveTargets(model, options.TargetModulesFor(model.Config));
         using var generator = new torch.Generator((ulong)seed, torch.CPU);
         var enabled = new LoraSwitch();
         var adapters = new List<(string, LinearProjection, LoraAdapter)>();
@@ -207,7 +211,10 @@ public sealed class LoraModel : IDisposable
                 ? linear.Where(l => l.name != "lm_head").ToList()
                 : linear.Where(l => Matches(l.name, target)).ToList();
             if (matches.Count == 0)
-                throw new ArgumentException($"lora target_modules: '{target}' names no linear layer of this model (known: {string.Join(", ", LoraOptions.LinearModuleNames)}, {LoraOptions.AllLinear})");
+            {
+                var present = linear.Where(l => l.name != "lm_head").Select(l => l.name[(l.name.LastIndexOf('.') + 1)..]).Distinct(StringComparer.Ordinal);
+                throw new ArgumentException($"lora target_modules: '{target}' names no linear layer of this {model.Config.ModelType} model (its linear layers: {string.Join(", ", present)}, or {LoraOptions.AllLinear})");
+            }
             foreach (var m in matches) chosen.Add(m.name);
         }
         return linear.Where(l => chosen.Contains(l.name)).ToList();

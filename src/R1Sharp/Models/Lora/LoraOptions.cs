@@ -28,7 +28,8 @@ public sealed record LoraOptions
 
     /// <summary>
     /// <c>lora_target_modules</c>: PEFT module names (<c>q_proj</c> ... <c>down_proj</c>), dotted suffixes of module
-    /// paths, or <c>all-linear</c>. Empty = PEFT's default for Qwen2 and Llama: <c>q_proj</c> and <c>v_proj</c>.
+    /// paths, or <c>all-linear</c>. Empty = the architecture's default (<see cref="DefaultTargetModules"/>: <c>q_proj</c> and
+    /// <c>v_proj</c>, PEFT's, except for DeepSeek-V3).
     /// </summary>
     public IReadOnlyList<string> TargetModules { get; init; } = [];
 
@@ -38,8 +39,27 @@ public sealed record LoraOptions
     /// <summary>The factor applied to B·A·x.</summary>
     public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
 
-    /// <summary>The targets in effect (<see cref="TargetModules"/>, or PEFT's default when empty).</summary>
+    /// <summary>The targets in effect for a Qwen2 / Qwen3 / Llama model (<see cref="TargetModules"/>, or PEFT's default when empty); see <see cref="TargetModulesFor"/>.</summary>
     public IReadOnlyList<string> EffectiveTargetModules => TargetModules.Count == 0 ? ["q_proj", "v_proj"] : TargetModules;
+
+    /// <summary>The targets in effect for a model of <paramref name="config"/>: <see cref="TargetModules"/>, or <see cref="DefaultTargetModules"/> when empty.</summary>
+    public IReadOnlyList<string> TargetModulesFor(ModelConfig config) => TargetModules.Count == 0 ? DefaultTargetModules(config) : TargetModules;
+
+    /// <summary>
+    /// The targets when none are given. Qwen2, Qwen3, Qwen3-MoE and Llama: PEFT's default, the query and value
+    /// projections <c>q_proj</c>, <c>v_proj</c>. DeepSeek-V3 has neither under those names (multi-head latent attention;
+    /// PEFT has no default for it): every attention projection, the usual choice for MLA, that is <c>q_a_proj</c> and
+    /// <c>q_b_proj</c> (or <c>q_proj</c> when <c>q_lora_rank</c> is null), <c>kv_a_proj_with_mqa</c>, <c>kv_b_proj</c>
+    /// and <c>o_proj</c>; its experts stay frozen, as with q_proj/v_proj on Qwen3-MoE.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultTargetModules(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.LatentAttention is not { } latent) return ["q_proj", "v_proj"];
+        return latent.QLoraRank is null
+            ? ["q_proj", "kv_a_proj_with_mqa", "kv_b_proj", "o_proj"]
+            : ["q_a_proj", "q_b_proj", "kv_a_proj_with_mqa", "kv_b_proj", "o_proj"];
+    }
 
     /// <summary>Every problem with these settings, each naming the key a user writes (empty when valid).</summary>
     /// <param name="prefix">Prefix of the key names (<c>lora_</c> for TRL's flat keys).</param>

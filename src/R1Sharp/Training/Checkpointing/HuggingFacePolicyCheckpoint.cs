@@ -30,7 +30,8 @@ public sealed class HuggingFacePolicyCheckpoint(CausalLanguageModel model, Gener
         using (no_grad())
         {
             var source = stored.state_dict();
-            foreach (var (name, parameter) in model.named_parameters())
+            // state_dict: the parameters and the persistent buffers (DeepSeek-V3's e_score_correction_bias moves in training).
+            foreach (var (name, parameter) in model.state_dict())
             {
                 if (!source.TryGetValue(name, out var value))
                     throw new InvalidDataException($"{directory}: the checkpoint has no tensor '{name}'.");

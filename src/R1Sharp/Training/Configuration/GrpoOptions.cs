@@ -165,6 +165,11 @@ public sealed record GrpoOptions
     /// <summary><c>max_grad_norm</c> — clip the global gradient norm to this; 0 = no clipping. Default 1.0.</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
+    // issue 16: MoE routing
+
+    /// <summary><c>router_bias_update_rate</c> — γ of DeepSeek-V3's auxiliary-loss-free balancing (technical report §2.1.2): after every optimizer step each MoE layer's e_score_correction_bias moves by γ·sign(mean load − load of expert i), the load counted over the step's training tokens. deepseek_v3 with topk_method noaux_tc only. Default 0 = off (transformers never updates it); the paper uses 0.001. Qwen3-MoE's load-balancing loss needs no option: router_aux_loss_coef of the model's config.json weighs it (logged as router_aux_loss).</summary>
+    public double RouterBiasUpdateRate { get; init; }
+
     /// <summary><c>dtype</c> — fp32 or bf16. Default fp32.</summary>
     public TrainingPrecision Dtype { get; init; } = TrainingPrecision.Fp32;
 
@@ -235,7 +240,7 @@ public sealed record GrpoOptions
     /// <summary><c>lora_dropout</c> — dropout on the adapters' input while training. Default 0.05 (TRL).</summary>
     public double LoraDropout { get; init; } = 0.05;
 
-    /// <summary><c>lora_target_modules</c> — q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or all-linear (a list, or one comma-separated string). Empty = PEFT's default for Qwen2/Llama: q_proj, v_proj.</summary>
+    /// <summary><c>lora_target_modules</c> — q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or all-linear (a list, or one comma-separated string). Empty = the architecture's default: q_proj, v_proj (PEFT's), or for deepseek_v3 its attention projections q_a_proj, q_b_proj (q_proj without q_lora_rank), kv_a_proj_with_mqa, kv_b_proj, o_proj.</summary>
     [JsonConverter(typeof(LoraTargetModulesJsonConverter))]
     public string LoraTargetModules { get; init; } = "";
 

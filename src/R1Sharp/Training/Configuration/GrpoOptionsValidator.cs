@@ -55,6 +55,9 @@ public static class GrpoOptionsValidator
         Require(options.VllmImportanceSamplingCap > 0 && double.IsFinite(options.VllmImportanceSamplingCap), "vllm_importance_sampling_cap", options.VllmImportanceSamplingCap, "must be a finite number > 0");
         Require(!(options.UsePeft && options.RolloutBackend == RolloutBackend.Sglang), "rollout_backend", "sglang",
             "with use_peft, SGLang's update_weights_from_disk takes a full checkpoint, not an adapter; use vllm (load_lora_adapter) or r1");
+        // issue 16: MoE routing
+        Require(options.RouterBiasUpdateRate >= 0 && double.IsFinite(options.RouterBiasUpdateRate), "router_bias_update_rate", options.RouterBiasUpdateRate, "must be a finite number ≥ 0 (0 = off; DeepSeek-V3 used 0.001)");
+        Require(options.RouterBiasUpdateRate == 0 || !options.UsePeft, "router_bias_update_rate", options.RouterBiasUpdateRate, "needs full fine-tuning: with use_peft the base model, e_score_correction_bias included, is frozen and only the adapters are saved");
         return problems;
     }
 

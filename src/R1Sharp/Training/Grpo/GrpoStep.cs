@@ -7,6 +7,7 @@ using R1Sharp.Rewards.Composition;
 using R1Sharp.Tasks;
 using R1Sharp.Text;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Rollouts;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -144,6 +145,7 @@ public sealed class GrpoStep(
             return;
         }
         policy.GradientCheckpointing = options.GradientCheckpointing;
+        using var routing = MoeRoutingTerms.For(policy, options.RouterBiasUpdateRate); // issue 16: MoE aux loss / bias update
         var rows = TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
         var microBatches = MicroBatches.Split(rows.Count, options.MicroBatchCount());
@@ -205,7 +207,7 @@ public sealed class GrpoStep(
                     var weights = correct ? RolloutImportanceCorrection.Weights(old, sampled, available * lossMask.to(policy.Device), options.VllmImportanceSamplingMode, options.VllmImportanceSamplingCap, iteration == 0 ? mismatch : null) : null;
                     var result = PolicyLoss.Compute(logProbs, old, refLogProbs?[k],
                         tensor(advantages[micro.Start..micro.End]), lossMask, settings, tokenEntropy, selection?.Masks[k], weights);
-                    result.Loss.backward();
+                    (routing?.AddTo(result.Loss, mask, 1.0 / microBatches.Count) ?? result.Loss).backward();
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
                     lossMetrics.Add(result, result.Loss.item<float>(), share);
                     if (tokenEntropy is not null && iteration == 0)
@@ -213,6 +215,7 @@ public sealed class GrpoStep(
                 }
                 gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
                 optimizer.step();
+                foreach (var (name, value) in routing?.AfterOptimizerStep() ?? new Dictionary<string, double>()) metrics[name] = value;
             }
             lossMetrics.WriteTo(metrics);
             if (rewardKl is double kl) metrics["kl"] = kl; // the loss has no KL term then

@@ -18,6 +18,7 @@ public sealed class CrossEntropyStep
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly double _maxGradNorm;
     private MixedPrecisionModel? _mixed;
+    private readonly MoeRoutingTerms? _routing;
 
     /// <summary>Sets up the step.</summary>
     /// <param name="forward">Logits [B, T, V] of a batch.</param>
@@ -28,9 +29,10 @@ public sealed class CrossEntropyStep
     {
     }
 
-    private CrossEntropyStep(IReadOnlyList<Parameter> parameters, double maxGradNorm, Func<TokenBatch, Tensor> lossSum)
+    private CrossEntropyStep(IReadOnlyList<Parameter> parameters, double maxGradNorm, Func<TokenBatch, Tensor> lossSum, MoeRoutingTerms? routing = null)
     {
         _lossSum = lossSum;
+        _routing = routing;
         _parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
         ArgumentOutOfRangeException.ThrowIfNegative(maxGradNorm);
         _maxGradNorm = maxGradNorm;
@@ -43,8 +45,10 @@ public sealed class CrossEntropyStep
     /// <param name="tokenLossSum">The summed cross-entropy of a batch's target tokens (a scalar).</param>
     /// <param name="parameters">The trained parameters (whose gradient norm is clipped).</param>
     /// <param name="maxGradNorm">Gradient norm clip; 0 disables clipping.</param>
-    public static CrossEntropyStep OfLossSum(Func<TokenBatch, Tensor> tokenLossSum, IReadOnlyList<Parameter> parameters, double maxGradNorm) =>
-        new(parameters, maxGradNorm, tokenLossSum ?? throw new ArgumentNullException(nameof(tokenLossSum)));
+    /// <param name="routing">A MoE model's routing terms (load-balancing loss, DeepSeek-V3 bias update), applied to
+    /// every micro-batch of <see cref="Run"/>; null for none.</param>
+    public static CrossEntropyStep OfLossSum(Func<TokenBatch, Tensor> tokenLossSum, IReadOnlyList<Parameter> parameters, double maxGradNorm, MoeRoutingTerms? routing = null) =>
+        new(parameters, maxGradNorm, tokenLossSum ?? throw new ArgumentNullException(nameof(tokenLossSum)), routing);
 
     /// <summary>
     /// Trains with bf16 compute and float32 master weights: the loss function runs on <paramref name="mixed"/>'s
@@ -81,13 +85,16 @@ public sealed class CrossEntropyStep
             if (batch.TargetTokens == 0) continue;
             var sum = _lossSum(batch);
             lossSum += sum.item<float>();
-            (sum / Math.Max(1, targetTokens)).backward();
+            var loss = sum / Math.Max(1, targetTokens);
+            (_routing?.AddTo(loss, batch.PaddingMask, 1.0 / microBatches.Count) ?? loss).backward();
             _mixed?.AccumulateGradients();
         }
         double gradNorm = _maxGradNorm > 0 ? nn.utils.clip_grad_norm_(_parameters, _maxGradNorm) : GradientNorm(_parameters);
         optimizer.step();
         _mixed?.CopyMasterToCompute();
-        return new CrossEntropyStepResult(lossSum / Math.Max(1, targetTokens), gradNorm, targetTokens, real, total);
+        var routingMetrics = _routing?.AfterOptimizerStep();
+        double? auxLoss = routingMetrics is not null && routingMetrics.TryGetValue(MoeRoutingTerms.AuxLossMetric, out double aux) ? aux : null;
+        return new CrossEntropyStepResult(lossSum / Math.Max(1, targetTokens), gradNorm, targetTokens, real, total, auxLoss);
     }
 
     /// <summary>Mean cross-entropy per target token over <paramref name="batches"/>, without gradients; NaN when none has a target.</summary>

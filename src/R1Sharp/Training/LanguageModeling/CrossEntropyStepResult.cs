@@ -6,7 +6,8 @@ namespace R1Sharp.Training.LanguageModeling;
 /// <param name="TargetTokens">Tokens that carried loss.</param>
 /// <param name="RealTokens">Non-padding tokens processed.</param>
 /// <param name="TotalTokens">Positions processed, padding included.</param>
-public sealed record CrossEntropyStepResult(double Loss, double GradNorm, long TargetTokens, long RealTokens, long TotalTokens)
+/// <param name="RouterAuxLoss">A Qwen3-MoE model's load-balancing term added to the loss (coefficient included; <see cref="MoeRoutingTerms"/>), else null.</param>
+public sealed record CrossEntropyStepResult(double Loss, double GradNorm, long TargetTokens, long RealTokens, long TotalTokens, double? RouterAuxLoss = null)
 {
     /// <summary>Share of the positions that were padding (compute spent on nothing).</summary>
     public double PaddingShare => TotalTokens == 0 ? 0 : 1 - (double)RealTokens / TotalTokens;

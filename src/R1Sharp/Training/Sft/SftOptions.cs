@@ -57,6 +57,12 @@ public sealed record SftOptions
     /// model. Default false (transformers <c>gradient_checkpointing</c>).</summary>
     public bool GradientCheckpointing { get; init; }
 
+    /// <summary>γ of DeepSeek-V3's auxiliary-loss-free balancing (technical report §2.1.2): after every optimizer step
+    /// each MoE layer's e_score_correction_bias moves by γ·sign(mean load − load of expert i), the load counted over the
+    /// step's tokens. deepseek_v3 with topk_method noaux_tc only, full fine-tuning only. Default 0 = off (transformers
+    /// never updates it); the paper uses 0.001 (<c>router_bias_update_rate</c>, not a TRL option).</summary>
+    public double RouterBiasUpdateRate { get; init; }
+
     /// <summary>Positions whose logits exist at once when the loss is taken (lm_head → log-softmax → gather a chunk at a
     /// time, forward and backward), so the [rows, tokens, vocab] logits never exist; values and gradients equal the
     /// unchunked loss's. 0 = full logits. Applies to the library's Qwen2/Llama model. Default 256 (Liger-style fused
@@ -121,7 +127,7 @@ public sealed record SftOptions
     /// <summary><c>lora_dropout</c>: dropout on the adapters' input while training. Default 0.05 (TRL).</summary>
     public double LoraDropout { get; init; } = 0.05;
 
-    /// <summary><c>lora_target_modules</c>: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or all-linear (a list, or one comma-separated string). Empty = PEFT's default for Qwen2/Llama: q_proj, v_proj.</summary>
+    /// <summary><c>lora_target_modules</c>: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or all-linear (a list, or one comma-separated string). Empty = the architecture's default: q_proj, v_proj (PEFT's), or for deepseek_v3 its attention projections q_a_proj, q_b_proj (q_proj without q_lora_rank), kv_a_proj_with_mqa, kv_b_proj, o_proj.</summary>
     [JsonConverter(typeof(LoraTargetModulesJsonConverter))]
     public string LoraTargetModules { get; init; } = "";
 

@@ -37,6 +37,10 @@ public static class SftOptionsValidator
         Require(!(options.Bf16 && options.UsePeft), "bf16", "true with use_peft: true",
             "mixed precision trains full models only; LoRA adapters train in the base model's dtype (--dtype bf16 for a bf16 base)");
         if (options.Lora is { } lora) problems.AddRange(lora.Problems());
+        Require(options.RouterBiasUpdateRate >= 0 && double.IsFinite(options.RouterBiasUpdateRate), "router_bias_update_rate", options.RouterBiasUpdateRate, "must be a finite number ≥ 0 (0 = off; DeepSeek-V3 used 0.001)");
+        Require(options.RouterBiasUpdateRate == 0 || !options.Bf16, "router_bias_update_rate", options.RouterBiasUpdateRate,
+            "is not supported with bf16: true yet (the bias would move on the bf16 copy, not on the float32 master that is saved); train in float32 or set it to 0");
+        Require(options.RouterBiasUpdateRate == 0 || !options.UsePeft, "router_bias_update_rate", options.RouterBiasUpdateRate, "needs full fine-tuning: with use_peft the base model, e_score_correction_bias included, is frozen and only the adapters are saved");
         return problems;
     }
 }

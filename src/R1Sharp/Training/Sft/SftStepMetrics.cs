@@ -12,8 +12,9 @@ namespace R1Sharp.Training.Sft;
 /// <param name="PaddingShare">Share of positions in the step's batches that were padding (<c>padding_share</c>).</param>
 /// <param name="TokensPerSecond">Real (non-padding) tokens processed per second of this step (<c>tokens_per_second</c>).</param>
 /// <param name="ValidationLoss">Mean cross-entropy per assistant token on the validation split, when evaluated at this step (<c>eval_loss</c>).</param>
+/// <param name="RouterAuxLoss">A Qwen3-MoE model's load-balancing term, coefficient included (<c>router_aux_loss</c>); null for other models.</param>
 public sealed record SftStepMetrics(int Step, double Epoch, double Loss, double LearningRate, double GradNorm, long NumTokens,
-    double PaddingShare, double TokensPerSecond, double? ValidationLoss)
+    double PaddingShare, double TokensPerSecond, double? ValidationLoss, double? RouterAuxLoss = null)
 {
     /// <summary>The line of metrics.jsonl (and the TensorBoard scalars) for this step.</summary>
     public StepMetrics ToStepMetrics()
@@ -29,6 +30,7 @@ public sealed record SftStepMetrics(int Step, double Epoch, double Loss, double 
             ["tokens_per_second"] = TokensPerSecond,
         };
         if (ValidationLoss is { } validation) values["eval_loss"] = validation;
+        if (RouterAuxLoss is { } aux) values["router_aux_loss"] = aux;
         return new StepMetrics(Step, values);
     }
 }

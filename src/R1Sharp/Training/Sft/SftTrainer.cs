@@ -123,7 +123,9 @@ public sealed class SftTrainer
 
         int warmupSteps = LearningRateSchedule.WarmupSteps(totalSteps, _options.WarmupRatio);
         var collator = new TokenBatchCollator(_data.Train, _padId);
-        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm);
+        // With bf16 mixed precision the forward runs on the bf16 copy, so that is where the router's logits are.
+        using var routing = MoeRoutingTerms.For(_model.MixedPrecision?.Compute ?? _model.Module as CausalLanguageModel, _options.RouterBiasUpdateRate);
+        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm, routing);
         if (_model.MixedPrecision is { } mixed) crossEntropy.WithMasterWeights(mixed);
         double? firstLoss = null, lastLoss = null, validationLoss = null;
         double paddingSum = 0;
@@ -159,7 +161,7 @@ public sealed class SftTrainer
                     : state with { Step = state.Step + 1, Epoch = epoch, BatchInEpoch = next };
                 state = state with { NumTokens = state.NumTokens + result.RealTokens };
                 var metrics = new SftStepMetrics(state.Step, Math.Round(epoch + (double)next / plan.Count, 4), result.Loss, rate, result.GradNorm,
-                    state.NumTokens, result.PaddingShare, result.RealTokens / seconds, null);
+                    state.NumTokens, result.PaddingShare, result.RealTokens / seconds, null, result.RouterAuxLoss);
 
                 bool last = state.Step >= totalSteps;
                 if (_data.Validation.Count > 0 && ((_options.EvalSteps > 0 && state.Step % _options.EvalSteps == 0) || endOfEpoch || last))
