@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using R1Sharp.Distributed;
 using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Models.Lora;
@@ -6,7 +7,9 @@ using R1Sharp.Rewards;
 using R1Sharp.Rewards.Composition;
 using R1Sharp.Tasks;
 using R1Sharp.Text;
+using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.DataParallel;
 using R1Sharp.Training.Rollouts;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,6 +27,9 @@ namespace R1Sharp.Training.Grpo;
 /// What options change (GrpoOptions): <c>loss_type</c> (paper / DAPO token-mean / Dr. GRPO), <c>scale_rewards</c>
 /// (group / batch / none), <c>epsilon_high</c> (clip-higher), <c>beta</c> = 0 (no reference model at all),
 /// <c>dynamic_sampling</c>, <c>mask_truncated_completions</c>, <c>num_iterations</c> (μ).
+/// Data-parallel (issue 17, under an MPI launcher): rank r samples its contiguous share of each round's prompt groups,
+/// each group seeded by (seed, step, refill, group index) so samples do not depend on the number of ranks; losses are
+/// normalised by the global batch's counts and gradients summed over ranks before the identical update on every rank.
 /// Log-probs of π_θ, π_old and π_ref are all taken at the sampling temperature (logits / T, as TRL;
 /// <see cref="CompletionLogProbs"/>), before top-p. Simplification: with μ = 1, π_old is π_θ detached (ratio 1, same
 /// gradient), with μ &gt; 1 π_old comes from one no-grad forward pass before the first update.
@@ -35,8 +41,11 @@ public sealed class GrpoStep(
     IRolloutEngine rollouts,
     RewardComposer rewards,
     IPromptSource prompts,
-    GrpoOptions options)
+    GrpoOptions options,
+    ICollectiveBackend? ranks = null)
 {
+    private readonly ICollectiveBackend _ranks = ranks ?? SingleProcessBackend.Instance;
+
     /// <summary>Runs step <paramref name="step"/> (1-based) with prompts starting at <paramref name="dataPosition"/>.</summary>
     /// <param name="step">The step number (seeds its sampling).</param>
     /// <param name="dataPosition">First prompt position of this step.</param>
@@ -56,13 +65,14 @@ public sealed class GrpoStep(
         while (true)
         {
             int need = options.PromptsPerStep - keptGroups;
-            var rows = Enumerable.Range(0, need).Select(i => prompts.Get(position + i)).ToList();
+            var (first, end) = RankShare.Of(need, _ranks.Rank, _ranks.Size);
+            var rows = Enumerable.Range(first, end - first).Select(i => prompts.Get(position + i)).ToList();
             position += need;
-            var sampled = await SampleAsync(rows, Seed(step, refills), cancellationToken).ConfigureAwait(false);
+            var sampled = await SampleAsync(rows, Seed(step, refills), (step, refills, first), cancellationToken).ConfigureAwait(false);
             seen.Add(sampled);
             var filtered = options.DynamicSampling ? DropTiedGroups(sampled) : sampled;
             if (filtered.Prompts.Count > 0) kept.Add(filtered);
-            keptGroups += filtered.Prompts.Count;
+            keptGroups += (int)_ranks.Sum(filtered.Prompts.Count);
             if (!options.DynamicSampling || keptGroups >= options.PromptsPerStep || refills >= options.MaxRefills) break;
             refills++;
         }
@@ -70,13 +80,14 @@ public sealed class GrpoStep(
 
         // 2-5. Advantages, loss, update — on the kept groups only.
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        AddRewardMetrics(metrics, seen, g);
+        if (_ranks.Size == 1) AddRewardMetrics(metrics, seen, g);
+        else RankRewardMetrics.Add(metrics, _ranks, seen, g);
         var batch = Concatenate(kept, seen[0]);
         TrainOnBatch(batch, optimizer, metrics, cancellationToken);
         await rollouts.OnPolicyUpdatedAsync(step, cancellationToken).ConfigureAwait(false);
 
         double seconds = clock.Elapsed.TotalSeconds;
-        long generatedTokens = seen.Sum(s => s.Rollouts.Sum(r => (long)r.Tokens.Length));
+        long generatedTokens = (long)_ranks.Sum(seen.Sum(s => s.Rollouts.Sum(r => (long)r.Tokens.Length)));
         metrics["num_refills"] = refills;
         metrics["learning_rate"] = optimizer.ParamGroups.First().LearningRate;
         metrics["step_time"] = seconds;
@@ -88,7 +99,7 @@ public sealed class GrpoStep(
 
     private long Seed(int step, int refill) => options.Seed * 1_000_003L + step * 1_009L + refill;
 
-    private async Task<SampledGroups> SampleAsync(List<PromptRow> rows, long seed, CancellationToken cancellationToken)
+    private async Task<SampledGroups> SampleAsync(List<PromptRow> rows, long seed, (int Step, int Refill, int FirstGroup) at, CancellationToken cancellationToken)
     {
         // Prompts longer than max_prompt_length keep their end (the question and "Assistant:" matter most).
         var promptIds = rows.Select(r =>
@@ -98,7 +109,9 @@ public sealed class GrpoStep(
         }).ToList();
         var repeated = promptIds.SelectMany(p => Enumerable.Repeat(p, options.NumGenerations)).ToList();
         var settings = new RolloutSettings(options.MaxCompletionLength, options.Temperature, options.TopP, tokenizer.EosIds, seed, tokenizer.PadId, SampleableIds.Of(tokenizer));
-        var sampled = await rollouts.GenerateAsync(repeated, settings, cancellationToken).ConfigureAwait(false);
+        var sampled = _ranks.Name == SingleProcessBackend.Instance.Name
+            ? await rollouts.GenerateAsync(repeated, settings, cancellationToken).ConfigureAwait(false)
+            : await SampleGroupByGroupAsync(repeated, settings, at, cancellationToken).ConfigureAwait(false);
         var inputs = sampled.Select(s =>
         {
             var row = rows[s.PromptIndex / options.NumGenerations];
@@ -106,6 +119,22 @@ public sealed class GrpoStep(
         }).ToList();
         var scores = await rewards.ScoreAsync(inputs, cancellationToken).ConfigureAwait(false);
         return new SampledGroups(rows, promptIds, sampled, inputs, scores);
+    }
+
+    // Data-parallel: one request per group, seeded by the group's global index, so a group's samples are the same
+    // whichever rank draws it and however many ranks share the step.
+    private async Task<IReadOnlyList<Rollout>> SampleGroupByGroupAsync(List<IReadOnlyList<int>> repeated, RolloutSettings settings,
+        (int Step, int Refill, int FirstGroup) at, CancellationToken cancellationToken)
+    {
+        int g = options.NumGenerations;
+        var all = new List<Rollout>(repeated.Count);
+        for (int k = 0; k * g < repeated.Count; k++)
+        {
+            var seed = StableSeed.Derive(options.Seed, at.Step, at.Refill, at.FirstGroup + k);
+            var group = await rollouts.GenerateAsync(repeated.GetRange(k * g, g), settings with { Seed = seed }, cancellationToken).ConfigureAwait(false);
+            all.AddRange(group.Select(r => r with { PromptIndex = k * g + r.PromptIndex }));
+        }
+        return all;
     }
 
     private SampledGroups DropTiedGroups(SampledGroups s)
@@ -132,26 +161,29 @@ public sealed class GrpoStep(
 
     private void TrainOnBatch(SampledGroups batch, optim.Optimizer optimizer, Dictionary<string, double> metrics, CancellationToken cancellationToken)
     {
-        if (batch.Rollouts.Count == 0)
+        long globalRows = (long)_ranks.Sum(batch.Rollouts.Count);
+        if (globalRows == 0)
         {
             // Every group tied even after refills: nothing to learn from this step, and no update is made.
             foreach (var name in TrainingMetricNames) metrics[name] = 0;
             return;
         }
         policy.GradientCheckpointing = options.GradientCheckpointing;
-        var advantages = GroupAdvantages.Compute(batch.Scores.Totals, options.NumGenerations, options.ScaleRewards).Advantages;
-        var rows = TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
+        var advantages = Advantages(batch.Scores.Totals);
+        // Data-parallel: a rank may hold no rows this step; it still joins the gradient sum (with zeros).
+        var rows = batch.Rollouts.Count == 0 ? null : TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
-        var microBatches = MicroBatches.Split(rows.Count, options.MicroBatchCount());
-        long lossTokens = rows.LossTokens(options.MaskTruncatedCompletions);
+        var microBatches = rows is null ? [] : MicroBatches.Split(rows.Count, options.MicroBatchCount());
+        // The loss is normalised by the global batch's counts, so the ranks' gradients sum to the single-process gradient.
+        long lossTokens = (long)_ranks.Sum(rows?.LossTokens(options.MaskTruncatedCompletions) ?? 0);
         var settings = new PolicyLossSettings(options.LossType, options.EpsilonLow, options.EpsilonHigh,
-            reference is null ? 0 : options.Beta, options.MaxCompletionLength, rows.Count, lossTokens);
+            reference is null ? 0 : options.Beta, options.MaxCompletionLength, (int)globalRows, lossTokens);
 
         // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
         var logProbsOf = new CompletionLogProbs(options.Temperature, options.LogprobChunkSize);
-        var oldLogProbs = options.NumIterations > 1 ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
+        var oldLogProbs = options.NumIterations > 1 && rows is not null ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
         Tensor[]? refLogProbs = null;
-        if (reference is not null && options.Beta > 0)
+        if (reference is not null && options.Beta > 0 && rows is not null)
         {
             using var baseModel = LoraModel.AdaptersOff(reference); // LoRA: π_ref is the policy with its adapters off
             refLogProbs = FrozenLogProbs.Compute(Frozen(reference, logProbsOf), rows, microBatches, policy.Device);
@@ -169,7 +201,7 @@ public sealed class GrpoStep(
                 {
                     using var scope = NewDisposeScope();
                     var micro = microBatches[k];
-                    var (input, mask, targets) = rows.Slice(micro, policy.Device);
+                    var (input, mask, targets) = rows!.Slice(micro, policy.Device);
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
                     var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0);
                     var result = PolicyLoss.Compute(logProbs, oldLogProbs?[k] ?? logProbs.detach(), refLogProbs?[k],
@@ -181,8 +213,16 @@ public sealed class GrpoStep(
                     if (tokenEntropy is not null)
                         entropy += (tokenEntropy * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
                 }
+                GradientSync.AllReduce(_ranks, parameters);
                 gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
                 optimizer.step();
+            }
+            if (_ranks.Size > 1)
+            {
+                // Each rank's terms are already shares of the global batch: their sums are the global step's values.
+                Span<double> sums = [loss, kl, entropy, low, high, region];
+                _ranks.AllReduceSum(sums);
+                (loss, kl, entropy, low, high, region) = (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]);
             }
             metrics["loss"] = loss;
             metrics["kl"] = kl;
@@ -196,6 +236,17 @@ public sealed class GrpoStep(
         {
             foreach (var t in (oldLogProbs ?? []).Concat(refLogProbs ?? [])) t.Dispose();
         }
+    }
+
+    // Advantages of this rank's completions; with several ranks, computed over every rank's rewards (scale_rewards
+    // batch needs the global batch's std) and this rank's part taken out.
+    private float[] Advantages(IReadOnlyList<double> totals)
+    {
+        if (_ranks.Size == 1) return GroupAdvantages.Compute(totals, options.NumGenerations, options.ScaleRewards).Advantages;
+        var all = _ranks.AllGather([.. totals]);
+        var global = GroupAdvantages.Compute([.. all.SelectMany(t => t)], options.NumGenerations, options.ScaleRewards).Advantages;
+        int offset = all.Take(_ranks.Rank).Sum(t => t.Length);
+        return global[offset..(offset + totals.Count)];
     }
 
     private static readonly string[] TrainingMetricNames =
