@@ -62,9 +62,13 @@ internal sealed unsafe class MpiLibrary
 
     /// <summary>Loads Open MPI (the <c>R1_MPI_LIBRARY</c> path when set, else libmpi.so.40 from the loader's path).</summary>
     /// <exception cref="DistributedException">No MPI library could be loaded, or it is not Open MPI.</exception>
-    public static MpiLibrary Load()
+    public static MpiLibrary Load() =>
+        Load(Environment.GetEnvironmentVariable("R1_MPI_LIBRARY") is { Length: > 0 } chosen ? [chosen] : Candidates);
+
+    /// <summary>Loads the first of <paramref name="names"/> that the loader finds.</summary>
+    /// <exception cref="DistributedException">None could be loaded, or it is not Open MPI.</exception>
+    public static MpiLibrary Load(IReadOnlyList<string> names)
     {
-        var names = Environment.GetEnvironmentVariable("R1_MPI_LIBRARY") is { Length: > 0 } chosen ? [chosen] : Candidates;
         foreach (var name in names)
         {
             // dlopen with RTLD_GLOBAL first (NativeLibrary loads RTLD_LOCAL, which hides libmpi from Open MPI's plug-ins).
