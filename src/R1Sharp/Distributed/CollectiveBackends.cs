@@ -18,6 +18,23 @@ public static class CollectiveBackends
         || Environment.GetEnvironmentVariable("PMI_SIZE") is { Length: > 0 }
         || Environment.GetEnvironmentVariable("PMIX_RANK") is { Length: > 0 };
 
+    /// <summary>The number of ranks the launcher started (1 outside a launcher), read from its environment without joining the job.</summary>
+    public static int LaunchedRanks =>
+        int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") ?? Environment.GetEnvironmentVariable("PMI_SIZE")
+            ?? (LaunchedByMpi ? Environment.GetEnvironmentVariable("SLURM_NTASKS") : null), out int size) ? size : 1;
+
+    /// <summary>
+    /// For commands that run in one process only: refuses a start by a launcher with several ranks, which would run N
+    /// copies of the same job racing on one output folder.
+    /// </summary>
+    /// <param name="command">The command, for the message (e.g. <c>r1 sft</c>).</param>
+    /// <exception cref="DistributedException">Started with more than one rank.</exception>
+    public static void ThrowIfLaunchedWithSeveralRanks(string command)
+    {
+        if (LaunchedRanks > 1)
+            throw new DistributedException($"{command} runs in one process, but the launcher started {LaunchedRanks} ranks: run it without mpirun/srun (data-parallel training is r1 grpo's; see docs/distributed.md).");
+    }
+
     /// <summary>This rank's index among the ranks of its node (for choosing a GPU), 0 outside a launcher.</summary>
     public static int LocalRank =>
         int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_RANK") ?? Environment.GetEnvironmentVariable("SLURM_LOCALID")
