@@ -1,8 +1,6 @@
-using System.Diagnostics;
-using LLama;
-using LLama.Common;
-using LLama.Native;
-using R1Sharp.Generation;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using R1Sharp.Gguf;
 using R1Sharp.Models;
 using R1Sharp.Text.Tokenization;
@@ -12,104 +10,102 @@ using static TorchSharp.torch;
 namespace R1Sharp.Bench;
 
 /// <summary>
-/// Batch-1 greedy decode tokens/s of R1Sharp's generator against llama.cpp (through LLamaSharp) on the same random
-/// weights of a real config's shape (default Qwen2.5-0.5B), exported by <see cref="GgufExporter"/> in f32, same thread
-/// count, one run each. The tokenizer is the real Qwen2.5 one (only its metadata matters here).
-/// Usage: decode-vs-llamacpp [config.json] [threads] [decode tokens].
+/// Greedy decode tokens/s of R1Sharp's generator against llama.cpp (through LLamaSharp) on the same random weights of
+/// a real config's shape (default Qwen2.5-0.5B), exported by <see cref="GgufExporter"/>, same thread count: at batch 1
+/// and batch 16 (16 sequences in one llama.cpp batch, as its batched decoding does), in fp32 and bf16 (GGUF F32 /
+/// BF16). Ours runs twice: with the small-batch kernel (<see cref="SmallBatchLinear"/>, the default) and with libtorch
+/// alone. The batch-1 peer is also the memory-bandwidth bound measured in the same run: every weight byte read once
+/// per token, at the better of a copy's and a streaming read's rate.
+/// Usage: decode-vs-llamacpp [config.json] [threads (2)] [decode tokens (32)] [--dtypes f32,bf16] [--json FILE].
 /// </summary>
 internal static class DecodeVersusLlamaCpp
 {
+    private const int Batch = 16;
+
     public static Task<int> RunAsync(string[] args)
     {
+        string? json = Option(ref args, "--json");
+        string dtypes = Option(ref args, "--dtypes") ?? "f32,bf16";
         string data = GenerationThroughput.SharedDataDir();
-        string config = args.Length > 0 ? args[0] : Path.Combine(data, "hf", "Qwen2.5-0.5B-Instruct", "config.json");
-        int threads = args.Length > 1 ? int.Parse(args[1]) : 2;
-        int tokens = args.Length > 2 ? int.Parse(args[2]) : 32;
+        string config = args.Length > 0 && args[0].Length > 0 ? args[0] : Path.Combine(data, "hf", "Qwen2.5-0.5B-Instruct", "config.json");
+        int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+        int tokens = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
         torch.set_num_threads(threads);
+        LlamaCppDecode.Quiet();
         var modelConfig = ModelConfig.Load(config);
         var tokenizer = HuggingFaceTokenizer.Load(Path.Combine(data, "hf", "Qwen2.5-7B-Instruct"));
+        Console.WriteLine($"config {config}; {threads} threads; {tokens} decode tokens after a 32-token prompt; load average {Load()}");
+        double copy = MemoryBandwidth.MeasureGBps(), read = MemoryBandwidth.MeasureReadGBps(threads);
+        double bandwidth = Math.Max(copy, read);
+        Console.WriteLine($"memory bandwidth: copy {copy:F1} GB/s, streaming read {read:F1} GB/s");
+        var result = new JsonObject();
+        foreach (string dtype in dtypes.Split(','))
+        {
+            var (scalar, gguf) = dtype switch
+            {
+                "f32" => (ScalarType.Float32, GgufTensorType.F32),
+                "bf16" => (ScalarType.BFloat16, GgufTensorType.BF16),
+                _ => throw new ArgumentException($"--dtypes: '{dtype}' is not f32 or bf16"),
+            };
+            var (figures, weightBytes) = Measure(modelConfig, tokenizer, scalar, gguf, threads, tokens);
+            result[dtype == "f32" ? "fp32" : "bf16"] = figures;
+            if (dtype == "f32") result["bandwidth_bound_batch1_fp32"] = bandwidth * 1e9 / weightBytes;
+            double bound = bandwidth * 1e9 / weightBytes;
+            double ours1 = figures["batch1"]!["ours"]!.GetValue<double>();
+            Console.WriteLine($"{dtype}: batch-1 bandwidth bound {bound:F2} tokens/s ({weightBytes / 1e9:F2} GB of weights); ours is {bound / ours1:F2}x below it");
+        }
+        Console.WriteLine($"load average at the end {Load()}");
+        if (json is not null) File.WriteAllText(json, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return Task.FromResult(0);
+    }
+
+    private static (JsonObject Figures, double WeightBytes) Measure(
+        ModelConfig config, HuggingFaceTokenizer tokenizer, ScalarType scalar, GgufTensorType type, int threads, int tokens)
+    {
         string gguf = Path.Combine(Path.GetTempPath(), $"r1sharp-bench-{Environment.ProcessId}.gguf");
-        Console.WriteLine($"config {config}; {threads} threads; {tokens} decode tokens after a 32-token prompt; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         try
         {
-            double ours;
-            using (var model = CausalLanguageModel.Create(modelConfig, torch.CPU, ScalarType.Float32, seed: 1))
+            var figures = new JsonObject();
+            double weightBytes;
+            var ours = new Dictionary<int, (double Kernel, double Libtorch)>();
+            using (var model = CausalLanguageModel.Create(config, torch.CPU, scalar, seed: 1))
             {
                 model.eval();
-                Console.WriteLine($"model: {model.ParameterCount / 1e6:F0}M parameters, f32");
-                var export = Stopwatch.StartNew();
-                GgufExporter.Export(model, tokenizer, gguf);
-                Console.WriteLine($"GGUF export: {export.Elapsed.TotalSeconds:F1} s, {new FileInfo(gguf).Length / 1e9:F2} GB");
-                ours = OursTokensPerSecond(model, tokens);
+                weightBytes = model.ParameterCount * (scalar == ScalarType.Float32 ? 4.0 : 2.0);
+                GgufExporter.Export(model, tokenizer, gguf, new GgufExportOptions { Type = type });
+                Console.WriteLine($"{type}: {model.ParameterCount / 1e6:F0}M parameters; GGUF {new FileInfo(gguf).Length / 1e9:F2} GB");
+                foreach (int batch in new[] { 1, Batch })
+                {
+                    bool saved = SmallBatchLinear.Enabled;
+                    SmallBatchLinear.Enabled = false;
+                    double libtorch = OurDecode.TokensPerSecond(model, batch, tokens);
+                    SmallBatchLinear.Enabled = saved;
+                    ours[batch] = (OurDecode.TokensPerSecond(model, batch, tokens), libtorch);
+                }
             }
-            double theirs = LlamaCppTokensPerSecond(gguf, threads, tokens);
-            Console.WriteLine($"R1Sharp BatchedGenerator: {ours:F2} tokens/s");
-            Console.WriteLine($"llama.cpp (LLamaSharp 0.30.0): {theirs:F2} tokens/s");
-            Console.WriteLine($"ratio ours/llama.cpp: {ours / theirs:F2}");
+            foreach (int batch in new[] { 1, Batch })
+            {
+                double theirs = LlamaCppDecode.TokensPerSecond(gguf, threads, batch, tokens);
+                var (kernel, libtorch) = ours[batch];
+                Console.WriteLine($"{type} batch {batch}: ours {kernel:F2} tokens/s (libtorch alone {libtorch:F2}), llama.cpp {theirs:F2}; ours/llama.cpp {kernel / theirs:F2}");
+                figures[$"batch{batch}"] = new JsonObject { ["ours"] = kernel, ["llamacpp"] = theirs, ["ours_libtorch_only"] = libtorch };
+            }
+            return (figures, weightBytes);
         }
         finally
         {
             File.Delete(gguf);
         }
-        return Task.FromResult(0);
     }
 
-    private static int[] Prompt(int vocab) => Enumerable.Range(0, 32).Select(i => (i * 7919 + 13) % vocab).ToArray();
+    private static string Load() => File.ReadAllText("/proc/loadavg").Trim();
 
-    // Decode-phase tokens/s: a run with 1 + n new tokens minus a run with 1 (prefill and first token), as model-generation does.
-    private static double OursTokensPerSecond(CausalLanguageModel model, int tokens)
+    private static string? Option(ref string[] args, string name)
     {
-        var generator = new BatchedGenerator(model);
-        IReadOnlyList<IReadOnlyList<int>> prompts = [Prompt(model.Config.VocabSize)];
-        var options = new SamplingOptions { Temperature = 0 };
-        generator.Generate(prompts, options with { MaxNewTokens = 2 });
-        var sw = Stopwatch.StartNew();
-        generator.Generate(prompts, options with { MaxNewTokens = 1 });
-        double first = sw.Elapsed.TotalSeconds;
-        sw.Restart();
-        generator.Generate(prompts, options with { MaxNewTokens = 1 + tokens });
-        return tokens / (sw.Elapsed.TotalSeconds - first);
-    }
-
-    private static double LlamaCppTokensPerSecond(string gguf, int threads, int tokens)
-    {
-        var parameters = new ModelParams(gguf)
-        {
-            ContextSize = 128,
-            GpuLayerCount = 0,
-            Threads = threads,
-            BatchThreads = threads,
-            BatchSize = 64,
-            TypeK = GGMLType.GGML_TYPE_F32,
-            TypeV = GGMLType.GGML_TYPE_F32,
-        };
-        using var weights = LLamaWeights.LoadFromFile(parameters);
-        using var context = weights.CreateContext(parameters);
-        int[] prompt = Prompt(weights.Vocab.Count);
-        var batch = new LLamaBatch();
-        for (int i = 0; i < prompt.Length; i++) batch.Add(prompt[i], i, LLamaSeqId.Zero, i == prompt.Length - 1);
-        Check(context.NativeHandle.Decode(batch));
-        int next = ArgMax(context.NativeHandle.GetLogitsIth(batch.TokenCount - 1));
-        var sw = Stopwatch.StartNew();
-        for (int step = 0; step < tokens; step++)
-        {
-            batch.Clear();
-            batch.Add(next, prompt.Length + step, LLamaSeqId.Zero, true);
-            Check(context.NativeHandle.Decode(batch));
-            next = ArgMax(context.NativeHandle.GetLogitsIth(0));
-        }
-        return tokens / sw.Elapsed.TotalSeconds;
-    }
-
-    private static void Check(DecodeResult result)
-    {
-        if (result != DecodeResult.Ok) throw new InvalidOperationException("llama.cpp decode failed: " + result);
-    }
-
-    private static int ArgMax(Span<float> logits)
-    {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
-        return best;
+        int i = Array.IndexOf(args, name);
+        if (i < 0 || i + 1 >= args.Length) return null;
+        string value = args[i + 1];
+        args = [.. args[..i], .. args[(i + 2)..]];
+        return value;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,5 +24,39 @@ internal static class MemoryBandwidth
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
         return 2.0 * elements * 4 / best / 1e9;
+    }
+
+    /// <summary>
+    /// Best-of-several GB/s of summing a large float array on <paramref name="threads"/> threads with AVX-512 loads:
+    /// a read-only stream, which is what a matrix-vector product does with its weights (a copy also writes).
+    /// </summary>
+    public static unsafe double MeasureReadGBps(int threads, long megabytes = 512, int repeats = 5)
+    {
+        long elements = megabytes * (1 << 20) / 4;
+        var data = GC.AllocateUninitializedArray<float>((int)elements, pinned: true);
+        Array.Fill(data, 1f);
+        double best = double.MaxValue;
+        float total = 0;
+        fixed (float* start = data)
+        {
+            var pointer = (IntPtr)start;
+            long band = elements / threads / 16 * 16;
+            for (int r = 0; r < repeats; r++)
+            {
+                var partial = new float[threads];
+                var sw = Stopwatch.StartNew();
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                {
+                    float* p = (float*)pointer + t * band;
+                    var acc = Vector512<float>.Zero;
+                    for (long i = 0; i < band; i += 16) acc += Vector512.Load(p + i);
+                    partial[t] = Vector512.Sum(acc);
+                });
+                best = Math.Min(best, sw.Elapsed.TotalSeconds);
+                total += partial.Sum();
+            }
+        }
+        GC.KeepAlive(total);
+        return (double)(elements / threads / 16 * 16) * threads * 4 / best / 1e9;
     }
 }

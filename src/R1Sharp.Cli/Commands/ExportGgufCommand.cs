@@ -12,7 +12,7 @@ public static class ExportGgufCommand
     {
         var model = new Option<string>("--model") { Description = "Checkpoint directory (config.json, *.safetensors, tokenizer files)", Required = true };
         var output = new Option<string>("--output", "--out") { Description = "GGUF file to write (written to a temporary name, then renamed)", Required = true };
-        var type = new Option<string>("--type") { Description = "Weight type: f32 (exact) or f16", DefaultValueFactory = _ => "f32" };
+        var type = new Option<string>("--type") { Description = "Weight type: f32 (exact), f16 or bf16", DefaultValueFactory = _ => "f32" };
         var verify = new Option<bool>("--verify")
         {
             Description = "Load the written file with the bundled llama.cpp, run a fixed prompt through both, and print 'max relative logit difference: X' last",
@@ -39,8 +39,9 @@ public static class ExportGgufCommand
         {
             case "f32": tensorType = GgufTensorType.F32; break;
             case "f16": tensorType = GgufTensorType.F16; break;
+            case "bf16": tensorType = GgufTensorType.BF16; break;
             default:
-                error.WriteLine($"r1 export-gguf: --type: '{type}' is not supported (f32 or f16)");
+                error.WriteLine($"r1 export-gguf: --type: '{type}' is not supported (f32, f16 or bf16)");
                 return ExitCodes.Usage;
         }
         try

@@ -47,6 +47,7 @@ public sealed class BatchedGenerator
 
         var device = Model.Device;
         using var noGrad = torch.no_grad();
+        using var decoding = SmallBatchLinear.Decoding();
         using var generator = new torch.Generator((ulong)(options.Seed ?? Random.Shared.NextInt64()), device);
         using var cache = new KvCache(Model.Config, batch, capacity, device, Model.Dtype);
         var eos = new HashSet<int>(options.EosIds);

@@ -5,7 +5,7 @@ public sealed record GgufExportOptions
 {
     /// <summary>
     /// Element type of the weight matrices: <see cref="GgufTensorType.F32"/> (default; exact) or
-    /// <see cref="GgufTensorType.F16"/> (half the size). 1-D tensors (norms, biases) are always F32, as in llama.cpp's converter.
+    /// <see cref="GgufTensorType.F16"/> / <see cref="GgufTensorType.BF16"/> (half the size). 1-D tensors (norms, biases) are always F32, as in llama.cpp's converter.
     /// </summary>
     public GgufTensorType Type { get; init; } = GgufTensorType.F32;
 

@@ -51,7 +51,8 @@ public static class GgufExporter
         file.Add("general.architecture", arch);
         file.Add("general.name", options.Name);
         file.Add("general.alignment", (uint)GgufFileWriter.Alignment);
-        file.Add("general.file_type", (uint)(options.Type == GgufTensorType.F32 ? 0 : 1));
+        // llama_ftype: ALL_F32 = 0, MOSTLY_F16 = 1, MOSTLY_BF16 = 32.
+        file.Add("general.file_type", options.Type switch { GgufTensorType.F32 => 0u, GgufTensorType.F16 => 1u, _ => 32u });
         file.Add($"{arch}.vocab_size", (uint)config.VocabSize);
         file.Add($"{arch}.context_length", (uint)config.MaxPositionEmbeddings);
         file.Add($"{arch}.embedding_length", (uint)config.HiddenSize);
@@ -157,7 +158,12 @@ public static class GgufExporter
             long[] rest = t.shape.Skip(1).ToArray();
             t = t.reshape([heads, 2, rows / heads / 2, .. rest]).transpose(1, 2).reshape(t.shape);
         }
-        t = t.to(type == GgufTensorType.F32 ? ScalarType.Float32 : ScalarType.Float16).contiguous();
+        t = t.to(type switch
+        {
+            GgufTensorType.F32 => ScalarType.Float32,
+            GgufTensorType.F16 => ScalarType.Float16,
+            _ => ScalarType.BFloat16,
+        }).contiguous();
         return t.bytes.ToArray();
     }
 

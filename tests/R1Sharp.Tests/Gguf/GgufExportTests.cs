@@ -19,6 +19,7 @@ public sealed class GgufExportTests(ITestOutputHelper output)
     [InlineData(TestModels.Qwen, GgufTensorType.F32, 1e-3)]
     [InlineData(TestModels.Llama, GgufTensorType.F32, 1e-3)]
     [InlineData(TestModels.DistillQwen, GgufTensorType.F16, 2e-2)]
+    [InlineData(TestModels.Qwen, GgufTensorType.BF16, 5e-2)]
     [InlineData(TestModels.Qwen3, GgufTensorType.F32, 1e-4)]
     [InlineData(TestModels.Qwen3Moe, GgufTensorType.F32, 1e-4)]
     [InlineData(TestModels.DeepseekV3, GgufTensorType.F32, 1e-4)]

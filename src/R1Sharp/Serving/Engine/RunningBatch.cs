@@ -43,6 +43,7 @@ internal sealed class RunningBatch : IDisposable
         if (jobs.Count == 0) return;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        using var decoding = SmallBatchLinear.Decoding();
         var device = _model.Device;
         int k = jobs.Count;
         int longest = jobs.Max(j => j.PromptIds.Count);
@@ -99,6 +100,7 @@ internal sealed class RunningBatch : IDisposable
         if (_rows.Count == 0 || _logits is null) return;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        using var decoding = SmallBatchLinear.Decoding();
         var next = new long[_rows.Count];
         var keep = new List<int>(_rows.Count);
         for (int i = 0; i < _rows.Count; i++)

@@ -53,10 +53,10 @@ public sealed record GrpoOptions
     /// <summary><c>epsilon</c> — ε_low, lower clip of the ratio. Paper (PPO) 0.2. Default 0.2.</summary>
     public double EpsilonLow { get; init; } = 0.2;
 
-    /// <summary><c>epsilon_high</c> — ε_high, upper clip of the ratio; set above ε_low for DAPO's "clip-higher" (0.28). Default 0.2.</summary>
+    /// <summary><c>epsilon_high</c> — ε_high, upper clip of the ratio; set above ε_low for DAPO's "clip-higher" (0.28). With loss_type = cispo it is the cap ε_max on the importance weight itself (TRL; ScaleRL recommends 5) and must exceed 1. Default 0.2.</summary>
     public double EpsilonHigh { get; init; } = 0.2;
 
-    /// <summary><c>loss_type</c> — grpo (paper: per-completion token mean, then mean), dapo (token mean over the step), dr_grpo (sum / (max_completion_length × completions)). Default grpo.</summary>
+    /// <summary><c>loss_type</c> — grpo (paper: per-completion token mean, then mean), dapo (token mean over the step), dr_grpo (sum / (max_completion_length × completions)), bnpo (token mean per micro-batch, TRL), cispo (clipped, detached importance weight × log-prob; MiniMax-M1), sapo (soft gate instead of the clip; SAPO). Default grpo.</summary>
     public GrpoLossType LossType { get; init; } = GrpoLossType.Grpo;
 
     /// <summary><c>scale_rewards</c> — group (paper: divide centred rewards by the group's std), batch (by the std of the step), none (Dr. GRPO). Default group.</summary>
@@ -73,6 +73,50 @@ public sealed record GrpoOptions
 
     /// <summary><c>reward_weights</c> — weight of each reward function by name in the total reward (TRL's reward_weights). Empty = every function weighs 1. Default empty.</summary>
     public IReadOnlyDictionary<string, double> RewardWeights { get; init; } = new Dictionary<string, double>();
+
+    // issue 20: GRPO family --------------------------------------------------------------------------------------
+
+    /// <summary><c>importance_sampling_level</c> — token (one ratio π_θ/π_old per token, the paper) or sequence (GSPO, Zheng et al. 2025: one length-normalised ratio per completion, <c>exp(mean_t log(π_θ/π_old))</c>, clipped with <c>sequence_epsilon</c>/<c>sequence_epsilon_high</c> instead of <c>epsilon</c>/<c>epsilon_high</c>). Acts only off-policy (num_iterations &gt; 1); with μ = 1 both give the same gradient. TRL. Default token.</summary>
+    public ImportanceSamplingLevel ImportanceSamplingLevel { get; init; } = ImportanceSamplingLevel.Token;
+
+    /// <summary><c>sequence_epsilon</c> — lower clip of GSPO's sequence ratio (importance_sampling_level = sequence): a length-normalised ratio moves far less than a token's, so GSPO clips at 3e-4, not 0.2 (paper v2 §5.1). TRL reuses <c>epsilon</c> here; R1Sharp keeps the two ranges apart so switching the level cannot leave a token-sized range in force. Default 3e-4.</summary>
+    public double SequenceEpsilon { get; init; } = 3e-4;
+
+    /// <summary><c>sequence_epsilon_high</c> — upper clip of GSPO's sequence ratio (paper v2 §5.1: 4e-4). Default 4e-4.</summary>
+    public double SequenceEpsilonHigh { get; init; } = 4e-4;
+
+    /// <summary><c>delta</c> — two-sided clipping (INTELLECT-2, 2025): the unclipped ratio is also capped at δ, which bounds the loss of tokens with a negative advantage whose ratio ran far above 1. veRL's dual-clip <c>clip_ratio_c</c> (Ye et al. 2020) is the same bound and is accepted as an alias. Must exceed 1 + ε_high; the clipped losses only (not cispo, sapo). TRL. Default null (off).</summary>
+    public double? Delta { get; init; }
+
+    /// <summary><c>sapo_temperature_pos</c> — τ of SAPO's soft gate for tokens with a positive advantage (loss_type = sapo; SAPO paper, 2025). TRL. Default 1.0.</summary>
+    public double SapoTemperaturePos { get; init; } = 1.0;
+
+    /// <summary><c>sapo_temperature_neg</c> — τ of SAPO's soft gate for tokens with a non-positive advantage; larger = the gate closes sooner. TRL. Default 1.05.</summary>
+    public double SapoTemperatureNeg { get; init; } = 1.05;
+
+    /// <summary><c>entropy_coef</c> — weight of an entropy bonus: the loss minus entropy_coef × the mean per-token entropy of the completion tokens that carry loss (the kept ones with top_entropy_quantile), whatever loss_type. Needs the entropy's gradient, which only the unchunked log-prob path has: requires logprob_chunk_size = 0. TRL (veRL's entropy_coeff). Default 0 (off).</summary>
+    public double EntropyCoef { get; init; }
+
+    /// <summary><c>top_entropy_quantile</c> — ρ of "Beyond the 80/20 rule" (Wang et al. 2025): the policy loss keeps only the top-ρ share of completion tokens by the entropy of their position's distribution (the "forking" tokens); the KL term keeps all. The threshold is taken over the whole step, from π_old's entropies, so micro-batching does not change it. 1 keeps every token, 0 only the highest-entropy one(s); the paper uses 0.2. TRL. Default 1.0.</summary>
+    public double TopEntropyQuantile { get; init; } = 1.0;
+
+    /// <summary><c>kl_loss_type</c> — the per-token KL estimator: k1 (log-ratio), k2 (half its square), k3 (the paper's, unbiased and ≥ 0), low_var_kl (k3 clamped to [−10, 10]). veRL's name (<c>kl_penalty</c>, veRL's name when the KL is in the reward, is accepted as an alias). Default k3.</summary>
+    public KlEstimator KlLossType { get; init; } = KlEstimator.K3;
+
+    /// <summary><c>use_kl_in_reward</c> — fold the KL into the reward instead of the loss: each completion's reward becomes r − β·Σ_t KL_t (over its tokens, between the policy that sampled it and π_ref), before advantages (veRL; InstructGPT's per-token KL reward). Requires beta &gt; 0. Default false (KL as a loss term, the paper).</summary>
+    public bool UseKlInReward { get; init; }
+
+    /// <summary><c>adv_estimator</c> — grpo (the paper; scaled by scale_rewards), rloo (leave-one-out baseline, G/(G−1)·(r − mean), unscaled) or reinforce_plus_plus_baseline (group mean, then divided by the std of the step). veRL. Default grpo.</summary>
+    public AdvantageEstimator AdvEstimator { get; init; } = AdvantageEstimator.Grpo;
+
+    /// <summary><c>sync_ref_model</c> — every ref_model_sync_steps steps, move π_ref towards the policy: π_ref ← α·π_θ + (1 − α)·π_ref (TR-DPO, Gorbatovski et al. 2024). The reference weights are then saved in each checkpoint (reference.safetensors) so a resumed run continues exactly. Requires beta &gt; 0 and no use_peft (as TRL). TRL. Default false.</summary>
+    public bool SyncRefModel { get; init; }
+
+    /// <summary><c>ref_model_mixup_alpha</c> — α of the reference update (TR-DPO); 1 copies the policy. TRL. Default 0.6.</summary>
+    public double RefModelMixupAlpha { get; init; } = 0.6;
+
+    /// <summary><c>ref_model_sync_steps</c> — τ of TR-DPO: steps between reference updates. TRL. Default 512.</summary>
+    public int RefModelSyncSteps { get; init; } = 512;
 
     // ---- sampling ----------------------------------------------------------------------------------------------
 

@@ -13,7 +13,12 @@ public static class GrpoOptionsFile
     /// <summary>How GRPO options are read: TRL's names, its <c>epsilon</c> for ε_low, <see cref="GrpoOptionsValidator"/>.</summary>
     public static OptionsSchema<GrpoOptions> Schema { get; } = new(
         "GRPO",
-        new Dictionary<string, string>(StringComparer.Ordinal) { ["epsilon"] = "epsilon_low" },
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["epsilon"] = "epsilon_low",
+            ["clip_ratio_c"] = "delta", // veRL's dual-clip bound is TRL's delta (issue 20)
+            ["kl_penalty"] = "kl_loss_type", // veRL's estimator key for the KL in the reward (issue 20)
+        },
         new Dictionary<string, string>(StringComparer.Ordinal),
         GrpoOptionsValidator.Problems);
 

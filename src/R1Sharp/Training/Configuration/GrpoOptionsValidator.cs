@@ -48,6 +48,7 @@ public static class GrpoOptionsValidator
         foreach (var (name, weight) in options.RewardWeights)
             Require(double.IsFinite(weight), $"reward_weights.{name}", weight, "must be a finite number");
         if (options.Lora is { } lora) problems.AddRange(lora.Problems());
+        GrpoFamilyOptionsValidator.AddProblems(options, problems); // issue 20: GRPO family
         return problems;
     }
 

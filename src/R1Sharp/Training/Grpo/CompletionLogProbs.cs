@@ -20,8 +20,11 @@ public sealed record CompletionLogProbs(double Temperature, int ChunkSize)
     /// <param name="mask">Attention mask of the input.</param>
     /// <param name="targets">Completion tokens [b, C].</param>
     /// <param name="withEntropy">Also compute each position's entropy at the same temperature (a metric).</param>
-    public (Tensor LogProbs, Tensor? Entropy) Compute(CausalLanguageModel model, Tensor input, Tensor mask, Tensor targets, bool withEntropy = false)
+    /// <param name="entropyGradient">Keep the entropy differentiable (the <c>entropy_coef</c> bonus); only without chunking.</param>
+    public (Tensor LogProbs, Tensor? Entropy) Compute(CausalLanguageModel model, Tensor input, Tensor mask, Tensor targets, bool withEntropy = false, bool entropyGradient = false)
     {
+        if (entropyGradient && ChunkSize > 0)
+            throw new NotSupportedException("the entropy bonus needs the entropy's gradient, which the chunked log-prob path does not compute; set logprob_chunk_size: 0");
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(targets);
         using var scope = NewDisposeScope();
@@ -37,7 +40,9 @@ public sealed record CompletionLogProbs(double Temperature, int ChunkSize)
         {
             var logits = model.Forward(input, mask, null, keep);
             logProbs = TokenLogProbs.Gather(logits, targets, Temperature);
-            if (withEntropy)
+            if (entropyGradient)
+                entropy = TokenLogProbs.Entropy(logits, Temperature);
+            else if (withEntropy)
                 using (no_grad())
                     entropy = TokenLogProbs.Entropy(logits.detach(), Temperature);
         }

@@ -26,7 +26,10 @@ namespace R1Sharp.Training.Grpo;
 /// rule-based rewards only, no value model.
 /// What options change (GrpoOptions): <c>loss_type</c> (paper / DAPO token-mean / Dr. GRPO), <c>scale_rewards</c>
 /// (group / batch / none), <c>epsilon_high</c> (clip-higher), <c>beta</c> = 0 (no reference model at all),
-/// <c>dynamic_sampling</c>, <c>mask_truncated_completions</c>, <c>num_iterations</c> (μ).
+/// <c>dynamic_sampling</c>, <c>mask_truncated_completions</c>, <c>num_iterations</c> (μ); and the GRPO family
+/// (<see cref="GrpoObjective"/>): <c>importance_sampling_level</c> (GSPO), cispo / sapo / bnpo, <c>delta</c>,
+/// <c>entropy_coef</c>, <c>top_entropy_quantile</c>, <c>kl_loss_type</c>, <c>use_kl_in_reward</c>, <c>adv_estimator</c>,
+/// <c>sync_ref_model</c>.
 /// Data-parallel (issue 17, under an MPI launcher): rank r samples its contiguous share of each round's prompt groups,
 /// each group seeded by (seed, step, refill, group index) so samples do not depend on the number of ranks; losses are
 /// normalised by the global batch's counts and gradients summed over ranks before the identical update on every rank.
@@ -84,6 +87,8 @@ public sealed class GrpoStep(
         else RankRewardMetrics.Add(metrics, _ranks, seen, g);
         var batch = Concatenate(kept, seen[0]);
         TrainOnBatch(batch, optimizer, metrics, cancellationToken);
+        if (options.SyncRefModel && reference is not null && step % options.RefModelSyncSteps == 0)
+            ReferencePolicy.MixIn(reference, policy, options.RefModelMixupAlpha); // issue 20: TR-DPO reference refresh
         await rollouts.OnPolicyUpdatedAsync(step, cancellationToken).ConfigureAwait(false);
 
         double seconds = clock.Elapsed.TotalSeconds;
@@ -169,20 +174,18 @@ public sealed class GrpoStep(
             return;
         }
         policy.GradientCheckpointing = options.GradientCheckpointing;
-        var advantages = Advantages(batch.Scores.Totals);
-        // Data-parallel: a rank may hold no rows this step; it still joins the gradient sum (with zeros).
+        // Data-parallel: a rank may hold no rows this step; it still joins every collective (its gradient is zero).
         var rows = batch.Rollouts.Count == 0 ? null : TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
         var microBatches = rows is null ? [] : MicroBatches.Split(rows.Count, options.MicroBatchCount());
         // The loss is normalised by the global batch's counts, so the ranks' gradients sum to the single-process gradient.
         long lossTokens = (long)_ranks.Sum(rows?.LossTokens(options.MaskTruncatedCompletions) ?? 0);
-        var settings = new PolicyLossSettings(options.LossType, options.EpsilonLow, options.EpsilonHigh,
-            reference is null ? 0 : options.Beta, options.MaxCompletionLength, (int)globalRows, lossTokens);
 
         // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
         var logProbsOf = new CompletionLogProbs(options.Temperature, options.LogprobChunkSize);
         var oldLogProbs = options.NumIterations > 1 && rows is not null ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
-        Tensor[]? refLogProbs = null;
+        Tensor[]? refLogProbs = null, samplingLogProbs = null;
+        EntropySelection? selection = null;
         if (reference is not null && options.Beta > 0 && rows is not null)
         {
             using var baseModel = LoraModel.AdaptersOff(reference); // LoRA: π_ref is the policy with its adapters off
@@ -190,67 +193,97 @@ public sealed class GrpoStep(
         }
         try
         {
+            // issue 20: the KL folded into the reward, the advantage estimator, the top-entropy token selection.
+            var totals = batch.Scores.Totals;
+            double? rewardKl = null;
+            if (options.UseKlInReward && reference is not null && options.Beta > 0)
+            {
+                double[] completionKl = [];
+                if (rows is not null)
+                {
+                    samplingLogProbs = oldLogProbs is null ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
+                    completionKl = GrpoObjective.CompletionKl(options.KlLossType, oldLogProbs ?? samplingLogProbs!, refLogProbs!,
+                        [.. microBatches.Select(m => rows.CompletionMask(m, maskTruncated: false))]);
+                    totals = GrpoObjective.PenalisedRewards(totals, completionKl, options.Beta);
+                }
+                double klSum = _ranks.Sum(completionKl.Sum());
+                metrics["reward_kl_penalty"] = options.Beta * klSum / globalRows;
+                rewardKl = klSum / Math.Max(1.0, _ranks.Sum(batch.Rollouts.Sum(r => (double)r.Tokens.Length))); // per token, as the loss's kl
+            }
+            var advantages = Advantages(totals);
+            if (options.TopEntropyQuantile < 1 && rows is not null) // one rank only (HuggingFaceGrpoRun refuses it with several)
+            {
+                selection = EntropySelection.Compute(logProbsOf, policy, rows, microBatches, options.MaskTruncatedCompletions, options.TopEntropyQuantile);
+                metrics["entropy/kept_mean"] = selection.KeptMeanEntropy;
+                metrics["entropy/kept_fraction"] = selection.KeptTokens / Math.Max(1.0, lossTokens);
+            }
+            // bnpo normalises per micro-batch: over ranks, the mean of every rank's micro-batch means (as TRL across GPUs).
+            var settings = GrpoObjective.LossSettings(options, reference is not null, (int)globalRows, lossTokens, (int)_ranks.Sum(microBatches.Count), selection?.KeptTokens);
+            bool entropyBonus = options.EntropyCoef > 0;
+
             var parameters = LoraModel.TrainableParameters(policy).ToList();
-            double loss = 0, kl = 0, entropy = 0, low = 0, high = 0, region = 0, gradNorm = 0;
+            double entropy = 0, gradNorm = 0;
+            var lossMetrics = new PolicyLossMetrics();
             for (int iteration = 0; iteration < options.NumIterations; iteration++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 optimizer.zero_grad();
-                loss = 0; kl = 0; low = 0; high = 0; region = 0;
+                lossMetrics = new PolicyLossMetrics();
                 for (int k = 0; k < microBatches.Count; k++)
                 {
                     using var scope = NewDisposeScope();
                     var micro = microBatches[k];
                     var (input, mask, targets) = rows!.Slice(micro, policy.Device);
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
-                    var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0);
+                    var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0 || entropyBonus, entropyGradient: entropyBonus);
                     var result = PolicyLoss.Compute(logProbs, oldLogProbs?[k] ?? logProbs.detach(), refLogProbs?[k],
-                        tensor(advantages[micro.Start..micro.End]), lossMask, settings);
+                        tensor(advantages[micro.Start..micro.End]), lossMask, settings, tokenEntropy, selection?.Masks[k]);
                     result.Loss.backward();
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
-                    loss += result.Loss.item<float>();
-                    kl += result.Kl * share; low += result.ClipLowMean * share; high += result.ClipHighMean * share; region += result.ClipRegionMean * share;
-                    if (tokenEntropy is not null)
-                        entropy += (tokenEntropy * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
+                    lossMetrics.Add(result, result.Loss.item<float>(), share);
+                    if (tokenEntropy is not null && iteration == 0)
+                        entropy += (tokenEntropy.detach() * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
                 }
                 GradientSync.AllReduce(_ranks, parameters);
                 gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
                 optimizer.step();
             }
-            if (_ranks.Size > 1)
-            {
-                // Each rank's terms are already shares of the global batch: their sums are the global step's values.
-                Span<double> sums = [loss, kl, entropy, low, high, region];
-                _ranks.AllReduceSum(sums);
-                (loss, kl, entropy, low, high, region) = (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]);
-            }
-            metrics["loss"] = loss;
-            metrics["kl"] = kl;
+            lossMetrics.WriteTo(metrics);
             metrics["entropy"] = entropy;
+            if (_ranks.Size > 1) SumOverRanks(metrics);
+            if (rewardKl is double kl) metrics["kl"] = kl; // the loss has no KL term then
             metrics["grad_norm"] = gradNorm;
-            metrics["clip_ratio/low_mean"] = low;
-            metrics["clip_ratio/high_mean"] = high;
-            metrics["clip_ratio/region_mean"] = region;
+            if (entropyBonus) metrics["entropy_coef"] = options.EntropyCoef;
         }
         finally
         {
-            foreach (var t in (oldLogProbs ?? []).Concat(refLogProbs ?? [])) t.Dispose();
+            foreach (var t in (oldLogProbs ?? []).Concat(refLogProbs ?? []).Concat(samplingLogProbs ?? [])) t.Dispose();
+            selection?.Dispose();
         }
     }
+
+    private static readonly string[] TrainingMetricNames = [.. PolicyLossMetrics.AlwaysReported, "entropy", "grad_norm"];
 
     // Advantages of this rank's completions; with several ranks, computed over every rank's rewards (scale_rewards
     // batch needs the global batch's std) and this rank's part taken out.
     private float[] Advantages(IReadOnlyList<double> totals)
     {
-        if (_ranks.Size == 1) return GroupAdvantages.Compute(totals, options.NumGenerations, options.ScaleRewards).Advantages;
+        if (_ranks.Size == 1) return AdvantageEstimators.Compute(options.AdvEstimator, totals, options.NumGenerations, options.ScaleRewards).Advantages;
         var all = _ranks.AllGather([.. totals]);
-        var global = GroupAdvantages.Compute([.. all.SelectMany(t => t)], options.NumGenerations, options.ScaleRewards).Advantages;
+        var global = AdvantageEstimators.Compute(options.AdvEstimator, [.. all.SelectMany(t => t)], options.NumGenerations, options.ScaleRewards).Advantages;
         int offset = all.Take(_ranks.Rank).Sum(t => t.Length);
         return global[offset..(offset + totals.Count)];
     }
 
-    private static readonly string[] TrainingMetricNames =
-        ["loss", "kl", "entropy", "grad_norm", "clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean"];
+    // Each rank's loss terms are already shares of the global batch, so their sums are the global step's values.
+    // Other statistics (GSPO's sequence ratios, per-loss token means) stay this rank's.
+    private void SumOverRanks(Dictionary<string, double> metrics)
+    {
+        string[] names = [.. PolicyLossMetrics.AlwaysReported, "entropy"];
+        var sums = names.Select(n => metrics.GetValueOrDefault(n)).ToArray();
+        _ranks.AllReduceSum(sums.AsSpan());
+        for (int i = 0; i < names.Length; i++) metrics[names[i]] = sums[i];
+    }
 
     private static FrozenLogProbs.LogProbsOf Frozen(CausalLanguageModel model, CompletionLogProbs logProbsOf) =>
         (input, mask, targets) => logProbsOf.Compute(model, input, mask, targets).LogProbs;

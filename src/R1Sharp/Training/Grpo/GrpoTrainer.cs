@@ -34,6 +34,7 @@ public sealed class GrpoTrainer
     public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check", "logprob_chunk_size", "gradient_checkpointing", "gradient_accumulation_steps", "per_device_train_batch_size", "distributed_backend", "weight_check_steps"];
 
     private readonly CausalLanguageModel _policy;
+    private readonly CausalLanguageModel? _reference;
     private readonly GrpoOptions _options;
     private readonly IPolicyCheckpoint _weights;
     private readonly string _outputDirectory;
@@ -67,6 +68,7 @@ public sealed class GrpoTrainer
             GrpoMemoryEstimate.Compute(policy.parameters().Sum(p => p.numel()), policy.Config, options, LoraModel.TrainableParameters(policy).Sum(p => p.numel()))
                 .ThrowIfAbove(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         _policy = policy;
+        _reference = reference;
         _options = options;
         _weights = weights ?? throw new ArgumentNullException(nameof(weights));
         _outputDirectory = outputDirectory ?? throw new ArgumentNullException(nameof(outputDirectory));
@@ -111,6 +113,7 @@ public sealed class GrpoTrainer
                 throw new ConfigurationException($"--resume: seed was {latest.State.Seed} in the checkpoint, now {_options.Seed} ({latest.Directory}); resume with the same configuration.");
             RunSettings.ThrowIfChanged(latest.Directory, latest.State.Settings, _settings);
             _weights.Load(latest.Directory);
+            if (MovingReference is { } moving) ReferencePolicy.Load(moving, Path.Combine(latest.Directory, ReferencePolicy.CheckpointFileName));
             CheckpointStore.RestoreOptimizer(_optimizer, Path.Combine(latest.Directory, CheckpointStore.OptimizerFileName));
             state = latest.State with { Settings = _settings };
         }
@@ -163,6 +166,9 @@ public sealed class GrpoTrainer
         return (checkpoint, CheckpointStore<TrainerState>.ReadState(checkpoint));
     }
 
+    /// <summary>π_ref when it changes during the run (<c>sync_ref_model</c>), so checkpoints must hold it; null otherwise.</summary>
+    private CausalLanguageModel? MovingReference => _options.SyncRefModel && _options.Beta > 0 && _reference is not null && !ReferenceEquals(_reference, _policy) ? _reference : null;
+
     /// <summary>True when <c>max_seconds</c> is set and the training time (summed across resumes) has reached it.</summary>
     private bool BudgetSpent(double elapsedSeconds) => _options.MaxSeconds > 0 && elapsedSeconds >= _options.MaxSeconds;
 
@@ -170,6 +176,7 @@ public sealed class GrpoTrainer
         store.SaveAsync(state, async dir =>
         {
             await _weights.SaveAsync(dir, cancellationToken).ConfigureAwait(false);
+            if (MovingReference is { } moving) ReferencePolicy.Save(moving, Path.Combine(dir, ReferencePolicy.CheckpointFileName), cancellationToken);
             _optimizer.save_state_dict(Path.Combine(dir, CheckpointStore.OptimizerFileName));
         }, _options.SaveTotalLimit, cancellationToken);
 }

@@ -4,8 +4,11 @@ using static TorchSharp.torch;
 namespace R1Sharp.Training.Grpo;
 
 /// <summary>
-/// The clipped GRPO surrogate with optional k3 KL, reduced by one of the paper / DAPO / Dr. GRPO modes.
-/// Per token: <c>−min(ρA, clip(ρ, 1−ε_low, 1+ε_high)A) + β·k3</c> with <c>ρ = exp(log π_θ − log π_old)</c>.
+/// The GRPO-family loss: an importance weight (per token, or GSPO's per sequence; <see cref="ImportanceWeights"/>), a
+/// per-token policy term (<see cref="SurrogateLosses"/>: clipped, with optional δ; CISPO; SAPO), optionally kept only on
+/// high-entropy tokens, plus β times a KL estimate (<see cref="KlPenalty"/>), reduced by one of the paper / DAPO /
+/// Dr. GRPO / BNPO modes, minus an optional entropy bonus. By default, per token:
+/// <c>−min(ρA, clip(ρ, 1−ε_low, 1+ε_high)A) + β·k3</c> with <c>ρ = exp(log π_θ − log π_old)</c>.
 /// </summary>
 public static class PolicyLoss
 {
@@ -16,23 +19,33 @@ public static class PolicyLoss
     /// <param name="advantages">[B] one advantage per completion.</param>
     /// <param name="mask">[B, T] 1 for completion tokens that count, 0 for padding or masked (truncated) completions.</param>
     /// <param name="settings">Clip range, β and the reduction.</param>
+    /// <param name="entropy">[B, T] entropy of each position (with grad for the entropy bonus), or null.</param>
+    /// <param name="entropyMask">[B, T] 1 for the tokens <c>top_entropy_quantile</c> keeps in the policy term, or null for all.</param>
     public static PolicyLossResult Compute(Tensor policyLogProbs, Tensor oldLogProbs, Tensor? referenceLogProbs,
-        Tensor advantages, Tensor mask, PolicyLossSettings settings)
+        Tensor advantages, Tensor mask, PolicyLossSettings settings, Tensor? entropy = null, Tensor? entropyMask = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var m = mask.to_type(ScalarType.Float32);
-        var ratio = (policyLogProbs - oldLogProbs.detach()).exp();
-        var a = advantages.to_type(ScalarType.Float32).unsqueeze(1);
-        var unclipped = ratio * a;
-        var clipped = ratio.clamp(1 - settings.EpsilonLow, 1 + settings.EpsilonHigh) * a;
-        var perToken = -minimum(unclipped, clipped);
+        // Masks and advantages may be built on the CPU; everything meets on the policy's device.
+        var device = policyLogProbs.device;
+        var m = mask.to_type(ScalarType.Float32).to(device);
+        entropyMask = entropyMask?.to_type(ScalarType.Float32).to(device);
+        var ratio = ImportanceWeights.LogWeights(policyLogProbs, oldLogProbs.detach(), m, settings.ImportanceSamplingLevel).exp();
+        var a = advantages.to_type(ScalarType.Float32).to(device).unsqueeze(1);
+        var perToken = settings.LossType switch
+        {
+            GrpoLossType.Cispo => SurrogateLosses.Cispo(ratio, a, policyLogProbs, settings.EpsilonHigh),
+            GrpoLossType.Sapo => SurrogateLosses.Sapo(ratio, a, settings.SapoTemperaturePositive, settings.SapoTemperatureNegative),
+            _ => SurrogateLosses.Clipped(ratio, a, settings.EpsilonLow, settings.EpsilonHigh, settings.Delta),
+        };
+        var keep = entropyMask is null ? m : m * entropyMask;
+        if (entropyMask is not null) perToken = perToken * entropyMask;
 
         double kl = 0;
         if (settings.Beta != 0 && referenceLogProbs is not null)
         {
-            var k3 = KlPenalty.K3(policyLogProbs, referenceLogProbs.detach());
-            perToken = perToken + settings.Beta * k3;
-            using (no_grad()) kl = MaskedMean(k3, m);
+            var estimate = KlPenalty.Estimate(settings.KlEstimator, policyLogProbs, referenceLogProbs.detach());
+            perToken = perToken + settings.Beta * estimate;
+            using (no_grad()) kl = MaskedMean(estimate, m);
         }
 
         long tokens = (long)m.sum().item<float>();
@@ -40,23 +53,48 @@ public static class PolicyLoss
         var masked = perToken * m;
         Tensor loss = settings.LossType switch
         {
-            GrpoLossType.Grpo => (masked.sum(1) / m.sum(1).clamp_min(1)).sum() / (settings.TotalSequences ?? sequences),
-            GrpoLossType.Dapo => masked.sum() / Math.Max(1, settings.TotalTokens ?? tokens),
+            GrpoLossType.Grpo or GrpoLossType.Sapo => (masked.sum(1) / m.sum(1).clamp_min(1)).sum() / (settings.TotalSequences ?? sequences),
+            GrpoLossType.Dapo or GrpoLossType.Cispo => masked.sum() / Math.Max(1, settings.TotalTokens ?? tokens),
             GrpoLossType.DrGrpo => masked.sum() / ((double)(settings.TotalSequences ?? sequences) * settings.MaxCompletionLength),
+            GrpoLossType.Bnpo => masked.sum() / Math.Max(1, tokens) / Math.Max(1, settings.MicroBatchCount),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.LossType, "Unknown loss type."),
         };
-
-        double low, high, region;
-        using (no_grad())
+        if (settings.EntropyCoefficient != 0 && entropy is not null)
         {
-            var r = ratio.detach();
+            // TRL: the bonus is the mean per-token entropy of the tokens in the policy term, whatever the reduction.
+            long kept = settings.TotalEntropyTokens ?? (long)keep.sum().item<float>();
+            loss = loss - settings.EntropyCoefficient * (entropy * keep).sum() / Math.Max(1, kept);
+        }
+        return Statistics(loss, kl, ratio, a, m, settings, tokens);
+    }
+
+    private static PolicyLossResult Statistics(Tensor loss, double kl, Tensor ratio, Tensor a, Tensor m, PolicyLossSettings settings, long tokens)
+    {
+        using var noGrad = no_grad();
+        var r = ratio.detach();
+        var means = new Dictionary<string, double>(StringComparer.Ordinal);
+        double low = 0, high = 0, region = 0;
+        if (settings.LossType == GrpoLossType.Cispo)
+        {
+            means["cispo_clip_ratio"] = MaskedMean(((r > settings.EpsilonHigh) & (a > 0)).to_type(ScalarType.Float32), m);
+        }
+        else if (settings.LossType != GrpoLossType.Sapo)
+        {
             var isLow = (r < 1 - settings.EpsilonLow) & (a < 0);
             var isHigh = (r > 1 + settings.EpsilonHigh) & (a > 0);
             low = MaskedMean(isLow.to_type(ScalarType.Float32), m);
             high = MaskedMean(isHigh.to_type(ScalarType.Float32), m);
             region = MaskedMean((isLow | isHigh).to_type(ScalarType.Float32), m);
+            if (settings.Delta is double delta)
+                means["clip_ratio/delta_mean"] = MaskedMean(((r > delta) & (a < 0)).to_type(ScalarType.Float32), m);
         }
-        return new PolicyLossResult(loss, kl, low, high, region, tokens);
+        IReadOnlyList<double> sequenceRatios = [];
+        if (settings.ImportanceSamplingLevel == ImportanceSamplingLevel.Sequence)
+        {
+            var present = (m.sum(1) > 0).nonzero().squeeze(1);
+            sequenceRatios = [.. r.squeeze(1).index_select(0, present).to_type(ScalarType.Float64).data<double>()];
+        }
+        return new PolicyLossResult(loss, kl, low, high, region, tokens) { TokenMeans = means, SequenceRatios = sequenceRatios };
     }
 
     private static double MaskedMean(Tensor values, Tensor mask)
