@@ -80,8 +80,16 @@ internal static class DataParallelBench
         torch.set_num_threads(1);
         var options = new GrpoOptions
         {
-            NumGenerations = 4, PromptsPerStep = 4, MaxCompletionLength = 32, MaxSteps = int.Parse(Argument(args, "--steps")!, CultureInfo.InvariantCulture),
-            Beta = 0, LearningRate = 1e-4, SaveSteps = 0, WeightCheckSteps = 1, GradientAccumulationSteps = 1, SkipMemoryCheck = true,
+            NumGenerations = 4,
+            PromptsPerStep = 4,
+            MaxCompletionLength = 32,
+            MaxSteps = int.Parse(Argument(args, "--steps")!, CultureInfo.InvariantCulture),
+            Beta = 0,
+            LearningRate = 1e-4,
+            SaveSteps = 0,
+            WeightCheckSteps = 1,
+            GradientAccumulationSteps = 1,
+            SkipMemoryCheck = true,
         };
         var request = new GrpoRunRequest(Argument(args, "--model")!, Argument(args, "--data")!, output, options, "repetition(ngram_size=1)");
         await HuggingFaceGrpoRun.RunAsync(request, null, CancellationToken.None);
