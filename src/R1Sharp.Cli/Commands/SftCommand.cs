@@ -1,3 +1,4 @@
+using R1Sharp.Distributed;
 using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Text.Json;
@@ -57,6 +58,7 @@ internal static class SftCommand
         foreach (var option in lora.All) command.Options.Add(option);
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
+            CollectiveBackends.ThrowIfLaunchedWithSeveralRanks("r1 sft");
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
             string outputDirectory = parse.GetValue(output)!.FullName;

@@ -1,3 +1,4 @@
+using R1Sharp.Distributed;
 using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using System.Globalization;
@@ -28,6 +29,7 @@ internal static class ZeroCommand
         };
         command.SetGuardedAction(async (parse, ct) =>
         {
+            CollectiveBackends.ThrowIfLaunchedWithSeveralRanks("r1 zero");
             string dir = parse.GetValue(output) ?? Path.Combine("runs", $"zero-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             if (parse.GetValue(resume) && parse.GetValue(output) is null)
             {

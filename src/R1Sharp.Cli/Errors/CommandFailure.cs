@@ -1,5 +1,6 @@
 using System.Text.Json;
 using R1Sharp.Data;
+using R1Sharp.Distributed;
 using R1Sharp.Rewards.Composition;
 using R1Sharp.Rewards.Sandbox;
 using R1Sharp.Text.Templates.Jinja;
@@ -43,7 +44,7 @@ internal static class CommandFailure
         UsageException or ConfigurationException or DatasetFormatException or RewardEvaluationException or InvalidDataException or RewardConfigurationException
             or TokenizerFormatException or TemplateException or JsonException or FormatException
             or SandboxUnavailableException or NotSupportedException or ArgumentException
-            or UnauthorizedAccessException or IOException => ExitCodes.Usage,
+            or UnauthorizedAccessException or IOException or DistributedException => ExitCodes.Usage,
         _ => ExitCodes.Failure,
     };
 

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using R1Sharp.Distributed;
 
 namespace R1Sharp.Cli.Errors;
 
 /// <summary>
 /// The one way a command's action ends on an error: every exception goes through <see cref="CommandFailure"/>, so no
-/// command prints a stack trace or invents its own exit code.
+/// command prints a stack trace or invents its own exit code. Under mpirun, a failing rank aborts the whole job.
 /// </summary>
 internal static class GuardedAction
 {
@@ -22,7 +23,10 @@ internal static class GuardedAction
             }
             catch (Exception error)
             {
-                return CommandFailure.Report(name, error, parse.InvocationConfiguration.Error, cancellationToken.IsCancellationRequested);
+                int code = CommandFailure.Report(name, error, parse.InvocationConfiguration.Error, cancellationToken.IsCancellationRequested);
+                // A data-parallel rank that fails ends the whole job (MPI_Abort names the rank), so no rank waits forever.
+                CollectiveBackends.AbortJobIfDistributed(code);
+                return code;
             }
         });
     }

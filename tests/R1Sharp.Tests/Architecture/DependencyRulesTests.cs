@@ -20,12 +20,13 @@ public sealed partial class DependencyRulesTests
         ["Generation"] = ["IO", "Models", "Text"],
         ["Checkpoints"] = ["IO", "Models", "Text", "Generation"],
         ["Gguf"] = ["IO", "Models", "Text", "Checkpoints"],
+        ["Distributed"] = ["IO"],
         ["Tasks"] = ["IO", "Text", "Rewards", "Verify"],
-        ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Rewards", "Verify"],
+        ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Rewards", "Verify", "Distributed"],
         ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Rewards", "Verify"],
         ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints"],
         ["RewardModels"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
-        ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels"],
+        ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distributed"],
     };
 
     [Fact]

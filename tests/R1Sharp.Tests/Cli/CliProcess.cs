@@ -110,7 +110,7 @@ internal sealed class CliProcess : IDisposable
     }
 
     // The dotnet host running the tests (dotnet test sets DOTNET_HOST_PATH), else the one on PATH.
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
         if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;

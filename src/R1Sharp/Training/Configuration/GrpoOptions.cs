@@ -225,6 +225,14 @@ public sealed record GrpoOptions
     /// <summary><c>vllm_importance_sampling_cap</c> — C: ratios above it are truncated to C or masked to 0. Default 3.0 (TRL).</summary>
     public double VllmImportanceSamplingCap { get; init; } = 3.0;
 
+    // issue 17: data-parallel ------------------------------------------------------------------------------------
+
+    /// <summary><c>distributed_backend</c> — collectives of a run started by <c>mpirun</c>/<c>srun</c>: auto (MPI under a launcher, else one process), mpi (host buffers; GPU tensors staged through the host), nccl (CUDA tensors reduced on the GPU, MPI for control), single (ignore the launcher). Default auto (Horovod's split). See docs/distributed.md.</summary>
+    public string DistributedBackend { get; init; } = "auto";
+
+    /// <summary><c>weight_check_steps</c> — with several ranks, every this many steps the ranks compare a SHA-256 of their trainable weights and stop the run if any differs from rank 0's; 0 = never. Default 10.</summary>
+    public int WeightCheckSteps { get; init; } = 10;
+
     // ---- LoRA (TRL's ModelConfig keys, as open-r1's recipes write them) -------------------------------------------
 
     /// <summary><c>use_peft</c> — train LoRA adapters instead of every weight: the base is frozen, only the adapters get gradients and AdamW state, checkpoints hold the adapter in PEFT's format, and π_ref is the policy with its adapters off (no second copy). Default false (TRL).</summary>

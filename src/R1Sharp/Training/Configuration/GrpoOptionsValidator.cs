@@ -42,6 +42,9 @@ public static class GrpoOptionsValidator
         Require(options.SaveSteps >= 0, "save_steps", options.SaveSteps, "must be ≥ 0");
         Require(options.SaveTotalLimit >= 0, "save_total_limit", options.SaveTotalLimit, "must be ≥ 0");
         Require(options.EvalSteps >= 0, "eval_steps", options.EvalSteps, "must be ≥ 0");
+        // issue 17: data-parallel
+        Require(R1Sharp.Distributed.CollectiveBackends.Names.Contains(options.DistributedBackend), "distributed_backend", options.DistributedBackend, "must be auto, mpi, nccl or single");
+        Require(options.WeightCheckSteps >= 0, "weight_check_steps", options.WeightCheckSteps, "must be ≥ 0 (0 = never)");
         Require(options.LoggingSteps >= 1, "logging_steps", options.LoggingSteps, "must be at least 1");
         Require(!string.IsNullOrWhiteSpace(options.Device), "device", options.Device, "must name a device (cpu, cuda, cuda:N)");
         foreach (var (name, weight) in options.RewardWeights)

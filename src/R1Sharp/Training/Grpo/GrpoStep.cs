@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using R1Sharp.Distributed;
 using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Models.Lora;
@@ -6,8 +7,10 @@ using R1Sharp.Rewards;
 using R1Sharp.Rewards.Composition;
 using R1Sharp.Tasks;
 using R1Sharp.Text;
+using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.LanguageModeling;
+using R1Sharp.Training.DataParallel;
 using R1Sharp.Training.Rollouts;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,6 +31,9 @@ namespace R1Sharp.Training.Grpo;
 /// (<see cref="GrpoObjective"/>): <c>importance_sampling_level</c> (GSPO), cispo / sapo / bnpo, <c>delta</c>,
 /// <c>entropy_coef</c>, <c>top_entropy_quantile</c>, <c>kl_loss_type</c>, <c>use_kl_in_reward</c>, <c>adv_estimator</c>,
 /// <c>sync_ref_model</c>.
+/// Data-parallel (issue 17, under an MPI launcher): rank r samples its contiguous share of each round's prompt groups,
+/// each group seeded by (seed, step, refill, group index) so samples do not depend on the number of ranks; losses are
+/// normalised by the global batch's counts and gradients summed over ranks before the identical update on every rank.
 /// Log-probs of π_θ, π_old and π_ref are all taken at the sampling temperature (logits / T, as TRL;
 /// <see cref="CompletionLogProbs"/>), before top-p. Simplification: with μ = 1, π_old is π_θ detached (ratio 1, same
 /// gradient), with μ &gt; 1 π_old comes from one no-grad forward pass before the first update.
@@ -39,8 +45,11 @@ public sealed class GrpoStep(
     IRolloutEngine rollouts,
     RewardComposer rewards,
     IPromptSource prompts,
-    GrpoOptions options)
+    GrpoOptions options,
+    ICollectiveBackend? ranks = null)
 {
+    private readonly ICollectiveBackend _ranks = ranks ?? SingleProcessBackend.Instance;
+
     /// <summary>Runs step <paramref name="step"/> (1-based) with prompts starting at <paramref name="dataPosition"/>.</summary>
     /// <param name="step">The step number (seeds its sampling).</param>
     /// <param name="dataPosition">First prompt position of this step.</param>
@@ -60,13 +69,14 @@ public sealed class GrpoStep(
         while (true)
         {
             int need = options.PromptsPerStep - keptGroups;
-            var rows = Enumerable.Range(0, need).Select(i => prompts.Get(position + i)).ToList();
+            var (first, end) = RankShare.Of(need, _ranks.Rank, _ranks.Size);
+            var rows = Enumerable.Range(first, end - first).Select(i => prompts.Get(position + i)).ToList();
             position += need;
-            var sampled = await SampleAsync(rows, Seed(step, refills), cancellationToken).ConfigureAwait(false);
+            var sampled = await SampleAsync(rows, Seed(step, refills), (step, refills, first), cancellationToken).ConfigureAwait(false);
             seen.Add(sampled);
             var filtered = options.DynamicSampling ? DropTiedGroups(sampled) : sampled;
             if (filtered.Prompts.Count > 0) kept.Add(filtered);
-            keptGroups += filtered.Prompts.Count;
+            keptGroups += (int)_ranks.Sum(filtered.Prompts.Count);
             if (!options.DynamicSampling || keptGroups >= options.PromptsPerStep || refills >= options.MaxRefills) break;
             refills++;
         }
@@ -74,7 +84,8 @@ public sealed class GrpoStep(
 
         // 2-5. Advantages, loss, update — on the kept groups only.
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        AddRewardMetrics(metrics, seen, g);
+        if (_ranks.Size == 1) AddRewardMetrics(metrics, seen, g);
+        else RankRewardMetrics.Add(metrics, _ranks, seen, g);
         var batch = Concatenate(kept, seen[0]);
         TrainOnBatch(batch, optimizer, metrics, cancellationToken);
         if (options.SyncRefModel && reference is not null && step % options.RefModelSyncSteps == 0)
@@ -82,7 +93,7 @@ public sealed class GrpoStep(
         await rollouts.OnPolicyUpdatedAsync(step, cancellationToken).ConfigureAwait(false);
 
         double seconds = clock.Elapsed.TotalSeconds;
-        long generatedTokens = seen.Sum(s => s.Rollouts.Sum(r => (long)r.Tokens.Length));
+        long generatedTokens = (long)_ranks.Sum(seen.Sum(s => s.Rollouts.Sum(r => (long)r.Tokens.Length)));
         metrics["num_refills"] = refills;
         metrics["learning_rate"] = optimizer.ParamGroups.First().LearningRate;
         metrics["step_time"] = seconds;
@@ -94,7 +105,7 @@ public sealed class GrpoStep(
 
     private long Seed(int step, int refill) => options.Seed * 1_000_003L + step * 1_009L + refill;
 
-    private async Task<SampledGroups> SampleAsync(List<PromptRow> rows, long seed, CancellationToken cancellationToken)
+    private async Task<SampledGroups> SampleAsync(List<PromptRow> rows, long seed, (int Step, int Refill, int FirstGroup) at, CancellationToken cancellationToken)
     {
         // Prompts longer than max_prompt_length keep their end (the question and "Assistant:" matter most).
         var promptIds = rows.Select(r =>
@@ -104,7 +115,9 @@ public sealed class GrpoStep(
         }).ToList();
         var repeated = promptIds.SelectMany(p => Enumerable.Repeat(p, options.NumGenerations)).ToList();
         var settings = new RolloutSettings(options.MaxCompletionLength, options.Temperature, options.TopP, tokenizer.EosIds, seed, tokenizer.PadId, SampleableIds.Of(tokenizer));
-        var sampled = await rollouts.GenerateAsync(repeated, settings, cancellationToken).ConfigureAwait(false);
+        var sampled = _ranks.Name == SingleProcessBackend.Instance.Name
+            ? await rollouts.GenerateAsync(repeated, settings, cancellationToken).ConfigureAwait(false)
+            : await SampleGroupByGroupAsync(repeated, settings, at, cancellationToken).ConfigureAwait(false);
         var inputs = sampled.Select(s =>
         {
             var row = rows[s.PromptIndex / options.NumGenerations];
@@ -112,6 +125,22 @@ public sealed class GrpoStep(
         }).ToList();
         var scores = await rewards.ScoreAsync(inputs, cancellationToken).ConfigureAwait(false);
         return new SampledGroups(rows, promptIds, sampled, inputs, scores);
+    }
+
+    // Data-parallel: one request per group, seeded by the group's global index, so a group's samples are the same
+    // whichever rank draws it and however many ranks share the step.
+    private async Task<IReadOnlyList<Rollout>> SampleGroupByGroupAsync(List<IReadOnlyList<int>> repeated, RolloutSettings settings,
+        (int Step, int Refill, int FirstGroup) at, CancellationToken cancellationToken)
+    {
+        int g = options.NumGenerations;
+        var all = new List<Rollout>(repeated.Count);
+        for (int k = 0; k * g < repeated.Count; k++)
+        {
+            var seed = StableSeed.Derive(options.Seed, at.Step, at.Refill, at.FirstGroup + k);
+            var group = await rollouts.GenerateAsync(repeated.GetRange(k * g, g), settings with { Seed = seed }, cancellationToken).ConfigureAwait(false);
+            all.AddRange(group.Select(r => r with { PromptIndex = k * g + r.PromptIndex }));
+        }
+        return all;
     }
 
     private SampledGroups DropTiedGroups(SampledGroups s)
@@ -138,7 +167,8 @@ public sealed class GrpoStep(
 
     private void TrainOnBatch(SampledGroups batch, optim.Optimizer optimizer, Dictionary<string, double> metrics, CancellationToken cancellationToken)
     {
-        if (batch.Rollouts.Count == 0)
+        long globalRows = (long)_ranks.Sum(batch.Rollouts.Count);
+        if (globalRows == 0)
         {
             // Every group tied even after refills: nothing to learn from this step, and no update is made.
             foreach (var name in TrainingMetricNames) metrics[name] = 0;
@@ -146,17 +176,19 @@ public sealed class GrpoStep(
         }
         policy.GradientCheckpointing = options.GradientCheckpointing;
         using var routing = MoeRoutingTerms.For(policy, options.RouterBiasUpdateRate); // issue 16: MoE aux loss / bias update
-        var rows = TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
+        // Data-parallel: a rank may hold no rows this step; it still joins every collective (its gradient is zero).
+        var rows = batch.Rollouts.Count == 0 ? null : TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
-        var microBatches = MicroBatches.Split(rows.Count, options.MicroBatchCount());
-        long lossTokens = rows.LossTokens(options.MaskTruncatedCompletions);
+        var microBatches = rows is null ? [] : MicroBatches.Split(rows.Count, options.MicroBatchCount());
+        // The loss is normalised by the global batch's counts, so the ranks' gradients sum to the single-process gradient.
+        long lossTokens = (long)_ranks.Sum(rows?.LossTokens(options.MaskTruncatedCompletions) ?? 0);
 
         // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
         var logProbsOf = new CompletionLogProbs(options.Temperature, options.LogprobChunkSize);
-        var oldLogProbs = options.NumIterations > 1 ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
+        var oldLogProbs = options.NumIterations > 1 && rows is not null ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
         Tensor[]? refLogProbs = null, samplingLogProbs = null;
         EntropySelection? selection = null;
-        if (reference is not null && options.Beta > 0)
+        if (reference is not null && options.Beta > 0 && rows is not null)
         {
             using var baseModel = LoraModel.AdaptersOff(reference); // LoRA: π_ref is the policy with its adapters off
             refLogProbs = FrozenLogProbs.Compute(Frozen(reference, logProbsOf), rows, microBatches, policy.Device);
@@ -166,23 +198,29 @@ public sealed class GrpoStep(
             // issue 20: the KL folded into the reward, the advantage estimator, the top-entropy token selection.
             var totals = batch.Scores.Totals;
             double? rewardKl = null;
-            if (options.UseKlInReward && refLogProbs is not null)
+            if (options.UseKlInReward && reference is not null && options.Beta > 0)
             {
-                samplingLogProbs = oldLogProbs is null ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
-                var completionKl = GrpoObjective.CompletionKl(options.KlLossType, oldLogProbs ?? samplingLogProbs!, refLogProbs,
-                    [.. microBatches.Select(m => rows.CompletionMask(m, maskTruncated: false))]);
-                totals = GrpoObjective.PenalisedRewards(totals, completionKl, options.Beta);
-                metrics["reward_kl_penalty"] = options.Beta * completionKl.Average();
-                rewardKl = completionKl.Sum() / Math.Max(1.0, batch.Rollouts.Sum(r => (double)r.Tokens.Length)); // per token, as the loss's kl
+                double[] completionKl = [];
+                if (rows is not null)
+                {
+                    samplingLogProbs = oldLogProbs is null ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
+                    completionKl = GrpoObjective.CompletionKl(options.KlLossType, oldLogProbs ?? samplingLogProbs!, refLogProbs!,
+                        [.. microBatches.Select(m => rows.CompletionMask(m, maskTruncated: false))]);
+                    totals = GrpoObjective.PenalisedRewards(totals, completionKl, options.Beta);
+                }
+                double klSum = _ranks.Sum(completionKl.Sum());
+                metrics["reward_kl_penalty"] = options.Beta * klSum / globalRows;
+                rewardKl = klSum / Math.Max(1.0, _ranks.Sum(batch.Rollouts.Sum(r => (double)r.Tokens.Length))); // per token, as the loss's kl
             }
-            var advantages = AdvantageEstimators.Compute(options.AdvEstimator, totals, options.NumGenerations, options.ScaleRewards).Advantages;
-            if (options.TopEntropyQuantile < 1)
+            var advantages = Advantages(totals);
+            if (options.TopEntropyQuantile < 1 && rows is not null) // one rank only (HuggingFaceGrpoRun refuses it with several)
             {
                 selection = EntropySelection.Compute(logProbsOf, policy, rows, microBatches, options.MaskTruncatedCompletions, options.TopEntropyQuantile);
                 metrics["entropy/kept_mean"] = selection.KeptMeanEntropy;
                 metrics["entropy/kept_fraction"] = selection.KeptTokens / Math.Max(1.0, lossTokens);
             }
-            var settings = GrpoObjective.LossSettings(options, reference is not null, rows.Count, lossTokens, microBatches.Count, selection?.KeptTokens);
+            // bnpo normalises per micro-batch: over ranks, the mean of every rank's micro-batch means (as TRL across GPUs).
+            var settings = GrpoObjective.LossSettings(options, reference is not null, (int)globalRows, lossTokens, (int)_ranks.Sum(microBatches.Count), selection?.KeptTokens);
             bool entropyBonus = options.EntropyCoef > 0;
 
             var parameters = LoraModel.TrainableParameters(policy).ToList();
@@ -199,7 +237,7 @@ public sealed class GrpoStep(
                 {
                     using var scope = NewDisposeScope();
                     var micro = microBatches[k];
-                    var (input, mask, targets) = rows.Slice(micro, policy.Device);
+                    var (input, mask, targets) = rows!.Slice(micro, policy.Device);
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
                     var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0 || entropyBonus, entropyGradient: entropyBonus);
                     var old = oldLogProbs?[k] ?? logProbs.detach();
@@ -213,13 +251,15 @@ public sealed class GrpoStep(
                     if (tokenEntropy is not null && iteration == 0)
                         entropy += (tokenEntropy.detach() * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
                 }
+                GradientSync.AllReduce(_ranks, parameters);
                 gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
                 optimizer.step();
                 foreach (var (name, value) in routing?.AfterOptimizerStep() ?? new Dictionary<string, double>()) metrics[name] = value;
             }
             lossMetrics.WriteTo(metrics);
-            if (rewardKl is double kl) metrics["kl"] = kl; // the loss has no KL term then
             metrics["entropy"] = entropy;
+            if (_ranks.Size > 1) SumOverRanks(metrics);
+            if (rewardKl is double kl) metrics["kl"] = kl; // the loss has no KL term then
             metrics["grad_norm"] = gradNorm;
             if (entropyBonus) metrics["entropy_coef"] = options.EntropyCoef;
             mismatch.WriteTo(metrics);
@@ -232,6 +272,27 @@ public sealed class GrpoStep(
     }
 
     private static readonly string[] TrainingMetricNames = [.. PolicyLossMetrics.AlwaysReported, "entropy", "grad_norm"];
+
+    // Advantages of this rank's completions; with several ranks, computed over every rank's rewards (scale_rewards
+    // batch needs the global batch's std) and this rank's part taken out.
+    private float[] Advantages(IReadOnlyList<double> totals)
+    {
+        if (_ranks.Size == 1) return AdvantageEstimators.Compute(options.AdvEstimator, totals, options.NumGenerations, options.ScaleRewards).Advantages;
+        var all = _ranks.AllGather([.. totals]);
+        var global = AdvantageEstimators.Compute(options.AdvEstimator, [.. all.SelectMany(t => t)], options.NumGenerations, options.ScaleRewards).Advantages;
+        int offset = all.Take(_ranks.Rank).Sum(t => t.Length);
+        return global[offset..(offset + totals.Count)];
+    }
+
+    // Each rank's loss terms are already shares of the global batch, so their sums are the global step's values.
+    // Other statistics (GSPO's sequence ratios, per-loss token means) stay this rank's.
+    private void SumOverRanks(Dictionary<string, double> metrics)
+    {
+        string[] names = [.. PolicyLossMetrics.AlwaysReported, "entropy"];
+        var sums = names.Select(n => metrics.GetValueOrDefault(n)).ToArray();
+        _ranks.AllReduceSum(sums.AsSpan());
+        for (int i = 0; i < names.Length; i++) metrics[names[i]] = sums[i];
+    }
 
     private static FrozenLogProbs.LogProbsOf Frozen(CausalLanguageModel model, CompletionLogProbs logProbsOf) =>
         (input, mask, targets) => logProbsOf.Compute(model, input, mask, targets).LogProbs;

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using R1Sharp.Distributed;
 using R1Sharp.Models;
 using R1Sharp.Models.Lora;
 using R1Sharp.Rewards.Composition;
 using R1Sharp.Text;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.DataParallel;
 using R1Sharp.Training.Metrics;
 using R1Sharp.Training.Optimization;
 using R1Sharp.Training.Rollouts;
@@ -20,6 +22,8 @@ namespace R1Sharp.Training.Grpo;
 /// continued run's metrics are exactly those an uninterrupted run would have logged. With <c>max_seconds</c> the run
 /// also ends after the first step at which its training time reaches that budget; that step is evaluated and
 /// checkpointed like a final step, and a resumed run counts the time of earlier sessions against the budget.
+/// With several ranks (issue 17) every rank runs this loop in step; rank 0 alone writes the run directory (config,
+/// metrics, checkpoints) and reports progress, and all ranks load the same checkpoint on resume (any number of ranks).
 /// </summary>
 public sealed class GrpoTrainer
 {
@@ -27,7 +31,7 @@ public sealed class GrpoTrainer
     public const string ConfigFileName = "grpo_config.json";
 
     /// <summary>GRPO options a resumed run may change: how long to train, how often to log, evaluate and save, and where.</summary>
-    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check", "logprob_chunk_size", "gradient_checkpointing", "gradient_accumulation_steps", "per_device_train_batch_size",
+    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check", "logprob_chunk_size", "gradient_checkpointing", "gradient_accumulation_steps", "per_device_train_batch_size", "distributed_backend", "weight_check_steps",
         "rollout_backend", "rollout_sync_dir", "rollout_sync_timeout", "rollout_lora_name", "rollout_pause_generation"];
 
     private readonly CausalLanguageModel _policy;
@@ -39,6 +43,7 @@ public sealed class GrpoTrainer
     private readonly GrpoStep _step;
     private readonly IRolloutEngine _rollouts;
     private readonly SortedDictionary<string, string> _settings;
+    private readonly ICollectiveBackend _ranks;
 
     /// <summary>Sets up the trainer (AdamW over the policy's trainable parameters).</summary>
     /// <param name="policy">The model to train (also the in-process rollout model).</param>
@@ -52,9 +57,10 @@ public sealed class GrpoTrainer
     /// <param name="outputDirectory">Run directory (metrics, config, checkpoints).</param>
     /// <param name="otherSettings">Settings outside <see cref="GrpoOptions"/> that alter the run (reward functions, prompt template...),
     /// recorded in checkpoints with the options and compared on resume like them.</param>
+    /// <param name="ranks">The data-parallel ranks this process is one of (issue 17); null = one process.</param>
     public GrpoTrainer(CausalLanguageModel policy, CausalLanguageModel? reference, ITextTokenizer tokenizer, IRolloutEngine rollouts,
         RewardComposer rewards, IPromptSource prompts, GrpoOptions options, IPolicyCheckpoint weights, string outputDirectory,
-        IReadOnlyDictionary<string, string>? otherSettings = null)
+        IReadOnlyDictionary<string, string>? otherSettings = null, ICollectiveBackend? ranks = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(options);
@@ -70,7 +76,8 @@ public sealed class GrpoTrainer
         _outputDirectory = outputDirectory ?? throw new ArgumentNullException(nameof(outputDirectory));
         _optimizer = optim.AdamW(LoraModel.TrainableParameters(policy), options.LearningRate,
             options.AdamBeta1, options.AdamBeta2, 1e-8, options.WeightDecay);
-        _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, options);
+        _ranks = ranks ?? SingleProcessBackend.Instance;
+        _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, options, _ranks);
         _rollouts = rollouts ?? throw new ArgumentNullException(nameof(rollouts));
         _settings = RunSettings.From(options, GrpoOptionsFile.JsonOptions, SettingsThatMayChange);
         foreach (var (name, value) in otherSettings ?? new Dictionary<string, string>()) _settings[name] = value;
@@ -98,6 +105,8 @@ public sealed class GrpoTrainer
     public async Task<GrpoRunResult> RunAsync(string? resumeFrom, GrpoEvaluation? evaluate = null, IProgress<GrpoProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_outputDirectory);
+        RankAgreement.ThrowIfSettingsDiffer(_ranks, _settings);
+        bool writer = _ranks.Rank == 0;
         var store = new CheckpointStore<TrainerState>(_outputDirectory);
         var state = new TrainerState(0, 0, _options.Seed, 0, Settings: _settings);
         bool resume = resumeFrom is not null;
@@ -112,9 +121,9 @@ public sealed class GrpoTrainer
             state = latest.State with { Settings = _settings };
             await _rollouts.OnResumedAsync(state.Step, cancellationToken).ConfigureAwait(false); // servers sample from these weights, not older or half-loaded ones
         }
-        await GrpoOptionsFile.SaveAsync(_options, Path.Combine(_outputDirectory, ConfigFileName), cancellationToken).ConfigureAwait(false);
+        if (writer) await GrpoOptionsFile.SaveAsync(_options, Path.Combine(_outputDirectory, ConfigFileName), cancellationToken).ConfigureAwait(false);
         int startedAt = state.Step;
-        using var log = new MetricsLog(_outputDirectory, resume ? state.Step : null);
+        using var log = writer ? new MetricsLog(_outputDirectory, resume ? state.Step : null) : null;
         var clock = Stopwatch.StartNew();
         double before = state.ElapsedSeconds;
         _policy.train();
@@ -130,20 +139,23 @@ public sealed class GrpoTrainer
             torch.manual_seed(StableSeed.Derive(_options.Seed, step, 0xD80));
             var result = await _step.RunAsync(step, state.DataPosition, _optimizer, cancellationToken).ConfigureAwait(false);
             // The budget is judged before this step's evaluation: the last step must be known before it is evaluated.
-            bool last = step == _options.MaxSteps || BudgetSpent(before + clock.Elapsed.TotalSeconds);
+            // With several ranks their clocks differ: the step is the last when any rank's budget is spent.
+            bool last = step == _options.MaxSteps || _ranks.Any(BudgetSpent(before + clock.Elapsed.TotalSeconds));
+            if (_options.WeightCheckSteps > 0 && (step % _options.WeightCheckSteps == 0 || last))
+                RankAgreement.ThrowIfWeightsDiverged(_ranks, LoraModel.TrainableParameters(_policy), step);
             stop = last;
             var metrics = new Dictionary<string, double>(result.Metrics, StringComparer.Ordinal);
-            if (evaluate is not null && ((_options.EvalSteps > 0 && step % _options.EvalSteps == 0) || last))
+            if (writer && evaluate is not null && ((_options.EvalSteps > 0 && step % _options.EvalSteps == 0) || last))
                 foreach (var (name, value) in await evaluate(step, cancellationToken).ConfigureAwait(false))
                     metrics["eval/" + name] = value;
             state = state with { Step = step, DataPosition = result.NextDataPosition, ElapsedSeconds = before + clock.Elapsed.TotalSeconds };
-            if (step % _options.LoggingSteps == 0 || last) log.Write(new StepMetrics(step, metrics));
-            if ((_options.SaveSteps > 0 && step % _options.SaveSteps == 0) || last)
+            if (step % _options.LoggingSteps == 0 || last) log?.Write(new StepMetrics(step, metrics));
+            if (writer && ((_options.SaveSteps > 0 && step % _options.SaveSteps == 0) || last))
                 await SaveAsync(store, state, cancellationToken).ConfigureAwait(false);
             double perStep = clock.Elapsed.TotalSeconds / Math.Max(1, step - startedAt);
             double left = perStep * (_options.MaxSteps - step);
             if (_options.MaxSeconds > 0) left = Math.Min(left, Math.Max(0, _options.MaxSeconds - state.ElapsedSeconds));
-            progress?.Report(new GrpoProgress(step, _options.MaxSteps, metrics, TimeSpan.FromSeconds(state.ElapsedSeconds),
+            if (writer) progress?.Report(new GrpoProgress(step, _options.MaxSteps, metrics, TimeSpan.FromSeconds(state.ElapsedSeconds),
                 TimeSpan.FromSeconds(last ? 0 : left)));
         }
         return new GrpoRunResult(state.Step, startedAt, state.ElapsedSeconds, state.Step < _options.MaxSteps, state.DataPosition);

@@ -1,5 +1,6 @@
 using R1Sharp.Checkpoints;
 using R1Sharp.Data;
+using R1Sharp.Distributed;
 using R1Sharp.Generation;
 using R1Sharp.Models;
 using R1Sharp.Models.Lora;
@@ -31,13 +32,21 @@ public static class HuggingFaceGrpoRun
         var options = request.Options;
         GrpoOptionsValidator.ThrowIfInvalid(options, "r1 grpo");
         await using var rewards = GrpoRewards.Create(request.RewardSpec, options, request.RewardRegistry);
-        var device = DeviceSelection.Parse(options.Device);
+        // Under mpirun/srun every rank runs this same code (issue 17); rank 0 alone owns the run directory.
+        var ranks = CollectiveBackends.Create(options.DistributedBackend);
+        if (ranks.Size > 1 && request.RemoteRollouts is { Endpoints.Count: > 0 })
+            throw new ConfigurationException("--rollout-endpoints with several ranks: remote rollouts are not data-parallel yet; run one rank, or generate in-process.");
+        if (ranks.Size > 1 && options.TopEntropyQuantile < 1)
+            throw new ConfigurationException("top_entropy_quantile below 1 with several ranks: the entropy quantile is taken over one rank's tokens, not the step's; run one rank, or set top_entropy_quantile 1.");
+        // "cuda" without an index: each rank of a node takes its own GPU.
+        var device = DeviceSelection.Parse(ranks.Size > 1 && options.Device == "cuda" ? $"cuda:{CollectiveBackends.LocalRank}" : options.Device);
         var dtype = options.Dtype == TrainingPrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
 
         if (request.Resume && request.Overwrite)
             throw new ConfigurationException("--resume and --overwrite contradict each other: resume continues the run in the folder, overwrite deletes it.");
-        using var runLock = RunDirectoryLock.Acquire(request.OutputDirectory);
-        if (!request.Resume) FreshStart.Prepare(request.OutputDirectory, request.Overwrite);
+        using var runLock = ranks.Rank == 0 ? RunDirectoryLock.Acquire(request.OutputDirectory) : null;
+        if (!request.Resume && ranks.Rank == 0) FreshStart.Prepare(request.OutputDirectory, request.Overwrite);
+        ranks.Barrier();
 
         var rows = await DatasetReader.ReadAllAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
         DatasetValidation.ThrowIfInvalid(request.DataPath, rows, row => QuestionProblem(row, request.PromptField));
@@ -75,7 +84,7 @@ public static class HuggingFaceGrpoRun
                 ["template"] = request.Template.ToString(),
                 ["prompt_field"] = request.PromptField ?? "",
             };
-            var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory, otherSettings);
+            var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory, otherSettings, ranks);
             return await trainer.RunAsync(request.Resume ? request.ResumeFrom ?? GrpoTrainer.LatestCheckpoint : null, null, progress, cancellationToken).ConfigureAwait(false);
         }
         finally

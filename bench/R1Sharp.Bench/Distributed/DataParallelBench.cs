@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using R1Sharp.Checkpoints;
+using R1Sharp.Generation;
+using R1Sharp.Models;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Grpo;
+using R1Sharp.Training.Metrics;
+using TorchSharp;
+
+namespace R1Sharp.Bench.Distributed;
+
+/// <summary>
+/// The same GRPO job (a small random Qwen2: Qwen2.5-0.5B's vocabulary, 2 layers, hidden 128; 4 prompts × G 4 per step,
+/// 32-token completions, 3 steps) as 1 rank × 1 thread and as 2 ranks × 1 thread under <c>mpirun</c>, on the same global
+/// batch. Reports completion tokens per second of each (generated tokens over the steps' wall time, summed over ranks)
+/// and the largest difference of the final weights, relative to the largest weight (issue 17's targets: ≤ 1e-5 fp32,
+/// 2 ranks ≥ 1.6× 1 rank). Needs Open MPI's mpirun on PATH.
+/// Usage: data-parallel [--json FILE] [--steps N (3)] [--layers N (2)] [--hidden N (128)].
+/// </summary>
+internal static class DataParallelBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (Argument(args, "--child") is { } childOutput) return await ChildAsync(childOutput, args);
+        string? json = Argument(args, "--json");
+        int layers = int.Parse(Argument(args, "--layers") ?? "2", CultureInfo.InvariantCulture);
+        int hidden = int.Parse(Argument(args, "--hidden") ?? "128", CultureInfo.InvariantCulture);
+        string steps = Argument(args, "--steps") ?? "3";
+        string work = Directory.CreateTempSubdirectory("r1-bench-dp").FullName;
+        try
+        {
+            string data = SharedDataDir();
+            string model = Path.Combine(work, "model");
+            var config = ModelConfig.Load(Path.Combine(data, "hf", "Qwen2.5-0.5B-Instruct", "config.json"))
+                .Scaled(layers: layers, hidden: hidden, heads: 4, kvHeads: 2, intermediate: hidden * 2);
+            string tokenizer = Path.Combine(data, "hf", "Qwen2.5-7B-Instruct");
+            RandomCheckpoint.Write(config, model, "f32", 0, GenerationConfig.Load(Path.Combine(tokenizer, "generation_config.json")), tokenizer);
+            string rows = Path.Combine(work, "rows.jsonl");
+            await File.WriteAllLinesAsync(rows, Enumerable.Range(1, 16).Select(i => $"{{\"problem\": \"What is {i}+{i}?\", \"answer\": \"{2 * i}\"}}"));
+            Console.WriteLine($"GRPO, random Qwen2 ({layers} layers, hidden {hidden}, vocabulary {config.VocabSize}), 4 prompts x 4 completions x 32 tokens, {steps} steps, 1 thread per rank; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            var results = new Dictionary<int, (double TokensPerSecond, string Output)>();
+            foreach (int ranks in new[] { 1, 2 })
+            {
+                string output = Path.Combine(work, $"ranks{ranks}");
+                int code = await RunRanksAsync(ranks, ["data-parallel", "--child", output, "--model", model, "--data", rows, "--steps", steps]);
+                if (code != 0) return code;
+                var metrics = MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName));
+                double tokens = metrics.Sum(m => m.Values["tokens_per_second"] * m.Values["step_time"]);
+                double seconds = metrics.Sum(m => m.Values["step_time"]);
+                results[ranks] = (tokens / seconds, output);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ranks} rank(s): {tokens / seconds,8:F1} completion tokens/s ({tokens:F0} tokens in {seconds:F1} s)"));
+            }
+            double difference = MaxRelativeDifference(Final(results[1].Output), Final(results[2].Output));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"speed-up {results[2].TokensPerSecond / results[1].TokensPerSecond:F2}x; max relative weight difference {difference:E2}"));
+            if (json is not null)
+            {
+                var document = new JsonObject
+                {
+                    ["ranks1_tokens_per_second"] = Math.Round(results[1].TokensPerSecond, 2),
+                    ["ranks2_tokens_per_second"] = Math.Round(results[2].TokensPerSecond, 2),
+                    ["max_relative_weight_difference"] = difference,
+                    ["load_average"] = File.ReadAllText("/proc/loadavg").Trim(),
+                };
+                await File.WriteAllTextAsync(json, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    // One rank of the job: r1 grpo's library path with fixed options, one torch thread.
+    private static async Task<int> ChildAsync(string output, string[] args)
+    {
+        torch.set_num_threads(1);
+        var options = new GrpoOptions
+        {
+            NumGenerations = 4,
+            PromptsPerStep = 4,
+            MaxCompletionLength = 32,
+            MaxSteps = int.Parse(Argument(args, "--steps")!, CultureInfo.InvariantCulture),
+            Beta = 0,
+            LearningRate = 1e-4,
+            SaveSteps = 0,
+            WeightCheckSteps = 1,
+            GradientAccumulationSteps = 1,
+            SkipMemoryCheck = true,
+        };
+        var request = new GrpoRunRequest(Argument(args, "--model")!, Argument(args, "--data")!, output, options, "repetition(ngram_size=1)");
+        await HuggingFaceGrpoRun.RunAsync(request, null, CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task<int> RunRanksAsync(int ranks, string[] args)
+    {
+        var start = new ProcessStartInfo("mpirun") { UseShellExecute = false };
+        foreach (var a in (string[])["--oversubscribe", "--bind-to", "none", "-x", "OMP_NUM_THREADS=1", "-np", ranks.ToString(CultureInfo.InvariantCulture)])
+            start.ArgumentList.Add(a);
+        string self = Environment.ProcessPath!;
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(self);
+        start.ArgumentList.Add(Path.GetFileNameWithoutExtension(self) == "dotnet" ? typeof(DataParallelBench).Assembly.Location : self);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
+        start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) Console.Error.WriteLine($"mpirun -np {ranks} exited with {process.ExitCode}");
+        return process.ExitCode;
+    }
+
+    private static Dictionary<string, float[]> Final(string output)
+    {
+        string checkpoint = Directory.GetDirectories(Path.Combine(output, "checkpoints"), "checkpoint-*").OrderBy(d => d.Length).ThenBy(d => d, StringComparer.Ordinal).Last();
+        using var file = SafetensorsFile.Open(Path.Combine(checkpoint, "model.safetensors"));
+        return file.Entries.Keys.ToDictionary(k => k, k =>
+        {
+            using var t = file.Read(k, torch.CPU, torch.ScalarType.Float32);
+            return t.data<float>().ToArray();
+        });
+    }
+
+    private static double MaxRelativeDifference(Dictionary<string, float[]> a, Dictionary<string, float[]> b)
+    {
+        double scale = a.Values.Max(v => v.Max(x => Math.Abs((double)x)));
+        return a.Keys.Max(k => a[k].Zip(b[k]).Max(p => Math.Abs((double)p.First - p.Second))) / scale;
+    }
+
+    private static string SharedDataDir() => GenerationThroughput.SharedDataDir();
+
+    private static string? Argument(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using R1Sharp.Distributed;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Training.DataParallel;
+
+/// <summary>
+/// Checks that the ranks of a data-parallel run agree: on their configuration at startup, and on their weights every
+/// <c>weight_check_steps</c>. Each rank's digest is gathered on every rank, so all ranks reach the same verdict and
+/// fail together (no rank is left waiting in a collective).
+/// </summary>
+public static class RankAgreement
+{
+    /// <summary>Throws on every rank when some rank's settings differ from rank 0's, naming those ranks.</summary>
+    /// <exception cref="DistributedException">The configurations differ.</exception>
+    public static void ThrowIfSettingsDiffer(ICollectiveBackend ranks, IReadOnlyDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(ranks);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (ranks.Size == 1) return;
+        string text = string.Join("\n", settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key + "=" + s.Value));
+        var differing = Differing(ranks, SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        if (differing.Count > 0)
+            throw new DistributedException($"ranks {string.Join(", ", differing)} were given a configuration that differs from rank 0's " +
+                "(options, config file, --set, reward or template): start every rank with the same command line and files.");
+    }
+
+    /// <summary>Throws on every rank when some rank's trainable weights differ (bit for bit) from rank 0's.</summary>
+    /// <exception cref="DistributedException">The weights diverged.</exception>
+    public static void ThrowIfWeightsDiverged(ICollectiveBackend ranks, IEnumerable<Tensor> weights, int step)
+    {
+        ArgumentNullException.ThrowIfNull(ranks);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (ranks.Size == 1) return;
+        var differing = Differing(ranks, Checksum(weights));
+        if (differing.Count > 0)
+            throw new DistributedException($"step {step}: the weights of ranks {string.Join(", ", differing)} diverged from rank 0's " +
+                "(ranks must apply identical updates; mixed hardware or a non-deterministic kernel can cause this); stopping. The last checkpoint is intact.");
+    }
+
+    /// <summary>SHA-256 of the weights' float32 values, in order.</summary>
+    public static byte[] Checksum(IEnumerable<Tensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var scope = NewDisposeScope();
+        foreach (var w in weights)
+        {
+            float[] values = w.detach().to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+            hash.AppendData(MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+        return hash.GetHashAndReset();
+    }
+
+    // The ranks whose digest differs from rank 0's.
+    private static List<int> Differing(ICollectiveBackend ranks, byte[] digest)
+    {
+        var asDoubles = digest.Select(b => (double)b).ToArray();
+        var all = ranks.AllGather(asDoubles);
+        return [.. Enumerable.Range(1, ranks.Size - 1).Where(r => !all[r].AsSpan().SequenceEqual(all[0]))];
+    }
+}

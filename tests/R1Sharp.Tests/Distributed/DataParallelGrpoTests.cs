@@ -1,0 +1,150 @@
+using System.CommandLine;
+using R1Sharp.Checkpoints;
+using R1Sharp.Cli;
+using R1Sharp.Testing;
+using R1Sharp.Training.Checkpointing;
+using R1Sharp.Tests.Checkpoints;
+using R1Sharp.Tests.Training;
+using R1Sharp.Training.Metrics;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Tests.Distributed;
+
+/// <summary>
+/// `mpirun -np 2 r1 grpo` against `mpirun -np 1 r1 grpo` on the same global batch (issue 17): the same weights after two
+/// steps for every loss_type (each case also varies what else must be global: π_old with μ = 2, the batch std, dynamic
+/// sampling's refills) and with LoRA; a rank killed mid-run ends the job with the rank named and the last checkpoint
+/// intact, and the run resumes from it on another number of ranks; ranks given different configurations refuse to start. Tiny model, 2 steps: these are the CI's 2-rank runs.
+/// </summary>
+public sealed class DataParallelGrpoTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("grpo", "num_iterations=2")]
+    [InlineData("dapo", "dynamic_sampling=true")]
+    [InlineData("dr_grpo", "scale_rewards=batch")]
+    [InlineData("lora", "loss_type=dapo")]
+    public async Task TwoRanksTrainTheWeightsOneRankTrains(string lossType, string extra)
+    {
+        string model = LearningTinyQwen();
+        string data = Data();
+        bool lora = lossType == "lora";
+        string[] Args(string output) =>
+        [
+            "grpo", "--model", model, "--data", data, "--output", output, "--steps", "2",
+            // Three prompts over two ranks: one rank holds one group, the other two (uneven shares on purpose).
+            "--set", "num_generations=4", "--set", "prompts_per_step=3", "--set", "max_completion_length=8",
+            // A sharp sampling temperature makes the random model repeat words, so the repetition reward varies within groups.
+            "--set", "temperature=0.05", "--reward", "repetition(ngram_size=1)", "--set", "learning_rate=0.001",
+            "--set", "weight_check_steps=1", "--set", "save_steps=1", "--set", extra,
+            .. lora ? new[] { "--use-peft", "--set", "lora_dropout=0" } : ["--set", $"loss_type={lossType}"],
+        ];
+        string one = _dir.Combine("one"), two = _dir.Combine("two");
+        using (var job = MpiJob.Start(1, Args(one)))
+            Assert.True(await job.WaitForExitAsync() == 0, job.Output);
+        using (var job = MpiJob.Start(2, Args(two)))
+            Assert.True(await job.WaitForExitAsync() == 0, job.Output);
+
+        string file = lora ? PeftAdapterFiles.WeightsFile : "model.safetensors";
+        var single = Read(Path.Combine(one, "checkpoints", "checkpoint-2", file));
+        var pair = Read(Path.Combine(two, "checkpoints", "checkpoint-2", file));
+        Assert.Equal(single.Keys.Order(), pair.Keys.Order());
+        // Relative to the largest weight of the model, not of each tensor: k_proj's bias has a zero gradient in exact
+        // arithmetic (softmax ignores a shift of a row's scores), so Adam divides summation noise by its ε there.
+        double difference = single.Keys.Max(k => MaxAbsoluteDifference(single[k], pair[k])) / single.Values.Max(v => v.Max(x => Math.Abs((double)x)));
+        // LoRA's B matrices start at zero; the full model starts as the checkpoint.
+        double change = lora ? single.Where(p => p.Key.Contains("lora_B", StringComparison.Ordinal)).Max(p => p.Value.Max(x => Math.Abs((double)x)))
+            : MaxChange(single, Read(Path.Combine(model, file)));
+        Assert.True(change > 1e-4, $"the runs did not learn (largest weight change {change}): the comparison would prove nothing");
+        Assert.True(difference <= 1e-5, $"two ranks ended {difference} (relative) away from one rank");
+        // Only rank 0 wrote metrics, and they are the global batch's.
+        var metricsOne = MetricsLog.ReadJsonl(Path.Combine(one, MetricsLog.JsonlFileName)).ToList();
+        var metricsTwo = MetricsLog.ReadJsonl(Path.Combine(two, MetricsLog.JsonlFileName)).ToList();
+        Assert.Equal(new long[] { 1, 2 }, metricsTwo.Select(m => m.Step));
+        Assert.Equal(metricsOne[0].Values["reward"], metricsTwo[0].Values["reward"], 1e-9);
+    }
+
+    [Fact]
+    public async Task AKilledRankEndsTheJobNamingItAndTheRunResumesOnOneRank()
+    {
+        string model = GrpoCommandTests.WriteTinyQwen(_dir.Combine("model"));
+        string output = _dir.Combine("killed");
+        string[] args = ["grpo", "--model", model, "--data", Data(), "--output", output,
+            "--set", "num_generations=2", "--set", "prompts_per_step=2", "--set", "max_completion_length=4", "--set", "save_steps=1", "--set", "beta=0"];
+        using var job = MpiJob.Start(2, [.. args, "--steps", "1000"]);
+        string first = Path.Combine(output, "checkpoints", "checkpoint-1");
+        while (!Directory.Exists(first))
+        {
+            Assert.True(job.Running, "the job ended before its first checkpoint: " + job.Output);
+            await Task.Delay(100);
+        }
+        int rank1 = MpiJob.RankProcess(1, output) ?? throw new InvalidOperationException("rank 1 not found: " + job.Output);
+        System.Diagnostics.Process.GetProcessById(rank1).Kill();
+
+        Assert.NotEqual(0, await job.WaitForExitAsync());
+        Assert.Contains("rank 1", job.Output, StringComparison.Ordinal);
+        var (reloaded, _) = HuggingFaceCheckpoint.Load(first, CPU);
+        reloaded.Dispose();
+
+        // The run resumes from its last checkpoint with another number of ranks (one), for one more step.
+        int last = new CheckpointStore<TrainerState>(output).Latest()!.Value.State.Step;
+        using var resumed = MpiJob.Start(1, [.. args, "--steps", (last + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--resume"]);
+        Assert.True(await resumed.WaitForExitAsync() == 0, resumed.Output);
+        Assert.Equal(last + 1, MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName)).Max(m => m.Step));
+    }
+
+    [Fact]
+    public async Task RanksWithDifferentConfigurationsRefuseToStart()
+    {
+        string model = GrpoCommandTests.WriteTinyQwen(_dir.Combine("model"));
+        string data = Data(), output = _dir.Combine("mismatch");
+        string[] args = ["grpo", "--model", model, "--data", data, "--output", output, "--steps", "1", "--set", "num_generations=2", "--set", "max_completion_length=4"];
+        using var job = MpiJob.StartMpmd([(1, args), (1, [.. args, "--set", "beta=0.5"])]);
+        Assert.Equal(2, await job.WaitForExitAsync());
+        Assert.Contains("ranks 1 were given a configuration that differs from rank 0's", job.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(output, "checkpoints", "checkpoint-1")));
+    }
+
+    // `r1 new-model` with seed 0: at temperature 0.05 its groups' repetition rewards differ from step 1, so every case learns.
+    private string LearningTinyQwen()
+    {
+        string model = _dir.Combine("learning-model");
+        int code = CliApp.BuildRoot().Parse(["new-model", "--config", SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"), "--output", model,
+            "--layers", "1", "--hidden", "32", "--heads", "2", "--kv-heads", "1", "--intermediate", "64", "--seed", "0"]).Invoke();
+        Assert.Equal(0, code);
+        foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json", "generation_config.json" })
+            File.Copy(SharedData.Path("hf", "Qwen2.5-7B-Instruct", file), Path.Combine(model, file), overwrite: true);
+        return model;
+    }
+
+    private string Data()
+    {
+        string path = _dir.Combine("rows.jsonl");
+        File.WriteAllLines(path,
+        [
+            "{\"problem\": \"What is 1+1?\", \"answer\": \"2\"}",
+            "{\"problem\": \"What is 2+3?\", \"answer\": \"5\"}",
+            "{\"problem\": \"What is 3*3?\", \"answer\": \"9\"}",
+            "{\"problem\": \"What is 4+4?\", \"answer\": \"8\"}",
+        ]);
+        return path;
+    }
+
+    private static Dictionary<string, float[]> Read(string path)
+    {
+        using var file = SafetensorsFile.Open(path);
+        return file.Entries.Keys.ToDictionary(k => k, k =>
+        {
+            using var t = file.Read(k, CPU, ScalarType.Float32);
+            return t.data<float>().ToArray();
+        });
+    }
+
+    private static double MaxChange(Dictionary<string, float[]> now, Dictionary<string, float[]> before) =>
+        now.Keys.Max(k => MaxAbsoluteDifference(now[k], before[k]));
+
+    private static double MaxAbsoluteDifference(float[] a, float[] b) => a.Zip(b).Max(p => Math.Abs((double)p.First - p.Second));
+}
