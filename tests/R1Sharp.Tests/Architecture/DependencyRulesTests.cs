@@ -21,10 +21,11 @@ public sealed partial class DependencyRulesTests
         ["Checkpoints"] = ["IO", "Models", "Text", "Generation"],
         ["Gguf"] = ["IO", "Models", "Text", "Checkpoints"],
         ["Tasks"] = ["IO", "Text", "Rewards", "Verify"],
-        ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Rewards", "Verify"],
-        ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Rewards", "Verify"],
+        ["Tools"] = ["IO", "Text", "Rewards"],
+        ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Rewards", "Verify"],
+        ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Rewards", "Verify"],
         ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints"],
-        ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
+        ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
     };
 
     [Fact]

@@ -145,7 +145,7 @@ public sealed class GrpoStep(
         }
         policy.GradientCheckpointing = options.GradientCheckpointing;
         var rows = TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
-            [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
+            [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId, [.. batch.Rollouts.Select(r => r.Tools?.ToolTokens)]);
         var microBatches = MicroBatches.Split(rows.Count, options.MicroBatchCount());
         long lossTokens = rows.LossTokens(options.MaskTruncatedCompletions);
 
@@ -246,6 +246,7 @@ public sealed class GrpoStep(
         metrics["completions/min_length"] = rollouts.Min(r => r.Tokens.Length);
         metrics["completions/max_length"] = rollouts.Max(r => r.Tokens.Length);
         metrics["completions/clipped_ratio"] = rollouts.Average(r => r.Truncated ? 1.0 : 0.0);
+        ToolMetrics.AddTo(metrics, rollouts); // issue 20: tools
         metrics["reflection_rate"] = seen.SelectMany(s => s.Inputs).Average(i => ReflectionWords.Contains(i.Completion) ? 1.0 : 0.0);
     }
 }
