@@ -29,14 +29,29 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
     /// <param name="maxBatchSize">Most rows generated at once.</param>
     /// <param name="seed">Seed of the request; round r and chunk c sample with a seed derived from (seed, r, c).</param>
     /// <param name="cancellationToken">Stops between rounds and inside generation.</param>
-    public async Task<IReadOnlyList<Rollout>> GenerateAsync(BatchedGenerator generator, IReadOnlyList<IReadOnlyList<int>> prompts,
+    public Task<IReadOnlyList<Rollout>> GenerateAsync(BatchedGenerator generator, IReadOnlyList<IReadOnlyList<int>> prompts,
         SamplingOptions sampling, int maxBatchSize, long seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(generator);
+        return GenerateAsync((inputs, options, roundSeed, token) => ChunkedGeneration.GenerateAll(generator, inputs, maxBatchSize, options,
+            (index, _) => roundSeed + index * 7_777L, token), generator.Model.Config.MaxPositionEmbeddings, prompts, sampling, seed, cancellationToken);
+    }
+
+    /// <summary>One rollout per prompt, in prompt order, with any generator of rounds (a scripted one in tests).</summary>
+    /// <param name="generate">Generates one round.</param>
+    /// <param name="maxPositions">Longest sequence the model takes (prompt + completion).</param>
+    /// <param name="prompts">Prompt ids.</param>
+    /// <param name="sampling">Sampling options; <c>MaxNewTokens</c> is the whole completion's budget, tool output included.</param>
+    /// <param name="seed">Seed of the request; round r samples with seed + r × 1,000,003.</param>
+    /// <param name="cancellationToken">Stops between rounds and inside generation.</param>
+    public async Task<IReadOnlyList<Rollout>> GenerateAsync(RoundGenerator generate, int maxPositions, IReadOnlyList<IReadOnlyList<int>> prompts,
+        SamplingOptions sampling, long seed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(generate);
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(sampling);
         int budget = sampling.MaxNewTokens;
-        int positions = generator.Model.Config.MaxPositionEmbeddings;
+        int positions = maxPositions;
         var rows = prompts.Select(_ => new ConversationRow()).ToArray();
         var live = Enumerable.Range(0, prompts.Count).ToList();
         for (int round = 0; live.Count > 0; round++)
@@ -47,8 +62,7 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
             int room = Math.Min(live.Max(i => budget - rows[i].Tokens.Count), positions - longest);
             if (room < 1) throw new ArgumentException($"a conversation of {longest} tokens leaves no room under max_position_embeddings {positions}");
             var roundOptions = sampling with { MaxNewTokens = room, StopWhen = EndsWithCall };
-            long roundSeed = seed + round * 1_000_003L;
-            var sequences = ChunkedGeneration.GenerateAll(generator, inputs, maxBatchSize, roundOptions, (index, _) => roundSeed + index * 7_777L, cancellationToken);
+            var sequences = generate(inputs, roundOptions, seed + round * 1_000_003L, cancellationToken);
 
             var next = new List<int>();
             var calls = new List<(int Row, ParsedToolCall Call)>();
