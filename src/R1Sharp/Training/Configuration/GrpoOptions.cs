@@ -190,6 +190,23 @@ public sealed record GrpoOptions
     /// <summary><c>skip_memory_check</c> — start even when the estimated memory of a step (<see cref="GrpoMemoryEstimate"/>) exceeds the memory available to the process; on CPU the check otherwise refuses such a run before the first step. Default false.</summary>
     public bool SkipMemoryCheck { get; init; }
 
+    // issue 20: tools ----------------------------------------------------------------------------------------------
+
+    /// <summary><c>tools</c> — tools the policy may call during rollouts (multi-turn rollouts, docs/grpo.md "Tools"): <c>python</c>
+    /// runs a fenced <c>```python</c> block or a <c>&lt;tool_call&gt;</c> of the python tool in the bubblewrap sandbox. The
+    /// output is appended as a tool message and masked out of the loss. Default empty: single-turn completions. In-process rollouts only.</summary>
+    public IReadOnlyList<string> Tools { get; init; } = [];
+
+    /// <summary><c>max_tool_calling_iterations</c> — most tool calls per completion (TRL's name); a call past it ends the completion
+    /// unanswered. Every call also spends <c>max_completion_length</c>, which counts tool output too. Default 5.</summary>
+    public int MaxToolCallingIterations { get; init; } = 5;
+
+    /// <summary><c>tool_timeout</c> — wall-clock seconds one tool call may take; then the model sees a timeout message. Default 10.</summary>
+    public double ToolTimeout { get; init; } = 10;
+
+    /// <summary><c>tool_output_max_bytes</c> — most UTF-8 bytes of one tool output the model sees (the rest is cut with a note). Default 2048.</summary>
+    public int ToolOutputMaxBytes { get; init; } = 2048;
+
     // ---- LoRA (TRL's ModelConfig keys, as open-r1's recipes write them) -------------------------------------------
 
     /// <summary><c>use_peft</c> — train LoRA adapters instead of every weight: the base is frozen, only the adapters get gradients and AdamW state, checkpoints hold the adapter in PEFT's format, and π_ref is the policy with its adapters off (no second copy). Default false (TRL).</summary>
