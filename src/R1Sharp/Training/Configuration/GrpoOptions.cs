@@ -195,7 +195,7 @@ public sealed record GrpoOptions
     /// <summary><c>tools</c> — tools the policy may call during rollouts (multi-turn rollouts, docs/grpo.md "Tools"): <c>python</c>
     /// runs a fenced <c>```python</c> block or a <c>&lt;tool_call&gt;</c> of the python tool in the bubblewrap sandbox. The
     /// output is appended as a tool message and masked out of the loss. Default empty: single-turn completions. In-process rollouts only.</summary>
-    public IReadOnlyList<string> Tools { get; init; } = [];
+    public IReadOnlyList<string> Tools { get; init => field = value is null || value.Count == 0 ? [] : value; } = []; // empty lists all compare equal (record equality)
 
     /// <summary><c>max_tool_calling_iterations</c> — most tool calls per completion (TRL's name); a call past it ends the completion
     /// unanswered. Every call also spends <c>max_completion_length</c>, which counts tool output too. Default 5.</summary>
