@@ -75,6 +75,7 @@ public sealed class BatchedGenerator
                     string? stop = null;
                     FinishReason? reason = eos.Contains((int)ids[i]) ? FinishReason.Eos
                         : stopMatcher is not null && (stop = stopMatcher.Match(row.Tokens)) is not null ? FinishReason.StopString
+                        : options.StopWhen is not null && options.StopWhen(row.Tokens) ? FinishReason.StopCondition
                         : row.Tokens.Count >= options.MaxNewTokens ? FinishReason.Length
                         : null;
                     if (reason is FinishReason r) results[row.PromptIndex] = row.Finish(r, stop);

@@ -11,4 +11,7 @@ public enum FinishReason
 
     /// <summary><see cref="SamplingOptions.MaxNewTokens"/> were generated without a stop (a truncated completion).</summary>
     Length,
+
+    /// <summary><see cref="SamplingOptions.StopWhen"/> returned true (for example: the row wrote a complete tool call).</summary>
+    StopCondition,
 }

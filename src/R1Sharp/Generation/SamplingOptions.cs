@@ -30,6 +30,13 @@ public sealed record SamplingOptions
     /// <summary>Token ids -> text, used only to look for <see cref="StopStrings"/> (default null).</summary>
     public Func<IReadOnlyList<int>, string>? Decoder { get; init; }
 
+    /// <summary>
+    /// Ends a row when it returns true for the row's tokens so far (default null: never). Checked after every token,
+    /// after EOS and the stop strings; the row ends with <see cref="FinishReason.StopCondition"/>. The multi-turn tool
+    /// loop uses it to pause a row at the end of a tool call (a closing fence that a stop string cannot tell from an opening one).
+    /// </summary>
+    public Func<IReadOnlyList<int>, bool>? StopWhen { get; init; }
+
     /// <summary>Seed of the per-call random generator; the same seed, prompts and model give the same samples (default null = random).</summary>
     public long? Seed { get; init; }
 

@@ -22,11 +22,12 @@ public sealed partial class DependencyRulesTests
         ["Gguf"] = ["IO", "Models", "Text", "Checkpoints"],
         ["Distributed"] = ["IO"],
         ["Tasks"] = ["IO", "Text", "Rewards", "Verify"],
-        ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Rewards", "Verify", "Distributed"],
-        ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Rewards", "Verify"],
+        ["Tools"] = ["IO", "Text", "Rewards"],
+        ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Rewards", "Verify", "Distributed"],
+        ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Rewards", "Verify"],
         ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints"],
-        ["RewardModels"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
-        ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distributed"],
+        ["RewardModels"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
+        ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distributed"],
     };
 
     [Fact]

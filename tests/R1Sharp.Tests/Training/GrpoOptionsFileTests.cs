@@ -38,7 +38,8 @@ public sealed class GrpoOptionsFileTests : IDisposable
         string path = Path.Combine(_dir, "saved.json");
         await GrpoOptionsFile.SaveAsync(original, path);
         var loaded = await GrpoOptionsFile.LoadAsync(path);
-        Assert.Equal(original with { RewardWeights = loaded.RewardWeights }, loaded);
+        Assert.Equal(original with { RewardWeights = loaded.RewardWeights, Tools = loaded.Tools }, loaded); // collections compare by reference
+        Assert.Equal(original.Tools, loaded.Tools);
     }
 
     [Theory]

@@ -60,7 +60,18 @@ public static class GrpoFamilyOptionsValidator
             Require(o.Beta > 0, "sync_ref_model", true, "needs beta > 0: with beta = 0 no reference model is loaded, so there is nothing to synchronise");
             Require(!o.UsePeft, "sync_ref_model", true, "is not supported with use_peft: π_ref is then the policy with its adapters off, not a separate model (as TRL)");
         }
+
+        // issue 20: tools
+        foreach (var tool in o.Tools)
+            Require(KnownTools.Contains(tool), "tools", tool, $"names a tool that does not exist (known: {string.Join(", ", KnownTools)})");
+        Require(o.Tools.Distinct(StringComparer.Ordinal).Count() == o.Tools.Count, "tools", string.Join(", ", o.Tools), "lists a tool twice");
+        Require(o.MaxToolCallingIterations >= 1, "max_tool_calling_iterations", o.MaxToolCallingIterations, "must be at least 1");
+        Require(o.ToolTimeout > 0 && double.IsFinite(o.ToolTimeout), "tool_timeout", o.ToolTimeout, "must be a finite number of seconds > 0");
+        Require(o.ToolOutputMaxBytes >= 1, "tool_output_max_bytes", o.ToolOutputMaxBytes, "must be at least 1");
     }
+
+    /// <summary>Tools a configuration can name (issue 20). .NET functions are registered in code (<c>R1Sharp.Tools.FunctionTool</c>).</summary>
+    public static readonly IReadOnlyList<string> KnownTools = [R1Sharp.Tools.ToolCallParser.PythonToolName];
 
     private static string Name<T>(T value) where T : struct, Enum =>
         System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());

@@ -233,6 +233,23 @@ public sealed record GrpoOptions
     /// <summary><c>weight_check_steps</c> — with several ranks, every this many steps the ranks compare a SHA-256 of their trainable weights and stop the run if any differs from rank 0's; 0 = never. Default 10.</summary>
     public int WeightCheckSteps { get; init; } = 10;
 
+    // issue 20: tools ----------------------------------------------------------------------------------------------
+
+    /// <summary><c>tools</c> — tools the policy may call during rollouts (multi-turn rollouts, docs/grpo.md "Tools"): <c>python</c>
+    /// runs a fenced <c>```python</c> block or a <c>&lt;tool_call&gt;</c> of the python tool in the bubblewrap sandbox. The
+    /// output is appended as a tool message and masked out of the loss. Default empty: single-turn completions. In-process rollouts only.</summary>
+    public IReadOnlyList<string> Tools { get; init => field = value is null || value.Count == 0 ? [] : value; } = []; // empty lists all compare equal (record equality)
+
+    /// <summary><c>max_tool_calling_iterations</c> — most tool calls per completion (TRL's name); a call past it ends the completion
+    /// unanswered. Every call also spends <c>max_completion_length</c>, which counts tool output too. Default 5.</summary>
+    public int MaxToolCallingIterations { get; init; } = 5;
+
+    /// <summary><c>tool_timeout</c> — wall-clock seconds one tool call may take; then the model sees a timeout message. Default 10.</summary>
+    public double ToolTimeout { get; init; } = 10;
+
+    /// <summary><c>tool_output_max_bytes</c> — most UTF-8 bytes of one tool output the model sees (the rest is cut with a note). Default 2048.</summary>
+    public int ToolOutputMaxBytes { get; init; } = 2048;
+
     // ---- LoRA (TRL's ModelConfig keys, as open-r1's recipes write them) -------------------------------------------
 
     /// <summary><c>use_peft</c> — train LoRA adapters instead of every weight: the base is frozen, only the adapters get gradients and AdamW state, checkpoints hold the adapter in PEFT's format, and π_ref is the policy with its adapters off (no second copy). Default false (TRL).</summary>

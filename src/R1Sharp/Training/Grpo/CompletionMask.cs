@@ -10,7 +10,8 @@ public static class CompletionMask
     /// <param name="truncated">Whether each completion hit the token limit without finishing.</param>
     /// <param name="maskTruncated">Drop truncated completions from the loss (TRL <c>mask_truncated_completions</c>).</param>
     /// <param name="width">T, the padded width.</param>
-    public static Tensor Build(IReadOnlyList<int> lengths, IReadOnlyList<bool> truncated, bool maskTruncated, int width)
+    /// <param name="excluded">Per completion, the tokens left out of the loss (tool output of a multi-turn rollout, issue 20), or null for none.</param>
+    public static Tensor Build(IReadOnlyList<int> lengths, IReadOnlyList<bool> truncated, bool maskTruncated, int width, IReadOnlyList<bool[]?>? excluded = null)
     {
         ArgumentNullException.ThrowIfNull(lengths);
         ArgumentNullException.ThrowIfNull(truncated);
@@ -19,7 +20,8 @@ public static class CompletionMask
         {
             if (maskTruncated && truncated[b]) continue;
             int n = Math.Min(lengths[b], width);
-            for (int t = 0; t < n; t++) data[b * width + t] = 1f;
+            var skip = excluded?[b];
+            for (int t = 0; t < n; t++) data[b * width + t] = skip is not null && t < skip.Length && skip[t] ? 0f : 1f;
         }
         return tensor(data, [lengths.Count, width]);
     }

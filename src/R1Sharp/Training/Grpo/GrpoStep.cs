@@ -178,7 +178,7 @@ public sealed class GrpoStep(
         using var routing = MoeRoutingTerms.For(policy, options.RouterBiasUpdateRate); // issue 16: MoE aux loss / bias update
         // Data-parallel: a rank may hold no rows this step; it still joins every collective (its gradient is zero).
         var rows = batch.Rollouts.Count == 0 ? null : TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
-            [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId);
+            [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId, [.. batch.Rollouts.Select(r => r.Tools?.ToolTokens)]);
         var microBatches = rows is null ? [] : MicroBatches.Split(rows.Count, options.MicroBatchCount());
         // The loss is normalised by the global batch's counts, so the ranks' gradients sum to the single-process gradient.
         long lossTokens = (long)_ranks.Sum(rows?.LossTokens(options.MaskTruncatedCompletions) ?? 0);
@@ -318,6 +318,7 @@ public sealed class GrpoStep(
         metrics["completions/min_length"] = rollouts.Min(r => r.Tokens.Length);
         metrics["completions/max_length"] = rollouts.Max(r => r.Tokens.Length);
         metrics["completions/clipped_ratio"] = rollouts.Average(r => r.Truncated ? 1.0 : 0.0);
+        ToolMetrics.AddTo(metrics, rollouts); // issue 20: tools
         metrics["reflection_rate"] = seen.SelectMany(s => s.Inputs).Average(i => ReflectionWords.Contains(i.Completion) ? 1.0 : 0.0);
     }
 }

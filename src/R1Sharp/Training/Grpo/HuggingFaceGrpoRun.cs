@@ -13,6 +13,8 @@ using R1Sharp.Training.Configuration;
 using static TorchSharp.torch;
 using R1Sharp.IO;
 
+using R1Sharp.Tools;
+
 namespace R1Sharp.Training.Grpo;
 
 /// <summary>
@@ -63,8 +65,11 @@ public static class HuggingFaceGrpoRun
         LoraModel? lora = null;
         CausalLanguageModel? reference = null;
         IRolloutEngine? rollouts = null;
+        ConfiguredTools? tools = null;
         try
         {
+            if (options.Tools.Count > 0 && request.RemoteRollouts is { Endpoints.Count: > 0 })
+                throw new ConfigurationException("tools: multi-turn tool rollouts run in-process only; remove the rollout endpoints or the tools");
             // With LoRA, π_ref is the policy itself with its adapters off (GrpoStep turns them off): no second copy.
             lora = options.Lora is { } loraOptions ? LoraModel.Attach(policy, loraOptions, StableSeed.Derive(options.Seed, 0x10A4)) : null;
             reference = lora is null ? ReferencePolicy.CreateFrozen(options.Beta, () => HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype).Model)
@@ -77,7 +82,8 @@ public static class HuggingFaceGrpoRun
                 : new LoraPolicyCheckpoint(lora, Path.GetFullPath(request.ModelDirectory), dir => TokenizerFiles.Copy(request.ModelDirectory, dir));
             rollouts = request.RemoteRollouts is { Endpoints.Count: > 0 } remote
                 ? new RemoteRolloutEngine(WithRunOptions(remote, options, request.OutputDirectory), tokenizer, (dir, ct) => weights.SaveAsync(dir, ct))
-                : new InProcessRolloutEngine(policy);
+                : new InProcessRolloutEngine(policy, tools: (tools = await ConfiguredTools.CreateAsync(options, tokenizer,
+                    request.Template == PromptTemplateKind.Chat ? ToolMessageFormat.ChatMl : ToolMessageFormat.Plain, cancellationToken: cancellationToken).ConfigureAwait(false)).Rollouts);
             var otherSettings = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["reward"] = request.RewardSpec,
@@ -90,6 +96,7 @@ public static class HuggingFaceGrpoRun
         finally
         {
             (rollouts as IDisposable)?.Dispose();
+            tools?.Dispose();
             if (!ReferenceEquals(reference, policy)) reference?.Dispose();
             lora?.Dispose();
             policy.Dispose();

@@ -13,9 +13,11 @@ public sealed class TrainingRows
     private readonly long[] _attention;
     private readonly int[] _completionLengths;
     private readonly bool[] _truncated;
+    private readonly bool[]?[] _excluded;
 
-    private TrainingRows(long[] ids, long[] attention, int[] completionLengths, bool[] truncated, int promptWidth, int completionWidth)
+    private TrainingRows(long[] ids, long[] attention, int[] completionLengths, bool[] truncated, bool[]?[] excluded, int promptWidth, int completionWidth)
     {
+        _excluded = excluded;
         _ids = ids;
         _attention = attention;
         _completionLengths = completionLengths;
@@ -48,14 +50,17 @@ public sealed class TrainingRows
     /// <param name="completions">Token ids of each completion, G per prompt in group order.</param>
     /// <param name="truncated">Whether each completion hit the token limit (for <see cref="CompletionMask(MicroBatch, bool)"/>).</param>
     /// <param name="padId">Padding id.</param>
+    /// <param name="excluded">Per completion, the tokens that stay in the sequence but out of the loss: tool output, which the
+    /// policy did not sample (issue 20). Null: every completion token carries loss.</param>
     public static TrainingRows Build(IReadOnlyList<IReadOnlyList<int>> promptIds, int generations, IReadOnlyList<int[]> completions,
-        IReadOnlyList<bool> truncated, int padId)
+        IReadOnlyList<bool> truncated, int padId, IReadOnlyList<bool[]?>? excluded = null)
     {
         ArgumentNullException.ThrowIfNull(promptIds);
         ArgumentNullException.ThrowIfNull(completions);
         ArgumentNullException.ThrowIfNull(truncated);
         ArgumentOutOfRangeException.ThrowIfLessThan(generations, 1);
         if (truncated.Count != completions.Count) throw new ArgumentException("one truncated flag per completion", nameof(truncated));
+        if (excluded is not null && excluded.Count != completions.Count) throw new ArgumentException("one exclusion mask (or null) per completion", nameof(excluded));
         if (completions.Count > promptIds.Count * generations) throw new ArgumentException("more completions than prompts × generations", nameof(completions));
         int n = completions.Count;
         int p = promptIds.Count == 0 ? 0 : promptIds.Max(x => x.Count);
@@ -71,7 +76,7 @@ public sealed class TrainingRows
             for (int t = 0; t < prompt.Count; t++) { ids[row + p - prompt.Count + t] = prompt[t]; attention[row + p - prompt.Count + t] = 1; }
             for (int t = 0; t < completion.Length; t++) { ids[row + p + t] = completion[t]; attention[row + p + t] = 1; }
         }
-        return new TrainingRows(ids, attention, [.. completions.Select(x => x.Length)], [.. truncated], p, c);
+        return new TrainingRows(ids, attention, [.. completions.Select(x => x.Length)], [.. truncated], excluded is null ? new bool[]?[n] : [.. excluded], p, c);
     }
 
     /// <summary>The rows of <paramref name="rows"/> as the forward pass takes them: input ids and attention mask [b, P + C − 1]
@@ -88,9 +93,9 @@ public sealed class TrainingRows
     /// <param name="rows">The micro-batch.</param>
     /// <param name="maskTruncated">Leave truncated completions out of the loss (TRL <c>mask_truncated_completions</c>).</param>
     public Tensor CompletionMask(MicroBatch rows, bool maskTruncated) =>
-        Grpo.CompletionMask.Build(_completionLengths[rows.Start..rows.End], _truncated[rows.Start..rows.End], maskTruncated, CompletionWidth);
+        Grpo.CompletionMask.Build(_completionLengths[rows.Start..rows.End], _truncated[rows.Start..rows.End], maskTruncated, CompletionWidth, _excluded[rows.Start..rows.End]);
 
     /// <summary>Completion tokens that carry loss in the whole batch: the normaliser of DAPO's token-mean loss.</summary>
     public long LossTokens(bool maskTruncated) =>
-        Enumerable.Range(0, Count).Where(i => !(maskTruncated && _truncated[i])).Sum(i => (long)Math.Min(_completionLengths[i], CompletionWidth));
+        Enumerable.Range(0, Count).Where(i => !(maskTruncated && _truncated[i])).Sum(i => (long)Math.Min(_completionLengths[i], CompletionWidth) - (_excluded[i]?.Count(x => x) ?? 0));
 }

@@ -11,7 +11,8 @@ namespace R1Sharp.Training.Rollouts;
 /// </summary>
 /// <param name="policy">The model being trained (shared, so updates are seen immediately).</param>
 /// <param name="maxBatchSize">Most sequences generated at once (bounds KV-cache memory). Default <see cref="DefaultMaxBatchSize"/>.</param>
-public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBatchSize = InProcessRolloutEngine.DefaultMaxBatchSize) : IRolloutEngine
+/// <param name="tools">Multi-turn rollouts with tool calls (issue 20), or null (default) for single-turn completions.</param>
+public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBatchSize = InProcessRolloutEngine.DefaultMaxBatchSize, ToolCallingRollouts? tools = null) : IRolloutEngine
 {
     /// <summary>Most sequences generated at once unless the constructor says otherwise: 256.</summary>
     public const int DefaultMaxBatchSize = 256;
@@ -19,7 +20,7 @@ public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBa
     private readonly BatchedGenerator _generator = new(policy);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Rollout>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, RolloutSettings settings, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Rollout>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, RolloutSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(settings);
@@ -33,11 +34,12 @@ public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBa
             SampleableIds = settings.SampleableIds,
             SamplingLogProbs = SamplingLogProbKind.TemperatureScaled,
         };
+        if (tools is not null) return await tools.GenerateAsync(_generator, prompts, options, maxBatchSize, settings.Seed, cancellationToken).ConfigureAwait(false);
         var results = new List<Rollout>(prompts.Count);
         foreach (var chunk in ChunkedGeneration.Generate(_generator, prompts, maxBatchSize, options, (index, _) => settings.Seed + index * 7_777L, cancellationToken))
             foreach (var s in chunk.Sequences)
                 results.Add(new Rollout(chunk.Start + s.PromptIndex, s.Tokens, s.SamplingLogProbs, s.FinishReason == FinishReason.Length));
-        return Task.FromResult<IReadOnlyList<Rollout>>(results);
+        return results;
     }
 
     /// <inheritdoc />

@@ -1,0 +1,48 @@
+using R1Sharp.Rewards.Sandbox;
+using R1Sharp.Text;
+using R1Sharp.Tools;
+using R1Sharp.Training.Configuration;
+
+namespace R1Sharp.Training.Rollouts;
+
+/// <summary>The tools named in a GRPO configuration (<c>tools</c>), ready for <see cref="InProcessRolloutEngine"/>; owns the sandbox the python tool runs in.</summary>
+public sealed class ConfiguredTools : IDisposable
+{
+    private readonly BubblewrapSandbox? _sandbox;
+
+    private ConfiguredTools(ToolCallingRollouts? rollouts, BubblewrapSandbox? sandbox)
+    {
+        Rollouts = rollouts;
+        _sandbox = sandbox;
+    }
+
+    /// <summary>The multi-turn loop, or null when the configuration names no tool.</summary>
+    public ToolCallingRollouts? Rollouts { get; }
+
+    /// <summary>Builds the tools of <paramref name="options"/>, starting the sandbox when <c>python</c> is among them.</summary>
+    /// <param name="options">Validated options.</param>
+    /// <param name="tokenizer">The policy's tokenizer.</param>
+    /// <param name="format">How tool messages are rendered (<see cref="ToolMessageFormat.ChatMl"/> for chat-templated prompts).</param>
+    /// <param name="extraTools">.NET functions registered in code, added to the configured ones.</param>
+    /// <param name="cancellationToken">Stops the sandbox's start.</param>
+    /// <exception cref="SandboxUnavailableException">python is configured and bubblewrap cannot run here.</exception>
+    public static async Task<ConfiguredTools> CreateAsync(GrpoOptions options, ITextTokenizer tokenizer, ToolMessageFormat format,
+        IReadOnlyList<ITool>? extraTools = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tools = new List<ITool>(extraTools ?? []);
+        if (options.Tools.Count == 0 && tools.Count == 0) return new ConfiguredTools(null, null);
+        BubblewrapSandbox? sandbox = null;
+        if (options.Tools.Contains(ToolCallParser.PythonToolName))
+        {
+            sandbox = await BubblewrapSandbox.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            tools.Add(new PythonTool(sandbox, ResourceLimits.Default with { WallClock = TimeSpan.FromSeconds(options.ToolTimeout) }));
+        }
+        // The runner's timeout is a backstop a little past the sandbox's own wall clock, which reports the timeout itself.
+        var runner = new ToolRunner(tools, TimeSpan.FromSeconds(options.ToolTimeout + 5), options.ToolOutputMaxBytes);
+        return new ConfiguredTools(new ToolCallingRollouts(tokenizer, new ToolRolloutOptions(runner, options.MaxToolCallingIterations, format)), sandbox);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _sandbox?.Dispose();
+}

@@ -1,0 +1,9 @@
+namespace R1Sharp.Training.Rollouts;
+
+/// <summary>What tools did inside one rollout.</summary>
+/// <param name="ToolTokens">One flag per completion token: true where the token is tool output appended by the loop (not sampled
+/// by the policy, so left out of the loss), false where the policy wrote it.</param>
+/// <param name="Calls">Tool calls made (each answered with a tool message).</param>
+/// <param name="Failures">Calls that failed (unreadable, unknown tool, error, timeout).</param>
+/// <param name="Seconds">Wall-clock seconds spent in this rollout's calls.</param>
+public sealed record ToolUse(bool[] ToolTokens, int Calls, int Failures, double Seconds);
