@@ -24,30 +24,37 @@ public static unsafe class SmallBatchLinear
     private const int Tile = 4;
 
     /// <summary>
-    /// Whether <see cref="LinearProjection"/> may use the kernel (default: on where the CPU has AVX-512, unless the
-    /// environment sets <c>R1SHARP_SMALL_BATCH_LINEAR=0</c>). Benchmarks switch it to compare with libtorch.
+    /// Whether generators use the kernel by default. Off unless the environment sets <c>R1SHARP_SMALL_BATCH_LINEAR=1</c>:
+    /// measured on the 2-core machine (BENCHMARKS.md, decode-vs-llamacpp) it streams the weights slower than
+    /// libtorch's own kernels (fp32 batch 1: 3.9 against 6.7 tokens/s), so it stays opt-in until it wins.
     /// </summary>
     public static bool Enabled { get; set; } =
-        Vector512.IsHardwareAccelerated && Environment.GetEnvironmentVariable("R1SHARP_SMALL_BATCH_LINEAR") != "0";
+        Vector512.IsHardwareAccelerated && Environment.GetEnvironmentVariable("R1SHARP_SMALL_BATCH_LINEAR") == "1";
 
     [ThreadStatic]
     private static int t_decodingDepth;
 
+    [ThreadStatic]
+    private static bool t_useKernel;
+
     /// <summary>
-    /// Marks this thread's forwards as decoding until disposed: only then does <see cref="LinearProjection"/> use the
-    /// kernel. Generators open it; training forwards that run without autograd (activation checkpointing's first pass,
-    /// chunked log-probs) do not, so their recomputation in backward sees the very same numbers.
+    /// Marks this thread's forwards as decoding until disposed: only then may <see cref="LinearProjection"/> use the
+    /// kernel (when <paramref name="useKernel"/>, default <see cref="Enabled"/>). Generators open it; training forwards
+    /// that run without autograd (activation checkpointing's first pass, chunked log-probs) do not, so their
+    /// recomputation in backward sees the very same numbers.
     /// </summary>
-    public static DecodingScope Decoding()
+    public static DecodingScope Decoding(bool? useKernel = null)
     {
+        var scope = new DecodingScope(t_useKernel);
         t_decodingDepth++;
-        return default;
+        t_useKernel = t_decodingDepth == 1 ? useKernel ?? Enabled : useKernel ?? t_useKernel;
+        return scope;
     }
 
     /// <summary>Whether <see cref="Forward"/> takes this product: CPU, fp32 or bf16 throughout, no autograd, ≤ 16 rows.</summary>
     public static bool Accepts(Tensor input, Tensor weight, Tensor? bias)
     {
-        if (!Enabled || torch.is_grad_enabled()) return false;
+        if (torch.is_grad_enabled()) return false;
         if (input.device_type != DeviceType.CPU || weight.device_type != DeviceType.CPU) return false;
         var type = weight.dtype;
         if (type != ScalarType.Float32 && type != ScalarType.BFloat16) return false;
@@ -59,14 +66,18 @@ public static unsafe class SmallBatchLinear
         return rows is >= 1 and <= MaxRows;
     }
 
-    /// <summary>Whether this thread is inside <see cref="Decoding"/>.</summary>
-    public static bool IsDecoding => t_decodingDepth > 0;
+    /// <summary>Whether this thread is inside <see cref="Decoding"/> with the kernel on.</summary>
+    public static bool IsDecoding => t_decodingDepth > 0 && t_useKernel;
 
-    /// <summary>Ends a <see cref="Decoding"/> region.</summary>
-    public readonly struct DecodingScope : IDisposable
+    /// <summary>Ends a <see cref="Decoding"/> region, restoring the enclosing region's choice.</summary>
+    public readonly struct DecodingScope(bool previous) : IDisposable
     {
         /// <inheritdoc />
-        public void Dispose() => t_decodingDepth--;
+        public void Dispose()
+        {
+            t_decodingDepth--;
+            t_useKernel = previous;
+        }
     }
 
     /// <summary>The product for inputs <see cref="Accepts"/> took; shape [..., out_features], dtype of the weight.</summary>
