@@ -8,6 +8,7 @@ using R1Sharp.Models.Lora;
 using R1Sharp.Serving;
 using R1Sharp.Serving.Http;
 using R1Sharp.Testing;
+using R1Sharp.Tests.Models;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
 using TorchSharp;
@@ -47,6 +48,29 @@ public sealed class ServedModelLoaderTests : IDisposable
         {
             using var client = new HttpClient { BaseAddress = server.BaseAddress };
             Assert.Equal(InProcessGreedy(dir, "What is 3 + 4?", 8), await Ask(client, "What is 3 + 4?", 8));
+        }
+    }
+
+    [Fact]
+    public async Task ServesDeepseekV3AsItRunsInProcess()
+    {
+        // MLA + routed/shared experts (TestModels' scaled DeepSeek-V3), with the vocabulary widened to Qwen2.5's
+        // tokenizer, whose files the served folder carries.
+        string dir = Path.Combine(_dir, "deepseek-v3");
+        var config = TestModels.SmallConfig(TestModels.DeepseekV3) with { VocabSize = 151936 };
+        using (var model = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed: 5))
+            HuggingFaceCheckpoint.Save(model, config, dir);
+        foreach (string file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
+            File.Copy(SharedData.Path("hf", "Qwen2.5-7B-Instruct", file), Path.Combine(dir, file));
+        var options = new ServeOptions { Port = 0, ModelName = "deepseek-tiny", ContextLength = 256 };
+        var served = ServedModelLoader.Load(dir, torch.CPU, null, options);
+        await using (served.Engine)
+        await using (var server = await OpenAiServer.StartAsync(served, options))
+        {
+            using var client = new HttpClient { BaseAddress = server.BaseAddress };
+            string expected = InProcessGreedy(dir, "What is 3 + 4?", 8);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, await Ask(client, "What is 3 + 4?", 8));
         }
     }
 
