@@ -35,28 +35,6 @@ public static class RewardModelOptionsFile
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        ArgumentNullException.ThrowIfNull(overrides);
-        ArgumentNullException.ThrowIfNull(defaults);
-        var ordered = new List<Source>();
-        if (path is not null) ordered.Add(new Source(await SettingsText.ReadFileAsync(path, cancellationToken).ConfigureAwait(false), path));
-        ordered.AddRange(sources);
-        foreach (var pair in overrides)
-        {
-            var (key, value) = SettingsText.ParseOverride(pair);
-            ordered.Add(new Source(new JsonObject { [key] = value }, "--set"));
-        }
-        var settings = new JsonObject();
-        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var source in ordered)
-        {
-            foreach (var (key, value) in source.Settings)
-            {
-                string canonical = Schema.Canonical(key, source.Origin);
-                settings[canonical] = value?.DeepClone();
-                origins[canonical] = source.Origin;
-            }
-        }
-        string summary = ordered.Count == 0 ? "defaults" : string.Join(" + ", ordered.Select(s => s.Origin).Distinct());
-        return Schema.Bind(settings, defaults, summary, origins);
+        return await Schema.LoadLayeredAsync(path, sources.Select(s => (s.Settings, s.Origin)), overrides, defaults, cancellationToken).ConfigureAwait(false);
     }
 }

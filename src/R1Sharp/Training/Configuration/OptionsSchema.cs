@@ -105,4 +105,39 @@ public sealed record OptionsSchema<TOptions>(
         throw new ConfigurationException($"Invalid {Title} configuration ({source}):{Environment.NewLine}  " +
             string.Join(Environment.NewLine + "  ", problems.Select(Located)));
     }
+
+    /// <summary>
+    /// Reads options in layers: <paramref name="defaults"/>, then the file at <paramref name="path"/> (when given), then
+    /// <paramref name="sources"/> in order (e.g. explicit flags), then <c>key=value</c> <paramref name="overrides"/>;
+    /// later layers win. Then binds and validates, naming for each key where its value came from.
+    /// </summary>
+    /// <exception cref="ConfigurationException">A bad file, an unknown option, a bad value or invalid settings, each named.</exception>
+    public async Task<TOptions> LoadLayeredAsync(string? path, IEnumerable<(JsonObject Settings, string Origin)> sources,
+        IEnumerable<string> overrides, TOptions defaults, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(overrides);
+        ArgumentNullException.ThrowIfNull(defaults);
+        var ordered = new List<(JsonObject Settings, string Origin)>();
+        if (path is not null) ordered.Add((await SettingsText.ReadFileAsync(path, cancellationToken).ConfigureAwait(false), path));
+        ordered.AddRange(sources);
+        foreach (var pair in overrides)
+        {
+            var (key, value) = SettingsText.ParseOverride(pair);
+            ordered.Add((new JsonObject { [key] = value }, "--set"));
+        }
+        var settings = new JsonObject();
+        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (layer, origin) in ordered)
+        {
+            foreach (var (key, value) in layer)
+            {
+                string canonical = Canonical(key, origin);
+                settings[canonical] = value?.DeepClone();
+                origins[canonical] = origin;
+            }
+        }
+        string summary = ordered.Count == 0 ? "defaults" : string.Join(" + ", ordered.Select(s => s.Origin).Distinct());
+        return Bind(settings, defaults, summary, origins);
+    }
 }
