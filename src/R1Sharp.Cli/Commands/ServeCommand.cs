@@ -1,6 +1,7 @@
 using R1Sharp.Cli.Errors;
 using System.CommandLine;
 using R1Sharp.Models;
+using R1Sharp.RewardModels;
 using R1Sharp.Serving;
 using R1Sharp.Serving.Http;
 
@@ -30,7 +31,7 @@ internal static class ServeCommand
         var maxChoices = new Option<int>("--max-choices") { Description = $"Most choices (n) per request (default {defaults.MaxChoices}).", DefaultValueFactory = _ => defaults.MaxChoices };
         var maxRequestBytes = new Option<long>("--max-request-bytes") { Description = $"Largest request body in bytes; 413 beyond (default {defaults.MaxRequestBytes}).", DefaultValueFactory = _ => defaults.MaxRequestBytes };
         var shutdownGrace = new Option<double>("--shutdown-grace") { Description = $"Seconds in-flight requests may run after Ctrl+C (default {defaults.ShutdownGrace.TotalSeconds:0}).", DefaultValueFactory = _ => defaults.ShutdownGrace.TotalSeconds };
-        var command = new Command("serve", "Serve a model over the OpenAI API (/v1/chat/completions, /v1/completions, /v1/models, /health, /v1/reload).")
+        var command = new Command("serve", "Serve a model over the OpenAI API (/v1/chat/completions, /v1/completions, /v1/models, /health, /v1/reload); a reward model (r1 rm) over vLLM's /classify.")
         {
             model, lora, host, port, name, apiKeyEnv, apiKeyFile, device, dtype, maxBatch, maxQueue, context, maxTokens, threads,
             defaultMaxTokens, maxChoices, maxRequestBytes, shutdownGrace,
@@ -59,6 +60,8 @@ internal static class ServeCommand
             };
             options.Validate();
             var dt = DeviceSelection.ParseOptionalDtype(parse.GetValue(dtype));
+            if (RewardModelCheckpoint.IsRewardModel(dir.FullName))
+                return await ServeRewardModelAsync(dir.FullName, parse.GetValue(lora), parse.GetValue(device)!, parse.GetValue(dtype), options, ct);
             var served = ServedModelLoader.Load(dir.FullName, DeviceSelection.Parse(parse.GetValue(device)!), dt, options, parse.GetValue(lora)?.FullName);
             await using var engine = served.Engine;
             await using var server = await OpenAiServer.StartAsync(served, options, ct);
@@ -68,6 +71,16 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    // A ...ForSequenceClassification checkpoint is served for scoring (vLLM's /classify), not generation.
+    private static async Task<int> ServeRewardModelAsync(string dir, DirectoryInfo? lora, string device, string? dtype, ServeOptions options, CancellationToken ct)
+    {
+        if (lora is not null) throw new UsageException("--lora is not supported for a reward model; merge the adapter first (r1 merge-lora)");
+        await using var server = await RewardModelServer.StartFromDirectoryAsync(dir, device, dtype, options, ct);
+        Console.Error.WriteLine($"r1 serve: reward model '{options.ModelName}' on {server.BaseAddress}classify (API key {(options.ApiKey is null ? "off" : "required")}); Ctrl+C stops");
+        await server.WaitForShutdownAsync(ct);
+        return 0;
     }
 
     private static TimeSpan ShutdownGrace(double seconds) =>

@@ -54,20 +54,8 @@ public sealed class JudgeReward : IBatchRewardFunction, IDisposable
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var (outcomes, requests, hits) = await JudgeWithCountsAsync(inputs, cancellationToken).ConfigureAwait(false);
-        var scores = new double?[inputs.Count];
-        int failures = 0;
-        for (int i = 0; i < inputs.Count; i++)
-        {
-            scores[i] = outcomes[i].Score;
-            if (outcomes[i].Score is not null) continue;
-            failures++;
-            if (_options.OnFailure == JudgeFailurePolicy.Error)
-                throw new InvalidOperationException($"the judge failed on completion {i}: {outcomes[i].Problem}");
-        }
-        if (_options.OnFailure == JudgeFailurePolicy.Fallback)
-            for (int i = 0; i < scores.Length; i++) scores[i] ??= _options.Fallback;
-        else if (_options.OnFailure == JudgeFailurePolicy.Exclude)
-            FillWithGroupMeans(scores, inputs);
+        var scores = outcomes.Select(o => o.Score).ToArray();
+        int failures = FailedScores.Apply(scores, inputs, [.. outcomes.Select(o => o.Problem)], _options.OnFailure, _options.Fallback, "judge");
         var counters = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             [$"{Name}/failures"] = failures,
@@ -129,17 +117,6 @@ public sealed class JudgeReward : IBatchRewardFunction, IDisposable
     {
         string? question = _options.QuestionField is { } field ? input.Field(field) : QuestionFields.Select(input.Field).FirstOrDefault(q => q is not null);
         return _template.Render(question ?? input.Prompt, input.Field(_options.ReferenceField), CompletionSections.Select(input.Completion, _options.Section));
-    }
-
-    private static void FillWithGroupMeans(double?[] scores, IReadOnlyList<RewardInput> inputs)
-    {
-        foreach (var group in Enumerable.Range(0, scores.Length).GroupBy(i => inputs[i].Prompt, StringComparer.Ordinal))
-        {
-            var judged = group.Where(i => scores[i] is not null).Select(i => scores[i]!.Value).ToList();
-            if (judged.Count == 0) continue;
-            double mean = judged.Average();
-            foreach (int i in group) scores[i] ??= mean;
-        }
     }
 
     /// <summary>Disposes the backend when it is disposable.</summary>

@@ -17,4 +17,11 @@ public sealed record RewardModelRewardOptions
 
     /// <summary><c>max_length</c>: longer texts keep their last this many tokens. Default 2048.</summary>
     public int MaxLength { get; init; } = 2048;
+
+    /// <summary><c>on_failure</c>: what a completion the scorer failed on gets (a server that did not answer after its
+    /// retries): exclude (the group's mean), fallback or error. Default exclude. In-process scoring does not fail.</summary>
+    public JudgeFailurePolicy OnFailure { get; init; } = JudgeFailurePolicy.Exclude;
+
+    /// <summary><c>fallback</c>: the raw score a failed completion gets under <c>on_failure=fallback</c>. Default 0.</summary>
+    public double Fallback { get; init; }
 }

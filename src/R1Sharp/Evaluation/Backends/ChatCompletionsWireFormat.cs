@@ -123,6 +123,5 @@ internal static class ChatCompletionsWireFormat
     private static Completion[] Repeat(int count, string error) =>
         Enumerable.Range(0, count).Select(_ => Completion.Failure(error)).ToArray();
 
-    internal static string Preview(string text) =>
-        text.Length <= 200 ? text.ReplaceLineEndings(" ") : text[..200].ReplaceLineEndings(" ") + "...";
+    internal static string Preview(string text) => RetryingJsonPost.Preview(text);
 }

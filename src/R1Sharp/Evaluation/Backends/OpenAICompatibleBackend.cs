@@ -51,59 +51,23 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
         if (maxTokens < 1)
             return Fail(request.Count, $"prompt does not fit the model's context of {context} tokens");
         string body = ChatCompletionsWireFormat.BuildRequest(_options.Model, request with { Sampling = request.Sampling with { MaxTokens = maxTokens } });
-        string lastProblem = "no attempt made";
-        IReadOnlyList<Completion>? lastMalformed = null;
-        for (int attempt = 0; ; attempt++)
-        {
-            TimeSpan? retryAfter = null;
-            lastMalformed = null;
-            using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        var outcome = await RetryingJsonPost.SendAsync(_http, _options.ChatCompletionsUri, body, _options.ApiKey, _options.RequestTimeout, _options.Retry,
+            reply =>
             {
-                attemptTimeout.CancelAfter(_options.RequestTimeout);
-                try
-                {
-                    using var message = new HttpRequestMessage(HttpMethod.Post, _options.ChatCompletionsUri)
-                    {
-                        Content = new StringContent(body, Encoding.UTF8, "application/json"),
-                    };
-                    if (!string.IsNullOrEmpty(_options.ApiKey))
-                        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
-                    using var response = await _http.SendAsync(message, attemptTimeout.Token).ConfigureAwait(false);
-                    string reply = await response.Content.ReadAsStringAsync(attemptTimeout.Token).ConfigureAwait(false);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        var completions = ChatCompletionsWireFormat.ParseReply(reply, request.Count, out string? malformed);
-                        if (malformed is null) return completions;
-                        // A broken or cut-off 200 is as transient as a 5xx: ask again rather than score a failure.
-                        (lastProblem, lastMalformed) = (malformed, completions);
-                    }
-                    else
-                    {
-                        int status = (int)response.StatusCode;
-                        lastProblem = $"HTTP {status} {response.ReasonPhrase}: {ChatCompletionsWireFormat.Preview(reply)}";
-                        if (!RetryPolicy.IsTransient(status)) return Fail(request.Count, lastProblem);
-                        retryAfter = RetryAfterOf(response);
-                    }
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    lastProblem = $"timed out after {_options.RequestTimeout.TotalSeconds:0.#} s";
-                }
-                catch (HttpRequestException e)
-                {
-                    lastProblem = $"connection failed: {e.Message}";
-                }
-            }
-            if (attempt >= _options.Retry.MaxRetries)
-            {
-                string gaveUp = $" (gave up after {attempt + 1} attempts)";
-                // The last reply was malformed: keep its good choices, mark the others.
-                return lastMalformed is null
-                    ? Fail(request.Count, lastProblem + gaveUp)
-                    : lastMalformed.Select(c => c.Error is null ? c : c with { Error = c.Error + gaveUp }).ToArray();
-            }
-            await Task.Delay(_options.Retry.DelayBefore(attempt, retryAfter, Random.Shared.NextDouble()), cancellationToken).ConfigureAwait(false);
-        }
+                var completions = ChatCompletionsWireFormat.ParseReply(reply, request.Count, out string? malformed);
+                return (completions, malformed);
+            }, cancellationToken).ConfigureAwait(false);
+        if (outcome.Problem is null) return outcome.Value!;
+        // The last reply was malformed: keep its good choices, mark the others.
+        return outcome.Value is null
+            ? Fail(request.Count, outcome.Problem)
+            : outcome.Value.Select(c => c.Error is null ? c : c with { Error = c.Error + GaveUpSuffix(outcome.Problem) }).ToArray();
+    }
+
+    private static string GaveUpSuffix(string problem)
+    {
+        int at = problem.LastIndexOf(" (gave up after ", StringComparison.Ordinal);
+        return at < 0 ? "" : problem[at..];
     }
 
     /// <summary>The context length from the options, else asked once from the server's <c>/models</c>.</summary>
@@ -136,17 +100,6 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
         {
             _contextLookup.Release();
         }
-    }
-
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta) return delta;
-        if (header?.Date is { } date) return date - DateTimeOffset.UtcNow;
-        return response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.TryGetValues("retry-after-ms", out var ms)
-            && double.TryParse(ms.FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out double milliseconds)
-            ? TimeSpan.FromMilliseconds(milliseconds)
-            : null;
     }
 
     private static Completion[] Fail(int count, string error) =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -96,16 +95,7 @@ public sealed class OpenAiServer : IAsyncDisposable
         _app.MapPost("/v1/reload", ReloadAsync);
     }
 
-    private bool Authorized(HttpRequest request)
-    {
-        if (_options.ApiKey is null) return true;
-        string header = request.Headers.Authorization.ToString();
-        const string prefix = "Bearer ";
-        if (!header.StartsWith(prefix, StringComparison.Ordinal)) return false;
-        byte[] given = Encoding.UTF8.GetBytes(header[prefix.Length..].Trim());
-        byte[] expected = Encoding.UTF8.GetBytes(_options.ApiKey);
-        return CryptographicOperations.FixedTimeEquals(given, expected);
-    }
+    private bool Authorized(HttpRequest request) => BearerApiKey.Matches(request, _options.ApiKey);
 
     private async Task ChatAsync(HttpContext context)
     {
