@@ -9,7 +9,7 @@ namespace R1Sharp.RewardModels;
 /// <c>TrainingArguments</c>) so a TRL user finds their knobs; the config-file key of each is given in its summary.
 /// A step trains on <c>per_device_train_batch_size × gradient_accumulation_steps</c> pairs.
 /// </summary>
-public sealed record RewardModelOptions
+public sealed record RewardModelOptions : IAdamWSettings, ILoraSettings
 {
     /// <summary><c>output_dir</c>: checkpoints, metrics.jsonl, rm_summary.json and final/ (the reward model). Required (--output).</summary>
     [JsonPropertyName("output_dir")]
@@ -87,31 +87,29 @@ public sealed record RewardModelOptions
 
     // ---- LoRA (TRL's ModelConfig keys) -----------------------------------------------------------------------------
 
-    /// <summary><c>use_peft</c>: train LoRA adapters on a frozen decoder (the head always trains, as PEFT's SEQ_CLS task does). Default false.</summary>
+    /// <inheritdoc />
     public bool UsePeft { get; init; }
 
-    /// <summary><c>lora_r</c>: adapter rank. Default 16.</summary>
+    /// <inheritdoc />
     [JsonPropertyName("lora_r")]
     public int LoraRank { get; init; } = 16;
 
-    /// <summary><c>lora_alpha</c>: updates scaled by lora_alpha / r. Default 32.</summary>
+    /// <inheritdoc />
     public double LoraAlpha { get; init; } = 32;
 
-    /// <summary><c>lora_dropout</c>. Default 0.05.</summary>
+    /// <inheritdoc />
     public double LoraDropout { get; init; } = 0.05;
 
-    /// <summary><c>lora_target_modules</c>: as for <c>r1 sft</c>; empty = q_proj, v_proj.</summary>
+    /// <inheritdoc />
     [JsonConverter(typeof(LoraTargetModulesJsonConverter))]
     public string LoraTargetModules { get; init; } = "";
 
-    /// <summary><c>use_rslora</c>: scale by lora_alpha / √r. Default false.</summary>
+    /// <inheritdoc />
     public bool UseRslora { get; init; }
 
     /// <summary>The LoRA settings when <see cref="UsePeft"/> is on; null for full fine-tuning.</summary>
     [JsonIgnore]
-    public LoraOptions? Lora => UsePeft
-        ? new LoraOptions { Rank = LoraRank, Alpha = LoraAlpha, Dropout = LoraDropout, TargetModules = LoraTargetModulesJsonConverter.Split(LoraTargetModules), UseRsLora = UseRslora }
-        : null;
+    public LoraOptions? Lora => this.ToLoraOptions();
 
     /// <summary>Checks the settings (<see cref="RewardModelOptionsValidator"/>).</summary>
     /// <exception cref="ConfigurationException">Every invalid setting, each under its config key.</exception>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using R1Sharp.Training.Configuration;
 
 namespace R1Sharp.RewardModels;
 
@@ -17,14 +18,7 @@ public static class RewardModelOptionsValidator
         Require(!string.IsNullOrWhiteSpace(options.OutputDirectory), "output_dir", options.OutputDirectory, "is required (--output)");
         Require(options.Epochs >= 1, "num_train_epochs", options.Epochs, "must be at least 1");
         Require(options.MaxSteps >= 0, "max_steps", options.MaxSteps, "must be ≥ 0 (0 = all epochs)");
-        Require(options.LearningRate > 0 && double.IsFinite(options.LearningRate), "learning_rate", options.LearningRate, "must be a finite number > 0");
-        Require(options.MinLearningRateRatio is >= 0 and <= 1, "min_lr_rate", options.MinLearningRateRatio, "must be in [0, 1]");
-        Require(options.WarmupRatio is >= 0 and < 1, "warmup_ratio", options.WarmupRatio, "must be in [0, 1)");
-        Require(options.WeightDecay >= 0 && double.IsFinite(options.WeightDecay), "weight_decay", options.WeightDecay, "must be a finite number ≥ 0");
-        Require(options.AdamBeta1 is >= 0 and < 1, "adam_beta1", options.AdamBeta1, "must be in [0, 1)");
-        Require(options.AdamBeta2 is >= 0 and < 1, "adam_beta2", options.AdamBeta2, "must be in [0, 1)");
-        Require(options.AdamEpsilon > 0 && double.IsFinite(options.AdamEpsilon), "adam_epsilon", options.AdamEpsilon, "must be a finite number > 0");
-        Require(options.MaxGradNorm >= 0 && double.IsFinite(options.MaxGradNorm), "max_grad_norm", options.MaxGradNorm, "must be a finite number ≥ 0 (0 = no clipping)");
+        problems.AddRange(AdamWSettingsChecks.Problems(options));
         Require(options.BatchSize >= 1, "per_device_train_batch_size", options.BatchSize, "must be at least 1");
         Require(options.GradientAccumulationSteps >= 1, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must be at least 1");
         Require(options.MaxLength >= 1, "max_length", options.MaxLength, "must be at least 1");

@@ -10,7 +10,7 @@ namespace R1Sharp.Training.Configuration;
 /// (<c>num_generations</c>, <c>beta</c>, ...), each documented with its default and where it comes from.
 /// Counting rule: <b>prompts</b> are data-set rows; <b>completions</b> are samples (G per prompt).
 /// </summary>
-public sealed record GrpoOptions
+public sealed record GrpoOptions : ILoraSettings
 {
     // ---- batch shape -------------------------------------------------------------------------------------------
 
@@ -255,26 +255,24 @@ public sealed record GrpoOptions
     /// <summary><c>use_peft</c> — train LoRA adapters instead of every weight: the base is frozen, only the adapters get gradients and AdamW state, checkpoints hold the adapter in PEFT's format, and π_ref is the policy with its adapters off (no second copy). Default false (TRL).</summary>
     public bool UsePeft { get; init; }
 
-    /// <summary><c>lora_r</c> — adapter rank r. Default 16 (TRL).</summary>
+    /// <inheritdoc />
     [JsonPropertyName("lora_r")]
     public int LoraRank { get; init; } = 16;
 
-    /// <summary><c>lora_alpha</c> — the update is scaled by lora_alpha / r (/ √r with use_rslora). Default 32 (TRL).</summary>
+    /// <inheritdoc />
     public double LoraAlpha { get; init; } = 32;
 
-    /// <summary><c>lora_dropout</c> — dropout on the adapters' input while training. Default 0.05 (TRL).</summary>
+    /// <inheritdoc />
     public double LoraDropout { get; init; } = 0.05;
 
-    /// <summary><c>lora_target_modules</c> — q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj or all-linear (a list, or one comma-separated string). Empty = the architecture's default: q_proj, v_proj (PEFT's), or for deepseek_v3 its attention projections q_a_proj, q_b_proj (q_proj without q_lora_rank), kv_a_proj_with_mqa, kv_b_proj, o_proj.</summary>
+    /// <inheritdoc />
     [JsonConverter(typeof(LoraTargetModulesJsonConverter))]
     public string LoraTargetModules { get; init; } = "";
 
-    /// <summary><c>use_rslora</c> — rank-stabilised scaling lora_alpha / √r (Kalajdzievski 2023). Default false (TRL).</summary>
+    /// <inheritdoc />
     public bool UseRslora { get; init; }
 
     /// <summary>The LoRA settings when <see cref="UsePeft"/> is on; null for full fine-tuning.</summary>
     [JsonIgnore]
-    public LoraOptions? Lora => UsePeft
-        ? new LoraOptions { Rank = LoraRank, Alpha = LoraAlpha, Dropout = LoraDropout, TargetModules = LoraTargetModulesJsonConverter.Split(LoraTargetModules), UseRsLora = UseRslora }
-        : null;
+    public LoraOptions? Lora => this.ToLoraOptions();
 }
