@@ -60,7 +60,7 @@ internal sealed class DecoderStack : nn.Module
             else if (layer.SparseBlock is { CollectRouterLogits: true } sparse)
             {
                 // The router logits leave the checkpointed layer as a second output, so the load-balancing loss reaches the router.
-                (hidden, var routerLogits) = CheckpointedMoeLayer.Apply(layer, hidden, inputs);
+                (hidden, var routerLogits) = CheckpointedLayer.ApplyWithRouterLogits(layer, hidden, inputs);
                 sparse.KeepRouterLogits(routerLogits);
             }
             else hidden = CheckpointedLayer.Apply(layer, hidden, inputs);
