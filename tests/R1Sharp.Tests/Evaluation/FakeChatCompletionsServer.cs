@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
+
+using R1Sharp.Tests.TestServers;
 
 namespace R1Sharp.Tests.Evaluation;
 
@@ -10,25 +10,16 @@ namespace R1Sharp.Tests.Evaluation;
 /// A minimal OpenAI chat completions server on 127.0.0.1 (HttpListener) for end-to-end tests. Each request's JSON
 /// body is passed to <see cref="Respond"/>, which returns the status, body and extra headers to send.
 /// </summary>
-internal sealed class FakeChatCompletionsServer : IAsyncDisposable
+internal sealed class FakeChatCompletionsServer : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private int _requestCount;
 
     public FakeChatCompletionsServer(Func<JsonElement, int, Reply> respond)
+        : base("/v1/")
     {
         Respond = respond;
-        // Ask the OS for a free port, then listen on it (HttpListener cannot bind port 0 itself).
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        BaseUri = new Uri($"http://127.0.0.1:{port}/v1");
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/v1/");
-        _listener.Start();
-        _loop = Task.Run(AcceptLoopAsync);
+        BaseUri = new Uri(Root.ToString().TrimEnd('/'));
+        Start();
     }
 
     public sealed record Reply(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default);
@@ -55,68 +46,19 @@ internal sealed class FakeChatCompletionsServer : IAsyncDisposable
             usage = new { prompt_tokens = promptTokens, completion_tokens = completionTokens, total_tokens = promptTokens + completionTokens },
         });
 
-    private async Task AcceptLoopAsync()
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
-        while (!_stop.IsCancellationRequested)
+        if (context.Request.HttpMethod == "GET")
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(context));
+            Interlocked.Increment(ref _modelsRequests);
+            Send(context, ModelsReply is null ? 404 : 200, ModelsReply ?? "{}");
+            return;
         }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        try
-        {
-            if (context.Request.HttpMethod == "GET")
-            {
-                Interlocked.Increment(ref _modelsRequests);
-                context.Response.StatusCode = ModelsReply is null ? 404 : 200;
-                context.Response.Close(Encoding.UTF8.GetBytes(ModelsReply ?? "{}"), willBlock: false);
-                return;
-            }
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
-            int number = Interlocked.Increment(ref _requestCount);
-            var reply = Respond(body, number);
-            Seen.Enqueue((context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"], body, reply.Status));
-            if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, _stop.Token);
-            context.Response.StatusCode = reply.Status;
-            context.Response.ContentType = "application/json";
-            foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>())
-                context.Response.Headers[name] = value;
-            // Headers and body in one write: separate writes meet delayed ACKs and cost ~40 ms per request.
-            context.Response.Close(Encoding.UTF8.GetBytes(reply.Body), willBlock: false);
-        }
-        catch (Exception) when (_stop.IsCancellationRequested)
-        {
-        }
-        catch (HttpListenerException)
-        {
-            // The client gave up (timeout test); nothing to answer.
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        _stop.Dispose();
+        var body = JsonDocument.Parse(await BodyOf(context)).RootElement.Clone();
+        int number = Interlocked.Increment(ref _requestCount);
+        var reply = Respond(body, number);
+        Seen.Enqueue((context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"], body, reply.Status));
+        if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, Stopping.Token);
+        Send(context, reply.Status, reply.Body, reply.Headers);
     }
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
+
+using R1Sharp.Tests.TestServers;
 
 namespace R1Sharp.Tests.Training.Rollouts;
 
@@ -10,27 +10,18 @@ namespace R1Sharp.Tests.Training.Rollouts;
 /// An in-process HTTP server (HttpListener on 127.0.0.1) that answers as a scripted vLLM or SGLang server: every request's
 /// path and body go to <see cref="Respond"/>, which returns the status, body and an optional delay. Records each call.
 /// </summary>
-internal sealed class ScriptedEngineServer : IAsyncDisposable
+internal sealed class ScriptedEngineServer : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-
     public sealed record Reply(int Status, string Body, TimeSpan Delay = default);
 
     public sealed record Call(string Path, string Query, string Body);
 
     public ScriptedEngineServer(Func<string, string, Reply> respond)
+        : base("/")
     {
         Respond = respond;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        BaseUri = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(BaseUri.ToString());
-        _listener.Start();
-        _loop = Task.Run(AcceptLoopAsync);
+        BaseUri = Root;
+        Start();
     }
 
     public Func<string, string, Reply> Respond { get; }
@@ -73,58 +64,13 @@ internal sealed class ScriptedEngineServer : IAsyncDisposable
         text_offset = tokens.Select((_, i) => i).ToArray(),
     };
 
-    private async Task AcceptLoopAsync()
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        try
-        {
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            string body = await reader.ReadToEndAsync();
-            string path = context.Request.Url!.AbsolutePath;
-            Calls.Enqueue(new Call(path, context.Request.Url.Query, body));
-            var reply = Respond(path, body);
-            if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, _stop.Token);
-            context.Response.StatusCode = reply.Status;
-            context.Response.ContentType = "application/json";
-            context.Response.Close(Encoding.UTF8.GetBytes(reply.Body), willBlock: false);
-        }
-        catch (Exception) when (_stop.IsCancellationRequested)
-        {
-        }
-        catch (HttpListenerException)
-        {
-            // The client gave up (timeout test).
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        _stop.Dispose();
+        string body = await BodyOf(context);
+        string path = context.Request.Url!.AbsolutePath;
+        Calls.Enqueue(new Call(path, context.Request.Url.Query, body));
+        var reply = Respond(path, body);
+        if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, Stopping.Token);
+        Send(context, reply.Status, reply.Body);
     }
 }
