@@ -10,6 +10,7 @@ using R1Sharp.Evaluation.Results;
 using R1Sharp.Models;
 using R1Sharp.Text.Templates.Jinja;
 using R1Sharp.Text.Tokenization;
+using R1Sharp.Training.Rollouts;
 using Spectre.Console;
 
 namespace R1Sharp.Cli.Commands;
@@ -49,7 +50,8 @@ internal static class EvalCommand
             var benchmarks = parse.GetValue(o.Benchmarks)!
                 .Select(value => BenchmarkArguments.Resolve(value, parse.GetValue(o.DataDir)!, fields, parse.GetValue(o.Samples)))
                 .ToList();
-            var (backend, local) = CreateBackend(parse, o);
+            var tools = ToolSettingsOf(parse, o);
+            var (backend, local) = await CreateBackendAsync(parse, o, tools, cancellationToken).ConfigureAwait(false);
             using var disposeBackend = backend as IDisposable;
             var options = new EvaluationOptions
             {
@@ -66,6 +68,7 @@ internal static class EvalCommand
                 MaxConcurrentRequests = local ? 1 : parse.GetValue(o.Concurrency),
                 SamplesPerRequest = parse.GetValue(o.SamplesPerRequest),
                 QuestionLimit = parse.GetValue(o.Limit),
+                Tools = tools,
             };
             ValidateSampling(options);
             console.WriteLine($"r1 eval: {string.Join(", ", benchmarks.Select(b => $"{b.Name} (k={b.Samples})"))} on {backend.Description} -> {outputDirectory}");
@@ -97,7 +100,19 @@ internal static class EvalCommand
         return 3;
     }
 
-    private static (ICompletionBackend Backend, bool Local) CreateBackend(ParseResult parse, EvalCommandOptions o)
+    private static ToolSettings? ToolSettingsOf(ParseResult parse, EvalCommandOptions o)
+    {
+        var names = (parse.GetValue(o.Tools) ?? []).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (names.Count == 0) return null;
+        var settings = new ToolSettings(names, parse.GetValue(o.MaxToolCallingIterations), parse.GetValue(o.ToolTimeout), parse.GetValue(o.ToolOutputMaxBytes));
+        var problems = settings.Problems();
+        if (problems.Count > 0) throw new ArgumentException("--tools: " + string.Join("; ", problems));
+        if (parse.GetValue(o.Checkpoint) is null)
+            throw new ArgumentException("--tools runs the tool loop in process: give --checkpoint DIR (an --endpoint server would have to run the tools itself)");
+        return settings;
+    }
+
+    private static async Task<(ICompletionBackend Backend, bool Local)> CreateBackendAsync(ParseResult parse, EvalCommandOptions o, ToolSettings? tools, CancellationToken cancellationToken)
     {
         string? checkpoint = parse.GetValue(o.Checkpoint);
         string? lora = parse.GetValue(o.Lora);
@@ -107,7 +122,7 @@ internal static class EvalCommand
         var device = DeviceSelection.Parse(parse.GetValue(o.Device)!);
         try
         {
-            return (LocalModelBackend.Load(checkpoint, device, loraDirectory: lora), true);
+            return (await LocalModelBackend.LoadAsync(checkpoint, device, null, lora, tools, cancellationToken).ConfigureAwait(false), true);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or FormatException or System.Text.Json.JsonException or NotSupportedException or TokenizerFormatException or TemplateException)
         {

@@ -1,4 +1,5 @@
 using R1Sharp.Evaluation.Backends;
+using R1Sharp.Training.Rollouts;
 
 namespace R1Sharp.Evaluation;
 
@@ -34,6 +35,12 @@ public sealed record EvaluationOptions
 
     /// <summary>Evaluate only the first N questions of each benchmark (smoke tests); null for all. Default null.</summary>
     public int? QuestionLimit { get; init; }
+
+    /// <summary>
+    /// The tools the backend lets the model call (<c>r1 eval --tools</c>; the in-process backend runs them), recorded in
+    /// run.json so a resumed run cannot mix samples drawn with and without tools; null for none. Default null.
+    /// </summary>
+    public ToolSettings? Tools { get; init; }
 
     /// <summary>The messages for one question: optional system prompt, then the question with the suffix.</summary>
     public IReadOnlyList<PromptMessage> BuildMessages(string question)

@@ -116,7 +116,8 @@ public sealed class EvaluationRunner
                     continue;
                 }
                 var again = Judge(judge, question, record.SampleIndex,
-                    new Completion(record.Response, record.CompletionTokens, record.TokensEstimated, record.FinishReason, null));
+                    new Completion(record.Response, record.CompletionTokens, record.TokensEstimated, record.FinishReason, null)
+                    { ToolCalls = record.ToolCalls, ToolFailures = record.ToolFailures });
                 judged++;
                 if (again.Correct != record.Correct) changed++;
                 rescored.Add(again);
@@ -213,7 +214,7 @@ public sealed class EvaluationRunner
             verdict = new AnswerJudgement(false, null, $"judge failed: {e.GetType().Name}: {e.Message}");
         }
         return new SampleRecord(question.Id, sampleIndex, completion.Text, verdict.Extracted, verdict.Correct,
-            completion.CompletionTokens, completion.TokensEstimated, completion.FinishReason, verdict.Error);
+            completion.CompletionTokens, completion.TokensEstimated, completion.FinishReason, verdict.Error, completion.ToolCalls, completion.ToolFailures);
     }
 
     private async Task<EvaluationSummary> SummarizeAsync(

@@ -48,7 +48,14 @@ public static class ToolCallParser
         int end = trimmed.Length - CallClose.Length;
         int open = trimmed.LastIndexOf(CallOpen, end, StringComparison.Ordinal);
         if (open < 0) return null;
-        string body = trimmed[(open + CallOpen.Length)..end].Trim();
+        return ParseCallBody(trimmed[(open + CallOpen.Length)..end]);
+    }
+
+    /// <summary>The call written between <c>&lt;tool_call&gt;</c> and <c>&lt;/tool_call&gt;</c>: <c>{"name": ..., "arguments": {...}}</c> (arguments may be a JSON string holding the object).</summary>
+    public static ParsedToolCall ParseCallBody(string body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        body = body.Trim();
         try
         {
             using var document = JsonDocument.Parse(body);

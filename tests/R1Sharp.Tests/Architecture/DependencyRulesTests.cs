@@ -24,8 +24,10 @@ public sealed partial class DependencyRulesTests
         ["Tasks"] = ["IO", "Text", "Rewards", "Verify"],
         ["Tools"] = ["IO", "Text", "Rewards"],
         ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Rewards", "Verify", "Distributed"],
-        ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Rewards", "Verify"],
-        ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints"],
+        // Evaluation runs a tool-using model through the tool loop it was trained with (Training.Rollouts, issue 20).
+        ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Rewards", "Verify"],
+        // Serving reads tool calls from replies with the parser rollouts use (Tools.ToolCallParser, issue 20).
+        ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints", "Tools"],
         ["RewardModels"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
         ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distributed"],
     };

@@ -4,6 +4,7 @@ using R1Sharp.Serving;
 using R1Sharp.Serving.Engine;
 using R1Sharp.Serving.Http;
 using R1Sharp.Tests.Models;
+using R1Sharp.Text;
 
 namespace R1Sharp.Tests.Serving;
 
@@ -29,10 +30,11 @@ internal sealed class ServingFixture : IAsyncDisposable
 
     public AsciiTestTokenizer Tokenizer => (AsciiTestTokenizer)Served.Tokenizer;
 
-    public static async Task<ServingFixture> StartAsync(ServeOptions? options = null, int maxBatch = 32, int maxQueue = 256, Func<string, CausalLanguageModel>? loadWeights = null)
+    public static async Task<ServingFixture> StartAsync(ServeOptions? options = null, int maxBatch = 32, int maxQueue = 256, Func<string, CausalLanguageModel>? loadWeights = null,
+        ITextTokenizer? tokenizer = null, IChatPromptFormatter? formatter = null, int contextLength = 512)
     {
-        var engine = new ContinuousBatchingEngine(TestModels.Small(TestModels.Qwen, seed: 7), maxBatch, maxQueue, contextLength: 512);
-        var served = new ServedModel("tiny", engine, new AsciiTestTokenizer(), new PlainChatFormatter(), loadWeights);
+        var engine = new ContinuousBatchingEngine(TestModels.Small(TestModels.Qwen, seed: 7), maxBatch, maxQueue, contextLength);
+        var served = new ServedModel("tiny", engine, tokenizer ?? new AsciiTestTokenizer(), formatter ?? new PlainChatFormatter(), loadWeights);
         var server = await OpenAiServer.StartAsync(served, (options ?? new ServeOptions()) with { Port = 0, ModelName = "tiny", MaxBatch = maxBatch, MaxQueue = maxQueue });
         return new ServingFixture(served, server, TestModels.Small(TestModels.Qwen, seed: 7));
     }

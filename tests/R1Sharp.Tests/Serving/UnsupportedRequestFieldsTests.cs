@@ -16,8 +16,10 @@ public sealed class UnsupportedRequestFieldsTests
     [Theory]
     [InlineData("\"response_format\": {\"type\": \"json_object\"}", "response_format")]
     [InlineData("\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {}}}", "response_format")]
-    [InlineData("\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"add\"}}]", "tools")]
+    [InlineData("\"tools\": [{\"type\": \"retrieval\"}]", "tools")]
+    [InlineData("\"tools\": [{\"type\": \"function\", \"function\": {\"description\": \"no name\"}}]", "tools")]
     [InlineData("\"tool_choice\": \"required\"", "tool_choice")]
+    [InlineData("\"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"add\"}}", "tool_choice")]
     [InlineData("\"functions\": [{\"name\": \"add\"}]", "functions")]
     [InlineData("\"function_call\": {\"name\": \"add\"}", "function_call")]
     [InlineData("\"frequency_penalty\": 0.5", "frequency_penalty")]
@@ -48,8 +50,9 @@ public sealed class UnsupportedRequestFieldsTests
 
     [Theory]
     [InlineData("{\"role\": \"user\", \"content\": \"hi\", \"name\": \"ann\"}", "messages[0].name")]
-    [InlineData("{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"1\", \"type\": \"function\", \"function\": {\"name\": \"add\", \"arguments\": \"{}\"}}]}", "messages[0].tool_calls")]
-    [InlineData("{\"role\": \"tool\", \"content\": \"3\", \"tool_call_id\": \"1\"}", "messages[0].tool_call_id")]
+    [InlineData("{\"role\": \"user\", \"content\": null, \"tool_calls\": [{\"id\": \"1\", \"type\": \"function\", \"function\": {\"name\": \"add\", \"arguments\": \"{}\"}}]}", "messages[0].tool_calls")]
+    [InlineData("{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"1\", \"type\": \"function\", \"function\": {\"arguments\": \"{}\"}}]}", "messages[0].tool_calls")]
+    [InlineData("{\"role\": \"user\", \"content\": \"3\", \"tool_call_id\": \"1\"}", "messages[0].tool_call_id")]
     public void ChatRefusesMessageFieldsTheTemplateIsNotGiven(string message, string param)
     {
         var e = Assert.Throws<RequestValidationException>(() => RequestParser.ParseChat($"{{\"messages\": [{message}]}}", Options));
@@ -62,6 +65,7 @@ public sealed class UnsupportedRequestFieldsTests
     [InlineData("\"logprobs\": 5", "logprobs")]
     [InlineData("\"best_of\": 3, \"n\": 2", "best_of")]
     [InlineData("\"min_tokens\": 10", "min_tokens")]
+    [InlineData("\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"add\"}}]", "tools")]
     public void CompletionsRefuseFieldsItCannotHonourNamingThem(string field, string param)
     {
         var e = Assert.Throws<RequestValidationException>(() => RequestParser.ParseCompletion($"{{\"prompt\": \"abc\", {field}}}", Options));
@@ -93,7 +97,7 @@ public sealed class UnsupportedRequestFieldsTests
         foreach (var (body, param) in new[]
         {
             ($"{{{Hi}, \"response_format\": {{\"type\": \"json_object\"}}}}", "response_format"),
-            ($"{{{Hi}, \"tools\": [{{\"type\": \"function\", \"function\": {{\"name\": \"add\"}}}}]}}", "tools"),
+            ($"{{{Hi}, \"tool_choice\": \"required\"}}", "tool_choice"),
             ($"{{{Hi}, \"n\": {Options.MaxChoices + 1}}}", "n"),
         })
         {

@@ -175,6 +175,23 @@ public sealed class ToolCallingRolloutsTests
     }
 
     [Fact]
+    public async Task TheCostOfRoundsIsCountedWaitStepsPerCallAndReprefilledTokens()
+    {
+        // Round 0: A closes its call after |Call| tokens, C after 18 + |Call|, B ends after 17: A's call waits 18 steps for C.
+        const string Longer = "Think more first. " + Call;
+        var (rollouts, _) = await Run(Loop(Python(_ => "5")), new() { ['A'] = [Call, "a"], ['B'] = ["No tools needed."], ['C'] = [Longer, "c"] });
+        Assert.Equal(new[] { 18, 0, 0 }, rollouts.Select(r => r.Tools!.WaitSteps));
+        // Round 1 prefills each caller's whole conversation again: prompt "X:" + its call + the tool message.
+        int message = ToolMessageFormat.Plain.Render("5").Length;
+        Assert.Equal(new long[] { 2 + Call.Length + message, 0, 2 + Longer.Length + message }, rollouts.Select(r => r.Tools!.ReprefillTokens));
+
+        var metrics = new Dictionary<string, double>();
+        ToolMetrics.AddTo(metrics, rollouts);
+        Assert.Equal(9.0, metrics["tools/wait_steps_per_call"]);
+        Assert.Equal((4 + Call.Length + Longer.Length + 2 * message) / 3.0, metrics["tools/reprefill_tokens"], 12);
+    }
+
+    [Fact]
     public void ToolMetricsCountCallsFailuresAndToolTokens()
     {
         var metrics = new Dictionary<string, double>();

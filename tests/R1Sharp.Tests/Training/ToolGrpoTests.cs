@@ -12,7 +12,7 @@ namespace R1Sharp.Tests.Training;
 public sealed class ToolGrpoTests
 {
     /// <summary>The toy letters, except that 'a' decodes as a whole <c>&lt;tool_call&gt;</c>: sampling it is calling the echo tool.</summary>
-    private sealed class CallingTokenizer : ITextTokenizer
+    internal sealed class CallingTokenizer : ITextTokenizer
     {
         private readonly ToyGrpo.LetterTokenizer _letters = new();
         public int VocabSize => _letters.VocabSize;

@@ -10,4 +10,10 @@ public sealed record Completion(string? Text, int? CompletionTokens, bool Tokens
 {
     /// <summary>A failed sample.</summary>
     public static Completion Failure(string error) => new(null, null, false, null, error);
+
+    /// <summary>Tool calls the sample made (in-process backend with tools, issue 20); null when tools were off.</summary>
+    public int? ToolCalls { get; init; }
+
+    /// <summary>Of <see cref="ToolCalls"/>, the calls that failed (unreadable, unknown tool, error, timeout); null when tools were off.</summary>
+    public int? ToolFailures { get; init; }
 }

@@ -4,6 +4,8 @@ using R1Sharp.Models;
 using R1Sharp.Text;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
+using R1Sharp.Tools;
+using R1Sharp.Training.Rollouts;
 using TorchSharp;
 
 namespace R1Sharp.Evaluation.Backends;
@@ -12,7 +14,9 @@ namespace R1Sharp.Evaluation.Backends;
 /// Samples from a model in this process: the conversation is rendered with the model's chat template, tokenized,
 /// and a request's samples are generated as one batch by <see cref="BatchedGenerator"/>. Requests run one at a
 /// time (the generator owns the model while it runs); raise <see cref="EvaluationOptions.SamplesPerRequest"/> for
-/// bigger batches.
+/// bigger batches. With tools (<c>r1 eval --tools</c>, issue 20) a request's samples are multi-turn conversations run
+/// by the tool loop GRPO trains with (<see cref="ToolCallingRollouts"/>): a model that learnt to call tools is evaluated
+/// as it was trained, and each completion records its tool calls.
 /// </summary>
 public sealed class LocalModelBackend : ICompletionBackend, IDisposable
 {
@@ -22,6 +26,8 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
     private readonly BatchedGenerator _generator;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly bool _ownsModel;
+    private readonly ToolCallingRollouts? _tools;
+    private ConfiguredTools? _ownedTools;
 
     /// <summary>Wraps loaded parts.</summary>
     /// <param name="name">What to call the model in results (e.g. the checkpoint path).</param>
@@ -29,8 +35,11 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
     /// <param name="tokenizer">Its tokenizer; its EOS ids end generation.</param>
     /// <param name="formatPrompt">Renders the conversation into the prompt text, generation prompt included (the chat template).</param>
     /// <param name="ownsModel">Dispose the model with the backend.</param>
-    public LocalModelBackend(string name, CausalLanguageModel model, ITextTokenizer tokenizer, Func<IReadOnlyList<PromptMessage>, string> formatPrompt, bool ownsModel = false)
+    /// <param name="tools">The tool loop samples run through, or null (default) for single-turn completions.</param>
+    public LocalModelBackend(string name, CausalLanguageModel model, ITextTokenizer tokenizer, Func<IReadOnlyList<PromptMessage>, string> formatPrompt,
+        bool ownsModel = false, ToolCallingRollouts? tools = null)
     {
+        _tools = tools;
         Description = name ?? throw new ArgumentNullException(nameof(name));
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
@@ -49,14 +58,48 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
     /// <param name="loraDirectory">A PEFT LoRA adapter trained on <paramref name="directory"/>, attached unmerged; null for none.</param>
     public static LocalModelBackend Load(string directory, torch.Device device, torch.ScalarType? dtype = null, string? loraDirectory = null)
     {
+        var (name, model, tokenizer, format) = LoadParts(directory, device, dtype, loraDirectory);
+        return new LocalModelBackend(name, model, tokenizer, format, ownsModel: true);
+    }
+
+    /// <summary>
+    /// <see cref="Load"/> with the tools of <paramref name="tools"/> (started here, disposed with the backend). Tool
+    /// messages are rendered as the prompt's template renders them: ChatML when the prompt is ChatML (Qwen), the plain
+    /// <c>```output</c> fence otherwise, as <c>r1 grpo</c> does for chat and R1-Zero templates.
+    /// </summary>
+    /// <exception cref="Rewards.Sandbox.SandboxUnavailableException">python is asked for and bubblewrap cannot run here.</exception>
+    public static async Task<LocalModelBackend> LoadAsync(string directory, torch.Device device, torch.ScalarType? dtype, string? loraDirectory,
+        ToolSettings? tools, CancellationToken cancellationToken = default)
+    {
+        if (tools is null || tools.Names.Count == 0) return Load(directory, device, dtype, loraDirectory);
+        var (name, model, tokenizer, format) = LoadParts(directory, device, dtype, loraDirectory);
+        try
+        {
+            var messageFormat = ToolFormatFor(format([new PromptMessage("user", "?")]));
+            var configured = await ConfiguredTools.CreateAsync(tools, tokenizer, messageFormat, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new LocalModelBackend(name, model, tokenizer, format, ownsModel: true, configured.Rollouts) { _ownedTools = configured };
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static (string Name, CausalLanguageModel Model, ITextTokenizer Tokenizer, Func<IReadOnlyList<PromptMessage>, string> Format) LoadParts(
+        string directory, torch.Device device, torch.ScalarType? dtype, string? loraDirectory)
+    {
         var template = ChatTemplate.Load(directory);
         var tokenizer = HuggingFaceTokenizer.Load(directory);
         var model = AdaptedCheckpoint.Load(directory, loraDirectory, device, dtype);
         var options = new ChatTemplateOptions { AddGenerationPrompt = true };
         string name = loraDirectory is null ? Path.GetFullPath(directory) : $"{Path.GetFullPath(directory)} + LoRA {Path.GetFullPath(loraDirectory)}";
-        return new LocalModelBackend(name, model, tokenizer,
-            messages => template.Render(messages.Select(m => (m.Role, m.Content)), options), ownsModel: true);
+        return (name, model, tokenizer, messages => template.Render(messages.Select(m => (m.Role, m.Content)), options));
     }
+
+    /// <summary>How tool messages are rendered after a prompt rendered as <paramref name="renderedPrompt"/>: ChatML's tool turn for ChatML prompts, else the plain fence.</summary>
+    public static ToolMessageFormat ToolFormatFor(string renderedPrompt) =>
+        renderedPrompt.Contains("<|im_start|>assistant", StringComparison.Ordinal) ? ToolMessageFormat.ChatMl : ToolMessageFormat.Plain;
 
     /// <inheritdoc />
     public string Description { get; }
@@ -87,6 +130,7 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_tools is not null) return await CompleteWithToolsAsync(prompt, request, sampling, cancellationToken).ConfigureAwait(false);
             // Generation is CPU/GPU-bound and synchronous: keep it off the caller's thread so progress keeps flowing.
             var sequences = await Task.Run(
                 () => _generator.Generate(Enumerable.Repeat(prompt, request.Count).ToList(), sampling, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -100,6 +144,17 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
         {
             _gate.Release();
         }
+    }
+
+    private async Task<IReadOnlyList<Completion>> CompleteWithToolsAsync(IReadOnlyList<int> prompt, CompletionRequest request, SamplingOptions sampling, CancellationToken cancellationToken)
+    {
+        // The loop seeds each round from the request's seed; without one, a random seed (as single-turn sampling without one).
+        long seed = request.Sampling.Seed ?? Random.Shared.NextInt64(int.MaxValue);
+        var prompts = Enumerable.Repeat(prompt, request.Count).ToList();
+        var rollouts = await Task.Run(() => _tools!.GenerateAsync(_generator, prompts, sampling, request.Count, seed, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return rollouts.OrderBy(r => r.PromptIndex).Select(r => new Completion(
+            _tokenizer.Decode(r.Tokens, skipSpecialTokens: true), r.Tokens.Length, TokensEstimated: false, r.Truncated ? "length" : "stop", Error: null)
+        { ToolCalls = r.Tools?.Calls ?? 0, ToolFailures = r.Tools?.Failures ?? 0 }).ToList();
     }
 
     private Completion ToCompletion(GeneratedSequence sequence) => new(
@@ -116,6 +171,7 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
     public void Dispose()
     {
         if (_ownsModel) _model.Dispose();
+        _ownedTools?.Dispose();
         _gate.Dispose();
     }
 }

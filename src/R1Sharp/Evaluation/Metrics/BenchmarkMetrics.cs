@@ -13,6 +13,9 @@ namespace R1Sharp.Evaluation.Metrics;
 /// <param name="TruncationRate">Fraction of responded samples that stopped at the token limit.</param>
 /// <param name="NoAnswerRate">Fraction of responded samples in which no final answer was found.</param>
 /// <param name="FailedSamples">Samples the backend could not produce (counted as wrong; a rerun retries them).</param>
+/// <param name="ToolCallRate">With tools (<c>r1 eval --tools</c>): the fraction of responded samples that made at least one tool call; null without tools.</param>
+/// <param name="MeanToolCalls">With tools: tool calls per responded sample (GRPO's <c>tools/call_frequency</c>); null without tools.</param>
+/// <param name="ToolFailureRate">With tools: failed calls per call (GRPO's <c>tools/failure_frequency</c>; 0 when no call was made); null without tools.</param>
 public sealed record BenchmarkMetrics(
     string Name,
     int Questions,
@@ -25,4 +28,7 @@ public sealed record BenchmarkMetrics(
     int? MaxResponseTokens,
     double TruncationRate,
     double NoAnswerRate,
-    int FailedSamples);
+    int FailedSamples,
+    double? ToolCallRate = null,
+    double? MeanToolCalls = null,
+    double? ToolFailureRate = null);

@@ -35,6 +35,9 @@ public static class MetricsCalculator
             : questions.Average(q => MajorityVote.Decide(
                 q.Select(s => new VoteCandidate(s.SampleIndex, s.Extracted, s.Correct)), areEquivalent).Correct ? 1.0 : 0.0);
 
+        // Tool use counts over the samples that recorded it (r1 eval --tools); a run without tools reports none.
+        var withTools = responded.Where(s => s.ToolCalls is not null).ToList();
+        int calls = withTools.Sum(s => s.ToolCalls!.Value);
         return new BenchmarkMetrics(
             Name: name,
             Questions: questions.Count,
@@ -47,6 +50,9 @@ public static class MetricsCalculator
             MaxResponseTokens: lengths.Count == 0 ? null : lengths.Max(),
             TruncationRate: responded.Count == 0 ? 0 : (double)responded.Count(s => s.Truncated) / responded.Count,
             NoAnswerRate: responded.Count == 0 ? 0 : (double)responded.Count(s => s.Extracted is null) / responded.Count,
-            FailedSamples: allSamples.Count - responded.Count);
+            FailedSamples: allSamples.Count - responded.Count,
+            ToolCallRate: withTools.Count == 0 ? null : (double)withTools.Count(s => s.ToolCalls > 0) / withTools.Count,
+            MeanToolCalls: withTools.Count == 0 ? null : (double)calls / withTools.Count,
+            ToolFailureRate: withTools.Count == 0 ? null : calls == 0 ? 0 : (double)withTools.Sum(s => s.ToolFailures ?? 0) / calls);
     }
 }

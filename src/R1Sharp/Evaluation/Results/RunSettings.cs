@@ -11,14 +11,15 @@ namespace R1Sharp.Evaluation.Results;
 /// <param name="MaxTokens">Token limit per response.</param>
 /// <param name="PromptSuffix">Instruction appended to each question.</param>
 /// <param name="SystemPrompt">System prompt, or null.</param>
-public sealed record RunSettings(double Temperature, double TopP, int MaxTokens, string PromptSuffix, string? SystemPrompt)
+/// <param name="Tools">The tools and their limits (<c>r1 eval --tools</c>), or null without tools (and in run.json files written before tools existed).</param>
+public sealed record RunSettings(double Temperature, double TopP, int MaxTokens, string PromptSuffix, string? SystemPrompt, string? Tools = null)
 {
     /// <summary>The settings of <paramref name="options"/>.</summary>
     public static RunSettings Of(EvaluationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         SamplingParameters s = options.Sampling;
-        return new RunSettings(s.Temperature, s.TopP, s.MaxTokens, options.PromptSuffix, options.SystemPrompt);
+        return new RunSettings(s.Temperature, s.TopP, s.MaxTokens, options.PromptSuffix, options.SystemPrompt, options.Tools?.ToString());
     }
 
     /// <summary>Human-readable differences from <paramref name="other"/> (empty when equal).</summary>
@@ -31,6 +32,7 @@ public sealed record RunSettings(double Temperature, double TopP, int MaxTokens,
         if (MaxTokens != other.MaxTokens) differences.Add($"max_tokens {other.MaxTokens} -> {MaxTokens}");
         if (PromptSuffix != other.PromptSuffix) differences.Add($"prompt suffix \"{other.PromptSuffix}\" -> \"{PromptSuffix}\"");
         if (SystemPrompt != other.SystemPrompt) differences.Add("system prompt changed");
+        if (Tools != other.Tools) differences.Add($"tools {other.Tools ?? "none"} -> {Tools ?? "none"}");
         return differences;
     }
 }

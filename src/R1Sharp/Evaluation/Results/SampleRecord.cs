@@ -15,6 +15,8 @@ namespace R1Sharp.Evaluation.Results;
 /// </param>
 /// <param name="FinishReason">Why generation stopped (<c>stop</c>, <c>length</c>, ...), as the backend reported it.</param>
 /// <param name="Error">Why this sample has no response (HTTP status, malformed reply, timeout) or could not be judged; null when fine.</param>
+/// <param name="ToolCalls">Tool calls the sample made (<c>r1 eval --tools</c>), or null when tools were off.</param>
+/// <param name="ToolFailures">Of those, the calls that failed, or null when tools were off.</param>
 public sealed record SampleRecord(
     [property: JsonPropertyName("question_id")] string QuestionId,
     [property: JsonPropertyName("sample_index")] int SampleIndex,
@@ -24,7 +26,9 @@ public sealed record SampleRecord(
     [property: JsonPropertyName("tokens")] int? CompletionTokens,
     [property: JsonPropertyName("tokens_estimated")] bool TokensEstimated,
     [property: JsonPropertyName("finish_reason")] string? FinishReason,
-    [property: JsonPropertyName("error")] string? Error)
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("tool_calls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ToolCalls = null,
+    [property: JsonPropertyName("tool_failures"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ToolFailures = null)
 {
     /// <summary>True when generation hit the token limit instead of ending by itself.</summary>
     [JsonIgnore]

@@ -58,6 +58,16 @@ public static class SummaryWriter
                 $"| {m.Name} | {m.Questions} | {m.SamplesPerQuestion} | {Percent(m.PassAt1.Mean)} ± {Percent(m.PassAt1.StandardError)} | {Percent(m.ConsensusAccuracy)} | {m.MeanResponseTokens?.ToString("0", CultureInfo.InvariantCulture) ?? "-"} | {m.MaxResponseTokens?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {Percent(m.TruncationRate)} | {Percent(m.NoAnswerRate)} | {m.FailedSamples} |");
         }
 
+        if (rows.Any(m => m.ToolCallRate is not null))
+        {
+            md.AppendLine().AppendLine("## tool use").AppendLine();
+            md.AppendLine("| benchmark | tool call rate | calls per sample | failed calls |");
+            md.AppendLine("|---|---:|---:|---:|");
+            foreach (var m in rows.Where(m => m.ToolCallRate is not null))
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {m.Name} | {Percent(m.ToolCallRate!.Value)} | {m.MeanToolCalls:0.00} | {Percent(m.ToolFailureRate ?? 0)} |");
+        }
+
         var ks = rows.SelectMany(m => m.PassAtK.Select(p => p.K)).Distinct().Order().ToList();
         md.AppendLine().AppendLine("## pass@k (unbiased estimator)").AppendLine();
         md.AppendLine("| benchmark | " + string.Join(" | ", ks.Select(k => $"pass@{k}")) + " |");

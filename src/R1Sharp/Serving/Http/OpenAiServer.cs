@@ -101,12 +101,20 @@ public sealed class OpenAiServer : IAsyncDisposable
     {
         await HandleAsync(context, chat: true, body =>
         {
-            var (model, messages, parameters) = RequestParser.ParseChat(body, _options);
-            CheckModel(model);
+            var request = RequestParser.ParseChatRequest(body, _options);
+            CheckModel(request.Model);
             if (_served.ChatFormatter is null)
                 throw new RequestValidationException("messages", "this model has no chat template; use /v1/completions");
-            string prompt = _served.ChatFormatter.Format(messages, addGenerationPrompt: true);
-            return ([_served.Tokenizer.Encode(prompt, addSpecialTokens: false)], parameters);
+            string prompt;
+            try
+            {
+                prompt = _served.ChatFormatter.Format(request.Messages, addGenerationPrompt: true, request.Tools);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new RequestValidationException("tools", e.Message);
+            }
+            return ([_served.Tokenizer.Encode(prompt, addSpecialTokens: false)], request.Parameters);
         }).ConfigureAwait(false);
     }
 
@@ -192,9 +200,7 @@ public sealed class OpenAiServer : IAsyncDisposable
         await foreach (var _ in run.ReadAllAsync(context.RequestAborted).ConfigureAwait(false)) { }
         var tokenizer = _served.Tokenizer;
         object[] choices = run.Decoders.Select((d, i) => chat
-            ? parameters.ReturnTokenIds
-                ? new { index = i, message = new { role = "assistant", content = d.Text }, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish), token_ids = d.Tokens.ToArray() }
-                : (object)new { index = i, message = new { role = "assistant", content = d.Text }, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish) }
+            ? ChatChoice(i, d, parameters)
             : parameters.ReturnTokenIds
                 ? new { index = i, text = d.Text, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish), token_ids = d.Tokens.ToArray() }
                 : new { index = i, text = d.Text, logprobs = OpenAiResponses.LogProbs(tokenizer, d, parameters.LogProbs), finish_reason = OpenAiResponses.FinishName(d.Finish) }).ToArray();
@@ -209,6 +215,15 @@ public sealed class OpenAiServer : IAsyncDisposable
         };
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonSerializer.Serialize(body, Json), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private object ChatChoice(int index, ChoiceDecoder d, CompletionParameters parameters)
+    {
+        var logprobs = OpenAiResponses.LogProbs(_served.Tokenizer, d, parameters.LogProbs);
+        var (message, finish) = ToolCallReply.Message(d.Text, OpenAiResponses.FinishName(d.Finish), parameters.ToolCalls);
+        return parameters.ReturnTokenIds
+            ? new { index, message, logprobs, finish_reason = finish, token_ids = d.Tokens.ToArray() }
+            : new { index, message, logprobs, finish_reason = finish };
     }
 
     private async Task StreamAsync(HttpContext context, CompletionRun run, CompletionParameters parameters, bool chat, string id, long created)
@@ -229,16 +244,32 @@ public sealed class OpenAiServer : IAsyncDisposable
             for (int i = 0; i < run.Decoders.Count; i++)
                 await Send(new { id, @object = kind, created, model = _served.Name, choices = new[] { new { index = i, delta = new { role = "assistant", content = "" }, logprobs = (object?)null, finish_reason = (string?)null } } }).ConfigureAwait(false);
 
+        // With tools, content stops streaming where a tool call begins and the calls come in one delta at the end.
+        var toolStreams = chat && parameters.ToolCalls ? run.Decoders.Select(_ => new ToolCallStream()).ToArray() : null;
         await foreach (var update in run.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            if (update.Delta.Length == 0 && update.Finish is null && !parameters.LogProbs) continue;
+            string delta = update.Delta;
+            string? finish = update.Finish is null ? null : OpenAiResponses.FinishName(update.Finish);
+            if (toolStreams?[update.Choice] is { } tools)
+            {
+                delta = tools.Add(delta);
+                if (update.Finish is not null && tools.Complete() is var (rest, calls))
+                {
+                    delta += rest;
+                    if (calls.Count > 0)
+                    {
+                        await Send(new { id, @object = kind, created, model = _served.Name, choices = new[] { new { index = update.Choice, delta = new { content = delta.Length == 0 ? null : delta, tool_calls = ToolCallReply.Calls(calls, streamed: true) }, logprobs = (object?)null, finish_reason = (string?)null } } }).ConfigureAwait(false);
+                        (delta, finish) = ("", ToolCallReply.FinishReason);
+                    }
+                }
+            }
+            if (delta.Length == 0 && update.Finish is null && !parameters.LogProbs) continue;
             object? logprobs = parameters.LogProbs && update.Token is int token
                 ? new { content = new[] { new { token = ChoiceDecoder.DecodeText(_served.Tokenizer, [token]), logprob = update.LogProb, top_logprobs = Array.Empty<object>() } } }
                 : null;
-            string? finish = update.Finish is null ? null : OpenAiResponses.FinishName(update.Finish);
             object choice = chat
-                ? new { index = update.Choice, delta = new { content = update.Delta }, logprobs, finish_reason = finish }
-                : new { index = update.Choice, text = update.Delta, logprobs, finish_reason = finish };
+                ? new { index = update.Choice, delta = new { content = delta }, logprobs, finish_reason = finish }
+                : new { index = update.Choice, text = delta, logprobs, finish_reason = finish };
             await Send(new { id, @object = kind, created, model = _served.Name, choices = new[] { choice } }).ConfigureAwait(false);
         }
         if (parameters.IncludeUsage)

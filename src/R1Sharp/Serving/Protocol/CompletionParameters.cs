@@ -11,6 +11,7 @@ namespace R1Sharp.Serving.Protocol;
 /// <param name="Stream">Answer with server-sent events.</param>
 /// <param name="IncludeUsage">stream_options.include_usage: a final chunk with token counts.</param>
 /// <param name="ReturnTokenIds">Non-standard (as vLLM's): each choice also carries "token_ids", the generated ids, so a trainer needs no re-tokenization.</param>
+/// <param name="ToolCalls">Chat with <c>tools</c>: <c>&lt;tool_call&gt;</c> blocks in a reply are returned as OpenAI <c>tool_calls</c> (finish_reason <c>tool_calls</c>).</param>
 /// <param name="MaxTokensFromRequest">False when <paramref name="MaxTokens"/> is the server's default: it is then lowered to what the context leaves after the prompt, as vLLM does, rather than refused.</param>
 public sealed record CompletionParameters(
     int N,
@@ -23,4 +24,5 @@ public sealed record CompletionParameters(
     bool Stream,
     bool IncludeUsage,
     bool ReturnTokenIds = false,
-    bool MaxTokensFromRequest = true);
+    bool MaxTokensFromRequest = true,
+    bool ToolCalls = false);

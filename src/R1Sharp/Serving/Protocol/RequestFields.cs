@@ -4,9 +4,9 @@ namespace R1Sharp.Serving.Protocol;
 
 /// <summary>
 /// Which request fields the server honours. A field it does not implement is refused with a 400 naming it, unless
-/// its value asks for nothing (<c>"frequency_penalty": 0</c>, <c>"tools": []</c>, <c>"response_format": {"type":
-/// "text"}</c>): a client that asks for JSON mode, tool calls or a penalty must not get a plain reply that looks like
-/// it honoured them. Fields that only label a request (<c>user</c>, <c>metadata</c>, <c>service_tier</c>) are accepted.
+/// its value asks for nothing (<c>"frequency_penalty": 0</c>, <c>"response_format": {"type": "text"}</c>): a client
+/// that asks for JSON mode or a penalty must not get a plain reply that looks like it honoured them. Chat honours
+/// <c>tools</c> (validated by <see cref="ToolRequestParser"/>); /v1/completions does not. Fields that only label a request (<c>user</c>, <c>metadata</c>, <c>service_tier</c>) are accepted.
 /// </summary>
 internal static class RequestFields
 {
@@ -18,7 +18,10 @@ internal static class RequestFields
         "top_logprobs", "stream", "stream_options", "return_token_ids", "user", "metadata", "service_tier",
     ];
 
-    private const string NoTools = "this server neither renders tool definitions into the prompt nor parses tool calls from the reply";
+    private const string NoTools = "tools work on /v1/chat/completions only";
+
+    // Chat validates these itself (ToolRequestParser): tools are rendered by the chat template and calls parsed from the reply.
+    private static readonly HashSet<string> ChatToolFields = ["tools", "tool_choice", "parallel_tool_calls"];
 
     private static readonly Dictionary<string, NeutralOnly> Unimplemented = new()
     {
@@ -27,8 +30,8 @@ internal static class RequestFields
         ["tools"] = new((v, _) => IsEmptyArray(v), $"tools are not supported: {NoTools}"),
         ["tool_choice"] = new((v, _) => IsString(v, "none", "auto"), $"only \"none\" or \"auto\" without tools is supported: {NoTools}"),
         ["parallel_tool_calls"] = new((v, _) => v.ValueKind is JsonValueKind.True or JsonValueKind.False, "must be a boolean"),
-        ["functions"] = new((v, _) => IsEmptyArray(v), $"functions are not supported: {NoTools}"),
-        ["function_call"] = new((v, _) => IsString(v, "none", "auto"), $"only \"none\" or \"auto\" is supported: {NoTools}"),
+        ["functions"] = new((v, _) => IsEmptyArray(v), "the legacy 'functions' are not supported: give 'tools'"),
+        ["function_call"] = new((v, _) => IsString(v, "none", "auto"), "the legacy 'function_call' is not supported: give 'tool_choice'"),
         ["frequency_penalty"] = new((v, _) => IsNumber(v, 0), "penalties are not implemented; only 0 is accepted"),
         ["presence_penalty"] = new((v, _) => IsNumber(v, 0), "penalties are not implemented; only 0 is accepted"),
         ["repetition_penalty"] = new((v, _) => IsNumber(v, 1), "penalties are not implemented; only 1 is accepted"),
@@ -64,6 +67,7 @@ internal static class RequestFields
         foreach (var field in root.EnumerateObject())
         {
             if (field.Name == endpointField || Honoured.Contains(field.Name) || field.Value.ValueKind == JsonValueKind.Null) continue;
+            if (endpointField == "messages" && ChatToolFields.Contains(field.Name)) continue;
             if (!Unimplemented.TryGetValue(field.Name, out var rule))
                 throw new RequestValidationException(field.Name, $"unrecognized request argument '{field.Name}' (not part of the OpenAI API this server implements)");
             if (!rule.AsksForNothing(field.Value, root))
@@ -74,19 +78,25 @@ internal static class RequestFields
             throw new RequestValidationException("return_token_ids", "'return_token_ids' is not supported with 'stream'");
     }
 
-    /// <summary>Refuses message fields the chat template cannot be given (it sees role and content only).</summary>
+    /// <summary>
+    /// Refuses message fields the chat template is not given: it sees role and content, an assistant message's
+    /// <c>tool_calls</c> and a tool message's <c>tool_call_id</c>.
+    /// </summary>
     /// <exception cref="RequestValidationException">A field that is not honoured, named as messages[i].field.</exception>
-    public static void CheckMessage(JsonElement message, int index)
+    public static void CheckMessage(JsonElement message, int index, string role)
     {
         foreach (var field in message.EnumerateObject())
         {
             if (field.Name is "role" or "content" || field.Value.ValueKind == JsonValueKind.Null) continue;
-            if (field.Name == "tool_calls" && IsEmptyArray(field.Value)) continue;
+            if (field.Name == "tool_calls" && (role == "assistant" || IsEmptyArray(field.Value))) continue;
+            if (field.Name == "tool_call_id" && role == "tool") continue;
             string param = $"messages[{index}].{field.Name}";
             string why = field.Name switch
             {
-                "tool_calls" or "tool_call_id" or "function_call" => NoTools,
-                _ => "the chat template is given each message's role and content only",
+                "tool_calls" => "only assistant messages carry tool calls",
+                "tool_call_id" => "only tool messages answer a tool call",
+                "function_call" => "the legacy 'function_call' is not supported: give 'tool_calls'",
+                _ => "the chat template is given each message's role and content (and tool calls) only",
             };
             throw new RequestValidationException(param, $"'{param}' is not supported: {why}");
         }

@@ -9,9 +9,17 @@ namespace R1Sharp.Serving.Protocol;
 /// </summary>
 public static class RequestParser
 {
-    /// <summary>Parses a /v1/chat/completions body.</summary>
+    /// <summary>Parses a /v1/chat/completions body (tools aside: see <see cref="ParseChatRequest"/>).</summary>
     /// <exception cref="RequestValidationException">The body is invalid; the message names the field.</exception>
     public static (string? Model, IReadOnlyList<ChatTurn> Messages, CompletionParameters Parameters) ParseChat(string body, ServeOptions options)
+    {
+        var request = ParseChatRequest(body, options);
+        return (request.Model, request.Messages, request.Parameters);
+    }
+
+    /// <summary>Parses a /v1/chat/completions body, with its <c>tools</c>, <c>tool_choice</c> and the messages' tool calls and answers.</summary>
+    /// <exception cref="RequestValidationException">The body is invalid; the message names the field.</exception>
+    public static ChatRequest ParseChatRequest(string body, ServeOptions options)
     {
         var root = ParseObject(body);
         RequestFields.Check(root, "messages");
@@ -23,15 +31,20 @@ public static class RequestParser
         {
             if (message.ValueKind != JsonValueKind.Object)
                 throw new RequestValidationException($"messages[{index}]", $"messages[{index}] must be an object");
-            RequestFields.CheckMessage(message, index);
             string role = RequiredString(message, "role", $"messages[{index}].role");
             if (role is not ("system" or "user" or "assistant" or "tool" or "developer"))
                 throw new RequestValidationException($"messages[{index}].role", $"messages[{index}].role '{role}' is not one of system, user, assistant, tool, developer");
-            turns.Add(new ChatTurn(role == "developer" ? "system" : role, ContentText(message, index)));
+            RequestFields.CheckMessage(message, index, role);
+            turns.Add(new ChatTurn(role == "developer" ? "system" : role, ContentText(message, index))
+            {
+                ToolCalls = ToolRequestParser.ToolCalls(message, index),
+                ToolCallId = OptionalString(message, "tool_call_id"),
+            });
             index++;
         }
         if (turns.Count == 0) throw new RequestValidationException("messages", "'messages' must not be empty");
-        return (OptionalString(root, "model"), turns, ParseParameters(root, options));
+        var tools = ToolRequestParser.Tools(root);
+        return new ChatRequest(OptionalString(root, "model"), turns, ParseParameters(root, options) with { ToolCalls = tools is not null }, tools);
     }
 
     /// <summary>

@@ -23,5 +23,9 @@ public static class ToolMetrics
         metrics["tools/failures"] = failures;
         metrics["tools/seconds"] = uses.Sum(u => u.Seconds);
         metrics["tools/token_fraction"] = tokens == 0 ? 0 : toolTokens / (double)tokens;
+        // What generating in rounds costs (docs/grpo.md "How the batch runs"): decode steps a call waited for its round's
+        // longest row, per call, and the tokens prefilled again at the start of later rounds, per completion.
+        metrics["tools/wait_steps_per_call"] = calls == 0 ? 0 : uses.Sum(u => (long)u.WaitSteps) / (double)calls;
+        metrics["tools/reprefill_tokens"] = uses.Sum(u => u.ReprefillTokens) / (double)rollouts.Count;
     }
 }

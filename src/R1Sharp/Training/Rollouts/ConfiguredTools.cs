@@ -26,21 +26,35 @@ public sealed class ConfiguredTools : IDisposable
     /// <param name="extraTools">.NET functions registered in code, added to the configured ones.</param>
     /// <param name="cancellationToken">Stops the sandbox's start.</param>
     /// <exception cref="SandboxUnavailableException">python is configured and bubblewrap cannot run here.</exception>
-    public static async Task<ConfiguredTools> CreateAsync(GrpoOptions options, ITextTokenizer tokenizer, ToolMessageFormat format,
+    public static Task<ConfiguredTools> CreateAsync(GrpoOptions options, ITextTokenizer tokenizer, ToolMessageFormat format,
         IReadOnlyList<ITool>? extraTools = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return CreateAsync(ToolSettings.Of(options), tokenizer, format, extraTools, cancellationToken);
+    }
+
+    /// <summary>Builds the tools of <paramref name="settings"/> (GRPO's or <c>r1 eval</c>'s), starting the sandbox when <c>python</c> is among them.</summary>
+    /// <param name="settings">Tool names and limits.</param>
+    /// <param name="tokenizer">The policy's tokenizer.</param>
+    /// <param name="format">How tool messages are rendered (<see cref="ToolMessageFormat.ChatMl"/> for chat-templated prompts).</param>
+    /// <param name="extraTools">.NET functions registered in code, added to the configured ones.</param>
+    /// <param name="cancellationToken">Stops the sandbox's start.</param>
+    /// <exception cref="SandboxUnavailableException">python is configured and bubblewrap cannot run here.</exception>
+    public static async Task<ConfiguredTools> CreateAsync(ToolSettings settings, ITextTokenizer tokenizer, ToolMessageFormat format,
+        IReadOnlyList<ITool>? extraTools = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
         var tools = new List<ITool>(extraTools ?? []);
-        if (options.Tools.Count == 0 && tools.Count == 0) return new ConfiguredTools(null, null);
+        if (settings.Names.Count == 0 && tools.Count == 0) return new ConfiguredTools(null, null);
         BubblewrapSandbox? sandbox = null;
-        if (options.Tools.Contains(ToolCallParser.PythonToolName))
+        if (settings.Names.Contains(ToolCallParser.PythonToolName))
         {
             sandbox = await BubblewrapSandbox.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            tools.Add(new PythonTool(sandbox, ResourceLimits.Default with { WallClock = TimeSpan.FromSeconds(options.ToolTimeout) }));
+            tools.Add(new PythonTool(sandbox, ResourceLimits.Default with { WallClock = TimeSpan.FromSeconds(settings.Timeout) }));
         }
         // The runner's timeout is a backstop a little past the sandbox's own wall clock, which reports the timeout itself.
-        var runner = new ToolRunner(tools, TimeSpan.FromSeconds(options.ToolTimeout + 5), options.ToolOutputMaxBytes);
-        return new ConfiguredTools(new ToolCallingRollouts(tokenizer, new ToolRolloutOptions(runner, options.MaxToolCallingIterations, format)), sandbox);
+        var runner = new ToolRunner(tools, TimeSpan.FromSeconds(settings.Timeout + 5), settings.OutputMaxBytes);
+        return new ConfiguredTools(new ToolCallingRollouts(tokenizer, new ToolRolloutOptions(runner, settings.MaxToolCallingIterations, format)), sandbox);
     }
 
     /// <inheritdoc />

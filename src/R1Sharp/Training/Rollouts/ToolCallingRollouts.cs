@@ -58,6 +58,7 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
         {
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = live.Select(i => (IReadOnlyList<int>)[.. prompts[i], .. rows[i].Tokens]).ToList();
+            if (round > 0) foreach (var (i, input) in live.Zip(inputs)) rows[i].ReprefillTokens += input.Count; // no KV cache survives a round
             int longest = inputs.Max(p => p.Count);
             int room = Math.Min(live.Max(i => budget - rows[i].Tokens.Count), positions - longest);
             if (room < 1) throw new ArgumentException($"a conversation of {longest} tokens leaves no room under max_position_embeddings {positions}");
@@ -66,6 +67,7 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
 
             var next = new List<int>();
             var calls = new List<(int Row, ParsedToolCall Call)>();
+            int roundSteps = sequences.Count == 0 ? 0 : sequences.Max(q => q.Tokens.Length);
             for (int k = 0; k < live.Count; k++)
             {
                 var row = rows[live[k]];
@@ -74,7 +76,10 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
                 row.AddPolicy(s.Tokens.AsSpan(0, Math.Min(left, s.Tokens.Length)), s.SamplingLogProbs ?? s.LogProbs);
                 bool full = row.Tokens.Count >= budget;
                 if (s.FinishReason == FinishReason.StopCondition && row.Calls < options.MaxToolCallingIterations && !full)
+                {
                     calls.Add((live[k], ToolCallParser.ParseTrailing(tokenizer.Decode(s.Tokens))!));
+                    row.WaitSteps += roundSteps - s.Tokens.Length; // decode steps its call waited for the round's longest row
+                }
                 else if (s.FinishReason == FinishReason.Length && !full) next.Add(live[k]); // the round's room was shorter than the row's
                 else row.Truncated = full && (s.FinishReason != FinishReason.Eos || s.Tokens.Length > left);
             }
@@ -111,6 +116,8 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
         private int _failures;
         private double _seconds;
         public bool Truncated { get; set; }
+        public int WaitSteps { get; set; }
+        public long ReprefillTokens { get; set; }
 
         public void AddPolicy(ReadOnlySpan<int> tokens, float[] logProbs)
         {
@@ -133,6 +140,6 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
         }
 
         public Rollout ToRollout(int index) =>
-            new(index, [.. Tokens], [.. _logProbs], Truncated) { Tools = new ToolUse([.. _toolTokens], Calls, _failures, _seconds) };
+            new(index, [.. Tokens], [.. _logProbs], Truncated) { Tools = new ToolUse([.. _toolTokens], Calls, _failures, _seconds) { WaitSteps = WaitSteps, ReprefillTokens = ReprefillTokens } };
     }
 }

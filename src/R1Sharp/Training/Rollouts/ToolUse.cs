@@ -6,4 +6,14 @@ namespace R1Sharp.Training.Rollouts;
 /// <param name="Calls">Tool calls made (each answered with a tool message).</param>
 /// <param name="Failures">Calls that failed (unreadable, unknown tool, error, timeout).</param>
 /// <param name="Seconds">Wall-clock seconds spent in this rollout's calls.</param>
-public sealed record ToolUse(bool[] ToolTokens, int Calls, int Failures, double Seconds);
+public sealed record ToolUse(bool[] ToolTokens, int Calls, int Failures, double Seconds)
+{
+    /// <summary>
+    /// The cost of running in rounds: decode steps this rollout's calls waited, after the call was written, for the
+    /// longest row of their round to finish before the tools ran (a continuous-batching loop would start each call at once).
+    /// </summary>
+    public int WaitSteps { get; init; }
+
+    /// <summary>The other cost of rounds: tokens of this conversation prefilled again because each round starts without the previous round's KV cache.</summary>
+    public long ReprefillTokens { get; init; }
+}
