@@ -35,8 +35,9 @@ public static class ZeroGrpoRun
         ArgumentNullException.ThrowIfNull(grpo);
         using var reference = ReferencePolicy.CreateFrozen(grpo.Beta, () => Load(config, policy.Device, tokenizer, baseDirectory));
         await using var rewards = TaskRewards.CreateComposer(suite, grpo.RewardWeights);
-        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
-            new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory);
+        using var precision = GrpoPrecision.Create(policy, grpo); // issue 18: bf16 / rollout_dtype copies (none by default)
+        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(precision.Rollouts), rewards,
+            new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory, precision: precision);
         return await trainer.RunAsync(resume, evaluate, progress, cancellationToken).ConfigureAwait(false);
     }
 
