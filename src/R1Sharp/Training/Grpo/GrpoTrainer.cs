@@ -85,6 +85,9 @@ public sealed class GrpoTrainer
         _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, options, _ranks, _precision);
         _rollouts = rollouts ?? throw new ArgumentNullException(nameof(rollouts));
         _settings = RunSettings.From(options, GrpoOptionsFile.JsonOptions, SettingsThatMayChange);
+        // issue 18: checkpoints written before bf16 and rollout_dtype existed resume as the float32 runs they were.
+        if (!options.Bf16) _settings.Remove("bf16");
+        if (options.RolloutDtype == RolloutDtype.Float32) _settings.Remove("rollout_dtype");
         foreach (var (name, value) in otherSettings ?? new Dictionary<string, string>()) _settings[name] = value;
     }
 
