@@ -37,6 +37,8 @@ namespace R1Sharp.Training.Grpo;
 /// Log-probs of π_θ, π_old and π_ref are all taken at the sampling temperature (logits / T, as TRL;
 /// <see cref="CompletionLogProbs"/>), before top-p. Simplification: with μ = 1, π_old is π_θ detached (ratio 1, same
 /// gradient), with μ &gt; 1 π_old comes from one no-grad forward pass before the first update.
+/// Precision (issue 18, <see cref="GrpoPrecision"/>): with <c>bf16</c> every training forward runs on the bf16 copy and
+/// its gradients are summed into the float32 policy's, which the optimizer steps; rollouts come from the engine's model.
 /// </summary>
 public sealed class GrpoStep(
     CausalLanguageModel policy,
