@@ -26,6 +26,6 @@ public sealed class Bf16TrainingAttentionTests
         training.to(torch.ScalarType.Float32).pow(2).sum().backward();
         var q = model.named_parameters().First(p => p.name.Contains("q_proj.weight", StringComparison.Ordinal)).parameter;
         Assert.NotNull(q.grad);
-        Assert.True(q.grad!.abs().sum().item<float>() > 0, "no gradient reached the query projection through the float32 attention");
+        Assert.True(q.grad!.to(torch.ScalarType.Float32).abs().sum().item<float>() > 0, "no gradient reached the query projection through the float32 attention");
     }
 }
