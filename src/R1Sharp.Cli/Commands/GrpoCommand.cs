@@ -30,10 +30,12 @@ internal static class GrpoCommand
         var endpoints = new Option<string?>("--rollout-endpoints") { Description = "Comma-separated base URLs of OpenAI-compatible servers (r1 serve, vLLM, SGLang) to generate on; the policy is pushed to them after each update. Default: generate in-process." };
         var backend = new Option<string?>("--rollout-backend") { Description = "Engine behind --rollout-endpoints: r1, vllm or sglang (how weights are loaded; shortcut for --set rollout_backend=...; docs/serve.md). Default r1." };
         var endpointKeyEnv = new Option<string>("--rollout-api-key-env") { Description = "Environment variable holding the rollout servers' API key.", DefaultValueFactory = _ => "R1_API_KEY" };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: bf16 forward and backward, float32 master weights, AdamW state, reductions and checkpoints (shortcut for --set bf16=true; docs/grpo.md)." };
+        var rolloutDtype = new Option<string?>("--rollout-dtype") { Description = "float32 or bfloat16: precision of in-process rollouts; the mismatch with training is corrected (shortcut for --set rollout_dtype=...). Default float32." };
         var lora = new LoraFlags();
         var command = new Command("grpo", "Train a Hugging Face model with GRPO on a data set with rule-based rewards.")
         {
-            model, data, output, config, reward, template, promptField, set, steps, resume, overwrite, endpoints, backend, endpointKeyEnv,
+            model, data, output, config, reward, template, promptField, set, steps, resume, overwrite, endpoints, backend, endpointKeyEnv, bf16, rolloutDtype,
         };
         foreach (var option in lora.All) command.Options.Add(option);
         command.SetGuardedAction(async (parse, ct) =>
@@ -41,6 +43,8 @@ internal static class GrpoCommand
             var overrides = lora.Overrides(parse).Concat(parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(steps) is int n) overrides.Add("max_steps=" + n.ToString(CultureInfo.InvariantCulture));
             if (parse.GetValue(backend) is { } engine) overrides.Add("rollout_backend=" + engine);
+            if (parse.GetValue(bf16)) overrides.Add("bf16=true");
+            if (parse.GetValue(rolloutDtype) is { } precision) overrides.Add("rollout_dtype=" + precision);
             var options = await GrpoOptionsFile.LoadAsync(parse.GetValue(config), overrides, null, ct);
             var kind = parse.GetValue(template) switch
             {

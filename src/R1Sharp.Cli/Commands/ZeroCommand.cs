@@ -22,10 +22,11 @@ internal static class ZeroCommand
         var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"Pre-training steps of the base model (default {new ZeroOptions().Pretrain.Steps})." };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 0 = one per core; use 1 on a busy machine)." };
         var config = new Option<FileInfo?>("--config") { Description = "Settings file (JSON, the format of a run's zero_config.json; any subset, merged over the defaults): model, pretrain, noise, countdown, arithmetic, family_weights, held_out_per_family, eval_samples, grpo, ..." };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision for pre-training and GRPO (float32 master weights, AdamW state and checkpoints); opt-in, the defaults stay float32." };
         var set = new Option<string[]>("--set") { Description = "GRPO option override key=value (snake_case, as in a config file); repeatable.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("zero", "R1-Zero on built-in tasks: pre-train a small base model, then GRPO with rule-based rewards; prints pass@1 before and after.")
         {
-            output, resume, quick, seed, steps, pretrainSteps, threads, config, set,
+            output, resume, quick, seed, steps, pretrainSteps, threads, config, set, bf16,
         };
         command.SetGuardedAction(async (parse, ct) =>
         {
@@ -43,6 +44,7 @@ internal static class ZeroCommand
             if (parse.GetValue(seed) is int s) options = options with { Seed = s, Grpo = options.Grpo with { Seed = s } };
             if (parse.GetValue(threads) is int th) options = options with { Threads = th };
             if (parse.GetValue(pretrainSteps) is int ps) options = options with { Pretrain = options.Pretrain with { Steps = ps } };
+            if (parse.GetValue(bf16)) options = options with { Pretrain = options.Pretrain with { Bf16 = true }, Grpo = options.Grpo with { Bf16 = true } };
             var overrides = (parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(steps) is int st) overrides.Add($"max_steps={st}");
             if (overrides.Count > 0) options = options with { Grpo = await GrpoOptionsFile.LoadAsync(null, overrides, options.Grpo, ct) };

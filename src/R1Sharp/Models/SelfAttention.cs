@@ -77,17 +77,34 @@ internal sealed class SelfAttention : nn.Module
                 k = k.repeat_interleave(group, dim: 1);
                 v = v.repeat_interleave(group, dim: 1);
             }
-            output = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: inputs.Causal);
+            output = Attend(q, k, v, null, inputs.Causal);
         }
         else
         {
             // Head h = g * group + r uses kv head g: fold r into the query axis -> [B, kvHeads, group * T, D].
             // Also taken without a mask for a single decode token (it may see every cached key).
             var folded = q.reshape(b, _kvHeads, group * t, _headDim);
-            var o = nn.functional.scaled_dot_product_attention(folded, k, v, inputs.Mask);
+            var o = Attend(folded, k, v, inputs.Mask, causal: false);
             output = o.reshape(b, _heads, t, _headDim);
         }
         var merged = output.transpose(1, 2).reshape(b, t, _heads * _headDim);
         return _o.forward(merged).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Scaled dot-product attention. bf16 on the CPU with gradients on (training, mixed precision) runs it in float32
+    /// and rounds the output back (issue 18): libtorch's CPU bf16 attention forward + backward took about twice its
+    /// float32 kernel's CPU time at head dims 32 and 64 (23.7 vs 12.0 ms at r1 zero's base model's shape, 94 vs 54 ms
+    /// per layer at the ~20M model's), and the widening costs little; it also keeps the softmax in float32, as autocast
+    /// does. Inference (no gradients: decoding, frozen log-probs) keeps the bf16 kernel, which is not the slow part there.
+    /// </summary>
+    private static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor? mask, bool causal)
+    {
+        if (q.dtype != ScalarType.BFloat16 || q.device.type != DeviceType.CPU || !torch.is_grad_enabled())
+            return mask is null ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: causal) : nn.functional.scaled_dot_product_attention(q, k, v, mask);
+        using var scope = torch.NewDisposeScope();
+        var (q32, k32, v32) = (q.to(ScalarType.Float32), k.to(ScalarType.Float32), v.to(ScalarType.Float32));
+        var output = mask is null ? nn.functional.scaled_dot_product_attention(q32, k32, v32, is_casual: causal) : nn.functional.scaled_dot_product_attention(q32, k32, v32, mask);
+        return output.to(ScalarType.BFloat16).MoveToOuterDisposeScope();
     }
 }

@@ -216,7 +216,7 @@ public sealed record GrpoOptions : ILoraSettings
     /// <summary><c>rollout_pause_generation</c> — with SGLang, call <c>/pause_generation</c> before loading and <c>/continue_generation</c> after (SGLang versions that have them). Default false: the trainer sends no requests while it syncs.</summary>
     public bool RolloutPauseGeneration { get; init; }
 
-    /// <summary><c>vllm_importance_sampling_correction</c> — reweight the loss by the ratio of the trainer's to the server's log-probs of the sampled tokens (truncated importance sampling), for rollouts from vllm or sglang; in-process and r1 rollouts run R1Sharp's own kernels and are not corrected. Default true (TRL).</summary>
+    /// <summary><c>vllm_importance_sampling_correction</c> — reweight the loss by the ratio of the trainer's to the server's log-probs of the sampled tokens (truncated importance sampling), for rollouts from vllm or sglang, and for in-process rollouts whose rollout_dtype differs from the training forward's precision (issue 18); other in-process and r1 rollouts run R1Sharp's own kernels in the trainer's precision and are not corrected. Default true (TRL).</summary>
     public bool VllmImportanceSamplingCorrection { get; init; } = true;
 
     /// <summary><c>vllm_importance_sampling_mode</c> — token_truncate, token_mask, sequence_truncate or sequence_mask (<see cref="ImportanceSamplingMode"/>). Default sequence_mask (TRL).</summary>
@@ -249,6 +249,14 @@ public sealed record GrpoOptions : ILoraSettings
 
     /// <summary><c>tool_output_max_bytes</c> — most UTF-8 bytes of one tool output the model sees (the rest is cut with a note). Default 2048.</summary>
     public int ToolOutputMaxBytes { get; init; } = 2048;
+
+    // issue 18: bf16 mixed precision and rollout dtype -------------------------------------------------------------
+
+    /// <summary><c>bf16</c> — bf16 mixed precision (TRL's <c>bf16</c>, as PyTorch autocast): forward and backward run on a bfloat16 copy of the policy (the CPU's bf16 matmuls), while the float32 master weights, AdamW's moments, the gradient sums, the log-softmax of the log-probs, the norms, the loss and the checkpoints stay float32; the copy is refreshed after every optimizer step. With LoRA the base runs in bf16 and the adapters (float32 masters) are shared. Needs dtype fp32; the frozen reference is kept in bf16 (unless sync_ref_model). Default false.</summary>
+    public bool Bf16 { get; init; }
+
+    /// <summary><c>rollout_dtype</c> — float32 or bfloat16: the precision in-process rollouts sample in. bfloat16 samples from a bf16 copy of the policy refreshed after every optimizer step (with bf16: true, the training copy itself). When it differs from the training forward's precision, the mismatch is corrected as for vLLM (vllm_importance_sampling_correction, sampling/* metrics). Default float32.</summary>
+    public RolloutDtype RolloutDtype { get; init; } = RolloutDtype.Float32;
 
     // ---- LoRA (TRL's ModelConfig keys, as open-r1's recipes write them) -------------------------------------------
 

@@ -61,6 +61,13 @@ public static class GrpoOptionsValidator
         // issue 16: MoE routing
         Require(options.RouterBiasUpdateRate >= 0 && double.IsFinite(options.RouterBiasUpdateRate), "router_bias_update_rate", options.RouterBiasUpdateRate, "must be a finite number ≥ 0 (0 = off; DeepSeek-V3 used 0.001)");
         Require(options.RouterBiasUpdateRate == 0 || !options.UsePeft, "router_bias_update_rate", options.RouterBiasUpdateRate, "needs full fine-tuning: with use_peft the base model, e_score_correction_bias included, is frozen and only the adapters are saved");
+        // issue 18: bf16 mixed precision and rollout dtype
+        Require(!(options.Bf16 && options.Dtype == TrainingPrecision.Bf16), "bf16", "true with dtype bf16",
+            "mixed precision needs float32 master weights; use one of bf16: true (mixed precision) or dtype: bf16 (pure bf16 training)");
+        Require(!(options.Bf16 && options.RouterBiasUpdateRate > 0), "router_bias_update_rate", options.RouterBiasUpdateRate,
+            "is not supported with bf16: true yet (the bias would move on the bf16 copy, not on the float32 master that is saved); train in float32 or set it to 0");
+        Require(!(options.RolloutDtype == RolloutDtype.Bfloat16 && options.Dtype == TrainingPrecision.Bf16), "rollout_dtype", "bfloat16 with dtype bf16",
+            "the policy is already bf16 and rolls out in bf16; drop rollout_dtype");
         return problems;
     }
 

@@ -21,6 +21,9 @@ namespace R1Sharp.Training.Grpo;
 /// <c>logprob_chunk_size</c> &gt; 0, at most that many positions' logits exist at once instead of rows × max_completion_length;</item>
 /// <item>the rollout KV cache: 2 × layers × sequences generated at once × positions × kv heads × head dim.</item>
 /// </list>
+/// issue 18: <c>bf16: true</c> adds the bf16 training copy (2 bytes per weight, and per trained weight for its gradient), keeps
+/// activations and the reference (unless <c>sync_ref_model</c>) in bf16; <c>rollout_dtype: bfloat16</c> without it adds a
+/// bf16 rollout copy, whose KV cache is bf16.
 /// A micro-batch holds ⌈prompts_per_step × num_generations / gradient_accumulation_steps⌉ completions.
 /// </summary>
 /// <param name="WeightsBytes">The policy's weights.</param>
@@ -55,18 +58,21 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
         long microBatches = options.MicroBatchCount();
         long rows = (completions + microBatches - 1) / microBatches;
         long positions = (long)options.MaxPromptLength + options.MaxCompletionLength;
-        long perPositionAndLayer = (12L * model.HiddenSize + 4L * model.IntermediateSize + 2L * model.NumAttentionHeads * positions) * value;
+        // issue 18: the bf16 copies of bf16 / rollout_dtype, and what they store in bf16.
+        long compute = options.Bf16 ? 2 : value, sampler = options.RolloutDtype == RolloutDtype.Bfloat16 ? 2 : value;
+        long copies = (options.Bf16 ? 1 : 0) + (options.RolloutDtype == RolloutDtype.Bfloat16 && !options.Bf16 && value == 4 ? 1 : 0);
+        long perPositionAndLayer = (12L * model.HiddenSize + 4L * model.IntermediateSize + 2L * model.NumAttentionHeads * positions) * compute;
         long generatedAtOnce = Math.Min(completions, InProcessRolloutEngine.DefaultMaxBatchSize);
         return new GrpoMemoryEstimate(
-            WeightsBytes: parameters * value + (options.UsePeft ? trainable * 4 : 0),
-            GradientsBytes: trainable * trainedValue,
+            WeightsBytes: parameters * value + copies * parameters * 2 + (options.UsePeft ? trainable * 4 : 0),
+            GradientsBytes: trainable * trainedValue + (options.Bf16 && !options.UsePeft ? trainable * 2 : 0),
             OptimizerBytes: 2 * trainable * trainedValue,
-            ReferenceBytes: options.Beta > 0 && !options.UsePeft ? parameters * value : 0, // LoRA: π_ref is the base with adapters off
+            ReferenceBytes: options.Beta > 0 && !options.UsePeft ? parameters * (options.Bf16 && !options.SyncRefModel ? 2 : value) : 0, // LoRA: π_ref is the base with adapters off
             ActivationsBytes: options.GradientCheckpointing
-                ? rows * positions * (model.NumHiddenLayers * model.HiddenSize * value + perPositionAndLayer)
+                ? rows * positions * (model.NumHiddenLayers * model.HiddenSize * compute + perPositionAndLayer)
                 : rows * positions * model.NumHiddenLayers * perPositionAndLayer,
             LogitsBytes: 3 * LogitPositions(rows * options.MaxCompletionLength, options.LogprobChunkSize) * model.VocabSize * 4L,
-            RolloutCacheBytes: (long)model.NumHiddenLayers * generatedAtOnce * positions * model.KvCacheWidth * value,
+            RolloutCacheBytes: (long)model.NumHiddenLayers * generatedAtOnce * positions * model.KvCacheWidth * sampler,
             MicroBatchCompletions: (int)rows);
     }
 

@@ -37,6 +37,8 @@ namespace R1Sharp.Training.Grpo;
 /// Log-probs of π_θ, π_old and π_ref are all taken at the sampling temperature (logits / T, as TRL;
 /// <see cref="CompletionLogProbs"/>), before top-p. Simplification: with μ = 1, π_old is π_θ detached (ratio 1, same
 /// gradient), with μ &gt; 1 π_old comes from one no-grad forward pass before the first update.
+/// Precision (issue 18, <see cref="GrpoPrecision"/>): with <c>bf16</c> every training forward runs on the bf16 copy and
+/// its gradients are summed into the float32 policy's, which the optimizer steps; rollouts come from the engine's model.
 /// </summary>
 public sealed class GrpoStep(
     CausalLanguageModel policy,
@@ -46,9 +48,13 @@ public sealed class GrpoStep(
     RewardComposer rewards,
     IPromptSource prompts,
     GrpoOptions options,
-    ICollectiveBackend? ranks = null)
+    ICollectiveBackend? ranks = null,
+    GrpoPrecision? precision = null)
 {
     private readonly ICollectiveBackend _ranks = ranks ?? SingleProcessBackend.Instance;
+
+    // issue 18: with bf16 the forward and backward run on the bf16 copy; the optimizer steps the float32 policy.
+    private CausalLanguageModel Forward => precision?.TrainingForward ?? policy;
 
     /// <summary>Runs step <paramref name="step"/> (1-based) with prompts starting at <paramref name="dataPosition"/>.</summary>
     /// <param name="step">The step number (seeds its sampling).</param>
@@ -90,6 +96,7 @@ public sealed class GrpoStep(
         TrainOnBatch(batch, optimizer, metrics, cancellationToken);
         if (options.SyncRefModel && reference is not null && step % options.RefModelSyncSteps == 0)
             ReferencePolicy.MixIn(reference, policy, options.RefModelMixupAlpha); // issue 20: TR-DPO reference refresh
+        precision?.RefreshRollouts(); // issue 18: the next step samples from the updated weights
         await rollouts.OnPolicyUpdatedAsync(step, cancellationToken).ConfigureAwait(false);
 
         double seconds = clock.Elapsed.TotalSeconds;
@@ -174,8 +181,8 @@ public sealed class GrpoStep(
             foreach (var name in TrainingMetricNames) metrics[name] = 0;
             return;
         }
-        policy.GradientCheckpointing = options.GradientCheckpointing;
-        using var routing = MoeRoutingTerms.For(policy, options.RouterBiasUpdateRate); // issue 16: MoE aux loss / bias update
+        Forward.GradientCheckpointing = options.GradientCheckpointing;
+        using var routing = MoeRoutingTerms.For(Forward, options.RouterBiasUpdateRate); // issue 16: MoE aux loss / bias update
         // Data-parallel: a rank may hold no rows this step; it still joins every collective (its gradient is zero).
         var rows = batch.Rollouts.Count == 0 ? null : TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId, [.. batch.Rollouts.Select(r => r.Tools?.ToolTokens)]);
@@ -185,13 +192,14 @@ public sealed class GrpoStep(
 
         // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
         var logProbsOf = new CompletionLogProbs(options.Temperature, options.LogprobChunkSize);
-        var oldLogProbs = options.NumIterations > 1 && rows is not null ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
+        var oldLogProbs = options.NumIterations > 1 && rows is not null ? FrozenLogProbs.Compute(Frozen(Forward, logProbsOf), rows, microBatches, policy.Device) : null;
         Tensor[]? refLogProbs = null, samplingLogProbs = null;
         EntropySelection? selection = null;
         if (reference is not null && options.Beta > 0 && rows is not null)
         {
-            using var baseModel = LoraModel.AdaptersOff(reference); // LoRA: π_ref is the policy with its adapters off
-            refLogProbs = FrozenLogProbs.Compute(Frozen(reference, logProbsOf), rows, microBatches, policy.Device);
+            var referenceModel = ReferenceEquals(reference, policy) ? Forward : reference; // LoRA with bf16: the bf16 base
+            using var baseModel = LoraModel.AdaptersOff(referenceModel); // LoRA: π_ref is the policy with its adapters off
+            refLogProbs = FrozenLogProbs.Compute(Frozen(referenceModel, logProbsOf), rows, microBatches, policy.Device);
         }
         try
         {
@@ -203,7 +211,7 @@ public sealed class GrpoStep(
                 double[] completionKl = [];
                 if (rows is not null)
                 {
-                    samplingLogProbs = oldLogProbs is null ? FrozenLogProbs.Compute(Frozen(policy, logProbsOf), rows, microBatches, policy.Device) : null;
+                    samplingLogProbs = oldLogProbs is null ? FrozenLogProbs.Compute(Frozen(Forward, logProbsOf), rows, microBatches, policy.Device) : null;
                     completionKl = GrpoObjective.CompletionKl(options.KlLossType, oldLogProbs ?? samplingLogProbs!, refLogProbs!,
                         [.. microBatches.Select(m => rows.CompletionMask(m, maskTruncated: false))]);
                     totals = GrpoObjective.PenalisedRewards(totals, completionKl, options.Beta);
@@ -215,7 +223,7 @@ public sealed class GrpoStep(
             var advantages = Advantages(totals);
             if (options.TopEntropyQuantile < 1 && rows is not null) // one rank only (HuggingFaceGrpoRun refuses it with several)
             {
-                selection = EntropySelection.Compute(logProbsOf, policy, rows, microBatches, options.MaskTruncatedCompletions, options.TopEntropyQuantile);
+                selection = EntropySelection.Compute(logProbsOf, Forward, rows, microBatches, options.MaskTruncatedCompletions, options.TopEntropyQuantile);
                 metrics["entropy/kept_mean"] = selection.KeptMeanEntropy;
                 metrics["entropy/kept_fraction"] = selection.KeptTokens / Math.Max(1.0, lossTokens);
             }
@@ -224,7 +232,8 @@ public sealed class GrpoStep(
             bool entropyBonus = options.EntropyCoef > 0;
 
             var parameters = LoraModel.TrainableParameters(policy).ToList();
-            bool correct = options.VllmImportanceSamplingCorrection && rollouts.SamplesElsewhere; // issue 17
+            // issue 17: vLLM/SGLang rollouts; issue 18: in-process rollouts in another precision than the training forward
+            bool correct = options.VllmImportanceSamplingCorrection && (rollouts.SamplesElsewhere || precision?.RolloutsDifferFromTraining == true);
             var mismatch = new RolloutMismatchStats();
             double entropy = 0, gradNorm = 0;
             var lossMetrics = new PolicyLossMetrics();
@@ -232,6 +241,7 @@ public sealed class GrpoStep(
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 optimizer.zero_grad();
+                precision?.ZeroGradients();
                 lossMetrics = new PolicyLossMetrics();
                 for (int k = 0; k < microBatches.Count; k++)
                 {
@@ -239,13 +249,14 @@ public sealed class GrpoStep(
                     var micro = microBatches[k];
                     var (input, mask, targets) = rows!.Slice(micro, policy.Device);
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
-                    var (logProbs, tokenEntropy) = logProbsOf.Compute(policy, input, mask, targets, withEntropy: iteration == 0 || entropyBonus, entropyGradient: entropyBonus);
+                    var (logProbs, tokenEntropy) = logProbsOf.Compute(Forward, input, mask, targets, withEntropy: iteration == 0 || entropyBonus, entropyGradient: entropyBonus);
                     var old = oldLogProbs?[k] ?? logProbs.detach();
                     var (sampled, available) = correct ? RolloutImportanceCorrection.SamplingLogProbs(batch.Rollouts, micro.Start, micro.Count, rows.CompletionWidth, policy.Device) : default;
                     var weights = correct ? RolloutImportanceCorrection.Weights(old, sampled, available * lossMask.to(policy.Device), options.VllmImportanceSamplingMode, options.VllmImportanceSamplingCap, iteration == 0 ? mismatch : null) : null;
                     var result = PolicyLoss.Compute(logProbs, old, refLogProbs?[k],
                         tensor(advantages[micro.Start..micro.End]), lossMask, settings, tokenEntropy, selection?.Masks[k], weights);
                     (routing?.AddTo(result.Loss, mask, 1.0 / microBatches.Count) ?? result.Loss).backward();
+                    precision?.AccumulateGradients(); // bf16 gradients summed into the float32 masters'
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
                     lossMetrics.Add(result, result.Loss.item<float>(), share);
                     if (tokenEntropy is not null && iteration == 0)
@@ -254,6 +265,7 @@ public sealed class GrpoStep(
                 GradientSync.AllReduce(_ranks, parameters);
                 gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
                 optimizer.step();
+                precision?.AfterOptimizerStep();
                 foreach (var (name, value) in routing?.AfterOptimizerStep() ?? new Dictionary<string, double>()) metrics[name] = value;
             }
             lossMetrics.WriteTo(metrics);

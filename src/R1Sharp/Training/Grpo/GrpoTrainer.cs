@@ -44,6 +44,7 @@ public sealed class GrpoTrainer
     private readonly IRolloutEngine _rollouts;
     private readonly SortedDictionary<string, string> _settings;
     private readonly ICollectiveBackend _ranks;
+    private readonly GrpoPrecision _precision;
 
     /// <summary>Sets up the trainer (AdamW over the policy's trainable parameters).</summary>
     /// <param name="policy">The model to train (also the in-process rollout model).</param>
@@ -58,9 +59,12 @@ public sealed class GrpoTrainer
     /// <param name="otherSettings">Settings outside <see cref="GrpoOptions"/> that alter the run (reward functions, prompt template...),
     /// recorded in checkpoints with the options and compared on resume like them.</param>
     /// <param name="ranks">The data-parallel ranks this process is one of (issue 17); null = one process.</param>
+    /// <param name="precision">The bf16 copies of <c>bf16</c> and <c>rollout_dtype</c> over <paramref name="policy"/> (issue 18;
+    /// <see cref="GrpoPrecision.Create"/>, the caller disposes it; an in-process engine samples from its
+    /// <see cref="GrpoPrecision.Rollouts"/>); null for a run without either option.</param>
     public GrpoTrainer(CausalLanguageModel policy, CausalLanguageModel? reference, ITextTokenizer tokenizer, IRolloutEngine rollouts,
         RewardComposer rewards, IPromptSource prompts, GrpoOptions options, IPolicyCheckpoint weights, string outputDirectory,
-        IReadOnlyDictionary<string, string>? otherSettings = null, ICollectiveBackend? ranks = null)
+        IReadOnlyDictionary<string, string>? otherSettings = null, ICollectiveBackend? ranks = null, GrpoPrecision? precision = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(options);
@@ -77,9 +81,13 @@ public sealed class GrpoTrainer
         _optimizer = optim.AdamW(LoraModel.TrainableParameters(policy), options.LearningRate,
             options.AdamBeta1, options.AdamBeta2, 1e-8, options.WeightDecay);
         _ranks = ranks ?? SingleProcessBackend.Instance;
-        _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, options, _ranks);
+        _precision = Precision(policy, options, precision);
+        _step = new GrpoStep(policy, reference, tokenizer, rollouts, rewards, prompts, options, _ranks, _precision);
         _rollouts = rollouts ?? throw new ArgumentNullException(nameof(rollouts));
         _settings = RunSettings.From(options, GrpoOptionsFile.JsonOptions, SettingsThatMayChange);
+        // issue 18: checkpoints written before bf16 and rollout_dtype existed resume as the float32 runs they were.
+        if (!options.Bf16) _settings.Remove("bf16");
+        if (options.RolloutDtype == RolloutDtype.Float32) _settings.Remove("rollout_dtype");
         foreach (var (name, value) in otherSettings ?? new Dictionary<string, string>()) _settings[name] = value;
     }
 
@@ -116,6 +124,7 @@ public sealed class GrpoTrainer
                 throw new ConfigurationException($"--resume: seed was {latest.State.Seed} in the checkpoint, now {_options.Seed} ({latest.Directory}); resume with the same configuration.");
             RunSettings.ThrowIfChanged(latest.Directory, latest.State.Settings, _settings);
             _weights.Load(latest.Directory);
+            _precision.AfterLoad(); // the bf16 copies follow the loaded float32 masters
             if (MovingReference is { } moving) ReferencePolicy.Load(moving, Path.Combine(latest.Directory, ReferencePolicy.CheckpointFileName));
             CheckpointStore.RestoreOptimizer(_optimizer, Path.Combine(latest.Directory, CheckpointStore.OptimizerFileName));
             state = latest.State with { Settings = _settings };
@@ -127,6 +136,7 @@ public sealed class GrpoTrainer
         var clock = Stopwatch.StartNew();
         double before = state.ElapsedSeconds;
         _policy.train();
+        _precision.TrainingForward.train();
 
         bool stop = BudgetSpent(state.ElapsedSeconds);
         while (state.Step < _options.MaxSteps && !stop)
@@ -159,6 +169,16 @@ public sealed class GrpoTrainer
                 TimeSpan.FromSeconds(last ? 0 : left)));
         }
         return new GrpoRunResult(state.Step, startedAt, state.ElapsedSeconds, state.Step < _options.MaxSteps, state.DataPosition);
+    }
+
+    // issue 18: bf16 and rollout_dtype need copies the caller made (the rollout engine samples from one of them).
+    private static GrpoPrecision Precision(CausalLanguageModel policy, GrpoOptions options, GrpoPrecision? precision)
+    {
+        if (precision is not null)
+            return ReferenceEquals(precision.Policy, policy) ? precision : throw new ArgumentException("the GrpoPrecision belongs to another policy", nameof(precision));
+        if (options.Bf16 || options.RolloutDtype != RolloutDtype.Float32)
+            throw new ArgumentException("bf16 and rollout_dtype need the policy's bf16 copies: pass GrpoPrecision.Create(policy, options), and build an in-process rollout engine on its Rollouts model", nameof(precision));
+        return GrpoPrecision.Create(policy, options); // no copies: every part runs on the policy
     }
 
     private static (string Directory, TrainerState State)? ResumePoint(CheckpointStore<TrainerState> store, string? resumeFrom)

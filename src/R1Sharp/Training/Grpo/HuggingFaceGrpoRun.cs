@@ -38,6 +38,8 @@ public static class HuggingFaceGrpoRun
         var ranks = CollectiveBackends.Create(options.DistributedBackend);
         if (ranks.Size > 1 && request.RemoteRollouts is { Endpoints.Count: > 0 })
             throw new ConfigurationException("--rollout-endpoints with several ranks: remote rollouts are not data-parallel yet; run one rank, or generate in-process.");
+        if (options.RolloutDtype != RolloutDtype.Float32 && request.RemoteRollouts is { Endpoints.Count: > 0 })
+            throw new ConfigurationException("rollout_dtype applies to in-process rollouts; a server samples in its own precision (r1 serve --dtype, vLLM --dtype). Drop rollout_dtype or the rollout endpoints.");
         if (ranks.Size > 1 && options.TopEntropyQuantile < 1)
             throw new ConfigurationException("top_entropy_quantile below 1 with several ranks: the entropy quantile is taken over one rank's tokens, not the step's; run one rank, or set top_entropy_quantile 1.");
         // "cuda" without an index: each rank of a node takes its own GPU.
@@ -66,14 +68,18 @@ public static class HuggingFaceGrpoRun
         CausalLanguageModel? reference = null;
         IRolloutEngine? rollouts = null;
         ConfiguredTools? tools = null;
+        GrpoPrecision? precision = null;
         try
         {
             if (options.Tools.Count > 0 && request.RemoteRollouts is { Endpoints.Count: > 0 })
                 throw new ConfigurationException("tools: multi-turn tool rollouts run in-process only; remove the rollout endpoints or the tools");
             // With LoRA, π_ref is the policy itself with its adapters off (GrpoStep turns them off): no second copy.
             lora = options.Lora is { } loraOptions ? LoraModel.Attach(policy, loraOptions, StableSeed.Derive(options.Seed, 0x10A4)) : null;
-            reference = lora is null ? ReferencePolicy.CreateFrozen(options.Beta, () => HuggingFaceCheckpoint.Load(request.ModelDirectory, device, dtype).Model)
+            // issue 18: with bf16 mixed precision the frozen reference is kept in bf16 (unless it moves: sync_ref_model).
+            var referenceDtype = options.Bf16 && !options.SyncRefModel ? ScalarType.BFloat16 : dtype;
+            reference = lora is null ? ReferencePolicy.CreateFrozen(options.Beta, () => HuggingFaceCheckpoint.Load(request.ModelDirectory, device, referenceDtype).Model)
                 : options.Beta > 0 ? policy : null;
+            precision = GrpoPrecision.Create(policy, options); // after LoRA: the bf16 copies share its adapters
             var generation = File.Exists(Path.Combine(request.ModelDirectory, "generation_config.json"))
                 ? GenerationConfig.Load(Path.Combine(request.ModelDirectory, "generation_config.json"))
                 : new GenerationConfig { EosTokenIds = tokenizer.EosIds };
@@ -82,7 +88,7 @@ public static class HuggingFaceGrpoRun
                 : new LoraPolicyCheckpoint(lora, Path.GetFullPath(request.ModelDirectory), dir => TokenizerFiles.Copy(request.ModelDirectory, dir));
             rollouts = request.RemoteRollouts is { Endpoints.Count: > 0 } remote
                 ? new RemoteRolloutEngine(WithRunOptions(remote, options, request.OutputDirectory), tokenizer, (dir, ct) => weights.SaveAsync(dir, ct))
-                : new InProcessRolloutEngine(policy, tools: (tools = await ConfiguredTools.CreateAsync(options, tokenizer,
+                : new InProcessRolloutEngine(precision.Rollouts, tools: (tools = await ConfiguredTools.CreateAsync(options, tokenizer,
                     request.Template == PromptTemplateKind.Chat ? ToolMessageFormat.ChatMl : ToolMessageFormat.Plain, cancellationToken: cancellationToken).ConfigureAwait(false)).Rollouts);
             var otherSettings = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -90,13 +96,14 @@ public static class HuggingFaceGrpoRun
                 ["template"] = request.Template.ToString(),
                 ["prompt_field"] = request.PromptField ?? "",
             };
-            var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory, otherSettings, ranks);
+            var trainer = new GrpoTrainer(policy, reference, tokenizer, rollouts, rewards, prompts, options, weights, request.OutputDirectory, otherSettings, ranks, precision);
             return await trainer.RunAsync(request.Resume ? request.ResumeFrom ?? GrpoTrainer.LatestCheckpoint : null, null, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             (rollouts as IDisposable)?.Dispose();
             tools?.Dispose();
+            precision?.Dispose();
             if (!ReferenceEquals(reference, policy)) reference?.Dispose();
             lora?.Dispose();
             policy.Dispose();

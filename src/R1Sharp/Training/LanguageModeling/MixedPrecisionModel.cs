@@ -23,11 +23,16 @@ namespace R1Sharp.Training.LanguageModeling;
 /// <see cref="AccumulateGradients"/>; clip and step the optimizer over <see cref="MasterParameters"/>; then
 /// <see cref="CopyMasterToCompute"/> before the next forward. <see cref="CrossEntropyStep"/> does all of this when
 /// given the model (<see cref="CrossEntropyStep.WithMasterWeights"/>).</para>
+/// <para>LoRA (GRPO, issue 18): adapters attached to the master before this copy is made are shared with the copy, not
+/// copied: they stay float32 (their own master weights, as PEFT's <c>autocast_adapter_dtype</c>), their gradients land
+/// on them directly, and only the frozen base runs in bf16. The copy's parameters require gradients as the master's do,
+/// so a frozen base gets none.</para>
 /// </remarks>
 public sealed class MixedPrecisionModel : IDisposable
 {
     private readonly Parameter[] _master;
     private readonly Parameter[] _compute;
+    private readonly List<LinearProjection> _sharedAdapters = [];
 
     /// <summary>Pairs float32 <paramref name="master"/> with a new bfloat16 copy of it on the same device.</summary>
     /// <param name="master">The model that is trained, saved and restored (float32).</param>
@@ -43,7 +48,21 @@ public sealed class MixedPrecisionModel : IDisposable
         var pairs = master.named_parameters().Select(p => (p.parameter, Copy: computeByName[p.name])).ToArray();
         _master = [.. pairs.Select(p => p.parameter)];
         _compute = [.. pairs.Select(p => p.Copy)];
+        foreach (var (trained, copy) in pairs) copy.requires_grad = trained.requires_grad;
+        ShareAdapters(master);
         CopyMasterToCompute();
+    }
+
+    private void ShareAdapters(CausalLanguageModel master)
+    {
+        var layers = Compute.named_modules().Where(m => m.module is LinearProjection)
+            .ToDictionary(m => m.name, m => (LinearProjection)m.module, StringComparer.Ordinal);
+        foreach (var (name, module) in master.named_modules())
+        {
+            if (module is not LinearProjection { Adapter: { } adapter }) continue;
+            layers[name].Adapter = adapter;
+            _sharedAdapters.Add(layers[name]);
+        }
     }
 
     /// <summary>The float32 model the optimizer steps and checkpoints save.</summary>
@@ -56,10 +75,13 @@ public sealed class MixedPrecisionModel : IDisposable
     public IReadOnlyList<Parameter> MasterParameters => _master;
 
     /// <summary>Rounds the master weights into the compute copy (after every optimizer step, and after a checkpoint load).</summary>
-    public void CopyMasterToCompute()
+    /// <param name="trainableOnly">Copy only the parameters the master trains (requires_grad): after an optimizer step,
+    /// frozen weights (a LoRA base) have not changed and need no copy; after a load, copy all.</param>
+    public void CopyMasterToCompute(bool trainableOnly = false)
     {
         using var noGrad = no_grad();
-        for (int i = 0; i < _master.Length; i++) _compute[i].copy_(_master[i]);
+        for (int i = 0; i < _master.Length; i++)
+            if (!trainableOnly || _master[i].requires_grad) _compute[i].copy_(_master[i]);
     }
 
     /// <summary>Clears the gradients of both copies (the start of an optimizer step).</summary>
@@ -87,5 +109,9 @@ public sealed class MixedPrecisionModel : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Compute.Dispose();
+    public void Dispose()
+    {
+        foreach (var layer in _sharedAdapters) layer.Adapter = null; // the LoRA model owns and disposes them
+        Compute.Dispose();
+    }
 }

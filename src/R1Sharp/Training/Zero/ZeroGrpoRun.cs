@@ -3,6 +3,7 @@ using R1Sharp.Tasks;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Grpo;
 using R1Sharp.Training.Rollouts;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Zero;
@@ -33,10 +34,14 @@ public static class ZeroGrpoRun
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(grpo);
-        using var reference = ReferencePolicy.CreateFrozen(grpo.Beta, () => Load(config, policy.Device, tokenizer, baseDirectory));
+        // issue 18: with bf16 mixed precision the frozen reference is kept in bf16 (unless it moves: sync_ref_model).
+        using var reference = ReferencePolicy.CreateFrozen(grpo.Beta, () => grpo.Bf16 && !grpo.SyncRefModel
+            ? Load(config, policy.Device, tokenizer, baseDirectory).to(ScalarType.BFloat16)
+            : Load(config, policy.Device, tokenizer, baseDirectory));
         await using var rewards = TaskRewards.CreateComposer(suite, grpo.RewardWeights);
-        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
-            new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory);
+        using var precision = GrpoPrecision.Create(policy, grpo); // issue 18: bf16 / rollout_dtype copies (none by default)
+        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(precision.Rollouts), rewards,
+            new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory, precision: precision);
         return await trainer.RunAsync(resume, evaluate, progress, cancellationToken).ConfigureAwait(false);
     }
 
