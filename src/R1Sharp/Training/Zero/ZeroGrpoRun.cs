@@ -1,3 +1,4 @@
+using R1Sharp.Distributed;
 using R1Sharp.Models;
 using R1Sharp.Tasks;
 using R1Sharp.Training.Configuration;
@@ -26,17 +27,18 @@ public static class ZeroGrpoRun
     /// <param name="evaluate">Optional held-out evaluation.</param>
     /// <param name="progress">Receives each step.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
+    /// <param name="ranks">Data-parallel ranks (issue 17): prompt groups are shared among them; null for one process.</param>
     /// <exception cref="ConfigurationException">Invalid options or reward weights.</exception>
     public static async Task<GrpoRunResult> RunAsync(CausalLanguageModel policy, ModelConfig config, string baseDirectory, TaskSuite suite,
         TaskTokenizer tokenizer, GrpoOptions grpo, string runDirectory, bool resume, GrpoEvaluation? evaluate, IProgress<GrpoProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ICollectiveBackend? ranks = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(grpo);
         using var reference = ReferencePolicy.CreateFrozen(grpo.Beta, () => Load(config, policy.Device, tokenizer, baseDirectory));
         await using var rewards = TaskRewards.CreateComposer(suite, grpo.RewardWeights);
         var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
-            new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory);
+            new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory, ranks: ranks);
         return await trainer.RunAsync(resume, evaluate, progress, cancellationToken).ConfigureAwait(false);
     }
 
