@@ -58,7 +58,6 @@ internal static class SftCommand
         foreach (var option in lora.All) command.Options.Add(option);
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
-            CollectiveBackends.ThrowIfLaunchedWithSeveralRanks("r1 sft");
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
             string outputDirectory = parse.GetValue(output)!.FullName;
@@ -109,6 +108,7 @@ internal static class SftCommand
             };
             var result = await SftProgressView.RunAsync(
                 progress => SftPipeline.RunAsync(request, stdout.WriteLine, progress, cancellationToken), stdout).ConfigureAwait(false);
+            if (CollectiveBackends.Current is { Rank: > 0 }) return 0; // one report per job, from rank 0
             if (result.StepsRun == 0)
             {
                 stdout.WriteLine($"already complete: {result.Steps} steps were done before this resume; model in {result.ModelDirectory}");

@@ -30,7 +30,6 @@ internal static class ZeroCommand
         };
         command.SetGuardedAction(async (parse, ct) =>
         {
-            CollectiveBackends.ThrowIfLaunchedWithSeveralRanks("r1 zero");
             string dir = parse.GetValue(output) ?? Path.Combine("runs", $"zero-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             if (parse.GetValue(resume) && parse.GetValue(output) is null)
             {
@@ -48,8 +47,11 @@ internal static class ZeroCommand
             var overrides = (parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(steps) is int st) overrides.Add($"max_steps={st}");
             if (overrides.Count > 0) options = options with { Grpo = await GrpoOptionsFile.LoadAsync(null, overrides, options.Grpo, ct) };
+            if (CollectiveBackends.LaunchedRanks > 1 && parse.GetValue(output) is null)
+                throw new UsageException("r1 zero on several ranks needs --output DIR: every rank must write to the same run folder.");
             Console.WriteLine($"r1 zero -> {Path.GetFullPath(dir)}");
             var summary = await ZeroProgressView.RunAsync(progress => ZeroPipeline.RunAsync(options, parse.GetValue(resume), progress, ct));
+            if (CollectiveBackends.Current is { Rank: > 0 }) return 0; // one report per job, from rank 0
             Print(summary, dir);
             return 0;
         });

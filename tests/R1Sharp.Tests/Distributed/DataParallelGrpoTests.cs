@@ -13,7 +13,7 @@ namespace R1Sharp.Tests.Distributed;
 /// <summary>
 /// `mpirun -np 2 r1 grpo` against `mpirun -np 1 r1 grpo` on the same global batch (issue 17): the same weights after two
 /// steps for every loss_type (each case also varies what else must be global: π_old with μ = 2, the batch std, dynamic
-/// sampling's refills) and with LoRA; a rank killed mid-run ends the job with the rank named and the last checkpoint
+/// sampling's refills, the entropy quantile) and with LoRA; a rank killed mid-run ends the job with the rank named and the last checkpoint
 /// intact, and the run resumes from it on another number of ranks; ranks given different configurations refuse to start. Tiny model, 2 steps: these are the CI's 2-rank runs.
 /// </summary>
 public sealed class DataParallelGrpoTests : IDisposable
@@ -27,6 +27,7 @@ public sealed class DataParallelGrpoTests : IDisposable
     [InlineData("dapo", "dynamic_sampling=true")]
     [InlineData("dr_grpo", "scale_rewards=batch")]
     [InlineData("lora", "loss_type=dapo")]
+    [InlineData("dapo", "top_entropy_quantile=0.4")] // the entropy threshold is the quantile over both ranks' tokens
     public async Task TwoRanksTrainTheWeightsOneRankTrains(string lossType, string extra)
     {
         string model = LearningTinyQwen();
@@ -65,6 +66,13 @@ public sealed class DataParallelGrpoTests : IDisposable
         var metricsTwo = MetricsLog.ReadJsonl(Path.Combine(two, MetricsLog.JsonlFileName)).ToList();
         Assert.Equal(new long[] { 1, 2 }, metricsTwo.Select(m => m.Step));
         Assert.Equal(metricsOne[0].Values["reward"], metricsTwo[0].Values["reward"], 1e-9);
+        if (extra.StartsWith("top_entropy_quantile", StringComparison.Ordinal))
+            foreach (var (first, second) in metricsOne.Zip(metricsTwo))
+            {
+                // Both runs kept the same share of the step's tokens, and not all of them.
+                Assert.InRange(first.Values["entropy/kept_fraction"], 0.01, 0.99);
+                Assert.Equal(first.Values["entropy/kept_fraction"], second.Values["entropy/kept_fraction"], 1e-9);
+            }
     }
 
     [Fact]

@@ -16,13 +16,16 @@ public sealed class CheckpointStore<TState> where TState : class, ICheckpointSta
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     /// <summary>Opens (and creates) the checkpoint directory of <paramref name="runDirectory"/>, removing what interrupted saves left.</summary>
-    public CheckpointStore(string runDirectory)
+    /// <param name="runDirectory">The run directory.</param>
+    /// <param name="owner">False for a data-parallel rank other than 0 (issue 17), which only reads checkpoints: it must
+    /// not remove in-progress files, which may be rank 0's writes under way.</param>
+    public CheckpointStore(string runDirectory, bool owner = true)
     {
         ArgumentNullException.ThrowIfNull(runDirectory);
         RunDirectory = Path.GetFullPath(runDirectory);
         Root = Path.Combine(RunDirectory, CheckpointStore.DirectoryName);
         Directory.CreateDirectory(Root);
-        CheckpointStore.RemoveLeftovers(RunDirectory);
+        if (owner) CheckpointStore.RemoveLeftovers(RunDirectory);
     }
 
     /// <summary>The run directory.</summary>

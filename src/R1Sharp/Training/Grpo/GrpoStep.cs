@@ -221,9 +221,9 @@ public sealed class GrpoStep(
                 rewardKl = klSum / Math.Max(1.0, _ranks.Sum(batch.Rollouts.Sum(r => (double)r.Tokens.Length))); // per token, as the loss's kl
             }
             var advantages = Advantages(totals);
-            if (options.TopEntropyQuantile < 1 && rows is not null) // one rank only (HuggingFaceGrpoRun refuses it with several)
+            if (options.TopEntropyQuantile < 1) // every rank, rows or not: the quantile is over all ranks' tokens (issue 17)
             {
-                selection = EntropySelection.Compute(logProbsOf, Forward, rows, microBatches, options.MaskTruncatedCompletions, options.TopEntropyQuantile);
+                selection = EntropySelection.Compute(logProbsOf, Forward, rows, microBatches, options.MaskTruncatedCompletions, options.TopEntropyQuantile, _ranks);
                 metrics["entropy/kept_mean"] = selection.KeptMeanEntropy;
                 metrics["entropy/kept_fraction"] = selection.KeptTokens / Math.Max(1.0, lossTokens);
             }

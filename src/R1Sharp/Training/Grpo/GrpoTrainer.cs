@@ -115,7 +115,7 @@ public sealed class GrpoTrainer
         Directory.CreateDirectory(_outputDirectory);
         RankAgreement.ThrowIfSettingsDiffer(_ranks, _settings);
         bool writer = _ranks.Rank == 0;
-        var store = new CheckpointStore<TrainerState>(_outputDirectory);
+        var store = new CheckpointStore<TrainerState>(_outputDirectory, owner: writer);
         var state = new TrainerState(0, 0, _options.Seed, 0, Settings: _settings);
         bool resume = resumeFrom is not null;
         if (ResumePoint(store, resumeFrom) is { } latest)

@@ -40,8 +40,6 @@ public static class HuggingFaceGrpoRun
             throw new ConfigurationException("--rollout-endpoints with several ranks: remote rollouts are not data-parallel yet; run one rank, or generate in-process.");
         if (options.RolloutDtype != RolloutDtype.Float32 && request.RemoteRollouts is { Endpoints.Count: > 0 })
             throw new ConfigurationException("rollout_dtype applies to in-process rollouts; a server samples in its own precision (r1 serve --dtype, vLLM --dtype). Drop rollout_dtype or the rollout endpoints.");
-        if (ranks.Size > 1 && options.TopEntropyQuantile < 1)
-            throw new ConfigurationException("top_entropy_quantile below 1 with several ranks: the entropy quantile is taken over one rank's tokens, not the step's; run one rank, or set top_entropy_quantile 1.");
         // "cuda" without an index: each rank of a node takes its own GPU.
         var device = DeviceSelection.Parse(ranks.Size > 1 && options.Device == "cuda" ? $"cuda:{CollectiveBackends.LocalRank}" : options.Device);
         var dtype = options.Dtype == TrainingPrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;

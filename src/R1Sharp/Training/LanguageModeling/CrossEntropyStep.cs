@@ -1,3 +1,5 @@
+using R1Sharp.Distributed;
+using R1Sharp.Training.DataParallel;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,6 +21,7 @@ public sealed class CrossEntropyStep
     private readonly double _maxGradNorm;
     private MixedPrecisionModel? _mixed;
     private readonly MoeRoutingTerms? _routing;
+    private ICollectiveBackend _ranks = SingleProcessBackend.Instance;
 
     /// <summary>Sets up the step.</summary>
     /// <param name="forward">Logits [B, T, V] of a batch.</param>
@@ -62,6 +65,19 @@ public sealed class CrossEntropyStep
         return this;
     }
 
+    /// <summary>
+    /// Data-parallel (issue 17): each rank runs its share of the step's micro-batches, the gradients are summed over
+    /// <paramref name="ranks"/> before clipping (every rank normalises by the step's global target tokens, so the sum is
+    /// the single-process gradient), and the loss and token counts of <see cref="Run"/> and <see cref="MeanLoss"/> are
+    /// those of every rank together.
+    /// </summary>
+    /// <returns>This step.</returns>
+    public CrossEntropyStep WithRanks(ICollectiveBackend ranks)
+    {
+        _ranks = ranks ?? throw new ArgumentNullException(nameof(ranks));
+        return this;
+    }
+
     private static Func<TokenBatch, Tensor> LossSumOf(Func<TokenBatch, Tensor> forward) => batch => TokenLossSum(forward(batch), batch.Labels);
 
     /// <summary>Zeroes the gradients, accumulates those of every micro-batch, clips, and steps <paramref name="optimizer"/>.</summary>
@@ -89,6 +105,13 @@ public sealed class CrossEntropyStep
             (_routing?.AddTo(loss, batch.PaddingMask, 1.0 / microBatches.Count) ?? loss).backward();
             _mixed?.AccumulateGradients();
         }
+        if (_ranks.Size > 1)
+        {
+            GradientSync.AllReduce(_ranks, _parameters);
+            Span<double> counts = [lossSum, real, total];
+            _ranks.AllReduceSum(counts);
+            (lossSum, real, total) = (counts[0], (long)counts[1], (long)counts[2]);
+        }
         double gradNorm = _maxGradNorm > 0 ? nn.utils.clip_grad_norm_(_parameters, _maxGradNorm) : GradientNorm(_parameters);
         optimizer.step();
         _mixed?.CopyMasterToCompute();
@@ -113,6 +136,12 @@ public sealed class CrossEntropyStep
                 lossSum += _lossSum(batch).item<float>();
                 targets += batch.TargetTokens;
             }
+        }
+        if (_ranks.Size > 1)
+        {
+            Span<double> sums = [lossSum, targets];
+            _ranks.AllReduceSum(sums);
+            (lossSum, targets) = (sums[0], (long)sums[1]);
         }
         return targets == 0 ? double.NaN : lossSum / targets;
     }

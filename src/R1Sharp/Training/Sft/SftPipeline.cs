@@ -1,4 +1,5 @@
 using R1Sharp.Checkpoints;
+using R1Sharp.Distributed;
 using R1Sharp.Models;
 using R1Sharp.Models.Lora;
 using R1Sharp.Tasks;
@@ -6,6 +7,7 @@ using R1Sharp.Text;
 using R1Sharp.Text.Templates;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.DataParallel;
 using R1Sharp.Training.LanguageModeling;
 using R1Sharp.IO;
 
@@ -27,13 +29,18 @@ public static class SftPipeline
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Training.Validate();
+        // Under mpirun/srun every rank runs this code (issue 17): rank 0 alone owns the run folder and reports.
+        var ranks = CollectiveBackends.Create();
+        if (ranks.Rank > 0) (status, progress) = (null, null);
         status ??= _ => { };
         if (request.ResumeFrom is not null && request.Overwrite)
             throw new ConfigurationException("--resume and --overwrite contradict each other: resume continues the run in the folder, overwrite deletes it.");
         // Before anything is loaded, so a refused start costs nothing.
-        using var runLock = RunDirectoryLock.Acquire(request.Training.OutputDirectory);
-        if (request.ResumeFrom is null) FreshStart.Prepare(request.Training.OutputDirectory, request.Overwrite);
-        var device = DeviceSelection.Parse(request.Device);
+        using var runLock = ranks.Rank == 0 ? RunDirectoryLock.Acquire(request.Training.OutputDirectory) : null;
+        if (request.ResumeFrom is null && ranks.Rank == 0) FreshStart.Prepare(request.Training.OutputDirectory, request.Overwrite);
+        ranks.Barrier();
+        // "cuda" without an index: each rank of a node takes its own GPU.
+        var device = DeviceSelection.Parse(ranks.Size > 1 && request.Device == "cuda" ? $"cuda:{CollectiveBackends.LocalRank}" : request.Device);
         var dtype = request.Dtype is null ? (TorchSharp.torch.ScalarType?)null : DeviceSelection.ParseDtype(request.Dtype);
         if (request.Training.Bf16)
         {
@@ -63,7 +70,8 @@ public static class SftPipeline
             model.train();
             using var lora = request.Training.Lora is { } loraOptions ? LoraModel.Attach(model, loraOptions, StableSeed.Derive(request.Training.Seed, 0x10A4)) : null;
             using var mixed = request.Training.Bf16 ? new MixedPrecisionModel(model) : null;
-            var trainer = new SftTrainer(new CausalLanguageModelTrainer(model, request.ModelDirectory, lora, mixed), data, request.Training, tokenizer.PadId, device);
+            var trainer = new SftTrainer(new CausalLanguageModelTrainer(model, request.ModelDirectory, lora, mixed), data, request.Training, tokenizer.PadId, device, ranks);
+            RankAgreement.ThrowIfSettingsDiffer(ranks, new Dictionary<string, string>(trainer.Settings()) { ["template"] = templateName, ["validation_samples"] = $"{data.Validation.Count}" });
             status(lora is null
                 ? $"training {model.ParameterCount:N0} parameters for {trainer.TotalSteps} steps ({request.Training.Layout} layout) on {device}"
                 : $"training {lora.ParameterCount:N0} LoRA parameters (r={lora.Options.Rank} on {lora.AdaptedModules.Count} layers; base of {model.ParameterCount:N0} frozen) for {trainer.TotalSteps} steps ({request.Training.Layout} layout) on {device}");

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using R1Sharp.Distributed;
 using R1Sharp.IO;
 using R1Sharp.Models;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.DataParallel;
 using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Metrics;
 using R1Sharp.Training.Optimization;
@@ -28,6 +30,7 @@ public sealed class SftTrainer
     private readonly SftOptions _options;
     private readonly int _padId;
     private readonly Device _device;
+    private readonly ICollectiveBackend _ranks;
 
     /// <summary>Creates a trainer.</summary>
     /// <param name="model">Model adapter.</param>
@@ -35,9 +38,12 @@ public sealed class SftTrainer
     /// <param name="options">Run settings.</param>
     /// <param name="padId">Padding token id.</param>
     /// <param name="device">Device of the model.</param>
+    /// <param name="ranks">Data-parallel ranks (issue 17): each trains its share of every step's rows, gradients are
+    /// summed over them, rank 0 alone logs and saves; null for one process.</param>
     /// <exception cref="ArgumentException">Invalid options, or packing requested for a model that cannot do it.</exception>
-    public SftTrainer(ISftModel model, SftDataset data, SftOptions options, int padId, Device device)
+    public SftTrainer(ISftModel model, SftDataset data, SftOptions options, int padId, Device device, ICollectiveBackend? ranks = null)
     {
+        _ranks = ranks ?? SingleProcessBackend.Instance;
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _data = data ?? throw new ArgumentNullException(nameof(data));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -97,12 +103,14 @@ public sealed class SftTrainer
     /// resume whose settings differ from the checkpoint's (each named).</exception>
     public async Task<SftRunResult> TrainAsync(string? resumeFrom = null, IProgress<SftProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (resumeFrom is null) FreshStart.Prepare(_options.OutputDirectory, overwrite: false);
+        bool writer = _ranks.Rank == 0; // rank 0 alone writes the run folder
+        if (resumeFrom is null && writer) FreshStart.Prepare(_options.OutputDirectory, overwrite: false);
+        _ranks.Barrier();
         Directory.CreateDirectory(_options.OutputDirectory);
         var parameters = _model.TrainableParameters().ToList();
         if (_model.Module is CausalLanguageModel causal) causal.GradientCheckpointing = _options.GradientCheckpointing;
         using var optimizer = optim.AdamW(parameters, _options.LearningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay);
-        var store = new CheckpointStore<SftTrainerState>(_options.OutputDirectory);
+        var store = new CheckpointStore<SftTrainerState>(_options.OutputDirectory, owner: writer);
 
         int totalSteps = TotalSteps;
         var settings = Settings();
@@ -119,13 +127,16 @@ public sealed class SftTrainer
             CheckpointStore.RestoreOptimizer(optimizer, Path.Combine(checkpoint, CheckpointStore.OptimizerFileName));
             state = stored with { TotalSteps = totalSteps, Settings = settings };
         }
-        using var log = new MetricsLog(_options.OutputDirectory, resumeFrom is null ? null : state.Step);
+        using var log = writer ? new MetricsLog(_options.OutputDirectory, resumeFrom is null ? null : state.Step) : null;
 
         int warmupSteps = LearningRateSchedule.WarmupSteps(totalSteps, _options.WarmupRatio);
         var collator = new TokenBatchCollator(_data.Train, _padId);
         // With bf16 mixed precision the forward runs on the bf16 copy, so that is where the router's logits are.
         using var routing = MoeRoutingTerms.For(_model.MixedPrecision?.Compute ?? _model.Module as CausalLanguageModel, _options.RouterBiasUpdateRate);
-        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm, routing);
+        if (routing is not null && _ranks.Size > 1)
+            throw new NotSupportedException("r1 sft on several ranks: a mixture-of-experts model's routing terms (load balancing, router bias update) would be counted per rank; train it on one rank.");
+        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm, routing)
+            .WithRanks(_ranks);
         if (_model.MixedPrecision is { } mixed) crossEntropy.WithMasterWeights(mixed);
         double? firstLoss = null, lastLoss = null, validationLoss = null;
         double paddingSum = 0;
@@ -147,7 +158,8 @@ public sealed class SftTrainer
                 torch.manual_seed(StableSeed.Derive(_options.Seed, state.Step + 1, 0xD80));
                 // Normalise by the step's target tokens across all micro-batches, so accumulation equals one big batch.
                 long stepTargets = group.Sum(rows => rows.Sum(r => r.Samples.Sum(i => (long)_data.Train[i].Trainable.Skip(1).Count(t => t))));
-                var result = crossEntropy.Run(optimizer, [.. group.Select(rows => (Func<TokenBatch>)(() => collator.Collate(rows, _device)))], stepTargets);
+                // Every rank normalises by the whole step's targets and trains its share of the step's rows (issue 17).
+                var result = crossEntropy.Run(optimizer, [.. MicroBatchShare.Of(group, _ranks.Rank, _ranks.Size).Select(rows => (Func<TokenBatch>)(() => collator.Collate(rows, _device)))], stepTargets);
                 double seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
                 firstLoss ??= result.Loss;
                 lastLoss = result.Loss;
@@ -172,18 +184,22 @@ public sealed class SftTrainer
                         state = state with { BestValidationLoss = validationLoss };
                 }
                 if (state.Step % _options.LoggingSteps == 0 || metrics.ValidationLoss is not null || last)
-                    log.Write(metrics.ToStepMetrics());
-                progress?.Report(new SftProgress(state.Step, totalSteps, metrics));
-                if (_options.SaveSteps > 0 && state.Step % _options.SaveSteps == 0 && !last)
+                    log?.Write(metrics.ToStepMetrics());
+                if (writer) progress?.Report(new SftProgress(state.Step, totalSteps, metrics));
+                bool save = _options.SaveSteps > 0 && state.Step % _options.SaveSteps == 0 && !last;
+                // Ranks compare a checksum of their weights whenever one is saved, and at the end.
+                if (save || last) RankAgreement.ThrowIfWeightsDiverged(_ranks, parameters, state.Step);
+                if (save && writer)
                     await SaveCheckpointAsync(store, optimizer, state, cancellationToken).ConfigureAwait(false);
             }
         }
 
         string modelDirectory = Path.Combine(_options.OutputDirectory, CheckpointStore.FinalDirectoryName);
         // A resumed run that was already complete has its last checkpoint and (unless a kill came first) its final model.
-        if (stepsRun > 0 || store.Latest() is null) await SaveCheckpointAsync(store, optimizer, state, cancellationToken).ConfigureAwait(false);
-        if (stepsRun > 0 || !Directory.Exists(modelDirectory))
+        if (writer && (stepsRun > 0 || store.Latest() is null)) await SaveCheckpointAsync(store, optimizer, state, cancellationToken).ConfigureAwait(false);
+        if (writer && (stepsRun > 0 || !Directory.Exists(modelDirectory)))
             await AtomicDirectory.WriteAsync(modelDirectory, dir => _model.SaveAsync(dir, cancellationToken), cancellationToken).ConfigureAwait(false);
+        _ranks.Barrier(); // the job ends when the final model is written
         return new SftRunResult(state.Step, firstLoss, lastLoss, validationLoss, stepsRun == 0 ? 0 : paddingSum / stepsRun, modelDirectory, stepsRun);
     }
 
@@ -201,9 +217,9 @@ public sealed class SftTrainer
         var collator = new TokenBatchCollator(samples, _padId);
         var layout = _model.SupportsPacking ? _options.Layout : SequenceLayout.Bucketed;
         var plan = SequencePacker.Plan([.. samples.Select(s => s.Length)], layout, _options.MaxLength, _options.BatchSize, _options.Seed, epoch: -1);
-        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), [], maxGradNorm: 0);
+        var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), [], maxGradNorm: 0).WithRanks(_ranks);
         _model.Module.eval();
-        double loss = crossEntropy.MeanLoss(plan.Select(rows => (Func<TokenBatch>)(() => collator.Collate(rows, _device))));
+        double loss = crossEntropy.MeanLoss(MicroBatchShare.Of(plan, _ranks.Rank, _ranks.Size).Select(rows => (Func<TokenBatch>)(() => collator.Collate(rows, _device))));
         _model.Module.train();
         return loss;
     }

@@ -1,3 +1,4 @@
+using R1Sharp.Distributed;
 using R1Sharp.Models;
 using R1Sharp.Tasks;
 using R1Sharp.Training.Configuration;
@@ -27,10 +28,11 @@ public static class ZeroGrpoRun
     /// <param name="evaluate">Optional held-out evaluation.</param>
     /// <param name="progress">Receives each step.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
+    /// <param name="ranks">Data-parallel ranks (issue 17): prompt groups are shared among them; null for one process.</param>
     /// <exception cref="ConfigurationException">Invalid options or reward weights.</exception>
     public static async Task<GrpoRunResult> RunAsync(CausalLanguageModel policy, ModelConfig config, string baseDirectory, TaskSuite suite,
         TaskTokenizer tokenizer, GrpoOptions grpo, string runDirectory, bool resume, GrpoEvaluation? evaluate, IProgress<GrpoProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ICollectiveBackend? ranks = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(grpo);
@@ -41,7 +43,7 @@ public static class ZeroGrpoRun
         await using var rewards = TaskRewards.CreateComposer(suite, grpo.RewardWeights);
         using var precision = GrpoPrecision.Create(policy, grpo); // issue 18: bf16 / rollout_dtype copies (none by default)
         var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(precision.Rollouts), rewards,
-            new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory, precision: precision);
+            new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory, precision: precision, ranks: ranks);
         return await trainer.RunAsync(resume, evaluate, progress, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
+using R1Sharp.Distributed;
 using R1Sharp.IO;
 using R1Sharp.Models;
 using R1Sharp.Tasks;
 using R1Sharp.Training.Checkpointing;
+using R1Sharp.Training.DataParallel;
 using R1Sharp.Training.Grpo;
 using R1Sharp.Training.Reports;
 using static TorchSharp.torch;
@@ -27,18 +29,22 @@ public static class ZeroPipeline
     {
         ArgumentNullException.ThrowIfNull(options);
         string output = options.OutputDirectory;
-        using var runLock = RunDirectoryLock.Acquire(output);
+        // Under mpirun/srun every rank runs this (issue 17): rank 0 alone writes the run folder; the RL stage is data-parallel.
+        var ranks = CollectiveBackends.Create(options.Grpo.DistributedBackend);
+        bool writer = ranks.Rank == 0;
+        using var runLock = writer ? RunDirectoryLock.Acquire(output) : null;
         set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+        RankAgreement.ThrowIfSettingsDiffer(ranks, ZeroOptionsFile.Settings(options));
 
         // A resumed run must be the same run: its stored base evaluation and curve were made under these settings.
-        if (resume && await ZeroOptionsFile.LoadAsync(output, cancellationToken).ConfigureAwait(false) is { } earlier)
+        if (writer && resume && await ZeroOptionsFile.LoadAsync(output, cancellationToken).ConfigureAwait(false) is { } earlier)
             RunSettings.ThrowIfChanged(Path.Combine(output, ZeroOptionsFile.FileName), ZeroOptionsFile.Settings(earlier), ZeroOptionsFile.Settings(options));
-        await ZeroOptionsFile.SaveAsync(options, output, cancellationToken).ConfigureAwait(false);
+        if (writer) await ZeroOptionsFile.SaveAsync(options, output, cancellationToken).ConfigureAwait(false);
         var suite = options.CreateSuite();
         // The run's data (held-out split, corpus) is on disk before anything trains on it; RL prompts follow RL.
         var dataClock = Stopwatch.StartNew();
-        ZeroRunData.WriteBeforeTraining(output, suite, options.Noise, (long)options.Pretrain.Steps * options.Pretrain.BatchSize, keepExisting: resume, cancellationToken);
+        if (writer) ZeroRunData.WriteBeforeTraining(output, suite, options.Noise, (long)options.Pretrain.Steps * options.Pretrain.BatchSize, keepExisting: resume, cancellationToken);
         dataClock.Stop();
         var tokenizer = new TaskTokenizer();
         var config = BuiltInModel.Config(options.Model, tokenizer);
@@ -51,15 +57,14 @@ public static class ZeroPipeline
         var baseWeights = BuiltInModel.Checkpoint(policy, tokenizer);
         ZeroBaseRecord baseRecord;
         string baseRecordPath = Path.Combine(baseDir, "base.json");
-        if (resume && File.Exists(baseRecordPath))
-        {
-            baseWeights.Load(baseDir);
-            baseRecord = JsonSerializer.Deserialize<ZeroBaseRecord>(await File.ReadAllTextAsync(baseRecordPath, cancellationToken).ConfigureAwait(false), Json)
-                ?? throw new InvalidDataException($"{baseRecordPath}: empty.");
-        }
+        if (!writer)
+            baseRecord = await SharedBaseAsync(ranks, baseWeights, baseRecordPath, cancellationToken).ConfigureAwait(false);
         else
         {
-            baseRecord = await BuildBaseAsync(options, suite, tokenizer, policy, evaluator, baseWeights, baseDir, resume, progress, cancellationToken).ConfigureAwait(false);
+            baseRecord = resume && File.Exists(baseRecordPath)
+                ? await LoadBaseAsync(baseWeights, baseRecordPath, cancellationToken).ConfigureAwait(false)
+                : await BuildBaseAsync(options, suite, tokenizer, policy, evaluator, baseWeights, baseDir, resume, progress, cancellationToken).ConfigureAwait(false);
+            if (ranks.Size > 1) ranks.Barrier(); // base/ is written: the other ranks load it
         }
 
         // Stage 2: R1-Zero.
@@ -73,7 +78,8 @@ public static class ZeroPipeline
             return Task.FromResult<IReadOnlyDictionary<string, double>>(values);
         };
         var run = await ZeroGrpoRun.RunAsync(policy, config, baseDir, suite, tokenizer, options.Grpo, output, resume, evaluate,
-            new SynchronousProgress<GrpoProgress>(p => progress?.Report(new ZeroProgress("rl", p.Step, p.MaxSteps, p.Metrics, p.Eta))), cancellationToken).ConfigureAwait(false);
+            new SynchronousProgress<GrpoProgress>(p => progress?.Report(new ZeroProgress("rl", p.Step, p.MaxSteps, p.Metrics, p.Eta))), cancellationToken, ranks).ConfigureAwait(false);
+        if (!writer) return await SharedSummaryAsync(ranks, output, cancellationToken).ConfigureAwait(false);
 
         dataClock.Start();
         ZeroRunData.WriteRlPrompts(output, suite, run.PromptsDrawn, cancellationToken);
@@ -127,7 +133,32 @@ public static class ZeroPipeline
         await AtomicFile.WriteAllTextAsync(Path.Combine(output, SummaryFileName), JsonSerializer.Serialize(summary, Json), cancellationToken).ConfigureAwait(false);
         await ZeroReport.WriteAsync(output, summary, before, after, cancellationToken).ConfigureAwait(false);
         progress?.Report(new ZeroProgress("done", 1, 1, new Dictionary<string, double>(), TimeSpan.Zero));
+        if (ranks.Size > 1) ranks.Barrier(); // summary.json is written: the other ranks return it
         return summary;
+    }
+
+    private static async Task<ZeroBaseRecord> LoadBaseAsync(HuggingFacePolicyCheckpoint weights, string recordPath, CancellationToken cancellationToken)
+    {
+        weights.Load(Path.GetDirectoryName(recordPath)!);
+        return JsonSerializer.Deserialize<ZeroBaseRecord>(await File.ReadAllTextAsync(recordPath, cancellationToken).ConfigureAwait(false), Json)
+            ?? throw new InvalidDataException($"{recordPath}: empty.");
+    }
+
+    // issue 17: rank 0 alone pre-trains and evaluates the base model (the other ranks would repeat the same work bit
+    // for bit, on the same cores); the others wait, then load base/ from the shared run folder, as a resume does.
+    private static async Task<ZeroBaseRecord> SharedBaseAsync(ICollectiveBackend ranks, HuggingFacePolicyCheckpoint weights, string recordPath, CancellationToken cancellationToken)
+    {
+        ranks.Barrier();
+        return await LoadBaseAsync(weights, recordPath, cancellationToken).ConfigureAwait(false);
+    }
+
+    // issue 17: after RL rank 0 alone evaluates and writes summary.json; the other ranks return what it wrote.
+    private static async Task<ZeroSummary> SharedSummaryAsync(ICollectiveBackend ranks, string output, CancellationToken cancellationToken)
+    {
+        ranks.Barrier();
+        string path = Path.Combine(output, SummaryFileName);
+        return JsonSerializer.Deserialize<ZeroSummary>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), Json)
+            ?? throw new InvalidDataException($"{path}: empty.");
     }
 
     private static async Task<ZeroBaseRecord> BuildBaseAsync(ZeroOptions options, TaskSuite suite, TaskTokenizer tokenizer, CausalLanguageModel policy,
