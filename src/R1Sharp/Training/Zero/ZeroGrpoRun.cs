@@ -26,16 +26,17 @@ public static class ZeroGrpoRun
     /// <param name="evaluate">Optional held-out evaluation.</param>
     /// <param name="progress">Receives each step.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
+    /// <param name="tools">Multi-turn rollouts with tool calls (<c>r1 zero --tools</c>), or null (default) for single-turn completions.</param>
     /// <exception cref="ConfigurationException">Invalid options or reward weights.</exception>
     public static async Task<GrpoRunResult> RunAsync(CausalLanguageModel policy, ModelConfig config, string baseDirectory, TaskSuite suite,
         TaskTokenizer tokenizer, GrpoOptions grpo, string runDirectory, bool resume, GrpoEvaluation? evaluate, IProgress<GrpoProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ToolCallingRollouts? tools = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(grpo);
         using var reference = ReferencePolicy.CreateFrozen(grpo.Beta, () => Load(config, policy.Device, tokenizer, baseDirectory));
         await using var rewards = TaskRewards.CreateComposer(suite, grpo.RewardWeights);
-        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy), rewards,
+        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(policy, tools: tools), rewards,
             new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory);
         return await trainer.RunAsync(resume, evaluate, progress, cancellationToken).ConfigureAwait(false);
     }
