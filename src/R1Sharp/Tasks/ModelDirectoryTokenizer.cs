@@ -46,9 +46,7 @@ public static class ModelDirectoryTokenizer
         {
             throw new InvalidDataException($"{path}: not a JSON list of token strings ({e.Message})", e);
         }
-        // Tokens past the built-in vocabulary are a variant's extra phrases (r1 zero --tools): kept, after the built-in ids.
-        int builtIn = new TaskTokenizer().VocabSize;
-        var tokenizer = saved.Length > builtIn ? new TaskTokenizer(saved.Skip(builtIn)) : new TaskTokenizer();
+        var tokenizer = new TaskTokenizer();
         var expected = tokenizer.Vocabulary;
         int common = Math.Min(saved.Length, expected.Count);
         for (int id = 0; id < common; id++)
