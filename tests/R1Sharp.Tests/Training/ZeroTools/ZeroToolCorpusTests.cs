@@ -38,7 +38,7 @@ public class ZeroToolCorpusTests
             if (tool == ZeroToolKind.Calculator)
                 Assert.Equal(ZeroToolCalls.Output(tool, problem.Target), (await calculator.RunAsync(parsed, CancellationToken.None)).Output);
         }
-        Assert.InRange(calls, 150, 300); // about half the documents: every worked example and 8% of the templated ones
+        Assert.InRange(calls, 200, 330); // about half the documents: every worked example and 20% of the templated ones
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class ZeroToolCorpusTests
             else Assert.True(calls, completion);
         }
         Assert.InRange(templated, 1300, 1700);
-        Assert.InRange(templatedCalls / (double)templated, 0.04, 0.12);
+        Assert.InRange(templatedCalls / (double)templated, 0.15, 0.25);
     }
 
     [Fact]
