@@ -24,9 +24,10 @@ internal static class ZeroCommand
         var config = new Option<FileInfo?>("--config") { Description = "Settings file (JSON, the format of a run's zero_config.json; any subset, merged over the defaults): model, pretrain, noise, countdown, arithmetic, family_weights, held_out_per_family, eval_samples, grpo, ..." };
         var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision for pre-training and GRPO (float32 master weights, AdamW state and checkpoints); opt-in, the defaults stay float32." };
         var set = new Option<string[]>("--set") { Description = "GRPO option override key=value (snake_case, as in a config file); repeatable.", AllowMultipleArgumentsPerToken = true };
+        var tools = new Option<bool>("--tools") { Description = "R1-Zero with a tool: long multiplication, a calculator tool, GRPO with and without it from the same base (docs/zero.md)." };
         var command = new Command("zero", "R1-Zero on built-in tasks: pre-train a small base model, then GRPO with rule-based rewards; prints pass@1 before and after.")
         {
-            output, resume, quick, seed, steps, pretrainSteps, threads, config, set, bf16,
+            output, resume, quick, seed, steps, pretrainSteps, threads, config, set, bf16, tools,
         };
         command.SetGuardedAction(async (parse, ct) =>
         {
@@ -36,6 +37,9 @@ internal static class ZeroCommand
                 parse.InvocationConfiguration.Error.WriteLine("r1 zero: --resume needs --output DIR (the run to continue).");
                 return 2;
             }
+            if (parse.GetValue(tools))
+                return await ZeroToolsMode.RunAsync(dir, parse.GetValue(quick), parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(pretrainSteps), parse.GetValue(threads),
+                    parse.GetValue(set) ?? [], parse.GetValue(resume) || parse.GetValue(config) is not null, ct);
             ZeroOptions options;
             options = parse.GetValue(config) is { } file
                 ? await ZeroOptionsFile.LoadFileAsync(file.FullName, ct) with { OutputDirectory = dir }

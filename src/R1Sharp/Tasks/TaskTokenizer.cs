@@ -61,8 +61,19 @@ public sealed class TaskTokenizer : ITextTokenizer
     private readonly Dictionary<char, string[]> _multiCharByFirst;
 
     /// <summary>Builds the fixed vocabulary.</summary>
-    public TaskTokenizer()
+    public TaskTokenizer() : this([])
     {
+    }
+
+    /// <summary>
+    /// The fixed vocabulary plus <paramref name="extraTokens"/>, appended after it (so every built-in id keeps its
+    /// number): whole-phrase tokens of a variant, such as the tool-call phrases of <c>r1 zero --tools</c>. A token
+    /// already in the vocabulary is not added twice.
+    /// </summary>
+    /// <param name="extraTokens">Multi-character strings to add, in order.</param>
+    public TaskTokenizer(IEnumerable<string> extraTokens)
+    {
+        ArgumentNullException.ThrowIfNull(extraTokens);
         var tokens = new List<string> { "<pad>", EndOfTextText, "<unk>", "\n" };
         for (char c = ' '; c <= '~'; c++) tokens.Add(c.ToString());
         foreach (var tag in Tags) { tokens.Add(tag); tokens.Add(" " + tag); }
@@ -72,6 +83,7 @@ public sealed class TaskTokenizer : ITextTokenizer
             if (word.Length > 1) tokens.Add(word);
             tokens.Add(" " + word);
         }
+        tokens.AddRange(extraTokens.Where(t => !string.IsNullOrEmpty(t)));
         _tokens = tokens.Distinct(StringComparer.Ordinal).ToArray();
         _ids = _tokens.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i, StringComparer.Ordinal);
         _multiCharByFirst = _tokens.Skip(3).Where(t => t.Length > 1).Append(EndOfTextText)

@@ -200,6 +200,7 @@ public sealed class ToolCallingRolloutsTests
             new Rollout(1, [5, 6], null, false) { Tools = new ToolUse([false, false], 0, 0, 0) },
         ]);
         Assert.Equal(1.0, metrics["tools/call_frequency"]);
+        Assert.Equal(0.5, metrics["tools/call_rate"]); // one completion of two called
         Assert.Equal(0.5, metrics["tools/failure_frequency"]);
         Assert.Equal(1.0, metrics["tools/failures"]);
         Assert.Equal(0.5, metrics["tools/seconds"]);

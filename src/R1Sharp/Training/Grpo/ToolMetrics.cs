@@ -8,7 +8,7 @@ public static class ToolMetrics
     /// <summary>
     /// Adds <c>tools/call_frequency</c> (tool calls per completion, TRL's name), <c>tools/failure_frequency</c> (failed calls
     /// per call, TRL's name), <c>tools/failures</c> (failed calls), <c>tools/seconds</c> (wall-clock seconds in tools, summed
-    /// over completions) and <c>tools/token_fraction</c> (share of completion tokens that are tool output, out of the loss).
+    /// over completions), <c>tools/call_rate</c> (share of completions with at least one call) and <c>tools/token_fraction</c> (share of completion tokens that are tool output, out of the loss).
     /// </summary>
     public static void AddTo(IDictionary<string, double> metrics, IReadOnlyList<Rollout> rollouts)
     {
@@ -19,6 +19,7 @@ public static class ToolMetrics
         int calls = uses.Sum(u => u.Calls), failures = uses.Sum(u => u.Failures);
         long tokens = uses.Sum(u => (long)u.ToolTokens.Length), toolTokens = uses.Sum(u => (long)u.ToolTokens.Count(t => t));
         metrics["tools/call_frequency"] = calls / (double)rollouts.Count;
+        metrics["tools/call_rate"] = uses.Count(u => u.Calls > 0) / (double)rollouts.Count;
         metrics["tools/failure_frequency"] = calls == 0 ? 0 : failures / (double)calls;
         metrics["tools/failures"] = failures;
         metrics["tools/seconds"] = uses.Sum(u => u.Seconds);

@@ -29,10 +29,11 @@ public static class ZeroGrpoRun
     /// <param name="progress">Receives each step.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
     /// <param name="ranks">Data-parallel ranks (issue 17): prompt groups are shared among them; null for one process.</param>
+    /// <param name="tools">Multi-turn rollouts with tool calls (<c>r1 zero --tools</c>), or null (default) for single-turn completions.</param>
     /// <exception cref="ConfigurationException">Invalid options or reward weights.</exception>
     public static async Task<GrpoRunResult> RunAsync(CausalLanguageModel policy, ModelConfig config, string baseDirectory, TaskSuite suite,
         TaskTokenizer tokenizer, GrpoOptions grpo, string runDirectory, bool resume, GrpoEvaluation? evaluate, IProgress<GrpoProgress>? progress,
-        CancellationToken cancellationToken, ICollectiveBackend? ranks = null)
+        CancellationToken cancellationToken, ICollectiveBackend? ranks = null, ToolCallingRollouts? tools = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(grpo);
@@ -42,7 +43,7 @@ public static class ZeroGrpoRun
             : Load(config, policy.Device, tokenizer, baseDirectory));
         await using var rewards = TaskRewards.CreateComposer(suite, grpo.RewardWeights);
         using var precision = GrpoPrecision.Create(policy, grpo); // issue 18: bf16 / rollout_dtype copies (none by default)
-        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(precision.Rollouts), rewards,
+        var trainer = new GrpoTrainer(policy, reference, tokenizer, new InProcessRolloutEngine(precision.Rollouts, tools: tools), rewards,
             new TaskPromptSource(suite), grpo, BuiltInModel.Checkpoint(policy, tokenizer), runDirectory, precision: precision, ranks: ranks);
         return await trainer.RunAsync(resume, evaluate, progress, cancellationToken).ConfigureAwait(false);
     }
