@@ -48,7 +48,8 @@ public static class PipelineRunner
         // The base model first (its evaluation needs the reward model, which is trained on it).
         bool baseDone = run.Finished(PipelineStages.Base) is not null;
         double baseSeconds = 0;
-        if (!baseDone && !Directory.Exists(run.ModelDirectory(PipelineStages.Base)))
+        if (baseDone) run.Report(PipelineStages.Base, 1, 1, new Dictionary<string, double> { ["kept"] = 1 });
+        else if (!Directory.Exists(run.ModelDirectory(PipelineStages.Base)))
         {
             using var model = CausalLanguageModel.Create(run.Config, run.Device, ScalarType.Float32, options.Seed);
             (baseSeconds, _) = await run.TrainOnDocumentsAsync(PipelineStages.Base, model, world.CorpusDocument, options.Pretrain).ConfigureAwait(false);

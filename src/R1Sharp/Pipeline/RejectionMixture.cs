@@ -53,7 +53,8 @@ internal static class RejectionMixture
                     examples.Add(new Example("reasoning", prompts[p * options.RejectionSamples], text));
             }
         }
-        examples.AddRange(JudgedChat(run, rewardModel, (int)Math.Ceiling(examples.Count * options.ChatPerReasoning)));
+        // At least a few chat examples, so that the stage always adds non-reasoning data (and a weak stage 2 still leaves a mixture).
+        examples.AddRange(JudgedChat(run, rewardModel, Math.Max(8, (int)Math.Ceiling(examples.Count * options.ChatPerReasoning))));
         await AtomicFile.WriteAllTextAsync(path, string.Concat(examples.Select(e => JsonSerializer.Serialize(e, PipelineRun.Json).ReplaceLineEndings("") + "\n")), run.Token).ConfigureAwait(false);
         var counts = Counts(examples);
         counts["sampled"] = sampled.Count;
