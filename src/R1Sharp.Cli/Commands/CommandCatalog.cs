@@ -26,5 +26,6 @@ internal static class CommandCatalog
         yield return FilterCommand.Create();
         yield return DistillCommand.Create();
         yield return DistillZeroCommand.Create();
+        yield return PipelineCommand.Create();
     }
 }

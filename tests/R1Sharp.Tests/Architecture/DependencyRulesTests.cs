@@ -30,6 +30,7 @@ public sealed partial class DependencyRulesTests
         ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints", "Tools"],
         ["RewardModels"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
         ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distributed"],
+        ["Pipeline"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distillation", "Distributed"],
     };
 
     [Fact]

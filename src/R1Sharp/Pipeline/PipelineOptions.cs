@@ -1,0 +1,125 @@
+using R1Sharp.Distillation.BuiltIn;
+using R1Sharp.Tasks;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Zero;
+
+namespace R1Sharp.Pipeline;
+
+/// <summary>
+/// Settings of <c>r1 pipeline</c>: DeepSeek-R1's four stages on the built-in world. The defaults aim at a few minutes of
+/// CPU with one torch thread (docs/pipeline.md has the measured run); each setting says how it differs from the paper.
+/// </summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Output directory. Default <c>runs/pipeline-&lt;UTC timestamp&gt;</c>.</summary>
+    public string OutputDirectory { get; init; } = Path.Combine("runs", $"pipeline-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+
+    /// <summary>Seed of the tasks, the model, data order and every sampling call. Default <see cref="ZeroOptions.DefaultSeed"/>.</summary>
+    public int Seed { get; init; } = ZeroOptions.DefaultSeed;
+
+    /// <summary>Torch intra-op threads; 0 = one per core (see <see cref="ZeroOptions.Threads"/>). Default 0.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The base model's shape. Default <c>r1 zero</c>'s (~0.8M parameters).</summary>
+    public ZeroModelShape Model { get; init; } = new();
+
+    /// <summary>Pre-training of the base. Default 400 steps of 32 documents (<c>r1 zero</c>: 3,000), to leave time for four stages.</summary>
+    public PretrainOptions Pretrain { get; init; } = new(Steps: 400, BatchSize: 32, SaveSteps: 100);
+
+    /// <summary>How imperfect the reasoning documents are (<c>r1 zero</c>'s corpus).</summary>
+    public CorpusNoise Noise { get; init; } = new();
+
+    /// <summary>How the corpus mixes the two languages and how much chat it holds.</summary>
+    public LanguageMix Language { get; init; } = new();
+
+    /// <summary>Held-out reasoning problems per family. Default 100.</summary>
+    public int HeldOutPerFamily { get; init; } = 100;
+
+    /// <summary>Held-out chat prompts (values of N never trained on). Default 20.</summary>
+    public int ChatHeldOut { get; init; } = 20;
+
+    /// <summary>k samples per held-out prompt (paper 4–64). Default 4.</summary>
+    public int EvalSamples { get; init; } = 4;
+
+    /// <summary>Cold-start examples (paper: thousands). Default 800.</summary>
+    public int ColdStartExamples { get; init; } = 800;
+
+    /// <summary>SFT of the cold start. Default 2 epochs of batch 32 at 1e-3.</summary>
+    public StudentSftOptions ColdStartSft { get; init; } = new(Epochs: 2, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 5);
+
+    /// <summary>Preference pairs of the built-in chat task the reward model trains on (10% held out for its accuracy). Default 1,200.</summary>
+    public int PreferencePairs { get; init; } = 1200;
+
+    /// <summary>Reward-model training epochs, batch and learning rate (<c>r1 rm</c>'s trainer). Defaults 1, 16, 5e-4.</summary>
+    public (int Epochs, int BatchSize, double LearningRate) RewardModelTraining { get; init; } = (1, 16, 5e-4);
+
+    /// <summary>GRPO of stage 2: <c>r1 zero</c>'s settings, 16 steps (<c>r1 zero</c>: 60; the cold start has done much of the work, and the run must fit minutes), rewards accuracy 1 + format 0.1 + language 1 (the paper sums accuracy and language).</summary>
+    public GrpoOptions ReasoningRl { get; init; } = Rl(16, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0 });
+
+    /// <summary>Also train stage 2 without the language reward (from the same cold start) and report both. Default true.</summary>
+    public bool LanguageAblation { get; init; } = true;
+
+    /// <summary>Training prompts the stage-2 model answers for rejection sampling. Default 600.</summary>
+    public int RejectionPrompts { get; init; } = 600;
+
+    /// <summary>Samples per rejection prompt. Default 4.</summary>
+    public int RejectionSamples { get; init; } = 4;
+
+    /// <summary>At most this many kept (correct, well-formatted, non-mixed, distinct) samples per prompt. Default 2.</summary>
+    public int MaxKeptPerPrompt { get; init; } = 2;
+
+    /// <summary>Chat candidates written per chat prompt; the reward model keeps the best. Default 4.</summary>
+    public int ChatCandidates { get; init; } = 4;
+
+    /// <summary>Chat examples in the stage-3 mixture per kept reasoning example (paper: 200k to 600k). Default 1/3.</summary>
+    public double ChatPerReasoning { get; init; } = 1.0 / 3;
+
+    /// <summary>SFT of stage 3 (from the cold-start checkpoint). Default 2 epochs of batch 32 at 1e-3.</summary>
+    public StudentSftOptions RejectionSft { get; init; } = new(Epochs: 2, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 5);
+
+    /// <summary>GRPO of stage 4: rule rewards on reasoning prompts, the reward model (weight 1) on chat prompts. Default 8 steps.</summary>
+    public GrpoOptions AllScenarioRl { get; init; } = Rl(8, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0, ["reward_model"] = 1.0 });
+
+    /// <summary>In stage 4, every n-th prompt is a chat prompt. Default 4.</summary>
+    public int ChatEvery { get; init; } = 4;
+
+    /// <summary>The reasoning tasks with their held-out split (<c>r1 zero</c>'s families and weights).</summary>
+    public TaskSuite CreateSuite() => new ZeroOptions { Seed = Seed, HeldOutPerFamily = HeldOutPerFamily }.CreateSuite();
+
+    /// <summary>The whole built-in world.</summary>
+    public PipelineWorld CreateWorld() => new(CreateSuite(), new ChatTask(Seed, ChatHeldOut), Noise, Language);
+
+    private static GrpoOptions Rl(int steps, Dictionary<string, double> weights) => new ZeroOptions().Grpo with
+    {
+        MaxSteps = steps,
+        EvalSteps = 0,
+        SaveSteps = 5,
+        SaveTotalLimit = 1,
+        RewardWeights = weights,
+    };
+
+    /// <summary>A ~1-minute smoke configuration (plumbing, not results).</summary>
+    public static PipelineOptions Quick(string outputDirectory)
+    {
+        GrpoOptions Tiny(GrpoOptions g) => g with { MaxSteps = 2, NumGenerations = 4, PromptsPerStep = 4, MaxCompletionLength = 48, SaveSteps = 1, WarmupSteps = 0 };
+        var defaults = new PipelineOptions();
+        return new PipelineOptions
+        {
+            OutputDirectory = outputDirectory,
+            Model = new ZeroModelShape(Hidden: 32, Layers: 1, Heads: 2, KvHeads: 1, Intermediate: 64),
+            Pretrain = new PretrainOptions(Steps: 20, BatchSize: 16, SaveSteps: 10),
+            HeldOutPerFamily = 6,
+            ChatHeldOut = 3,
+            EvalSamples = 2,
+            ColdStartExamples = 24,
+            ColdStartSft = new StudentSftOptions(Epochs: 1, BatchSize: 8),
+            PreferencePairs = 40,
+            RewardModelTraining = (1, 8, 1e-3),
+            ReasoningRl = Tiny(defaults.ReasoningRl),
+            RejectionPrompts = 12,
+            RejectionSamples = 2,
+            RejectionSft = new StudentSftOptions(Epochs: 1, BatchSize: 8),
+            AllScenarioRl = Tiny(defaults.AllScenarioRl),
+        };
+    }
+}

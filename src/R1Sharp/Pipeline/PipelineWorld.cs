@@ -1,0 +1,78 @@
+using System.Globalization;
+using R1Sharp.Tasks;
+using R1Sharp.Text.Templates;
+
+namespace R1Sharp.Pipeline;
+
+/// <summary>
+/// The texts of <c>r1 pipeline</c>'s built-in world: the base model's pre-training corpus (<c>r1 zero</c>'s reasoning
+/// documents, some of them code-switched into Lingua, plus chat documents of mixed quality) and the cold-start set
+/// (long, readable, English chains of thought in the paper's output format: reasoning, then a summary).
+/// </summary>
+/// <param name="Suite">The reasoning tasks and their held-out split.</param>
+/// <param name="Chat">The chat task and its held-out split.</param>
+/// <param name="Noise">How imperfect the reasoning documents are (<c>r1 zero</c>'s corpus settings).</param>
+/// <param name="Language">How the corpus mixes the two languages and how much chat it holds.</param>
+public sealed record PipelineWorld(TaskSuite Suite, ChatTask Chat, CorpusNoise Noise, LanguageMix Language)
+{
+    /// <summary>The training stream of the cold-start problems (0 is the corpus, 1 the reasoning RL prompts).</summary>
+    public const int ColdStartStream = 3;
+
+    /// <summary>The training stream the stage-2 model answers for rejection sampling.</summary>
+    public const int RejectionStream = 2;
+
+    /// <summary>The training stream of stage 4's reasoning prompts.</summary>
+    public const int AllScenarioStream = 4;
+
+    /// <summary>Pre-training document number <paramref name="index"/>: (prompt, completion).</summary>
+    public (string Prompt, string Completion) CorpusDocument(long index)
+    {
+        var random = new Random(unchecked((int)(index * 7_368_787L + 101)));
+        if (random.NextDouble() < Language.ChatShare)
+        {
+            int n = Chat.Training(random.Next(int.MaxValue));
+            return (ChatTask.Prompt(n), ChatTask.Response(n, Language.CorpusChatGoodRate, random));
+        }
+        var (prompt, completion) = SyntheticCorpus.Document(Suite, index, Noise);
+        // Careful (self-checking) reasoning is the part of the corpus most often written code-switched: RL that rewards
+        // checking then pulls Lingua words into English reasoning, unless the language reward pulls back.
+        bool checks = completion.Contains("wait", StringComparison.Ordinal);
+        double rate = checks ? Language.CheckingMixRate : Language.PlainMixRate;
+        string reasoning = Lingua.JoinSteps(completion);
+        return (prompt, random.NextDouble() < rate ? Lingua.Translate(reasoning, Language.MixedShare, random) : reasoning);
+    }
+
+    /// <summary>
+    /// Cold-start example number <paramref name="index"/>: a problem of <see cref="ColdStartStream"/> solved by a worked,
+    /// self-checking, English chain of thought without step errors, then a one-line summary, then the answer; only
+    /// correct solutions are used (the paper's cold-start data is curated).
+    /// </summary>
+    public (string Prompt, string Completion) ColdStartExample(long index)
+    {
+        var clean = Noise with { GuessRate = 0, SelfCheckRate = 1, StepErrorRate = 0 };
+        for (long attempt = 0; ; attempt++)
+        {
+            var problem = Suite.TrainingProblem(index * 16 + attempt, ColdStartStream);
+            var task = Suite.TaskOf(problem);
+            var random = new Random(unchecked((int)(index * 2_654_435L + attempt * 97 + 5)));
+            string completion = task.WriteSolution(problem, random, clean);
+            if (!AnswerScoring.IsCorrect(task, problem, completion) && attempt < 15) continue;
+            return (R1ZeroTemplate.Format(problem.Question), WithSummary(Lingua.JoinSteps(completion), problem));
+        }
+    }
+
+    /// <summary>
+    /// Puts the paper's summary between the reasoning and the answer: " &lt;/think&gt; 3+4*5-2=21 &lt;answer&gt;21&lt;/answer&gt;" (the
+    /// expression answered and its value).
+    /// </summary>
+    public static string WithSummary(string completion, ReasoningProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        ArgumentNullException.ThrowIfNull(problem);
+        string answer = AnswerExtraction.LastAnswer(completion) ?? "";
+        string stated = problem.Family == "countdown" ? answer : problem.Expression;
+        string summary = $" {stated}={problem.Target.ToString(CultureInfo.InvariantCulture)}";
+        int close = completion.IndexOf("</think>", StringComparison.Ordinal);
+        return close < 0 ? completion : completion[..(close + "</think>".Length)] + summary + completion[(close + "</think>".Length)..];
+    }
+}
