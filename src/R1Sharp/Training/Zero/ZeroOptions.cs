@@ -31,6 +31,16 @@ public sealed record ZeroOptions
     /// </summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Torch intra-op threads during pre-training only; 0 = <see cref="Threads"/>. Default 1. Issue 14/18: a pre-training
+    /// step (32 documents, ~2,000 tokens through a hidden-128 model) is too small for a second thread to pay on the 2-core
+    /// machine. Measured 2026-12-03: one thread costs 0.17-0.18 CPU-seconds a step, even under a load average of 20-60; the
+    /// default run with 2 threads, alone, took 0.17 s a step at best and 0.24 on average (720 s for 3,000 steps), since
+    /// any other work on the machine makes the second thread's spin-waits cost more than it computes. GRPO's batches
+    /// (128 completions) are large enough to use every core, so <see cref="Threads"/> still sets the RL stage.
+    /// </summary>
+    public int PretrainThreads { get; init; } = 1;
+
     /// <summary>Base model shape. Default <see cref="ZeroModelShape"/>'s defaults (~0.8M parameters).</summary>
     public ZeroModelShape Model { get; init; } = new();
 
