@@ -20,7 +20,7 @@ internal static class ZeroCommand
         var seed = new Option<int?>("--seed") { Description = $"Seed of tasks, model, data order and sampling (default {new ZeroOptions().Seed})." };
         var steps = new Option<int?>("--steps") { Description = $"GRPO steps (default {new ZeroOptions().Grpo.MaxSteps})." };
         var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"Pre-training steps of the base model (default {new ZeroOptions().Pretrain.Steps})." };
-        var threads = new Option<int?>("--threads") { Description = "Torch threads (default 0 = one per core; use 1 on a busy machine)." };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads of the RL stage and evaluations (default 1; 0 = one per core). Pre-training runs on pretrain_threads (default 1; --config)." };
         var config = new Option<FileInfo?>("--config") { Description = "Settings file (JSON, the format of a run's zero_config.json; any subset, merged over the defaults): model, pretrain, noise, countdown, arithmetic, family_weights, held_out_per_family, eval_samples, grpo, ..." };
         var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision for pre-training and GRPO (float32 master weights, AdamW state and checkpoints); opt-in, the defaults stay float32." };
         var set = new Option<string[]>("--set") { Description = "GRPO option override key=value (snake_case, as in a config file); repeatable.", AllowMultipleArgumentsPerToken = true };

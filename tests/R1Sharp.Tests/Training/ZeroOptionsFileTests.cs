@@ -73,4 +73,18 @@ public sealed class ZeroOptionsFileTests : IDisposable
         var unknown = await Assert.ThrowsAsync<ConfigurationException>(() => ZeroOptionsFile.LoadFileAsync(path, CancellationToken.None));
         Assert.Contains("unknown option 'epsilom'", unknown.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ThreadCountsMayChangeOnResumeButNothingThatDecidesTheOutcome()
+    {
+        // issue 14/18: pre-training has its own thread count; neither it nor --threads is part of the run's identity.
+        var options = new ZeroOptions { OutputDirectory = _dir };
+        Assert.Equal(1, options.PretrainThreads);
+        Assert.Equal(ZeroOptionsFile.Settings(options), ZeroOptionsFile.Settings(options with { Threads = 2, PretrainThreads = 0 }));
+        Assert.NotEqual(ZeroOptionsFile.Settings(options), ZeroOptionsFile.Settings(options with { Pretrain = options.Pretrain with { Steps = 10 } }));
+
+        string path = Path.Combine(_dir, "zero.json");
+        await File.WriteAllTextAsync(path, """{"pretrain_threads": 0}""");
+        Assert.Equal(0, (await ZeroOptionsFile.LoadFileAsync(path, CancellationToken.None)).PretrainThreads);
+    }
 }

@@ -24,12 +24,25 @@ public sealed record ZeroOptions
     public int Seed { get; init; } = DefaultSeed;
 
     /// <summary>
-    /// Torch intra-op threads; 0 = one per core. Default 0. Measured on the quiet 2-core machine, 300 pre-training
-    /// steps took 44.5 s with 1 thread and 32.9 s with 2. On a machine whose cores are busy with other work, use 1:
-    /// there the threads' spin-waits cost more than they gain (3.2 CPU-seconds per step with 2 threads against 0.2 with
-    /// 1, measured under a load average of 30).
+    /// Torch intra-op threads of the RL stage and the evaluations; 0 = one per core. Default 1 (issue 14/18; 0 until
+    /// 2026-12-03). On the quiet 2-core machine of 2026-11-29, 300 pre-training steps took 44.5 s with 1 thread and 32.9 s
+    /// with 2, but on 2026-12-03 the default run with 2 threads, alone, spent 260 s on its 60 GRPO steps, while the same
+    /// 60 steps on one thread cost about 190 CPU-seconds (seed 4, under load), so no more than that alone. Whenever
+    /// anything else runs, a second thread's spin-waits cost more than it computes (3.2 CPU-seconds per pre-training step
+    /// with 2 threads against 0.2 with 1 under a load average of 30). One thread is the default that keeps its speed.
     /// </summary>
-    public int Threads { get; init; }
+    public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// Torch intra-op threads during pre-training only; 0 = <see cref="Threads"/>. Default 1. Issue 14/18: a pre-training
+    /// step (32 documents, ~2,000 tokens through a hidden-128 model) is too small for a second thread to pay on the 2-core
+    /// machine. Measured 2026-12-03: one thread costs 0.17-0.18 CPU-seconds a step, even under a load average of 20-60; the
+    /// default run with 2 threads, alone, took 0.17 s a step at best and 0.24 on average (720 s for 3,000 steps), since
+    /// any other work on the machine makes the second thread's spin-waits cost more than it computes. GRPO's batches
+    /// (128 completions) split better (about 75% parallel efficiency with 2 threads), so <see cref="Threads"/> sets the
+    /// RL stage on its own.
+    /// </summary>
+    public int PretrainThreads { get; init; } = 1;
 
     /// <summary>Base model shape. Default <see cref="ZeroModelShape"/>'s defaults (~0.8M parameters).</summary>
     public ZeroModelShape Model { get; init; } = new();

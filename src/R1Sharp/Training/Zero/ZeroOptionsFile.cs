@@ -29,12 +29,12 @@ public static class ZeroOptionsFile
 
     /// <summary>
     /// The settings that decide a run's outcome, for <c>--resume</c> to compare (<see cref="RunSettings"/>): everything
-    /// but the output folder, the thread count and the <c>grpo</c> block (which the GRPO trainer compares itself, letting
+    /// but the output folder, the thread counts and the <c>grpo</c> block (which the GRPO trainer compares itself, letting
     /// <c>max_steps</c> and the intervals change). A changed seed, held-out size, k or evaluation sampling would make the
     /// stored "before" figures and the evaluation curve incomparable with the rest of the run.
     /// </summary>
     public static SortedDictionary<string, string> Settings(ZeroOptions options) =>
-        RunSettings.From(options, Json, ["output_directory", "threads", "grpo"]);
+        RunSettings.From(options, Json, ["output_directory", "threads", "pretrain_threads", "grpo"]);
 
     /// <summary>Writes <paramref name="options"/> into <paramref name="runDirectory"/> (atomically).</summary>
     public static Task SaveAsync(ZeroOptions options, string runDirectory, CancellationToken cancellationToken) =>

@@ -169,7 +169,18 @@ public static class ZeroPipeline
         if (!resume && Directory.Exists(pretrainDir)) Directory.Delete(pretrainDir, recursive: true);
         var checkpoints = new PretrainCheckpoints(new CheckpointStore<TrainerState>(pretrainDir), weights, options.Seed);
         var losses = new MovingLossProgress("pretrain", options.Pretrain.Steps, progress);
-        double pretrainSeconds = await new BasePretrainer(suite, tokenizer, options.Noise).TrainAsync(policy, options.Pretrain, losses, checkpoints, cancellationToken).ConfigureAwait(false);
+        // Pre-training has its own thread count (ZeroOptions.PretrainThreads says why); RL gets the run's back.
+        int runThreads = get_num_threads();
+        set_num_threads(options.PretrainThreads > 0 ? options.PretrainThreads : runThreads);
+        double pretrainSeconds;
+        try
+        {
+            pretrainSeconds = await new BasePretrainer(suite, tokenizer, options.Noise).TrainAsync(policy, options.Pretrain, losses, checkpoints, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            set_num_threads(runThreads);
+        }
 
         progress?.Report(new ZeroProgress("eval_before", 0, 1, new Dictionary<string, double>(), TimeSpan.Zero));
         var clock = Stopwatch.StartNew();
