@@ -62,6 +62,22 @@ public sealed record SamplingOptions
     /// <summary>Whether <see cref="Temperature"/> 0 (greedy) is in effect.</summary>
     public bool IsGreedy => Temperature == 0;
 
+    /// <summary>Sampling of <paramref name="tokenizer"/>'s text: its end-of-sequence and padding ids, and only the ids it
+    /// has (never the embedding's spare rows).</summary>
+    public static SamplingOptions For(Text.ITextTokenizer tokenizer, int maxNewTokens, double temperature, double topP)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return new SamplingOptions
+        {
+            MaxNewTokens = maxNewTokens,
+            Temperature = temperature,
+            TopP = topP,
+            EosIds = tokenizer.EosIds,
+            PadId = tokenizer.PadId,
+            SampleableIds = SampleableIds.Of(tokenizer),
+        };
+    }
+
     /// <summary>Checks the values; throws naming the first invalid option.</summary>
     /// <exception cref="ArgumentException">An option is out of range or stop strings lack a decoder.</exception>
     public void Validate()

@@ -13,15 +13,7 @@ internal static class ModelSampler
     public static List<(string Text, int Tokens)> Sample(CausalLanguageModel model, TaskTokenizer tokenizer, IReadOnlyList<string> prompts,
         int maxNewTokens, double temperature, double topP, long seed, CancellationToken cancellationToken)
     {
-        var options = new SamplingOptions
-        {
-            MaxNewTokens = maxNewTokens,
-            Temperature = temperature,
-            TopP = topP,
-            EosIds = tokenizer.EosIds,
-            PadId = tokenizer.PadId,
-            SampleableIds = SampleableIds.Of(tokenizer),
-        };
+        var options = SamplingOptions.For(tokenizer, maxNewTokens, temperature, topP);
         var ids = prompts.Select(p => (IReadOnlyList<int>)[.. tokenizer.Encode(p)]).ToList();
         model.eval();
         var sequences = ChunkedGeneration.GenerateAll(new BatchedGenerator(model), ids, BatchSize, options, (_, start) => seed + start, cancellationToken);

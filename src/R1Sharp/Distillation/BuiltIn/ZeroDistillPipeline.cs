@@ -165,15 +165,7 @@ public static class ZeroDistillPipeline
             .Select(p => (IReadOnlyList<int>)[.. tokenizer.Encode(p)])
             .SelectMany(ids => Enumerable.Repeat(ids, k))
             .ToList();
-        var sampling = new SamplingOptions
-        {
-            MaxNewTokens = maxNewTokens,
-            Temperature = options.SamplingTemperature,
-            TopP = options.SamplingTopP,
-            EosIds = tokenizer.EosIds,
-            PadId = tokenizer.PadId,
-            SampleableIds = SampleableIds.Of(tokenizer),
-        };
+        var sampling = SamplingOptions.For(tokenizer, maxNewTokens, options.SamplingTemperature, options.SamplingTopP);
         // The samples are scored by the rewards GRPO trains with (accuracy, format), each kept apart.
         await using var rewards = TaskRewards.CreateComposer(suite, new Dictionary<string, double>());
         var responses = new List<SampledResponse>(requests.Count);

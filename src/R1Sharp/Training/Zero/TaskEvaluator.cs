@@ -64,15 +64,7 @@ public sealed class TaskEvaluator(TaskSuite suite, TaskTokenizer tokenizer, int 
 
     private List<GeneratedSequence> Generate(BatchedGenerator generator, List<IReadOnlyList<int>> prompts, double temp, double p, long seed, CancellationToken cancellationToken)
     {
-        var options = new SamplingOptions
-        {
-            MaxNewTokens = maxNewTokens,
-            Temperature = temp,
-            TopP = p,
-            EosIds = tokenizer.EosIds,
-            PadId = tokenizer.PadId,
-            SampleableIds = SampleableIds.Of(tokenizer),
-        };
+        var options = SamplingOptions.For(tokenizer, maxNewTokens, temp, p);
         return ChunkedGeneration.GenerateAll(generator, prompts, BatchSize, options, (_, start) => seed + start, cancellationToken);
     }
 }

@@ -28,15 +28,7 @@ public sealed class ToolTaskEvaluator(TaskSuite suite, TaskTokenizer tokenizer, 
         ArgumentNullException.ThrowIfNull(model);
         var problems = suite.HeldOut;
         var prompts = problems.SelectMany(p => Enumerable.Repeat((IReadOnlyList<int>)[.. tokenizer.Encode(R1ZeroTemplate.Format(p.Question))], samplesPerProblem)).ToList();
-        var options = new SamplingOptions
-        {
-            MaxNewTokens = maxNewTokens,
-            Temperature = temperature,
-            TopP = topP,
-            EosIds = tokenizer.EosIds,
-            PadId = tokenizer.PadId,
-            SampleableIds = SampleableIds.Of(tokenizer),
-        };
+        var options = SamplingOptions.For(tokenizer, maxNewTokens, temperature, topP);
         var generator = new BatchedGenerator(model);
         IReadOnlyList<(int[] Tokens, ToolUse? Tools)> completions = tools is null
             ? [.. ChunkedGeneration.GenerateAll(generator, prompts, BatchSize, options, (_, start) => seed + start, cancellationToken).Select(s => (s.Tokens, (ToolUse?)null))]
