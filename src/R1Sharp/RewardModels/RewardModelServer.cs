@@ -1,14 +1,8 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using R1Sharp.Models;
 using R1Sharp.Serving;
 using R1Sharp.Serving.Http;
@@ -49,21 +43,10 @@ public sealed class RewardModelServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
-            kestrel.Listen(options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host), options.Port);
-        });
-        var app = builder.Build();
+        var app = KestrelHost.Build(options);
         var server = new RewardModelServer(app, model, tokenizer, options);
         server.MapRoutes();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseAddress = new Uri(bound.EndsWith('/') ? bound : bound + "/");
+        server.BaseAddress = await KestrelHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
         return server;
     }
 

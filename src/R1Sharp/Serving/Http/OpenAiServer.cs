@@ -1,15 +1,9 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using R1Sharp.Serving.Engine;
 using R1Sharp.Serving.Protocol;
 
@@ -51,22 +45,10 @@ public sealed class OpenAiServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(served);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
-            var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
-            kestrel.Listen(address, options.Port);
-        });
-        var app = builder.Build();
+        var app = KestrelHost.Build(options);
         var server = new OpenAiServer(app, served, options);
         server.MapRoutes();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseAddress = new Uri(bound.EndsWith('/') ? bound : bound + "/");
+        server.BaseAddress = await KestrelHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
         return server;
     }
 
