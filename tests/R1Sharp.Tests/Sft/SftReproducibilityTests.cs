@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using R1Sharp.Checkpoints;
 using R1Sharp.Tests.Cli;
 using R1Sharp.Tests.Training;
+using TorchSharp;
 
 namespace R1Sharp.Tests.Sft;
 
@@ -50,10 +52,47 @@ public sealed class SftReproducibilityTests : IDisposable
         for (int i = 0; i < a.Count; i++)
         {
             Assert.True(a[i].ContainsKey("loss"), $"metrics.jsonl step {i + 1} has no loss: {a[i].ToJsonString()}");
-            Assert.Equal(a[i].ToJsonString(), b[i].ToJsonString()); // loss, tokens, learning rate: everything but clock time
+            AssertSameStep(a[i], b[i], i + 1); // loss, tokens, learning rate: everything but clock time
         }
-        string weights = Path.Combine("final", "model.safetensors");
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(first, weights)), await File.ReadAllBytesAsync(Path.Combine(second, weights)));
+        AssertSameWeights(Path.Combine(first, "final", "model.safetensors"), Path.Combine(second, "final", "model.safetensors"));
+    }
+
+    /// <summary>
+    /// The same tensors, shapes and values up to float rounding. Not byte for byte: libtorch's CPU kernels (MKL gemm
+    /// and the OpenMP reductions) may split a sum another way when the machine is busy, and one CI run saw a single
+    /// weight one unit in the last place apart. A different data order or a missed step moves weights by far more.
+    /// </summary>
+    private static void AssertSameWeights(string first, string second)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var a = SafetensorsFile.Open(first);
+        using var b = SafetensorsFile.Open(second);
+        Assert.Equal(a.Entries.Keys.Order(StringComparer.Ordinal), b.Entries.Keys.Order(StringComparer.Ordinal));
+        foreach (string name in a.Entries.Keys)
+        {
+            var x = a.Read(name, dtype: torch.float32);
+            var y = b.Read(name, dtype: torch.float32);
+            Assert.Equal(x.shape, y.shape);
+            double gap = (x - y).abs().max().item<float>();
+            Assert.True(gap <= 1e-6 + 1e-5 * x.abs().max().item<float>(), $"{name}: the two runs' weights differ by up to {gap}");
+        }
+    }
+
+    /// <summary>Counts and settings exactly; losses and norms up to float rounding (see <see cref="AssertSameWeights"/>).</summary>
+    private static void AssertSameStep(JsonObject a, JsonObject b, int step)
+    {
+        Assert.Equal(a.Select(p => p.Key).Order(StringComparer.Ordinal), b.Select(p => p.Key).Order(StringComparer.Ordinal));
+        foreach (var (key, value) in a)
+        {
+            string x = value?.ToJsonString() ?? "null", y = b[key]?.ToJsonString() ?? "null";
+            if (x == y) continue;
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            bool close = double.TryParse(x, invariant, out double u) && double.TryParse(y, invariant, out double v)
+                && (u != Math.Floor(u) || v != Math.Floor(v)) // a count (tokens, rows) must match exactly
+                && Math.Abs(u - v) <= 1e-6 * Math.Max(1, Math.Abs(u));
+            Assert.True(close,
+                $"metrics.jsonl step {step}, {key}: {x} in the first run, {y} in the second");
+        }
     }
 
     private static List<JsonObject> Steps(string run) =>
