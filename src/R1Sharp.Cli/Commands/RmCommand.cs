@@ -1,3 +1,4 @@
+using R1Sharp.Training.Configuration;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -48,11 +49,11 @@ internal static class RmCommand
         command.SetGuardedAction(async (parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
-            var flags = new List<RewardModelOptionsFile.Source>();
+            var flags = new List<OptionsSource>();
             void Flag<T>(Option<T> option, string key)
             {
                 if (parse.GetResult(option) is { Implicit: false })
-                    flags.Add(new RewardModelOptionsFile.Source(new JsonObject { [key] = JsonSerializer.SerializeToNode(parse.GetValue(option)) }, option.Name));
+                    flags.Add(new OptionsSource(new JsonObject { [key] = JsonSerializer.SerializeToNode(parse.GetValue(option)) }, option.Name));
             }
             Flag(epochs, "num_train_epochs");
             Flag(maxSteps, "max_steps");
@@ -67,7 +68,7 @@ internal static class RmCommand
             Flag(saveSteps, "save_steps");
             Flag(seed, "seed");
             Flag(gradientCheckpointing, "gradient_checkpointing");
-            foreach (var (key, value, flag) in lora.Settings(parse)) flags.Add(new RewardModelOptionsFile.Source(new JsonObject { [key] = value }, flag));
+            foreach (var (key, value, flag) in lora.Settings(parse)) flags.Add(new OptionsSource(new JsonObject { [key] = value }, flag));
             var training = await RewardModelOptionsFile.LoadAsync(parse.GetValue(config), flags, parse.GetValue(set) ?? [],
                 new RewardModelOptions { OutputDirectory = parse.GetValue(output)!.FullName }, cancellationToken).ConfigureAwait(false);
             string? resumeFrom = parse.GetResult(resume) is null ? null : parse.GetValue(resume) ?? RewardModelTrainer.LatestCheckpoint;

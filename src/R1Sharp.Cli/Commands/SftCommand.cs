@@ -63,11 +63,11 @@ internal static class SftCommand
             string outputDirectory = parse.GetValue(output)!.FullName;
             // Flags the user typed are one more settings source, between --config and --set; flags left at their
             // defaults do not count, so a config file's value is not overridden by a default.
-            var flags = new List<SftOptionsFile.Source>();
+            var flags = new List<OptionsSource>();
             void Flag<T>(Option<T> option, string key)
             {
                 if (parse.GetResult(option) is { Implicit: false })
-                    flags.Add(new SftOptionsFile.Source(new JsonObject { [key] = JsonSerializer.SerializeToNode(parse.GetValue(option)) }, option.Name));
+                    flags.Add(new OptionsSource(new JsonObject { [key] = JsonSerializer.SerializeToNode(parse.GetValue(option)) }, option.Name));
             }
             Flag(epochs, "num_train_epochs");
             Flag(maxSteps, "max_steps");
@@ -89,7 +89,7 @@ internal static class SftCommand
             Flag(saveLimit, "save_total_limit");
             Flag(seed, "seed");
             Flag(bf16, "bf16");
-            foreach (var (key, value, flag) in lora.Settings(parse)) flags.Add(new SftOptionsFile.Source(new JsonObject { [key] = value }, flag));
+            foreach (var (key, value, flag) in lora.Settings(parse)) flags.Add(new OptionsSource(new JsonObject { [key] = value }, flag));
             var training = await SftOptionsFile.LoadAsync(parse.GetValue(config), flags, parse.GetValue(set) ?? [],
                 new SftOptions { OutputDirectory = outputDirectory }, cancellationToken).ConfigureAwait(false);
             string? resumeFrom = parse.GetResult(resume) is null ? null : parse.GetValue(resume) ?? SftTrainer.LatestCheckpoint;

@@ -9,7 +9,7 @@ namespace R1Sharp.RewardModels;
 /// <c>TrainingArguments</c>) so a TRL user finds their knobs; the config-file key of each is given in its summary.
 /// A step trains on <c>per_device_train_batch_size × gradient_accumulation_steps</c> pairs.
 /// </summary>
-public sealed record RewardModelOptions : IAdamWSettings, ILoraSettings
+public sealed record RewardModelOptions : ITrainingLoopSettings, IAdamWSettings, ILoraSettings
 {
     /// <summary><c>output_dir</c>: checkpoints, metrics.jsonl, rm_summary.json and final/ (the reward model). Required (--output).</summary>
     [JsonPropertyName("output_dir")]

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using R1Sharp.Training.Configuration;
 
 namespace R1Sharp.RewardModels;
@@ -24,17 +23,9 @@ public static class RewardModelOptionsFile
         new Dictionary<string, string>(StringComparer.Ordinal) { ["output_dir"] = "the run folder is given with --output" },
         RewardModelOptionsValidator.Problems);
 
-    /// <summary>One source of settings; later sources win.</summary>
-    /// <param name="Settings">Key (canonical or alias) to value.</param>
-    /// <param name="Origin">Named in messages (a file, a flag, "--set").</param>
-    public sealed record Source(JsonObject Settings, string Origin);
-
     /// <summary>Loads options: <paramref name="defaults"/>, then <paramref name="path"/>, then <paramref name="sources"/>, then <paramref name="overrides"/>; then validation.</summary>
     /// <exception cref="ConfigurationException">A bad file, unknown option, bad value or invalid settings, each named.</exception>
-    public static async Task<RewardModelOptions> LoadAsync(string? path, IEnumerable<Source> sources, IEnumerable<string> overrides, RewardModelOptions defaults,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(sources);
-        return await Schema.LoadLayeredAsync(path, sources.Select(s => (s.Settings, s.Origin)), overrides, defaults, cancellationToken).ConfigureAwait(false);
-    }
+    public static Task<RewardModelOptions> LoadAsync(string? path, IEnumerable<OptionsSource> sources, IEnumerable<string> overrides, RewardModelOptions defaults,
+        CancellationToken cancellationToken = default) =>
+        Schema.LoadLayeredAsync(path, sources, overrides, defaults, cancellationToken);
 }

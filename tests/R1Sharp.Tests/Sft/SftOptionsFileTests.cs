@@ -21,7 +21,7 @@ public sealed class SftOptionsFileTests
     public async Task TrlKeysOurAliasesFlagsAndOverridesApplyInOrder()
     {
         string file = Write("sft.yaml", "num_train_epochs: 3\nper_device_train_batch_size: 4\nlr_scheduler_type: linear\nlearning_rate: 1e-4\nlayout: bucketed\n");
-        var flag = new SftOptionsFile.Source(new JsonObject { ["batch_size"] = 6 }, "--batch-size");
+        var flag = new OptionsSource(new JsonObject { ["batch_size"] = 6 }, "--batch-size");
         var options = await SftOptionsFile.LoadAsync(file, [flag], ["learning_rate=3e-5"], Defaults);
 
         Assert.Equal(3, options.Epochs);                  // from the file
@@ -37,7 +37,7 @@ public sealed class SftOptionsFileTests
     public async Task EveryProblemIsListedUnderItsKeyWithWhereItCameFrom()
     {
         string file = Write("sft.json", """{"num_train_epochs": 0, "warmup_ratio": 1.5}""");
-        var flag = new SftOptionsFile.Source(new JsonObject { ["learning_rate"] = -1.0 }, "--learning-rate");
+        var flag = new OptionsSource(new JsonObject { ["learning_rate"] = -1.0 }, "--learning-rate");
         var error = await Assert.ThrowsAsync<ConfigurationException>(() => SftOptionsFile.LoadAsync(file, [flag], [], Defaults));
 
         Assert.Contains($"num_train_epochs: must be at least 1 (got 0) [from {file}]", error.Message);

@@ -112,7 +112,7 @@ public sealed record OptionsSchema<TOptions>(
     /// later layers win. Then binds and validates, naming for each key where its value came from.
     /// </summary>
     /// <exception cref="ConfigurationException">A bad file, an unknown option, a bad value or invalid settings, each named.</exception>
-    public async Task<TOptions> LoadLayeredAsync(string? path, IEnumerable<(JsonObject Settings, string Origin)> sources,
+    public async Task<TOptions> LoadLayeredAsync(string? path, IEnumerable<OptionsSource> sources,
         IEnumerable<string> overrides, TOptions defaults, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -120,7 +120,7 @@ public sealed record OptionsSchema<TOptions>(
         ArgumentNullException.ThrowIfNull(defaults);
         var ordered = new List<(JsonObject Settings, string Origin)>();
         if (path is not null) ordered.Add((await SettingsText.ReadFileAsync(path, cancellationToken).ConfigureAwait(false), path));
-        ordered.AddRange(sources);
+        ordered.AddRange(sources.Select(s => (s.Settings, s.Origin)));
         foreach (var pair in overrides)
         {
             var (key, value) = SettingsText.ParseOverride(pair);

@@ -10,7 +10,7 @@ namespace R1Sharp.Training.Sft;
 /// transformers' <c>TrainingArguments</c>) unless a DeepSeek-R1 value is given, so a TRL user finds their knobs:
 /// the config-file key of each setting (<see cref="SftOptionsFile"/>) is TRL's name, given in its summary.
 /// </summary>
-public sealed record SftOptions : IAdamWSettings, ILoraSettings
+public sealed record SftOptions : ITrainingLoopSettings, IAdamWSettings, ILoraSettings
 {
     /// <summary>Directory for checkpoints (<c>checkpoint-N/</c>), metrics.jsonl and the final model. Required.</summary>
     [JsonPropertyName("output_dir")]

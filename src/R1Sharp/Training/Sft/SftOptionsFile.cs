@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using R1Sharp.Training.Configuration;
 
 namespace R1Sharp.Training.Sft;
@@ -26,20 +25,12 @@ public static class SftOptionsFile
         new Dictionary<string, string>(StringComparer.Ordinal) { ["output_dir"] = "the run folder is given with --output" },
         SftOptionsValidator.Problems);
 
-    /// <summary>One source of settings, in order of precedence: later sources win.</summary>
-    /// <param name="Settings">Key (canonical or alias) to value.</param>
-    /// <param name="Origin">What to name as the values' origin in messages (a file, "--learning-rate", "--set").</param>
-    public sealed record Source(JsonObject Settings, string Origin);
-
     /// <summary>
     /// Loads options: <paramref name="defaults"/>, then <paramref name="path"/> (when given), then
     /// <paramref name="sources"/> in order (e.g. explicit flags), then <paramref name="overrides"/>; then validation.
     /// </summary>
     /// <exception cref="ConfigurationException">A bad file, an unknown option, a bad value or invalid settings, each named.</exception>
-    public static async Task<SftOptions> LoadAsync(string? path, IEnumerable<Source> sources, IEnumerable<string> overrides, SftOptions defaults,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(sources);
-        return await Schema.LoadLayeredAsync(path, sources.Select(s => (s.Settings, s.Origin)), overrides, defaults, cancellationToken).ConfigureAwait(false);
-    }
+    public static Task<SftOptions> LoadAsync(string? path, IEnumerable<OptionsSource> sources, IEnumerable<string> overrides, SftOptions defaults,
+        CancellationToken cancellationToken = default) =>
+        Schema.LoadLayeredAsync(path, sources, overrides, defaults, cancellationToken);
 }

@@ -15,19 +15,11 @@ public static class SftOptionsValidator
         {
             if (!ok) problems.Add(string.Create(CultureInfo.InvariantCulture, $"{key}: {rule} (got {value})"));
         }
-        Require(!string.IsNullOrWhiteSpace(options.OutputDirectory), "output_dir", options.OutputDirectory, "is required (--output)");
-        Require(options.Epochs >= 1, "num_train_epochs", options.Epochs, "must be at least 1");
-        Require(options.MaxSteps >= 0, "max_steps", options.MaxSteps, "must be ≥ 0 (0 = all epochs)");
+        problems.AddRange(TrainingLoopChecks.Problems(options));
         problems.AddRange(AdamWSettingsChecks.Problems(options));
         Require(options.LogprobChunkSize >= 0, "logprob_chunk_size", options.LogprobChunkSize, "must be ≥ 0 (0 = full logits)");
-        Require(options.BatchSize >= 1, "per_device_train_batch_size", options.BatchSize, "must be at least 1");
-        Require(options.GradientAccumulationSteps >= 1, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must be at least 1");
         Require(options.MaxLength >= 2, "max_length", options.MaxLength, "must be at least 2 (a target needs a token before it)");
-        Require(options.ValidationFraction is >= 0 and < 1, "validation_fraction", options.ValidationFraction, "must be in [0, 1)");
         Require(options.EvalSteps >= 0, "eval_steps", options.EvalSteps, "must be ≥ 0 (0 = each epoch end)");
-        Require(options.LoggingSteps >= 1, "logging_steps", options.LoggingSteps, "must be at least 1");
-        Require(options.SaveSteps >= 0, "save_steps", options.SaveSteps, "must be ≥ 0 (0 = only at the end)");
-        Require(options.SaveTotalLimit >= 0, "save_total_limit", options.SaveTotalLimit, "must be ≥ 0 (0 = keep all)");
         Require(!(options.Bf16 && options.UsePeft), "bf16", "true with use_peft: true",
             "mixed precision trains full models only; LoRA adapters train in the base model's dtype (--dtype bf16 for a bf16 base)");
         if (options.Lora is { } lora) problems.AddRange(lora.Problems());
