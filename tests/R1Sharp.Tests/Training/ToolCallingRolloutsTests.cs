@@ -206,4 +206,36 @@ public sealed class ToolCallingRolloutsTests
         Assert.Equal(0.5, metrics["tools/seconds"]);
         Assert.Equal(2.0 / 6, metrics["tools/token_fraction"], 12);
     }
+
+    [Fact]
+    public async Task ACallStartsWhileTheRestOfItsRoundIsStillDecoding()
+    {
+        // Row A writes its call first; the round then decodes row B. The call must already be running by the time the
+        // round ends (before, calls started only after it); 30 s is a deadlock guard, not a timing bound.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tool = new FunctionTool("python", "{}", (_, _) => { started.TrySetResult(); return Task.FromResult("5"); });
+        var policy = new ScriptedPolicy(new() { ['A'] = [Call, "a"], ['B'] = ["A long answer with no tools."] });
+        var runningAtRoundEnd = new List<bool>();
+        IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingOptions options, long seed, CancellationToken token)
+        {
+            var round = policy.Generate(prompts, options, seed, token);
+            runningAtRoundEnd.Add(started.Task.Wait(TimeSpan.FromSeconds(30), token));
+            return round;
+        }
+        var prompts = new[] { "A:", "B:" }.Select(p => (IReadOnlyList<int>)Tokenizer.Encode(p)).ToList();
+        var rollouts = await Loop(tool).GenerateAsync(Generate, 1024, prompts, new SamplingOptions { MaxNewTokens = 200 }, 7, CancellationToken.None);
+        Assert.True(runningAtRoundEnd[0]);
+        Assert.Equal("\n```output\n5\n```\n", ToolText(rollouts[0]));
+        Assert.Equal(1, rollouts[0].Tools!.Calls);
+    }
+
+    [Fact]
+    public async Task ACallPastTheIterationLimitIsNeverStarted()
+    {
+        int runs = 0;
+        var tool = new FunctionTool("python", "{}", (_, _) => { Interlocked.Increment(ref runs); return Task.FromResult("5"); });
+        var (rollouts, _) = await Run(Loop(tool, maxIterations: 1), new() { ['A'] = [Call, Call, "never"] });
+        Assert.Equal(1, rollouts.Single().Tools!.Calls);
+        Assert.Equal(1, runs); // the second call ends the completion unanswered and no tool ran for it
+    }
 }

@@ -28,5 +28,7 @@ public static class ToolMetrics
         // longest row, per call, and the tokens prefilled again at the start of later rounds, per completion.
         metrics["tools/wait_steps_per_call"] = calls == 0 ? 0 : uses.Sum(u => (long)u.WaitSteps) / (double)calls;
         metrics["tools/reprefill_tokens"] = uses.Sum(u => u.ReprefillTokens) / (double)rollouts.Count;
+        // Tool time decoding did not hide: calls start when written, so only what outlasts the round's decoding counts.
+        metrics["tools/exposed_seconds"] = uses.Sum(u => u.ExposedSeconds);
     }
 }

@@ -8,7 +8,8 @@ namespace R1Sharp.Training.Rollouts;
 /// Multi-turn rollouts: a completion may call tools. Generation runs in rounds over one batch: every live row
 /// generates until EOS, the token budget, or the end of a tool call (<see cref="ToolCallParser"/>: a closed
 /// <c>```python</c> fence or <c>&lt;/tool_call&gt;</c>, via <see cref="SamplingOptions.StopWhen"/>); the calls of the rows
-/// that paused run concurrently; each output, rendered as a tool message (<see cref="ToolMessageFormat"/>), is appended
+/// that paused run concurrently, each started the moment its row writes it (<see cref="EarlyToolCalls"/>: while the
+/// round's other rows still decode); each output, rendered as a tool message (<see cref="ToolMessageFormat"/>), is appended
 /// to its row's completion and flagged as tool tokens (<see cref="ToolUse.ToolTokens"/>, masked out of the loss); then
 /// those rows continue in the next round with their conversation so far as the prompt. Simplification: rows that
 /// did not pause are not resumed while others wait for tools (a row that is done is simply absent from the next
@@ -62,11 +63,14 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
             int longest = inputs.Max(p => p.Count);
             int room = Math.Min(live.Max(i => budget - rows[i].Tokens.Count), positions - longest);
             if (room < 1) throw new ArgumentException($"a conversation of {longest} tokens leaves no room under max_position_embeddings {positions}");
-            var roundOptions = sampling with { MaxNewTokens = room, StopWhen = EndsWithCall };
+            // A call starts the moment it is written unless some row here has no calls left (its call is not answered).
+            await using var early = new EarlyToolCalls(options.Runner, cancellationToken);
+            bool startEarly = live.All(i => rows[i].Calls < options.MaxToolCallingIterations);
+            var roundOptions = sampling with { MaxNewTokens = room, StopWhen = tokens => EndsWithCall(tokens, startEarly ? early : null) };
             var sequences = generate(inputs, roundOptions, seed + round * 1_000_003L, cancellationToken);
 
             var next = new List<int>();
-            var calls = new List<(int Row, ParsedToolCall Call)>();
+            var calls = new List<(int Row, IReadOnlyList<int> Tokens, ParsedToolCall Call)>();
             int roundSteps = sequences.Count == 0 ? 0 : sequences.Max(q => q.Tokens.Length);
             for (int k = 0; k < live.Count; k++)
             {
@@ -77,20 +81,21 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
                 bool full = row.Tokens.Count >= budget;
                 if (s.FinishReason == FinishReason.StopCondition && row.Calls < options.MaxToolCallingIterations && !full)
                 {
-                    calls.Add((live[k], ToolCallParser.ParseTrailing(tokenizer.Decode(s.Tokens))!));
+                    calls.Add((live[k], s.Tokens, ToolCallParser.ParseTrailing(tokenizer.Decode(s.Tokens))!));
                     row.WaitSteps += roundSteps - s.Tokens.Length; // decode steps its call waited for the round's longest row
                 }
                 else if (s.FinishReason == FinishReason.Length && !full) next.Add(live[k]); // the round's room was shorter than the row's
                 else row.Truncated = full && (s.FinishReason != FinishReason.Eos || s.Tokens.Length > left);
             }
 
-            var outcomes = await Task.WhenAll(calls.Select(c => options.Runner.RunAsync(c.Call, cancellationToken))).ConfigureAwait(false);
+            var outcomes = await Task.WhenAll(calls.Select(c => early.ClaimAsync(c.Tokens, c.Call))).ConfigureAwait(false);
             for (int c = 0; c < calls.Count; c++)
             {
                 var row = rows[calls[c].Row];
-                var message = tokenizer.Encode(options.Format.Render(outcomes[c].Output), addSpecialTokens: false);
+                row.ExposedSeconds += outcomes[c].WaitedSeconds;
+                var message = tokenizer.Encode(options.Format.Render(outcomes[c].Outcome.Output), addSpecialTokens: false);
                 int left = budget - row.Tokens.Count;
-                row.AddTool(message.Take(left).ToArray(), outcomes[c]);
+                row.AddTool(message.Take(left).ToArray(), outcomes[c].Outcome);
                 if (message.Count >= left) row.Truncated = true; // no room left to answer: the conversation hit the budget
                 else next.Add(calls[c].Row);
             }
@@ -100,11 +105,14 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
         return [.. rows.Select((r, i) => r.ToRollout(i))];
     }
 
-    private bool EndsWithCall(IReadOnlyList<int> tokens)
+    /// <summary>The generator's stop check: true when the row's tokens end with a call, which then starts on <paramref name="early"/>.</summary>
+    private bool EndsWithCall(IReadOnlyList<int> tokens, EarlyToolCalls? early)
     {
         int start = Math.Max(0, tokens.Count - TailTokens);
         if (!ToolCallParser.MayCloseCall(tokenizer.Decode(tokens.Skip(start)))) return false;
-        return ToolCallParser.ParseTrailing(tokenizer.Decode(tokens)) is not null;
+        if (ToolCallParser.ParseTrailing(tokenizer.Decode(tokens)) is not { } call) return false;
+        early?.Start([.. tokens], call);
+        return true;
     }
 
     private sealed class ConversationRow
@@ -118,6 +126,7 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
         public bool Truncated { get; set; }
         public int WaitSteps { get; set; }
         public long ReprefillTokens { get; set; }
+        public double ExposedSeconds { get; set; }
 
         public void AddPolicy(ReadOnlySpan<int> tokens, float[] logProbs)
         {
@@ -140,6 +149,6 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
         }
 
         public Rollout ToRollout(int index) =>
-            new(index, [.. Tokens], [.. _logProbs], Truncated) { Tools = new ToolUse([.. _toolTokens], Calls, _failures, _seconds) { WaitSteps = WaitSteps, ReprefillTokens = ReprefillTokens } };
+            new(index, [.. Tokens], [.. _logProbs], Truncated) { Tools = new ToolUse([.. _toolTokens], Calls, _failures, _seconds) { WaitSteps = WaitSteps, ReprefillTokens = ReprefillTokens, ExposedSeconds = ExposedSeconds } };
     }
 }
