@@ -24,8 +24,9 @@ internal static class GuardedAction
             catch (Exception error)
             {
                 int code = CommandFailure.Report(name, error, parse.InvocationConfiguration.Error, cancellationToken.IsCancellationRequested);
-                // A data-parallel rank that fails ends the whole job (MPI_Abort names the rank), so no rank waits forever.
-                CollectiveBackends.AbortJobIfDistributed(code);
+                // A data-parallel rank that fails ends the whole job (MPI_Abort names the rank), so no rank waits forever;
+                // an error every rank threw at once (agreed through a collective) lets each rank report it and end on its own.
+                if (error is not IEveryRankFailure { ThrownOnEveryRank: true }) CollectiveBackends.AbortJobIfDistributed(code);
                 return code;
             }
         });

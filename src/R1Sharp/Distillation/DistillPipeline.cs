@@ -1,9 +1,11 @@
 using System.Text.Json;
+using R1Sharp.Distributed;
 using R1Sharp.Evaluation.Backends;
 using R1Sharp.IO;
 using R1Sharp.Models;
 using R1Sharp.Rewards.Accuracy;
 using R1Sharp.Rewards.Composition;
+using R1Sharp.Training.DataParallel;
 using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.Sft;
 
@@ -22,6 +24,11 @@ public static class DistillPipeline
         IProgress<SftProgress>? sftProgress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
+        // issue 17: under mpirun/srun rank 0 alone samples the teacher, filters and evaluates; every rank runs the SFT stage
+        // (data-parallel, as r1 sft); the other ranks wait at a barrier, then return the summary rank 0 wrote.
+        var ranks = CollectiveBackends.Create();
+        RankAgreement.ThrowIfSettingsDiffer(ranks, new Dictionary<string, string> { ["distill_config"] = JsonSerializer.Serialize(config) });
+        if (ranks.Rank > 0) return await FollowRankZeroAsync(config, ranks, cancellationToken).ConfigureAwait(false);
         status ??= _ => { };
         using var runLock = RunDirectoryLock.Acquire(config.Output);
 
@@ -66,7 +73,34 @@ public static class DistillPipeline
 
         // 3. The student before and after SFT.
         double? studentBase = await EvaluateLocalAsync(config, config.Student.ModelDir, "student-base", status, cancellationToken).ConfigureAwait(false);
-        var result = await SftPipeline.RunAsync(new SftRunRequest
+        if (ranks.Size > 1) ranks.Barrier(); // sft.jsonl is written: every rank trains on its share of it
+        var result = await TrainStudentAsync(config, sftPath, status, sftProgress, cancellationToken).ConfigureAwait(false);
+        double? student = await EvaluateLocalAsync(config, result.ModelDirectory, "student", status, cancellationToken).ConfigureAwait(false);
+
+        var summary = new DistillSummary(report, statistics, result.ModelDirectory, result.Steps, result.ValidationLoss, teacherPass, studentBase, student);
+        await AtomicFile.WriteAllTextAsync(SummaryPath(config),
+            JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
+        if (ranks.Size > 1) ranks.Barrier(); // summary.json is written: the other ranks return it
+        return summary;
+    }
+
+    // issue 17: a rank other than 0 waits while rank 0 samples and filters (rank 0 aborts the job if that fails), trains its
+    // share of the student's SFT, then waits for rank 0's evaluation and returns the summary it wrote.
+    private static async Task<DistillSummary> FollowRankZeroAsync(DistillConfig config, ICollectiveBackend ranks, CancellationToken cancellationToken)
+    {
+        ranks.Barrier();
+        await TrainStudentAsync(config, Path.Combine(config.Output, "sft.jsonl"), null, null, cancellationToken).ConfigureAwait(false);
+        ranks.Barrier();
+        string path = SummaryPath(config);
+        return JsonSerializer.Deserialize<DistillSummary>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false))
+            ?? throw new InvalidDataException($"{path}: empty.");
+    }
+
+    private static string SummaryPath(DistillConfig config) => Path.Combine(config.Output, "summary.json");
+
+    private static Task<SftRunResult> TrainStudentAsync(DistillConfig config, string sftPath, Action<string>? status, IProgress<SftProgress>? sftProgress,
+        CancellationToken cancellationToken) =>
+        SftPipeline.RunAsync(new SftRunRequest
         {
             ModelDirectory = config.Student.ModelDir,
             DataPath = sftPath,
@@ -76,14 +110,7 @@ public static class DistillPipeline
             Training = (config.Student.Training ?? throw new InvalidOperationException("the config was not loaded with DistillConfigFile.Load"))
                 with
             { OutputDirectory = Path.Combine(config.Output, "student") },
-        }, status, sftProgress, cancellationToken).ConfigureAwait(false);
-        double? student = await EvaluateLocalAsync(config, result.ModelDirectory, "student", status, cancellationToken).ConfigureAwait(false);
-
-        var summary = new DistillSummary(report, statistics, result.ModelDirectory, result.Steps, result.ValidationLoss, teacherPass, studentBase, student);
-        await AtomicFile.WriteAllTextAsync(Path.Combine(config.Output, "summary.json"),
-            JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), cancellationToken).ConfigureAwait(false);
-        return summary;
-    }
+        }, status, sftProgress, cancellationToken);
 
     private static SftTemplateChoice ParseTemplate(string value) => value.ToLowerInvariant() switch
     {

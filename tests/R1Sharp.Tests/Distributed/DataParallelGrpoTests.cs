@@ -30,7 +30,7 @@ public sealed class DataParallelGrpoTests : IDisposable
     [InlineData("dapo", "top_entropy_quantile=0.4")] // the entropy threshold is the quantile over both ranks' tokens
     public async Task TwoRanksTrainTheWeightsOneRankTrains(string lossType, string extra)
     {
-        string model = LearningTinyQwen();
+        string model = DataParallelFixtures.TinyQwen(_dir.Combine("learning-model"));
         string data = Data();
         bool lora = lossType == "lora";
         string[] Args(string output) =>
@@ -50,15 +50,14 @@ public sealed class DataParallelGrpoTests : IDisposable
             Assert.True(await job.WaitForExitAsync() == 0, job.Output);
 
         string file = lora ? PeftAdapterFiles.WeightsFile : "model.safetensors";
-        var single = Read(Path.Combine(one, "checkpoints", "checkpoint-2", file));
-        var pair = Read(Path.Combine(two, "checkpoints", "checkpoint-2", file));
-        Assert.Equal(single.Keys.Order(), pair.Keys.Order());
+        var single = SafetensorsWeights.Read(Path.Combine(one, "checkpoints", "checkpoint-2", file));
+        var pair = SafetensorsWeights.Read(Path.Combine(two, "checkpoints", "checkpoint-2", file));
         // Relative to the largest weight of the model, not of each tensor: k_proj's bias has a zero gradient in exact
         // arithmetic (softmax ignores a shift of a row's scores), so Adam divides summation noise by its ε there.
-        double difference = single.Keys.Max(k => MaxAbsoluteDifference(single[k], pair[k])) / single.Values.Max(v => v.Max(x => Math.Abs((double)x)));
+        double difference = SafetensorsWeights.RelativeDifference(single, pair);
         // LoRA's B matrices start at zero; the full model starts as the checkpoint.
         double change = lora ? single.Where(p => p.Key.Contains("lora_B", StringComparison.Ordinal)).Max(p => p.Value.Max(x => Math.Abs((double)x)))
-            : MaxChange(single, Read(Path.Combine(model, file)));
+            : SafetensorsWeights.MaxAbsoluteDifference(single, SafetensorsWeights.Read(Path.Combine(model, file)));
         Assert.True(change > 1e-4, $"the runs did not learn (largest weight change {change}): the comparison would prove nothing");
         Assert.True(difference <= 1e-5, $"two ranks ended {difference} (relative) away from one rank");
         // Only rank 0 wrote metrics, and they are the global batch's.
@@ -116,43 +115,5 @@ public sealed class DataParallelGrpoTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(output, "checkpoints", "checkpoint-1")));
     }
 
-    // `r1 new-model` with seed 0: at temperature 0.05 its groups' repetition rewards differ from step 1, so every case learns.
-    private string LearningTinyQwen()
-    {
-        string model = _dir.Combine("learning-model");
-        int code = CliApp.BuildRoot().Parse(["new-model", "--config", SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"), "--output", model,
-            "--layers", "1", "--hidden", "32", "--heads", "2", "--kv-heads", "1", "--intermediate", "64", "--seed", "0"]).Invoke();
-        Assert.Equal(0, code);
-        foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json", "generation_config.json" })
-            File.Copy(SharedData.Path("hf", "Qwen2.5-7B-Instruct", file), Path.Combine(model, file), overwrite: true);
-        return model;
-    }
-
-    private string Data()
-    {
-        string path = _dir.Combine("rows.jsonl");
-        File.WriteAllLines(path,
-        [
-            "{\"problem\": \"What is 1+1?\", \"answer\": \"2\"}",
-            "{\"problem\": \"What is 2+3?\", \"answer\": \"5\"}",
-            "{\"problem\": \"What is 3*3?\", \"answer\": \"9\"}",
-            "{\"problem\": \"What is 4+4?\", \"answer\": \"8\"}",
-        ]);
-        return path;
-    }
-
-    private static Dictionary<string, float[]> Read(string path)
-    {
-        using var file = SafetensorsFile.Open(path);
-        return file.Entries.Keys.ToDictionary(k => k, k =>
-        {
-            using var t = file.Read(k, CPU, ScalarType.Float32);
-            return t.data<float>().ToArray();
-        });
-    }
-
-    private static double MaxChange(Dictionary<string, float[]> now, Dictionary<string, float[]> before) =>
-        now.Keys.Max(k => MaxAbsoluteDifference(now[k], before[k]));
-
-    private static double MaxAbsoluteDifference(float[] a, float[] b) => a.Zip(b).Max(p => Math.Abs((double)p.First - p.Second));
+    private string Data() => DataParallelFixtures.ArithmeticPrompts(_dir.Combine("rows.jsonl"));
 }

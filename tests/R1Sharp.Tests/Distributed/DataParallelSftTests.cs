@@ -21,7 +21,7 @@ public sealed class DataParallelSftTests : IDisposable
     [Fact]
     public async Task TwoRanksAndThenThreeTrainTheWeightsOneRankTrains()
     {
-        string model = TinyQwen(_dir.Combine("model"));
+        string model = DataParallelFixtures.TinyQwen(_dir.Combine("model"));
         string data = Data();
         // Four rows per step (2 per micro-batch × 2 micro-batches); a constant rate, so a longer resumed run keeps the schedule.
         string[] Args(string output, int steps) =>
@@ -52,26 +52,12 @@ public sealed class DataParallelSftTests : IDisposable
 
     private static void AssertSameWeights(string one, string many, int step, string model)
     {
-        var single = Read(Path.Combine(one, "checkpoints", $"checkpoint-{step}", "model.safetensors"));
-        var shared = Read(Path.Combine(many, "checkpoints", $"checkpoint-{step}", "model.safetensors"));
-        Assert.Equal(single.Keys.Order(), shared.Keys.Order());
-        double largest = single.Values.Max(v => v.Max(x => Math.Abs((double)x)));
-        double difference = single.Keys.Max(k => MaxAbsoluteDifference(single[k], shared[k])) / largest;
-        var start = Read(Path.Combine(model, "model.safetensors"));
-        double change = single.Keys.Max(k => MaxAbsoluteDifference(single[k], start[k]));
+        var single = SafetensorsWeights.Read(Path.Combine(one, "checkpoints", $"checkpoint-{step}", "model.safetensors"));
+        var shared = SafetensorsWeights.Read(Path.Combine(many, "checkpoints", $"checkpoint-{step}", "model.safetensors"));
+        double difference = SafetensorsWeights.RelativeDifference(single, shared);
+        double change = SafetensorsWeights.MaxAbsoluteDifference(single, SafetensorsWeights.Read(Path.Combine(model, "model.safetensors")));
         Assert.True(change > 1e-4, $"the run did not learn (largest weight change {change}): the comparison would prove nothing");
         Assert.True(difference <= 1e-5, $"step {step}: several ranks ended {difference} (relative) away from one rank");
-    }
-
-    /// <summary>`r1 new-model`: a one-layer random Qwen2 with the Qwen2.5 tokenizer and chat template.</summary>
-    internal static string TinyQwen(string model)
-    {
-        int code = CliApp.BuildRoot().Parse(["new-model", "--config", SharedData.Path("hf", "Qwen2.5-0.5B-Instruct", "config.json"), "--output", model,
-            "--layers", "1", "--hidden", "32", "--heads", "2", "--kv-heads", "1", "--intermediate", "64", "--seed", "0"]).Invoke();
-        Assert.Equal(0, code);
-        foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json", "generation_config.json" })
-            File.Copy(SharedData.Path("hf", "Qwen2.5-7B-Instruct", file), Path.Combine(model, file), overwrite: true);
-        return model;
     }
 
     private string Data()
@@ -81,16 +67,4 @@ public sealed class DataParallelSftTests : IDisposable
             $"{{\"prompt\": \"What is {i} plus {i + 2}?\", \"completion\": \"{i} plus {i + 2} is {2 * i + 2}.{new string('!', i % 4)}\"}}"));
         return path;
     }
-
-    private static Dictionary<string, float[]> Read(string path)
-    {
-        using var file = SafetensorsFile.Open(path);
-        return file.Entries.Keys.ToDictionary(k => k, k =>
-        {
-            using var t = file.Read(k, CPU, ScalarType.Float32);
-            return t.data<float>().ToArray();
-        });
-    }
-
-    private static double MaxAbsoluteDifference(float[] a, float[] b) => a.Zip(b).Max(p => Math.Abs((double)p.First - p.Second));
 }

@@ -21,6 +21,10 @@ internal static class SafetensorsWeights
     {
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         double largest = a.Values.Max(v => v.Max(x => Math.Abs((double)x)));
-        return a.Keys.Max(k => a[k].Zip(b[k]).Max(p => Math.Abs((double)p.First - p.Second))) / largest;
+        return MaxAbsoluteDifference(a, b) / largest;
     }
+
+    /// <summary>The largest absolute difference between the two sets' elements.</summary>
+    public static double MaxAbsoluteDifference(Dictionary<string, float[]> a, Dictionary<string, float[]> b) =>
+        a.Keys.Max(k => a[k].Zip(b[k]).Max(p => Math.Abs((double)p.First - p.Second)));
 }

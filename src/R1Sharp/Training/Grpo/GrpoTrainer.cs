@@ -130,6 +130,7 @@ public sealed class GrpoTrainer
             state = latest.State with { Settings = _settings };
             await _rollouts.OnResumedAsync(state.Step, cancellationToken).ConfigureAwait(false); // servers sample from these weights, not older or half-loaded ones
         }
+        else await _rollouts.OnFreshStartAsync(cancellationToken).ConfigureAwait(false); // e.g. vLLM loads the LoRA adapter it samples under
         if (writer) await GrpoOptionsFile.SaveAsync(_options, Path.Combine(_outputDirectory, ConfigFileName), cancellationToken).ConfigureAwait(false);
         int startedAt = state.Step;
         using var log = writer ? new MetricsLog(_outputDirectory, resume ? state.Step : null) : null;

@@ -10,6 +10,8 @@ using R1Sharp.Text.Tokenization;
 using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Rollouts;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.DataParallel;
+using R1Sharp.Text;
 using static TorchSharp.torch;
 using R1Sharp.IO;
 
@@ -36,8 +38,6 @@ public static class HuggingFaceGrpoRun
         await using var rewards = GrpoRewards.Create(request.RewardSpec, options, request.RewardRegistry);
         // Under mpirun/srun every rank runs this same code (issue 17); rank 0 alone owns the run directory.
         var ranks = CollectiveBackends.Create(options.DistributedBackend);
-        if (ranks.Size > 1 && request.RemoteRollouts is { Endpoints.Count: > 0 })
-            throw new ConfigurationException("--rollout-endpoints with several ranks: remote rollouts are not data-parallel yet; run one rank, or generate in-process.");
         if (options.RolloutDtype != RolloutDtype.Float32 && request.RemoteRollouts is { Endpoints.Count: > 0 })
             throw new ConfigurationException("rollout_dtype applies to in-process rollouts; a server samples in its own precision (r1 serve --dtype, vLLM --dtype). Drop rollout_dtype or the rollout endpoints.");
         // "cuda" without an index: each rank of a node takes its own GPU.
@@ -85,7 +85,7 @@ public static class HuggingFaceGrpoRun
                 ? new HuggingFacePolicyCheckpoint(policy, generation, dir => TokenizerFiles.Copy(request.ModelDirectory, dir))
                 : new LoraPolicyCheckpoint(lora, Path.GetFullPath(request.ModelDirectory), dir => TokenizerFiles.Copy(request.ModelDirectory, dir));
             rollouts = request.RemoteRollouts is { Endpoints.Count: > 0 } remote
-                ? new RemoteRolloutEngine(WithRunOptions(remote, options, request.OutputDirectory), tokenizer, (dir, ct) => weights.SaveAsync(dir, ct))
+                ? RemoteEngine(WithRunOptions(remote, options, request.OutputDirectory), tokenizer, weights, ranks)
                 : new InProcessRolloutEngine(precision.Rollouts, tools: (tools = await ConfiguredTools.CreateAsync(options, tokenizer,
                     request.Template == PromptTemplateKind.Chat ? ToolMessageFormat.ChatMl : ToolMessageFormat.Plain, cancellationToken: cancellationToken).ConfigureAwait(false)).Rollouts);
             var otherSettings = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -106,6 +106,14 @@ public static class HuggingFaceGrpoRun
             lora?.Dispose();
             policy.Dispose();
         }
+    }
+
+    // issue 17: with several ranks only rank 0 pushes the weights (they are the same on every rank) and broadcasts the
+    // outcome; every rank samples its own share of the groups from the servers.
+    private static IRolloutEngine RemoteEngine(RemoteRolloutOptions remote, ITextTokenizer tokenizer, IPolicyCheckpoint weights, ICollectiveBackend ranks)
+    {
+        var engine = new RemoteRolloutEngine(remote, tokenizer, ranks.Rank == 0 ? (dir, ct) => weights.SaveAsync(dir, ct) : null);
+        return ranks.Size == 1 ? engine : new RankZeroWeightSync(engine, ranks);
     }
 
     // issue 17: the run's rollout_* options complete the endpoints given on the command line.

@@ -14,6 +14,11 @@ public interface IRolloutEngine
     /// <summary>Called after every optimizer step so remote engines can reload weights; in-process engines share them.</summary>
     Task OnPolicyUpdatedAsync(int step, CancellationToken cancellationToken);
 
+    /// <summary>Called once before a fresh run's first sample (a resumed run gets <see cref="OnResumedAsync"/> instead): engines whose
+    /// servers cannot sample the initial policy as they are load it first (vLLM with LoRA: the adapter's name exists only once
+    /// loaded). An explicit step, so that in a data-parallel run rank 0 alone does it before any rank samples. Default: nothing.</summary>
+    Task OnFreshStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Called once when a run resumes from the checkpoint of <paramref name="step"/>, before it samples: remote engines load
     /// that checkpoint's weights (their copy may be older, or half-loaded by a failed sync). Default: nothing.</summary>
     Task OnResumedAsync(int step, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -52,8 +52,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
         if (savePolicy is not null && options.WeightsDirectory is not null) _weightsLock = RunDirectoryLock.Acquire(options.WeightsDirectory);
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.Timeout = options.RequestTimeout;
-        // vLLM samples a LoRA policy under the adapter's name, which exists only once it has been loaded.
-        _needsSync = options is { Backend: RolloutBackend.Vllm, AdapterOnly: true };
+        // vLLM samples a LoRA policy under the adapter's name, which exists only once it has been loaded (OnFreshStartAsync).
+        _needsSync = savePolicy is not null && options is { WeightsDirectory: not null, Backend: RolloutBackend.Vllm, AdapterOnly: true };
     }
 
     /// <summary>True for vLLM and SGLang: their samples come from other kernels, so the trainer corrects for the mismatch.</summary>
@@ -66,7 +66,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
         ArgumentNullException.ThrowIfNull(settings);
         if (_failedStep is int failed)
             throw new InvalidOperationException($"rollout servers may hold half-loaded weights after the failed sync of step {failed}; not sampling from them");
-        if (_needsSync) await SyncAsync(0, cancellationToken).ConfigureAwait(false);
+        if (_needsSync)
+            throw new InvalidOperationException("vLLM samples a LoRA policy under its adapter's name, which the servers know only once it is loaded: call OnFreshStartAsync (or SyncAsync) before sampling");
         using var gate = new SemaphoreSlim(_options.MaxConcurrency);
         var tasks = prompts.Select(async (prompt, index) =>
         {
@@ -87,6 +88,9 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
     /// <inheritdoc />
     public Task OnPolicyUpdatedAsync(int step, CancellationToken cancellationToken) =>
         step % Math.Max(1, _options.SyncSteps) == 0 ? SyncAsync(step, cancellationToken) : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task OnFreshStartAsync(CancellationToken cancellationToken) => _needsSync ? SyncAsync(0, cancellationToken) : Task.CompletedTask;
 
     /// <inheritdoc />
     public Task OnResumedAsync(int step, CancellationToken cancellationToken) => SyncAsync(step, cancellationToken);

@@ -61,10 +61,15 @@ public sealed class RemoteRolloutSyncTests : IDisposable
     }
 
     [Fact]
-    public async Task VllmLoraLoadsTheAdapterBeforeTheFirstSampleAndSamplesUnderItsName()
+    public async Task VllmLoraLoadsTheAdapterAtTheFreshStartBeforeTheFirstSampleAndSamplesUnderItsName()
     {
         await using var server = new ScriptedEngineServer(Engine);
         using var engine = EngineFor(server, new RemoteRolloutOptions { Backend = RolloutBackend.Vllm, AdapterOnly = true, AdapterName = "pol" });
+        // The load is an explicit step (rank 0 does it before any rank samples): sampling before it is refused, not done lazily.
+        var early = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.GenerateAsync([[5]], Settings(), CancellationToken.None));
+        Assert.Contains("OnFreshStartAsync", early.Message);
+        Assert.Empty(server.Calls);
+        await engine.OnFreshStartAsync(CancellationToken.None);
         await engine.GenerateAsync([[5]], Settings(), CancellationToken.None);
         await engine.OnPolicyUpdatedAsync(1, CancellationToken.None);
         Assert.Equal(["/v1/load_lora_adapter", "/v1/completions", "/v1/load_lora_adapter"], server.Calls.Select(c => c.Path));
