@@ -32,7 +32,7 @@ public static class CollectiveBackends
     public static void ThrowIfLaunchedWithSeveralRanks(string command)
     {
         if (LaunchedRanks > 1)
-            throw new DistributedException($"{command} runs in one process, but the launcher started {LaunchedRanks} ranks: run it without mpirun/srun (data-parallel training is r1 grpo's; see docs/distributed.md).");
+            throw new DistributedException($"{command} runs in one process, but the launcher started {LaunchedRanks} ranks: run it without mpirun/srun (r1 grpo, r1 sft, r1 zero and r1 distill run data-parallel; see docs/distributed.md).");
     }
 
     /// <summary>This rank's index among the ranks of its node (for choosing a GPU), 0 outside a launcher.</summary>
