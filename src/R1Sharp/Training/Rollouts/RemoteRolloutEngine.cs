@@ -35,7 +35,8 @@ public sealed class RemoteRolloutEngine : IRolloutEngine, IDisposable
     /// <summary>Creates the engine.</summary>
     /// <param name="options">Endpoints and limits.</param>
     /// <param name="tokenizer">The policy's tokenizer (for servers that return only text).</param>
-    /// <param name="savePolicy">Writes the current policy as a checkpoint directory at the given path (null: never push weights).</param>
+    /// <param name="savePolicy">Writes the current policy as a checkpoint directory at the given path (null: never push weights, as
+    /// on the ranks other than 0 of a data-parallel run, which only sample: see <c>RankZeroWeightSync</c>).</param>
     /// <param name="handler">HTTP handler (tests); null uses a default one.</param>
     /// <exception cref="ArgumentException">No endpoint, or a non-http(s) one.</exception>
     /// <exception cref="RunDirectoryInUseException">Another process pushes weights into the same <see cref="RemoteRolloutOptions.WeightsDirectory"/>.</exception>
