@@ -61,37 +61,62 @@ public sealed class TeacherSampler
         var writeLock = new SemaphoreSlim(1, 1);
         progress?.Report((already, prompts.Count));
 
-        await using var output = new FileStream(outputPath, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
-        await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
-            async (prompt, ct) =>
-            {
-                var request = new CompletionRequest([.. prompt.Messages.Select(m => new PromptMessage(m.Role, m.Content))], _options.SamplesPerPrompt, _options.Sampling);
-                var completions = await _teacher.CompleteAsync(request, ct).ConfigureAwait(false);
-                var error = completions.FirstOrDefault(c => c.Text is null);
-                if (error is not null)
+        await using (var output = new FileStream(outputPath, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true))
+        {
+            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
+                async (prompt, ct) =>
                 {
-                    Interlocked.Increment(ref failed);
-                    Interlocked.CompareExchange(ref firstError, $"prompt {prompt.Id}: {error.Error}", null);
-                    return;
-                }
-                var lines = new StringBuilder();
-                foreach (var response in await ScoreAsync(prompt, completions, ct).ConfigureAwait(false))
-                    lines.Append(SampledResponseFile.ToLine(response)).Append('\n');
-                byte[] bytes = Encoding.UTF8.GetBytes(lines.ToString());
-                await writeLock.WaitAsync(ct).ConfigureAwait(false);
-                try
-                {
-                    await output.WriteAsync(bytes, ct).ConfigureAwait(false);
-                    await output.FlushAsync(ct).ConfigureAwait(false);
-                    int finished = Interlocked.Increment(ref completed);
-                    progress?.Report((already + finished, prompts.Count));
-                }
-                finally
-                {
-                    writeLock.Release();
-                }
-            }).ConfigureAwait(false);
+                    var request = new CompletionRequest([.. prompt.Messages.Select(m => new PromptMessage(m.Role, m.Content))], _options.SamplesPerPrompt, _options.Sampling);
+                    var completions = await _teacher.CompleteAsync(request, ct).ConfigureAwait(false);
+                    var error = completions.FirstOrDefault(c => c.Text is null);
+                    if (error is not null)
+                    {
+                        Interlocked.Increment(ref failed);
+                        Interlocked.CompareExchange(ref firstError, $"prompt {prompt.Id}: {error.Error}", null);
+                        return;
+                    }
+                    var lines = new StringBuilder();
+                    foreach (var response in await ScoreAsync(prompt, completions, ct).ConfigureAwait(false))
+                        lines.Append(SampledResponseFile.ToLine(response)).Append('\n');
+                    byte[] bytes = Encoding.UTF8.GetBytes(lines.ToString());
+                    await writeLock.WaitAsync(ct).ConfigureAwait(false);
+                    try
+                    {
+                        await output.WriteAsync(bytes, ct).ConfigureAwait(false);
+                        await output.FlushAsync(ct).ConfigureAwait(false);
+                        int finished = Interlocked.Increment(ref completed);
+                        progress?.Report((already + finished, prompts.Count));
+                    }
+                    finally
+                    {
+                        writeLock.Release();
+                    }
+                }).ConfigureAwait(false);
+        }
+        if (completed > 0) await WriteInPromptOrderAsync(outputPath, prompts, cancellationToken).ConfigureAwait(false);
         return new SamplingReport(prompts.Count, already, completed, failed, firstError);
+    }
+
+    /// <summary>
+    /// Rewrites the output (atomically) in the prompts' order, each prompt's responses in sample order. Prompts are
+    /// appended as their answers arrive, which with <see cref="TeacherSamplingOptions.Concurrency"/> above 1 (or after a
+    /// resume) differs from run to run; the order of sft.jsonl, and through it the student's data order, would too.
+    /// Responses of prompts no longer in the prompt file (a lower limit on a rerun) keep their place at the end.
+    /// </summary>
+    private static async Task WriteInPromptOrderAsync(string outputPath, IReadOnlyList<TeacherPrompt> prompts, CancellationToken cancellationToken)
+    {
+        var rank = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < prompts.Count; i++) rank[prompts[i].Id] = i;
+        var lines = (await File.ReadAllLinesAsync(outputPath, cancellationToken).ConfigureAwait(false)).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+        int RankOf(string line)
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(line);
+            return rank.GetValueOrDefault(document.RootElement.GetProperty("prompt_id").GetString()!, int.MaxValue);
+        }
+        var ordered = lines.Select((line, index) => (Line: line, Rank: RankOf(line), Index: index))
+            .OrderBy(l => l.Rank).ThenBy(l => l.Index).Select(l => l.Line).ToList(); // stable: a prompt's lines stay in sample order
+        if (!ordered.SequenceEqual(lines, StringComparer.Ordinal))
+            await R1Sharp.IO.AtomicFile.WriteAllTextAsync(outputPath, string.Concat(ordered.Select(l => l + "\n")), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SampledResponse[]> ScoreAsync(TeacherPrompt prompt, IReadOnlyList<Completion> completions, CancellationToken cancellationToken)

@@ -60,6 +60,38 @@ public class TeacherSamplerTests
         Assert.Equal(3, kept.Statistics.Dropped[ResponseDeduplicator.ExactReason]);
     }
 
+    /// <summary>Answers "a+b" correctly, later prompts first: each answer waits until every later prompt has been answered.</summary>
+    private sealed class ReversedTeacher(int prompts) : ICompletionBackend
+    {
+        private readonly TaskCompletionSource[] _answered = [.. Enumerable.Range(0, prompts + 1).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))];
+        public string Description => "reversed teacher";
+
+        public async Task<IReadOnlyList<Completion>> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken = default)
+        {
+            int i = int.Parse(request.Messages[^1].Content.Split('+')[0], System.Globalization.CultureInfo.InvariantCulture);
+            if (i < _answered.Length - 1) await _answered[i + 1].Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await Task.Delay(20, cancellationToken); // the next prompt's write lands first
+            _answered[i].TrySetResult();
+            return [.. Enumerable.Range(0, request.Count).Select(s => new Completion($"\\boxed{{{3 * i}}} #{s}", 3, false, "stop", null))];
+        }
+    }
+
+    [Fact]
+    public async Task ResponsesAreWrittenInPromptOrderWhateverOrderTheyArriveIn()
+    {
+        string directory = SftTestData.TempDirectory();
+        string prompts = await PromptsAsync(directory, 4);
+        string output = Path.Combine(directory, "samples.jsonl");
+        var options = new TeacherSamplingOptions { SamplesPerPrompt = 2, Concurrency = 4 };
+
+        var report = await new TeacherSampler(new ReversedTeacher(4), null, options).RunAsync(prompts, output);
+
+        Assert.Equal(4, report.Completed);
+        var samples = await SampledResponseFile.ReadAsync(output);
+        Assert.Equal(["q1", "q1", "q2", "q2", "q3", "q3", "q4", "q4"], samples.Select(s => s.PromptId));
+        Assert.Equal([0, 1, 0, 1, 0, 1, 0, 1], samples.Select(s => s.SampleIndex));
+    }
+
     [Fact]
     public async Task ARerunSamplesOnlyWhatIsMissingAfterFailuresAndATornWrite()
     {
