@@ -152,10 +152,13 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
         long seed = request.Sampling.Seed ?? Random.Shared.NextInt64(int.MaxValue);
         var prompts = Enumerable.Repeat(prompt, request.Count).ToList();
         var rollouts = await Task.Run(() => _tools!.GenerateAsync(_generator, prompts, sampling, request.Count, seed, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return rollouts.OrderBy(r => r.PromptIndex).Select(r => new Completion(
-            _tokenizer.Decode(r.Tokens, skipSpecialTokens: true), r.Tokens.Length, TokensEstimated: false, r.Truncated ? "length" : "stop", Error: null)
-        { ToolCalls = r.Tools?.Calls ?? 0, ToolFailures = r.Tools?.Failures ?? 0 }).ToList();
+        return rollouts.OrderBy(r => r.PromptIndex).Select(r => ToolCompletion(r, _tokenizer)).ToList();
     }
+
+    /// <summary>The sample record of a multi-turn rollout, the same for every backend that runs the tool loop.</summary>
+    internal static Completion ToolCompletion(Rollout rollout, ITextTokenizer tokenizer) => new(
+        tokenizer.Decode(rollout.Tokens, skipSpecialTokens: true), rollout.Tokens.Length, TokensEstimated: false, rollout.Truncated ? "length" : "stop", Error: null)
+    { ToolCalls = rollout.Tools?.Calls ?? 0, ToolFailures = rollout.Tools?.Failures ?? 0 };
 
     private Completion ToCompletion(GeneratedSequence sequence) => new(
         _tokenizer.Decode(sequence.Tokens, skipSpecialTokens: true),
