@@ -133,9 +133,9 @@ public sealed class EvalToolsTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("--endpoint URL with --tokenizer DIR", error);
 
-        (exit, error) = Invoke([.. common, "--tools", "calculator", "--checkpoint", _dir]);
+        (exit, error) = Invoke([.. common, "--tools", "web_search", "--checkpoint", _dir]);
         Assert.Equal(2, exit);
-        Assert.Contains("unknown tool 'calculator'", error);
+        Assert.Contains("unknown tool 'web_search'", error);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using R1Sharp.Checkpoints;
 using R1Sharp.Generation;
 using R1Sharp.Models;
+using R1Sharp.Tasks;
 using R1Sharp.Text;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
@@ -89,9 +90,19 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
     private static (string Name, CausalLanguageModel Model, ITextTokenizer Tokenizer, Func<IReadOnlyList<PromptMessage>, string> Format) LoadParts(
         string directory, torch.Device device, torch.ScalarType? dtype, string? loraDirectory)
     {
-        var template = ChatTemplate.Load(directory);
-        var tokenizer = HuggingFaceTokenizer.Load(directory);
+        // Checkpoints of the built-in model (r1 zero, also with --tools' extended vocabulary) carry the task tokenizer's vocabulary instead of tokenizer.json.
+        var template = ModelDirectoryTokenizer.LoadTemplate(directory);
+        var tokenizer = ModelDirectoryTokenizer.Load(directory);
         var model = AdaptedCheckpoint.Load(directory, loraDirectory, device, dtype);
+        try
+        {
+            ModelDirectoryTokenizer.CheckFitsModel(directory, tokenizer, model.Config.VocabSize);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         var options = new ChatTemplateOptions { AddGenerationPrompt = true };
         string name = loraDirectory is null ? Path.GetFullPath(directory) : $"{Path.GetFullPath(directory)} + LoRA {Path.GetFullPath(loraDirectory)}";
         return (name, model, tokenizer, messages => template.Render(messages.Select(m => (m.Role, m.Content)), options));

@@ -1,4 +1,5 @@
 using R1Sharp.Generation;
+using R1Sharp.Tasks;
 using R1Sharp.Text;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
@@ -70,8 +71,8 @@ public sealed class ToolCallingEndpointBackend : ICompletionBackend, IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tools);
-        var template = ChatTemplate.Load(tokenizerDirectory);
-        var tokenizer = HuggingFaceTokenizer.Load(tokenizerDirectory);
+        var template = ModelDirectoryTokenizer.LoadTemplate(tokenizerDirectory);
+        var tokenizer = ModelDirectoryTokenizer.Load(tokenizerDirectory);
         var templateOptions = new ChatTemplateOptions { AddGenerationPrompt = true };
         string Format(IReadOnlyList<PromptMessage> messages) => template.Render(messages.Select(m => (m.Role, m.Content)), templateOptions);
         var configured = await ConfiguredTools.CreateAsync(tools, tokenizer, LocalModelBackend.ToolFormatFor(Format([new PromptMessage("user", "?")])),
