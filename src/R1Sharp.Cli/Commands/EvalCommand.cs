@@ -107,8 +107,8 @@ internal static class EvalCommand
         var settings = new ToolSettings(names, parse.GetValue(o.MaxToolCallingIterations), parse.GetValue(o.ToolTimeout), parse.GetValue(o.ToolOutputMaxBytes));
         var problems = settings.Problems();
         if (problems.Count > 0) throw new ArgumentException("--tools: " + string.Join("; ", problems));
-        if (parse.GetValue(o.Checkpoint) is null)
-            throw new ArgumentException("--tools runs the tool loop in process: give --checkpoint DIR (an --endpoint server would have to run the tools itself)");
+        if (parse.GetValue(o.Checkpoint) is null && parse.GetValue(o.Tokenizer) is null)
+            throw new ArgumentException("--tools runs the tool loop here on the model's token ids: give --checkpoint DIR, or --endpoint URL with --tokenizer DIR (the served model's tokenizer and chat template)");
         return settings;
     }
 
@@ -117,7 +117,11 @@ internal static class EvalCommand
         string? checkpoint = parse.GetValue(o.Checkpoint);
         string? lora = parse.GetValue(o.Lora);
         if (checkpoint is null && lora is not null) throw new ArgumentException("--lora needs --checkpoint (the base model the adapter was trained on)");
-        if (checkpoint is null) return (CreateHttpBackend(parse, o), false);
+        string? tokenizer = parse.GetValue(o.Tokenizer);
+        if (tokenizer is not null && (tools is null || checkpoint is not null))
+            throw new ArgumentException("--tokenizer is for --tools with --endpoint (the tool loop's tokenizer and chat template)");
+        if (checkpoint is null && tools is not null) return (await CreateToolEndpointBackendAsync(parse, o, tokenizer!, tools, cancellationToken).ConfigureAwait(false), false);
+        if (checkpoint is null) return (new OpenAICompatibleBackend(HttpOptionsOf(parse, o)), false);
         if (parse.GetValue(o.Endpoint) is not null) throw new ArgumentException("give either --checkpoint or --endpoint, not both");
         var device = DeviceSelection.Parse(parse.GetValue(o.Device)!);
         try
@@ -130,7 +134,21 @@ internal static class EvalCommand
         }
     }
 
-    private static OpenAICompatibleBackend CreateHttpBackend(ParseResult parse, EvalCommandOptions o)
+    private static async Task<ToolCallingEndpointBackend> CreateToolEndpointBackendAsync(ParseResult parse, EvalCommandOptions o, string tokenizer, ToolSettings tools,
+        CancellationToken cancellationToken)
+    {
+        var options = HttpOptionsOf(parse, o);
+        try
+        {
+            return await ToolCallingEndpointBackend.LoadAsync(options, tokenizer, tools, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or System.Text.Json.JsonException or NotSupportedException or TokenizerFormatException or TemplateException)
+        {
+            throw new InvalidDataException($"cannot load the tokenizer and chat template of --tokenizer '{tokenizer}': {e.Message}", e);
+        }
+    }
+
+    private static OpenAICompatibleOptions HttpOptionsOf(ParseResult parse, EvalCommandOptions o)
     {
         string? endpoint = parse.GetValue(o.Endpoint);
         string? model = parse.GetValue(o.Model);
@@ -142,7 +160,7 @@ internal static class EvalCommand
         if (timeout <= 0) throw new ArgumentException("--timeout must be positive");
         int retries = parse.GetValue(o.Retries);
         if (retries < 0) throw new ArgumentException("--retries must be 0 or more");
-        return new OpenAICompatibleBackend(new OpenAICompatibleOptions
+        return new OpenAICompatibleOptions
         {
             Endpoint = uri,
             Model = model,
@@ -150,7 +168,7 @@ internal static class EvalCommand
             RequestTimeout = TimeSpan.FromSeconds(timeout),
             Retry = new RetryPolicy { MaxRetries = retries },
             ContextLength = parse.GetValue(o.ContextLength),
-        });
+        };
     }
 
     private static void ValidateSampling(EvaluationOptions options)

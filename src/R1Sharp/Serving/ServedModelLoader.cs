@@ -1,6 +1,7 @@
 using R1Sharp.Checkpoints;
 using R1Sharp.Models;
 using R1Sharp.Serving.Engine;
+using R1Sharp.Tasks;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
 using TorchSharp;
@@ -21,9 +22,20 @@ public static class ServedModelLoader
     public static ServedModel Load(string directory, torch.Device device, torch.ScalarType? dtype, ServeOptions options, string? loraDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // Checkpoints of the built-in model (r1 zero, also with --tools' extended vocabulary, issue 20) carry the task
+        // tokenizer's vocabulary instead of tokenizer.json, and are prompted with the R1-Zero template they were trained under.
+        var tokenizer = ModelDirectoryTokenizer.Load(directory);
+        IChatPromptFormatter? formatter = HasChatTemplate(directory) ? new ChatTemplateFormatter(ModelDirectoryTokenizer.LoadTemplate(directory)) : null;
         var model = AdaptedCheckpoint.Load(directory, loraDirectory, device, dtype);
-        var tokenizer = HuggingFaceTokenizer.Load(directory);
-        IChatPromptFormatter? formatter = HasChatTemplate(directory) ? new ChatTemplateFormatter(ChatTemplate.Load(directory)) : null;
+        try
+        {
+            ModelDirectoryTokenizer.CheckFitsModel(directory, tokenizer, model.Config.VocabSize);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         var engine = new ContinuousBatchingEngine(model, options.MaxBatch, options.MaxQueue, options.ContextLength);
         return new ServedModel(options.ModelName, engine, tokenizer, formatter, dir => PeftAdapterFiles.Exists(dir)
             ? AdaptedCheckpoint.Load(directory, dir, device, dtype)
@@ -32,7 +44,7 @@ public static class ServedModelLoader
 
     private static bool HasChatTemplate(string directory)
     {
-        if (File.Exists(Path.Combine(directory, "chat_template.jinja"))) return true;
+        if (ModelDirectoryTokenizer.IsBuiltIn(directory) || File.Exists(Path.Combine(directory, "chat_template.jinja"))) return true;
         try
         {
             return Text.TokenizerConfig.Load(directory).ChatTemplate is not null;

@@ -26,8 +26,9 @@ public sealed partial class DependencyRulesTests
         ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Rewards", "Verify", "Distributed"],
         // Evaluation runs a tool-using model through the tool loop it was trained with (Training.Rollouts, issue 20).
         ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Rewards", "Verify"],
-        // Serving reads tool calls from replies with the parser rollouts use (Tools.ToolCallParser, issue 20).
-        ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints", "Tools"],
+        // Serving reads tool calls from replies with the parser rollouts use (Tools.ToolCallParser, issue 20), and loads
+        // r1 zero checkpoints with their task tokenizer (Tasks.ModelDirectoryTokenizer, issue 20).
+        ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints", "Tools", "Tasks"],
         ["RewardModels"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
         ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distributed"],
         ["Pipeline"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distillation", "Distributed"],

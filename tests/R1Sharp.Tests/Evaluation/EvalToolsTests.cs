@@ -8,6 +8,7 @@ using R1Sharp.Evaluation.Metrics;
 using R1Sharp.Evaluation.Results;
 using R1Sharp.Models;
 using R1Sharp.Serving;
+using R1Sharp.Serving.Http;
 using R1Sharp.Tests.Models;
 using R1Sharp.Tests.Serving;
 using R1Sharp.Tests.Text.Tokenization;
@@ -123,18 +124,18 @@ public sealed class EvalToolsTests : IDisposable
     }
 
     [Fact]
-    public void ToolsWithAnEndpointOrAnUnknownToolAreUsageErrors()
+    public void ToolsWithAnEndpointButNoTokenizerOrAnUnknownToolAreUsageErrors()
     {
         var benchmark = ArithmeticBenchmark.Write(_dir, "sums", 1, 1);
         string[] common = ["eval", "-b", $"sums={benchmark.DataPath}", "--question-field", "problem", "--answer-field", "answer", "-o", Path.Combine(_dir, "o")];
 
         var (exit, error) = Invoke([.. common, "--tools", "python", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m"]);
         Assert.Equal(2, exit);
-        Assert.Contains("--tools runs the tool loop in process", error);
+        Assert.Contains("--endpoint URL with --tokenizer DIR", error);
 
-        (exit, error) = Invoke([.. common, "--tools", "calculator", "--checkpoint", _dir]);
+        (exit, error) = Invoke([.. common, "--tools", "web_search", "--checkpoint", _dir]);
         Assert.Equal(2, exit);
-        Assert.Contains("unknown tool 'calculator'", error);
+        Assert.Contains("unknown tool 'web_search'", error);
     }
 
     [Fact]
@@ -161,6 +162,40 @@ public sealed class EvalToolsTests : IDisposable
         Assert.Contains("python (max 3 calls, 10 s, 2048 bytes)", File.ReadAllText(Path.Combine(output, "run.json")));
         Assert.Same(ToolMessageFormat.ChatMl, LocalModelBackend.ToolFormatFor("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"));
         Assert.Same(ToolMessageFormat.Plain, LocalModelBackend.ToolFormatFor("User: hi\nAssistant:"));
+    }
+
+    [Fact]
+    public async Task ACheckpointServedByR1ServeIsEvaluatedWithThePythonToolThroughTheEndpoint()
+    {
+        string checkpoint = Path.Combine(_dir, "model");
+        Directory.CreateDirectory(checkpoint);
+        foreach (string file in Directory.GetFiles(TokenizerFixtureFiles.QwenJson))
+            File.Copy(file, Path.Combine(checkpoint, Path.GetFileName(file)));
+        var config = ModelConfig.Load(TestModels.ConfigPath(TestModels.Qwen)).Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64);
+        using (var model = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed: 3))
+            HuggingFaceCheckpoint.Save(model, config, checkpoint);
+        var serveOptions = new ServeOptions { Port = 0, ModelName = "tiny", ContextLength = 256 };
+        var served = ServedModelLoader.Load(checkpoint, torch.CPU, null, serveOptions);
+        await using var engine = served.Engine;
+        await using var server = await OpenAiServer.StartAsync(served, serveOptions);
+        var benchmark = ArithmeticBenchmark.Write(_dir, "sums", 2, 2);
+        string output = Path.Combine(_dir, "out");
+
+        var (exit, error) = Invoke("eval", "-b", $"sums={benchmark.DataPath}", "--question-field", "problem", "--answer-field", "answer", "--id-field", "id",
+            "-k", "2", "--endpoint", new Uri(server.BaseAddress, "v1").ToString(), "--model", "tiny", "--tokenizer", checkpoint,
+            "--max-tokens", "6", "--seed", "1", "--tools", "python", "--max-tool-calling-iterations", "3", "-o", output);
+
+        Assert.True(exit == 0, error);
+        var lines = File.ReadAllLines(EvaluationRunner.SamplesPath(output, "sums"));
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines, l =>
+        {
+            var record = JsonDocument.Parse(l).RootElement;
+            Assert.Equal(JsonValueKind.Null, record.GetProperty("error").ValueKind);
+            Assert.Equal(0, record.GetProperty("tool_calls").GetInt32()); // a random model calls no tool; every sample went through the loop
+            Assert.InRange(record.GetProperty("tokens").GetInt32(), 1, 6);
+        });
+        Assert.Contains("python (max 3 calls, 10 s, 2048 bytes)", File.ReadAllText(Path.Combine(output, "run.json")));
     }
 
     private static (int Exit, string Error) Invoke(params string[] args)

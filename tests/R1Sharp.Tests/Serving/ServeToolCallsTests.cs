@@ -154,6 +154,40 @@ public sealed class ServeToolCallsTests
         Assert.Contains("cannot render tools", error.GetProperty("message").GetString());
     }
 
+    /// <summary>Every id reads as the same fenced Python block.</summary>
+    private sealed class FencingTokenizer : ITextTokenizer
+    {
+        public const string Block = "```python\nprint(40 + 2)\n```\n";
+        private readonly AsciiTestTokenizer _ascii = new();
+        public int VocabSize => _ascii.VocabSize;
+        public int? BosId => null;
+        public IReadOnlyList<int> EosIds => [];
+        public int PadId => 0;
+        public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = false) => _ascii.Encode(text, addSpecialTokens);
+        public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false) => string.Concat(ids.Select(_ => Block));
+    }
+
+    [Fact]
+    public async Task FencedPythonBlocksAreCallsWhenTheRequestDeclaresAPythonFunction()
+    {
+        // issue 20: a model trained with GRPO's fenced format calls python the way it learnt, when the client offers python.
+        await using var f = await ServingFixture.StartAsync(tokenizer: new FencingTokenizer());
+        var messages = new[] { new { role = "user", content = "What is 40+2?" } };
+        object[] python = [new { type = "function", function = new { name = "python", description = "runs code", parameters = new { type = "object", properties = new { code = new { type = "string" } } } } }];
+
+        var choice = (await PostAsync(f, new { messages, tools = python, max_tokens = 1, temperature = 0 })).GetProperty("choices")[0];
+
+        Assert.Equal("tool_calls", choice.GetProperty("finish_reason").GetString());
+        var call = Assert.Single(choice.GetProperty("message").GetProperty("tool_calls").EnumerateArray());
+        Assert.Equal("python", call.GetProperty("function").GetProperty("name").GetString());
+        Assert.Equal("print(40 + 2)\n", JsonDocument.Parse(call.GetProperty("function").GetProperty("arguments").GetString()!).RootElement.GetProperty("code").GetString());
+
+        // Tools without a python function: the fence is content.
+        var other = (await PostAsync(f, new { messages, tools = AddTool, max_tokens = 1, temperature = 0 })).GetProperty("choices")[0];
+        Assert.Equal(FencingTokenizer.Block, other.GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal("length", other.GetProperty("finish_reason").GetString());
+    }
+
     /// <summary>A formatter that implements only the tool-less method (the interface's default refuses tools).</summary>
     private sealed class LinesOnly : IChatPromptFormatter
     {

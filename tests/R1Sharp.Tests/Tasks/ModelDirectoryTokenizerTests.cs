@@ -36,10 +36,44 @@ public sealed class ModelDirectoryTokenizerTests : IDisposable
     }
 
     [Fact]
-    public void AnExtraTokenIsRefusedNamingTheFile()
+    public void ExtraTokensAfterTheBuiltInOnesAreReadFromTheFile()
     {
-        WriteVocabulary([.. new TaskTokenizer().Vocabulary, "extra"]);
+        // r1 zero --tools (issue 20) appends its call phrases after the built-in vocabulary.
+        var trained = ZeroToolCallsTokenizer();
+        WriteVocabulary(trained.Vocabulary);
+        var loaded = ModelDirectoryTokenizer.LoadTaskTokenizer(_dir.Path);
+        Assert.Equal(trained.Vocabulary, loaded.Vocabulary);
+        string call = "<tool_call>{\"name\": \"calculator\", \"arguments\": {\"expression\": \"";
+        Assert.Equal([trained.VocabSize - 9], loaded.Encode(call)); // one phrase token, at the id it was trained with
+        Assert.True(loaded.VocabSize > new TaskTokenizer().VocabSize);
+    }
+
+    private static TaskTokenizer ZeroToolCallsTokenizer() => R1Sharp.Training.Zero.Tools.ZeroToolCalls.CreateTokenizer();
+
+    [Fact]
+    public void ARepeatedOrEmptyExtraTokenIsRefusedNamingTheFileAndTheId()
+    {
+        var builtIn = new TaskTokenizer().Vocabulary;
+        WriteVocabulary([.. builtIn, "Compute "]); // already a built-in phrase: the ids after it would shift
         var error = Assert.Throws<InvalidDataException>(() => ModelDirectoryTokenizer.LoadTaskTokenizer(_dir.Path));
+        Assert.Contains(VocabularyPath, error.Message);
+        Assert.Contains($"extra token {builtIn.Count}", error.Message);
+
+        WriteVocabulary([.. builtIn, "", "x y"]);
+        Assert.Throws<InvalidDataException>(() => ModelDirectoryTokenizer.LoadTaskTokenizer(_dir.Path));
+        WriteVocabulary(builtIn.Take(builtIn.Count - 1));
+        Assert.Contains("tokens, the built-in task tokenizer", Assert.Throws<InvalidDataException>(() => ModelDirectoryTokenizer.LoadTaskTokenizer(_dir.Path)).Message);
+    }
+
+    [Fact]
+    public void AVocabularyThatDoesNotMatchTheEmbeddingIsRefusedNamingTheFileAndTheField()
+    {
+        var tokenizer = ZeroToolCallsTokenizer();
+        WriteVocabulary(tokenizer.Vocabulary);
+        ModelDirectoryTokenizer.CheckFitsModel(_dir.Path, tokenizer, tokenizer.VocabSize);
+        var error = Assert.Throws<InvalidDataException>(() => ModelDirectoryTokenizer.CheckFitsModel(_dir.Path, tokenizer, tokenizer.VocabSize - 9));
+        Assert.Contains(_dir.Combine("config.json"), error.Message);
+        Assert.Contains($"vocab_size {tokenizer.VocabSize - 9}", error.Message);
         Assert.Contains(VocabularyPath, error.Message);
     }
 

@@ -66,4 +66,48 @@ public sealed class ToolCallSplitterTests
         Assert.Equal("<tool_call>{oops</tool_call>", rest);
         Assert.Empty(calls);
     }
+
+    // issue 20: fenced Python calls when the client declared a python function
+    private const string Fenced = "Let me compute.\n```python\nprint(347*58)\n```\nand\n```py\nprint(1)\n```\ntrailing";
+
+    [Fact]
+    public void ClosedPythonFencesAreCallsOfPythonWhenAsked()
+    {
+        var split = ToolCallSplitter.Split(Fenced, fencedPython: true);
+        Assert.Equal("Let me compute.", split.Content);
+        Assert.Equal(["python", "python"], split.Calls.Select(c => c.Name));
+        Assert.Equal("print(347*58)\n", split.Calls[0].Arguments.GetProperty("code").GetString()); // the code as GRPO's loop passes it
+        Assert.Equal("print(1)\n", split.Calls[1].Arguments.GetProperty("code").GetString());
+        Assert.Equal("Let me compute.\n".Length, split.ContentEnd);
+
+        Assert.Empty(ToolCallSplitter.Split(Fenced).Calls); // not asked (no python function declared): plain content
+    }
+
+    [Theory]
+    [InlineData("Code:\n```js\nlet x = 1\n```\n")] // another language
+    [InlineData("Code:\n```python\nprint(1)\n")] // not closed (cut by max_tokens)
+    [InlineData("no fence")]
+    public void AReplyWithoutAClosedPythonFenceIsAllContent(string reply)
+    {
+        var split = ToolCallSplitter.Split(reply, fencedPython: true);
+        Assert.Equal(reply, split.Content);
+        Assert.Empty(split.Calls);
+    }
+
+    [Fact]
+    public void AJsonCallWinsOverFencesAndAStreamHoldsFromTheFence()
+    {
+        Assert.Equal("add", Assert.Single(ToolCallSplitter.Split("```python\nx\n```\n" + Add, fencedPython: true).Calls).Name);
+
+        var stream = new ToolCallStream(fencedPython: true);
+        Assert.Equal("Let me compute.\n", stream.Add("Let me compute.\n`"));
+        Assert.Equal("", stream.Add("``python\nprint(347*58)\n```\n"));
+        var (rest, calls) = stream.Complete();
+        Assert.Equal("", rest);
+        Assert.Equal("python", Assert.Single(calls).Name);
+
+        var plain = new ToolCallStream(fencedPython: true);
+        Assert.Equal("See ", plain.Add("See ```js\nx\n```"));
+        Assert.Equal("```js\nx\n```", plain.Complete().Content); // no call: the held fence is shown at the end
+    }
 }

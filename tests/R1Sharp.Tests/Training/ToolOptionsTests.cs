@@ -24,7 +24,7 @@ public sealed class ToolOptionsTests
     {
         var options = new GrpoOptions { Tools = ["python", "search", "python"], MaxToolCallingIterations = 0, ToolTimeout = 0, ToolOutputMaxBytes = 0 };
         var problems = GrpoOptionsValidator.Problems(options);
-        Assert.Contains(problems, p => p.StartsWith("tools: names a tool that does not exist (known: python) (got search)", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("tools: names a tool that does not exist (known: python, calculator) (got search)", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("tools: lists a tool twice", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("max_tool_calling_iterations:", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("tool_timeout:", StringComparison.Ordinal));

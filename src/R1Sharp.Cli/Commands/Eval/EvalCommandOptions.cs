@@ -48,14 +48,15 @@ internal sealed class EvalCommandOptions
     public readonly Option<int> Retries = new("--retries") { Description = "Retries of a request on 429, 5xx, timeouts and dropped connections (exponential backoff with jitter; Retry-After honoured).", DefaultValueFactory = _ => 6 };
 
     // issue 20: tools, under GRPO's config names
-    public readonly Option<string[]> Tools = new("--tools") { Description = "Tools the model may call, as in r1 grpo's 'tools' (python: fenced ```python blocks or <tool_call> JSON run in the bubblewrap sandbox). In-process (--checkpoint) only.", AllowMultipleArgumentsPerToken = true };
+    public readonly Option<string[]> Tools = new("--tools") { Description = "Tools the model may call, as in r1 grpo's 'tools' (python: fenced ```python blocks or <tool_call> JSON run in the bubblewrap sandbox), with --checkpoint or with --endpoint and --tokenizer.", AllowMultipleArgumentsPerToken = true };
     public readonly Option<int> MaxToolCallingIterations = new("--max-tool-calling-iterations") { Description = "With --tools: most tool calls per sample (GRPO's max_tool_calling_iterations).", DefaultValueFactory = _ => 5 };
     public readonly Option<double> ToolTimeout = new("--tool-timeout") { Description = "With --tools: wall-clock seconds of one tool call (GRPO's tool_timeout).", DefaultValueFactory = _ => 10 };
     public readonly Option<int> ToolOutputMaxBytes = new("--tool-output-max-bytes") { Description = "With --tools: most UTF-8 bytes of one tool output the model sees (GRPO's tool_output_max_bytes).", DefaultValueFactory = _ => 2048 };
+    public readonly Option<string?> Tokenizer = new("--tokenizer") { Description = "With --tools --endpoint: the served model's directory (tokenizer.json and chat template); the tool loop runs here on its token ids and the server samples each turn via /completions." };
 
     public IEnumerable<Option> All() =>
     [
         Benchmarks, DataDir, Output, QuestionField, AnswerField, IdField, GoldMarker, Samples, Checkpoint, Lora, Device, Endpoint, Model, ApiKeyEnv, Temperature, TopP, MaxTokens, ContextLength, Seed, PromptSuffix, SystemPrompt, Concurrency, SamplesPerRequest, Rescore, Limit, TimeoutSeconds, Retries,
-        Tools, MaxToolCallingIterations, ToolTimeout, ToolOutputMaxBytes,
+        Tools, MaxToolCallingIterations, ToolTimeout, ToolOutputMaxBytes, Tokenizer,
     ];
 }

@@ -1,6 +1,7 @@
 using R1Sharp.Checkpoints;
 using R1Sharp.Generation;
 using R1Sharp.Models;
+using R1Sharp.Tasks;
 using R1Sharp.Text;
 using R1Sharp.Text.Templates;
 using R1Sharp.Text.Tokenization;
@@ -89,9 +90,19 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
     private static (string Name, CausalLanguageModel Model, ITextTokenizer Tokenizer, Func<IReadOnlyList<PromptMessage>, string> Format) LoadParts(
         string directory, torch.Device device, torch.ScalarType? dtype, string? loraDirectory)
     {
-        var template = ChatTemplate.Load(directory);
-        var tokenizer = HuggingFaceTokenizer.Load(directory);
+        // Checkpoints of the built-in model (r1 zero, also with --tools' extended vocabulary) carry the task tokenizer's vocabulary instead of tokenizer.json.
+        var template = ModelDirectoryTokenizer.LoadTemplate(directory);
+        var tokenizer = ModelDirectoryTokenizer.Load(directory);
         var model = AdaptedCheckpoint.Load(directory, loraDirectory, device, dtype);
+        try
+        {
+            ModelDirectoryTokenizer.CheckFitsModel(directory, tokenizer, model.Config.VocabSize);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         var options = new ChatTemplateOptions { AddGenerationPrompt = true };
         string name = loraDirectory is null ? Path.GetFullPath(directory) : $"{Path.GetFullPath(directory)} + LoRA {Path.GetFullPath(loraDirectory)}";
         return (name, model, tokenizer, messages => template.Render(messages.Select(m => (m.Role, m.Content)), options));
@@ -152,10 +163,13 @@ public sealed class LocalModelBackend : ICompletionBackend, IDisposable
         long seed = request.Sampling.Seed ?? Random.Shared.NextInt64(int.MaxValue);
         var prompts = Enumerable.Repeat(prompt, request.Count).ToList();
         var rollouts = await Task.Run(() => _tools!.GenerateAsync(_generator, prompts, sampling, request.Count, seed, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return rollouts.OrderBy(r => r.PromptIndex).Select(r => new Completion(
-            _tokenizer.Decode(r.Tokens, skipSpecialTokens: true), r.Tokens.Length, TokensEstimated: false, r.Truncated ? "length" : "stop", Error: null)
-        { ToolCalls = r.Tools?.Calls ?? 0, ToolFailures = r.Tools?.Failures ?? 0 }).ToList();
+        return rollouts.OrderBy(r => r.PromptIndex).Select(r => ToolCompletion(r, _tokenizer)).ToList();
     }
+
+    /// <summary>The sample record of a multi-turn rollout, the same for every backend that runs the tool loop.</summary>
+    internal static Completion ToolCompletion(Rollout rollout, ITextTokenizer tokenizer) => new(
+        tokenizer.Decode(rollout.Tokens, skipSpecialTokens: true), rollout.Tokens.Length, TokensEstimated: false, rollout.Truncated ? "length" : "stop", Error: null)
+    { ToolCalls = rollout.Tools?.Calls ?? 0, ToolFailures = rollout.Tools?.Failures ?? 0 };
 
     private Completion ToCompletion(GeneratedSequence sequence) => new(
         _tokenizer.Decode(sequence.Tokens, skipSpecialTokens: true),

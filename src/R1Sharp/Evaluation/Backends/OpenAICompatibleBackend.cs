@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-
 namespace R1Sharp.Evaluation.Backends;
 
 /// <summary>
@@ -16,9 +12,7 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
     private readonly OpenAICompatibleOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private readonly SemaphoreSlim _contextLookup = new(1, 1);
-    private int? _contextLength;
-    private bool _contextKnown;
+    private readonly ServedContextLength _context;
 
     /// <summary>Creates the backend.</summary>
     /// <param name="options">Endpoint, model, key, timeouts and retries.</param>
@@ -36,6 +30,7 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        _context = new ServedContextLength(_http, options);
     }
 
     /// <inheritdoc />
@@ -46,7 +41,7 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Count, 1);
-        int? context = await ContextLengthAsync(cancellationToken).ConfigureAwait(false);
+        int? context = await _context.GetAsync(cancellationToken).ConfigureAwait(false);
         int maxTokens = ContextWindow.Cap(request.Sampling.MaxTokens, context, request.Messages);
         if (maxTokens < 1)
             return Fail(request.Count, $"prompt does not fit the model's context of {context} tokens");
@@ -70,38 +65,6 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
         return at < 0 ? "" : problem[at..];
     }
 
-    /// <summary>The context length from the options, else asked once from the server's <c>/models</c>.</summary>
-    private async Task<int?> ContextLengthAsync(CancellationToken cancellationToken)
-    {
-        if (_options.ContextLength is { } configured) return configured;
-        await _contextLookup.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_contextKnown) return _contextLength;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            try
-            {
-                using var message = new HttpRequestMessage(HttpMethod.Get, _options.ModelsUri);
-                if (!string.IsNullOrEmpty(_options.ApiKey))
-                    message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
-                using var response = await _http.SendAsync(message, timeout.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                    _contextLength = ContextWindow.FromModelsReply(await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false), _options.Model);
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // No /models (hosted APIs, llama.cpp variants): leave max_tokens as asked.
-            }
-            _contextKnown = true;
-            return _contextLength;
-        }
-        finally
-        {
-            _contextLookup.Release();
-        }
-    }
-
     private static Completion[] Fail(int count, string error) =>
         Enumerable.Range(0, count).Select(_ => Completion.Failure(error)).ToArray();
 
@@ -109,6 +72,6 @@ public sealed class OpenAICompatibleBackend : ICompletionBackend, IDisposable
     public void Dispose()
     {
         if (_ownsHttp) _http.Dispose();
-        _contextLookup.Dispose();
+        _context.Dispose();
     }
 }

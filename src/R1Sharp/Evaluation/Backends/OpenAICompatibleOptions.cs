@@ -34,6 +34,16 @@ public sealed record OpenAICompatibleOptions
             ? Endpoint
             : new Uri(Endpoint.ToString().TrimEnd('/') + "/chat/completions");
 
+    /// <summary>The <c>/completions</c> URL (raw prompts, token ids accepted) beside <see cref="ChatCompletionsUri"/>: the tool loop's endpoint (issue 20).</summary>
+    public Uri CompletionsUri
+    {
+        get
+        {
+            string chat = ChatCompletionsUri.ToString();
+            return new Uri(chat[..chat.LastIndexOf("/chat/completions", StringComparison.Ordinal)] + "/completions");
+        }
+    }
+
     /// <summary>The <c>/models</c> URL beside <see cref="ChatCompletionsUri"/>.</summary>
     public Uri ModelsUri
     {

@@ -202,7 +202,7 @@ public sealed class OpenAiServer : IAsyncDisposable
     private object ChatChoice(int index, ChoiceDecoder d, CompletionParameters parameters)
     {
         var logprobs = OpenAiResponses.LogProbs(_served.Tokenizer, d, parameters.LogProbs);
-        var (message, finish) = ToolCallReply.Message(d.Text, OpenAiResponses.FinishName(d.Finish), parameters.ToolCalls);
+        var (message, finish) = ToolCallReply.Message(d.Text, OpenAiResponses.FinishName(d.Finish), parameters.ToolCalls, parameters.FencedPythonCalls);
         return parameters.ReturnTokenIds
             ? new { index, message, logprobs, finish_reason = finish, token_ids = d.Tokens.ToArray() }
             : new { index, message, logprobs, finish_reason = finish };
@@ -227,7 +227,7 @@ public sealed class OpenAiServer : IAsyncDisposable
                 await Send(new { id, @object = kind, created, model = _served.Name, choices = new[] { new { index = i, delta = new { role = "assistant", content = "" }, logprobs = (object?)null, finish_reason = (string?)null } } }).ConfigureAwait(false);
 
         // With tools, content stops streaming where a tool call begins and the calls come in one delta at the end.
-        var toolStreams = chat && parameters.ToolCalls ? run.Decoders.Select(_ => new ToolCallStream()).ToArray() : null;
+        var toolStreams = chat && parameters.ToolCalls ? run.Decoders.Select(_ => new ToolCallStream(parameters.FencedPythonCalls)).ToArray() : null;
         await foreach (var update in run.ReadAllAsync(ct).ConfigureAwait(false))
         {
             string delta = update.Delta;

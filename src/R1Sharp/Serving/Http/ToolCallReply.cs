@@ -12,9 +12,13 @@ internal static class ToolCallReply
     public const string FinishReason = "tool_calls";
 
     /// <summary>The assistant message of a finished choice and its finish_reason.</summary>
-    public static (object Message, string Finish) Message(string text, string finish, bool toolCalls)
+    /// <param name="text">The reply.</param>
+    /// <param name="finish">Its finish reason without calls.</param>
+    /// <param name="toolCalls">Tools are on.</param>
+    /// <param name="fencedPython">A <c>python</c> function is declared: closed <c>```python</c> fences are its calls too (issue 20).</param>
+    public static (object Message, string Finish) Message(string text, string finish, bool toolCalls, bool fencedPython = false)
     {
-        if (toolCalls && ToolCallSplitter.Split(text) is { Calls.Count: > 0 } split)
+        if (toolCalls && ToolCallSplitter.Split(text, fencedPython) is { Calls.Count: > 0 } split)
             return (new { role = "assistant", content = split.Content, tool_calls = Calls(split.Calls, streamed: false) }, FinishReason);
         return (new { role = "assistant", content = text }, finish);
     }

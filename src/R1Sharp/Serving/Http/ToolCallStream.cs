@@ -9,7 +9,8 @@ namespace R1Sharp.Serving.Http;
 /// calls arrive in one final delta (<see cref="Complete"/>). A reply whose calls do not parse streams its held text as
 /// content instead, as the non-streamed reply would show it.
 /// </summary>
-internal sealed class ToolCallStream
+/// <param name="fencedPython">The client declared a <c>python</c> function: a <c>```</c> fence is held too, as it may open a call (issue 20).</param>
+internal sealed class ToolCallStream(bool fencedPython = false)
 {
     private readonly StringBuilder _text = new();
     private int _emitted;
@@ -22,15 +23,22 @@ internal sealed class ToolCallStream
         if (_inCall) return "";
         string text = _text.ToString();
         int open = text.IndexOf(ToolCallParser.CallOpen, StringComparison.Ordinal);
+        int partial = ToolCallSplitter.PartialOpenLength(text);
+        if (fencedPython)
+        {
+            int fence = text.IndexOf(ToolCallParser.Fence, StringComparison.Ordinal);
+            if (fence >= 0 && (open < 0 || fence < open)) open = fence;
+            partial = Math.Max(partial, ToolCallSplitter.PartialLength(text, ToolCallParser.Fence));
+        }
         _inCall = open >= 0;
-        return Take(text, _inCall ? open : text.Length - ToolCallSplitter.PartialOpenLength(text));
+        return Take(text, _inCall ? open : text.Length - partial);
     }
 
     /// <summary>At the end of the choice: the content still to show, and the calls (empty when the reply holds none).</summary>
     public (string Content, IReadOnlyList<ToolCall> Calls) Complete()
     {
         string text = _text.ToString();
-        var split = ToolCallSplitter.Split(text);
+        var split = ToolCallSplitter.Split(text, fencedPython);
         return split.Calls.Count > 0 ? (Take(text, split.ContentEnd), split.Calls) : (Take(text, text.Length), []);
     }
 

@@ -12,6 +12,7 @@ namespace R1Sharp.Serving.Protocol;
 /// <param name="IncludeUsage">stream_options.include_usage: a final chunk with token counts.</param>
 /// <param name="ReturnTokenIds">Non-standard (as vLLM's): each choice also carries "token_ids", the generated ids, so a trainer needs no re-tokenization.</param>
 /// <param name="ToolCalls">Chat with <c>tools</c>: <c>&lt;tool_call&gt;</c> blocks in a reply are returned as OpenAI <c>tool_calls</c> (finish_reason <c>tool_calls</c>).</param>
+/// <param name="FencedPythonCalls">Chat whose <c>tools</c> declare a function named <c>python</c>: closed <c>```python</c> fences are its calls too (issue 20).</param>
 /// <param name="MaxTokensFromRequest">False when <paramref name="MaxTokens"/> is the server's default: it is then lowered to what the context leaves after the prompt, as vLLM does, rather than refused.</param>
 public sealed record CompletionParameters(
     int N,
@@ -25,4 +26,5 @@ public sealed record CompletionParameters(
     bool IncludeUsage,
     bool ReturnTokenIds = false,
     bool MaxTokensFromRequest = true,
-    bool ToolCalls = false);
+    bool ToolCalls = false,
+    bool FencedPythonCalls = false);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using R1Sharp.Tools;
 
 namespace R1Sharp.Serving.Protocol;
 
@@ -44,7 +45,7 @@ public static class RequestParser
         }
         if (turns.Count == 0) throw new RequestValidationException("messages", "'messages' must not be empty");
         var tools = ToolRequestParser.Tools(root);
-        return new ChatRequest(OptionalString(root, "model"), turns, ParseParameters(root, options) with { ToolCalls = tools is not null }, tools);
+        return new ChatRequest(OptionalString(root, "model"), turns, ParseParameters(root, options) with { ToolCalls = tools is not null, FencedPythonCalls = ToolRequestParser.Declares(tools, ToolCallParser.PythonToolName) }, tools);
     }
 
     /// <summary>

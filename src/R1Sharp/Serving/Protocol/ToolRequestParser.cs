@@ -38,6 +38,11 @@ internal static class ToolRequestParser
         return i == 0 || choice == "none" ? null : tools.Clone();
     }
 
+    /// <summary>Whether validated <paramref name="tools"/> (from <see cref="Tools"/>) declare a function named <paramref name="name"/>.</summary>
+    public static bool Declares(JsonElement? tools, string name) =>
+        tools is { ValueKind: JsonValueKind.Array } array && array.EnumerateArray().Any(t =>
+            t.GetProperty("function").GetProperty("name").GetString() == name);
+
     /// <summary>An assistant message's tool calls, or null when it has none. Arguments given as an object are kept as its JSON text.</summary>
     public static IReadOnlyList<ChatToolCall>? ToolCalls(JsonElement message, int index)
     {

@@ -70,8 +70,11 @@ public static class GrpoFamilyOptionsValidator
         Require(o.ToolOutputMaxBytes >= 1, "tool_output_max_bytes", o.ToolOutputMaxBytes, "must be at least 1");
     }
 
-    /// <summary>Tools a configuration can name (issue 20). .NET functions are registered in code (<c>R1Sharp.Tools.FunctionTool</c>).</summary>
-    public static readonly IReadOnlyList<string> KnownTools = [R1Sharp.Tools.ToolCallParser.PythonToolName];
+    /// <summary>
+    /// Tools a configuration can name (issue 20): <c>python</c> (the sandbox) and <c>calculator</c> (the exact arithmetic tool
+    /// <c>r1 zero --tools</c> trains with, so its checkpoints are evaluated with it). Other .NET functions are registered in code (<c>R1Sharp.Tools.FunctionTool</c>).
+    /// </summary>
+    public static readonly IReadOnlyList<string> KnownTools = [R1Sharp.Tools.ToolCallParser.PythonToolName, Zero.Tools.ZeroToolCalls.CalculatorName];
 
     private static string Name<T>(T value) where T : struct, Enum =>
         System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());

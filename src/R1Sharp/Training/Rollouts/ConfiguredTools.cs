@@ -2,6 +2,7 @@ using R1Sharp.Rewards.Sandbox;
 using R1Sharp.Text;
 using R1Sharp.Tools;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Zero.Tools;
 
 namespace R1Sharp.Training.Rollouts;
 
@@ -52,6 +53,7 @@ public sealed class ConfiguredTools : IDisposable
             sandbox = await BubblewrapSandbox.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             tools.Add(new PythonTool(sandbox, ResourceLimits.Default with { WallClock = TimeSpan.FromSeconds(settings.Timeout) }));
         }
+        if (settings.Names.Contains(ZeroToolCalls.CalculatorName)) tools.Add(ZeroToolCalls.CreateCalculator());
         // The runner's timeout is a backstop a little past the sandbox's own wall clock, which reports the timeout itself.
         var runner = new ToolRunner(tools, TimeSpan.FromSeconds(settings.Timeout + 5), settings.OutputMaxBytes);
         return new ConfiguredTools(new ToolCallingRollouts(tokenizer, new ToolRolloutOptions(runner, settings.MaxToolCallingIterations, format)), sandbox);

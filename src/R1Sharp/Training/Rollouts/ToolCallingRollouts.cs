@@ -45,7 +45,16 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
     /// <param name="sampling">Sampling options; <c>MaxNewTokens</c> is the whole completion's budget, tool output included.</param>
     /// <param name="seed">Seed of the request; round r samples with seed + r × 1,000,003.</param>
     /// <param name="cancellationToken">Stops between rounds and inside generation.</param>
-    public async Task<IReadOnlyList<Rollout>> GenerateAsync(RoundGenerator generate, int maxPositions, IReadOnlyList<IReadOnlyList<int>> prompts,
+    public Task<IReadOnlyList<Rollout>> GenerateAsync(RoundGenerator generate, int maxPositions, IReadOnlyList<IReadOnlyList<int>> prompts,
+        SamplingOptions sampling, long seed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(generate);
+        return GenerateAsync((inputs, options, roundSeed, token) => Task.FromResult(generate(inputs, options, roundSeed, token)), maxPositions, prompts, sampling, seed, cancellationToken);
+    }
+
+    /// <summary>One rollout per prompt, in prompt order, with a generator of rounds that waits on I/O (an HTTP server, issue 20).</summary>
+    /// <inheritdoc cref="GenerateAsync(RoundGenerator, int, IReadOnlyList{IReadOnlyList{int}}, SamplingOptions, long, CancellationToken)" path="/param"/>
+    public async Task<IReadOnlyList<Rollout>> GenerateAsync(AsyncRoundGenerator generate, int maxPositions, IReadOnlyList<IReadOnlyList<int>> prompts,
         SamplingOptions sampling, long seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(generate);
@@ -67,7 +76,7 @@ public sealed class ToolCallingRollouts(ITextTokenizer tokenizer, ToolRolloutOpt
             await using var early = new EarlyToolCalls(options.Runner, cancellationToken);
             bool startEarly = live.All(i => rows[i].Calls < options.MaxToolCallingIterations);
             var roundOptions = sampling with { MaxNewTokens = room, StopWhen = tokens => EndsWithCall(tokens, startEarly ? early : null) };
-            var sequences = generate(inputs, roundOptions, seed + round * 1_000_003L, cancellationToken);
+            var sequences = await generate(inputs, roundOptions, seed + round * 1_000_003L, cancellationToken).ConfigureAwait(false);
 
             var next = new List<int>();
             var calls = new List<(int Row, IReadOnlyList<int> Tokens, ParsedToolCall Call)>();
