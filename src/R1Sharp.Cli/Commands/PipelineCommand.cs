@@ -21,9 +21,11 @@ internal static class PipelineCommand
         var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"Pre-training steps of the base model (default {new PipelineOptions().Pretrain.Steps})." };
         var rlSteps = new Option<int?>("--rl-steps") { Description = $"GRPO steps of stage 2 (default {new PipelineOptions().ReasoningRl.MaxSteps}); stage 4 gets half." };
         var noAblation = new Option<bool>("--no-ablation") { Description = "Skip the second stage-2 run without the language-consistency reward." };
+        var judgeEndpoint = new Option<string?>("--judge-endpoint") { Description = "OpenAI-compatible endpoint of a generative judge (e.g. http://localhost:8000/v1) that keeps the stage-3 chat candidates it accepts (default: none; the trained reward model chooses them)." };
+        var judgeModel = new Option<string?>("--judge-model") { Description = "The judge's model name on that server (needed with --judge-endpoint)." };
         var command = new Command("pipeline", "DeepSeek-R1's four stages on built-in tasks: cold start, reasoning RL (with the language-consistency reward), rejection sampling + SFT, RL for all scenarios (rule rewards + a trained reward model).")
         {
-            output, resume, quick, seed, threads, pretrainSteps, rlSteps, noAblation,
+            output, resume, quick, seed, threads, pretrainSteps, rlSteps, noAblation, judgeEndpoint, judgeModel,
         };
         command.SetGuardedAction(async (parse, ct) =>
         {
@@ -38,6 +40,14 @@ internal static class PipelineCommand
             if (parse.GetValue(rlSteps) is int rs)
                 options = options with { ReasoningRl = options.ReasoningRl with { MaxSteps = rs }, AllScenarioRl = options.AllScenarioRl with { MaxSteps = Math.Max(1, rs / 2) } };
             if (parse.GetValue(noAblation)) options = options with { LanguageAblation = false };
+            if (parse.GetValue(judgeEndpoint) is string url)
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+                    throw new UsageException($"r1 pipeline: --judge-endpoint '{url}' is not an http(s) URL (e.g. http://localhost:8000/v1).");
+                string model = parse.GetValue(judgeModel) ?? throw new UsageException("r1 pipeline: --judge-endpoint needs --judge-model NAME (the judge's model on that server).");
+                options = options with { Judge = new PipelineJudge(endpoint, model) };
+            }
+            else if (parse.GetValue(judgeModel) is not null) throw new UsageException("r1 pipeline: --judge-model needs --judge-endpoint URL.");
             Console.WriteLine($"r1 pipeline -> {Path.GetFullPath(dir)}");
             var summary = await ZeroProgressView.RunAsync(progress => PipelineRunner.RunAsync(options, parse.GetValue(resume), progress, ct), Describe);
             Print(summary, dir);

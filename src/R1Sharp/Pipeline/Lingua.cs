@@ -6,7 +6,8 @@ namespace R1Sharp.Pipeline;
 /// <summary>
 /// The two "languages" of <c>r1 pipeline</c>'s built-in world. The task tokenizer knows printable ASCII only, so the
 /// second language cannot be another script; it is a small invented vocabulary ("Lingua") with one word for each
-/// English word a chain of thought uses (then, wait, check, again, is, not, try). The two are told apart by
+/// English word a chain of thought uses (then, wait, check, again, is, not, try) and of the words of the
+/// reasoning questions, so that a question can be asked in either language. The two are told apart by
 /// lexicon, where DeepSeek-R1's language-consistency reward tells scripts apart; the measured quantity is the same:
 /// the share of the reasoning's words that are in the target language (English).
 /// </summary>
@@ -22,6 +23,18 @@ public static partial class Lingua
         ["is"] = "es",
         ["not"] = "ne",
         ["try"] = "pro",
+        // The words of the reasoning tasks' questions ("Using the numbers [..], make 21. Use each number exactly once
+        // with + - * /", "Compute ..."), so that a question can be asked in Lingua (QuestionInLingua).
+        ["Using"] = "Usa",
+        ["numbers"] = "numi",
+        ["make"] = "fa",
+        ["Use"] = "Usi",
+        ["each"] = "oni",
+        ["number"] = "numo",
+        ["exactly"] = "esa",
+        ["once"] = "una",
+        ["with"] = "kun",
+        ["Compute"] = "Kalku",
     };
 
     private static readonly HashSet<string> LinguaWords = [.. FromEnglish.Values];
@@ -83,6 +96,9 @@ public static partial class Lingua
 
     /// <summary>True when the reasoning holds a Lingua word (the English target is not kept throughout).</summary>
     public static bool IsMixed(string completion) => CountWords(Reasoning(completion)).Lingua > 0;
+
+    /// <summary>A question asked in Lingua: every word of it that Lingua has is translated ("Compute 3+4" → "Kalku 3+4").</summary>
+    public static string QuestionInLingua(string question) => Translate(question, 1.0, new Random(0));
 
     /// <summary>A text of words, for tests and docs: "wait, check again" → its Lingua.</summary>
     public static string ToLingua(string english) => Translate(english, 1.0, new Random(0));

@@ -1,12 +1,12 @@
 using R1Sharp.Models;
 using R1Sharp.RewardModels;
 using R1Sharp.Tasks;
-using R1Sharp.Text.Templates;
 
 namespace R1Sharp.Pipeline;
 
 /// <summary>
-/// The held-out evaluation of every stage, with one protocol and one seed: k samples per reasoning problem at the
+/// The held-out evaluation of every stage, with one protocol and one seed: k samples per reasoning problem (asked in either language,
+/// <see cref="PipelineWorld.AsksInLingua"/>) at the
 /// paper's temperature 0.6 and top-p 0.95 (pass@1, language consistency, mixed-language rate, length, format), and k
 /// samples per held-out chat prompt scored by the trained reward model (and by the rule judge, for reference).
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokeniz
     {
         ArgumentNullException.ThrowIfNull(model);
         var problems = world.Suite.HeldOut;
-        var prompts = problems.SelectMany(p => Enumerable.Repeat(R1ZeroTemplate.Format(p.Question), samples)).ToList();
+        var prompts = problems.SelectMany((p, i) => Enumerable.Repeat(PipelineWorld.ReasoningPrompt(p, world.AsksInLingua(PipelineWorld.HeldOutStream, i)), samples)).ToList();
         var sampled = ModelSampler.Sample(model, tokenizer, prompts, maxNewTokens, Temperature, TopP, seed, cancellationToken);
         var correct = new double[sampled.Count];
         var consistency = new double[sampled.Count];

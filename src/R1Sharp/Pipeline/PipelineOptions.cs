@@ -74,6 +74,13 @@ public sealed record PipelineOptions
     /// <summary>Chat examples in the stage-3 mixture per kept reasoning example (paper: 200k to 600k). Default 1/3.</summary>
     public double ChatPerReasoning { get; init; } = 1.0 / 3;
 
+    /// <summary>
+    /// The generative judge that keeps stage 3's chat candidates it accepts; null (the default) = the trained reward
+    /// model keeps the best of each prompt's candidates. The default needs no server, so the pipeline runs offline,
+    /// deterministic and in minutes; the paper's judge (DeepSeek-V3) has no counterpart at this scale.
+    /// </summary>
+    public PipelineJudge? Judge { get; init; }
+
     /// <summary>SFT of stage 3 (from the cold-start checkpoint). Default 2 epochs of batch 32 at 1e-3.</summary>
     public StudentSftOptions RejectionSft { get; init; } = new(Epochs: 2, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 5);
 

@@ -1,11 +1,11 @@
 using R1Sharp.Tasks;
-using R1Sharp.Text.Templates;
 using R1Sharp.Training.Grpo;
 
 namespace R1Sharp.Pipeline;
 
 /// <summary>
-/// Training prompts of a pipeline RL stage: reasoning problems of one training stream in the R1-Zero template, and,
+/// Training prompts of a pipeline RL stage: reasoning problems of one training stream in the R1-Zero template (asked in either language,
+/// <see cref="PipelineWorld.AsksInLingua"/>), and,
 /// when <paramref name="chatEvery"/> is above 0, a chat prompt at every <paramref name="chatEvery"/>-th position.
 /// </summary>
 /// <param name="world">The tasks.</param>
@@ -22,6 +22,6 @@ public sealed class PipelinePromptSource(PipelineWorld world, int stream, int ch
             return new PromptRow(ChatTask.Prompt(n), ChatTask.Row(n));
         }
         var problem = world.Suite.TrainingProblem(position, stream);
-        return new PromptRow(R1ZeroTemplate.Format(problem.Question), problem.ToRow());
+        return new PromptRow(PipelineWorld.ReasoningPrompt(problem, world.AsksInLingua(stream, position)), problem.ToRow());
     }
 }

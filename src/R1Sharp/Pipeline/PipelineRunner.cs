@@ -30,6 +30,7 @@ public static class PipelineRunner
 
     /// <summary>Runs (or, with <paramref name="resume"/>, continues) the pipeline.</summary>
     /// <exception cref="IOException">Without <paramref name="resume"/>, the output directory already holds a pipeline stage.</exception>
+    /// <exception cref="R1Sharp.Training.Configuration.ConfigurationException">With <paramref name="resume"/>, settings that differ from the run's recorded ones (<see cref="PipelineSettings"/>).</exception>
     public static async Task<PipelineSummary> RunAsync(PipelineOptions options, bool resume, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -38,6 +39,7 @@ public static class PipelineRunner
             throw new IOException($"{output}: holds an earlier pipeline run; pass --resume to continue it, or choose another --output");
         Directory.CreateDirectory(output);
         using var runLock = RunDirectoryLock.Acquire(output);
+        await PipelineSettings.RecordOrCheckAsync(options, resume, cancellationToken).ConfigureAwait(false);
         set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
         var clock = Stopwatch.StartNew();
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;

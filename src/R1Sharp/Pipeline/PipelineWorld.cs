@@ -1,5 +1,6 @@
 using System.Globalization;
 using R1Sharp.Tasks;
+using R1Sharp.Training.Checkpointing;
 using R1Sharp.Text.Templates;
 
 namespace R1Sharp.Pipeline;
@@ -7,7 +8,8 @@ namespace R1Sharp.Pipeline;
 /// <summary>
 /// The texts of <c>r1 pipeline</c>'s built-in world: the base model's pre-training corpus (<c>r1 zero</c>'s reasoning
 /// documents, some of them code-switched into Lingua, plus chat documents of mixed quality) and the cold-start set
-/// (long, readable, English chains of thought in the paper's output format: reasoning, then a summary).
+/// (long, readable, English chains of thought in the paper's output format: reasoning, then a summary, for
+/// questions asked in English).
 /// </summary>
 /// <param name="Suite">The reasoning tasks and their held-out split.</param>
 /// <param name="Chat">The chat task and its held-out split.</param>
@@ -34,12 +36,36 @@ public sealed record PipelineWorld(TaskSuite Suite, ChatTask Chat, CorpusNoise N
             return (ChatTask.Prompt(n), ChatTask.Response(n, Language.CorpusChatGoodRate, random));
         }
         var (prompt, completion) = SyntheticCorpus.Document(Suite, index, Noise);
+        if (random.NextDouble() < Language.LinguaQuestionRate)
+        {
+            // A question asked in Lingua, answered (mostly) in Lingua.
+            string question = Suite.TrainingProblem(index, SyntheticCorpus.Stream).Question;
+            return (prompt.Replace(question, Lingua.QuestionInLingua(question), StringComparison.Ordinal),
+                Lingua.Translate(Lingua.JoinSteps(completion), Language.LinguaAnswerShare, random));
+        }
         // Careful (self-checking) reasoning is the part of the corpus most often written code-switched: RL that rewards
         // checking then pulls Lingua words into English reasoning, unless the language reward pulls back.
         bool checks = completion.Contains("wait", StringComparison.Ordinal);
         double rate = checks ? Language.CheckingMixRate : Language.PlainMixRate;
         string reasoning = Lingua.JoinSteps(completion);
         return (prompt, random.NextDouble() < rate ? Lingua.Translate(reasoning, Language.MixedShare, random) : reasoning);
+    }
+
+    /// <summary>The stream number of the held-out problems in <see cref="AsksInLingua"/>.</summary>
+    public const int HeldOutStream = -1;
+
+    /// <summary>
+    /// Whether reasoning prompt <paramref name="index"/> of <paramref name="stream"/> (RL, rejection sampling, or
+    /// <see cref="HeldOutStream"/>) is asked in Lingua: a fixed draw with probability <see cref="LanguageMix.PromptLinguaRate"/>.
+    /// </summary>
+    public bool AsksInLingua(int stream, long index) =>
+        Language.PromptLinguaRate > 0 && new Random(StableSeed.Derive(0x11A, stream, index)).NextDouble() < Language.PromptLinguaRate;
+
+    /// <summary>A reasoning problem in the R1-Zero template, its question in Lingua when <paramref name="inLingua"/>.</summary>
+    public static string ReasoningPrompt(ReasoningProblem problem, bool inLingua)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return R1ZeroTemplate.Format(inLingua ? Lingua.QuestionInLingua(problem.Question) : problem.Question);
     }
 
     /// <summary>

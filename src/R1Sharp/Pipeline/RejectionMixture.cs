@@ -3,14 +3,14 @@ using R1Sharp.IO;
 using R1Sharp.Models;
 using R1Sharp.RewardModels;
 using R1Sharp.Tasks;
-using R1Sharp.Text.Templates;
 
 namespace R1Sharp.Pipeline;
 
 /// <summary>
 /// Stage 3's data (DeepSeek-R1 §2.3.3): the stage-2 model sampled on reasoning prompts, keeping only the correct,
 /// well-formatted, non-mixed, distinct answers; plus non-reasoning (chat) data: candidate responses written for
-/// training chat prompts, judged by the reward model (the best of each prompt's candidates is kept). Saved as
+/// training chat prompts, judged by the reward model (the best of each prompt's candidates is kept) or, with
+/// <see cref="PipelineOptions.Judge"/>, by a generative judge (the first candidate it accepts is kept). Saved as
 /// DIR/rejection_sft/data.jsonl so that a resumed run fine-tunes on the same mixture.
 /// </summary>
 internal static class RejectionMixture
@@ -34,7 +34,7 @@ internal static class RejectionMixture
         run.Report(PipelineStages.RejectionSft + " sample", 0, 1);
         using var model = R1Sharp.Training.Zero.ZeroGrpoRun.Load(run.Config, run.Device, run.Tokenizer, run.ModelDirectory(sampledFrom));
         var problems = Enumerable.Range(0, options.RejectionPrompts).Select(i => world.Suite.TrainingProblem(i, PipelineWorld.RejectionStream)).ToList();
-        var prompts = problems.SelectMany(p => Enumerable.Repeat(R1ZeroTemplate.Format(p.Question), options.RejectionSamples)).ToList();
+        var prompts = problems.SelectMany((p, i) => Enumerable.Repeat(PipelineWorld.ReasoningPrompt(p, world.AsksInLingua(PipelineWorld.RejectionStream, i)), options.RejectionSamples)).ToList();
         var sampled = ModelSampler.Sample(model, run.Tokenizer, prompts, options.ReasoningRl.MaxCompletionLength,
             PipelineEvaluator.Temperature, PipelineEvaluator.TopP, options.Seed + 31, run.Token);
         var examples = new List<Example>();
@@ -54,12 +54,16 @@ internal static class RejectionMixture
             }
         }
         // At least a few chat examples, so that the stage always adds non-reasoning data (and a weak stage 2 still leaves a mixture).
-        examples.AddRange(JudgedChat(run, rewardModel, Math.Max(8, (int)Math.Ceiling(examples.Count * options.ChatPerReasoning))));
+        int chatPrompts = Math.Max(8, (int)Math.Ceiling(examples.Count * options.ChatPerReasoning));
+        var judgeCounts = new Dictionary<string, double>();
+        if (options.Judge is { } judge) examples.AddRange(await ChatJudging.AcceptedAsync(run, judge, chatPrompts, judgeCounts).ConfigureAwait(false));
+        else examples.AddRange(JudgedChat(run, rewardModel, chatPrompts));
         await AtomicFile.WriteAllTextAsync(path, string.Concat(examples.Select(e => JsonSerializer.Serialize(e, PipelineRun.Json).ReplaceLineEndings("") + "\n")), run.Token).ConfigureAwait(false);
         var counts = Counts(examples);
         counts["sampled"] = sampled.Count;
         counts["correct"] = correct;
         counts["correct_and_formatted"] = formatted;
+        foreach (var (name, value) in judgeCounts) counts[name] = value;
         return (examples, counts);
     }
 
@@ -73,15 +77,24 @@ internal static class RejectionMixture
         var chosen = new List<Example>(count);
         for (int i = 0; i < count; i++)
         {
-            int n = run.World.Chat.Training(i + 7_919);
-            var random = new Random(R1Sharp.Training.Checkpointing.StableSeed.Derive(options.Seed, i, 0xC4A));
-            var candidates = Enumerable.Range(0, options.ChatCandidates).Select(_ => ChatTask.Response(n, 0.4, random)).ToList();
+            int n = ChatValue(run, i);
+            var candidates = Candidates(run, i, n);
             string prompt = ChatTask.Prompt(n);
             var scores = rewardModel.Score([.. candidates.Select(c => (IReadOnlyList<int>)[.. run.Tokenizer.Encode(prompt + c)])], run.Tokenizer.PadId, 64, run.Token);
             int best = Array.IndexOf(scores, scores.Max());
             chosen.Add(new Example("chat", prompt, candidates[best]));
         }
         return chosen;
+    }
+
+    /// <summary>Chat prompt number <paramref name="index"/> of the mixture: its N.</summary>
+    public static int ChatValue(PipelineRun run, int index) => run.World.Chat.Training(index + 7_919);
+
+    /// <summary>The written candidates for chat prompt number <paramref name="index"/> (the same whichever judge chooses).</summary>
+    public static List<string> Candidates(PipelineRun run, int index, int n)
+    {
+        var random = new Random(R1Sharp.Training.Checkpointing.StableSeed.Derive(run.Options.Seed, index, 0xC4A));
+        return [.. Enumerable.Range(0, run.Options.ChatCandidates).Select(_ => ChatTask.Response(n, 0.4, random))];
     }
 
     private static Dictionary<string, double> Counts(List<Example> examples) => new()

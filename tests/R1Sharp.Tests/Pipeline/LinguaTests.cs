@@ -41,4 +41,13 @@ public sealed class LinguaTests
         Assert.Equal("ato, kon ree: 11 es ne 30, pro ree tam", Lingua.ToLingua("wait, check again: 11 is not 30, try again then"));
         Assert.Equal("wait then", Lingua.Translate("wait then", 0.0, new Random(1)));
     }
+
+    [Fact]
+    public void AQuestionAskedInLinguaKeepsItsNumbersAndItsWordsAreLingua()
+    {
+        Assert.Equal("Kalku 3+4*5", Lingua.QuestionInLingua("Compute 3+4*5"));
+        Assert.Equal("Usa the numi [3, 4], fa 7. Usi oni numo esa una kun + - * /",
+            Lingua.QuestionInLingua("Using the numbers [3, 4], make 7. Use each number exactly once with + - * /"));
+        Assert.Equal((0, 1), Lingua.CountWords("Kalku 3+4"));
+    }
 }

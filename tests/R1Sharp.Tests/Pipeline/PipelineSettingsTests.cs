@@ -1,0 +1,61 @@
+using R1Sharp.Pipeline;
+using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Zero;
+
+namespace R1Sharp.Tests.Pipeline;
+
+/// <summary>A pipeline run records its settings; a --resume with other settings is refused, naming each difference.</summary>
+public sealed class PipelineSettingsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("r1-pipeline-settings").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void DifferencesNameEachChangedSettingWithItsRecordedAndNewValueButNotThreads()
+    {
+        var recorded = PipelineSettings.Flatten(PipelineOptions.Quick("a") with { Threads = 1 });
+        var changed = PipelineSettings.Flatten(PipelineOptions.Quick("b") with
+        {
+            Threads = 2,
+            Seed = 8,
+            ReasoningRl = PipelineOptions.Quick("b").ReasoningRl with { LearningRate = 5e-4 },
+        });
+        var differences = PipelineSettings.Differences(recorded, changed);
+        Assert.Equal(["reasoning_rl.learning_rate: recorded 0.0001, now 0.0005", "seed (--seed): recorded 7, now 8"], differences);
+        Assert.Empty(PipelineSettings.Differences(recorded, PipelineSettings.Flatten(PipelineOptions.Quick("c") with { Threads = 4 })));
+        // Every option reaches the record, including nested records, dictionaries and tuples.
+        Assert.Contains("reasoning_rl.reward_weights.language", recorded.Keys);
+        Assert.Contains("reward_model_training.item3", recorded.Keys);
+        Assert.Contains("pretrain.steps", recorded.Keys);
+    }
+
+    [Fact]
+    public async Task AResumeWithChangedSettingsIsRefusedAtStartAndOneWithOtherThreadsContinues()
+    {
+        var options = PipelineOptions.Quick(_dir) with { Threads = 1 };
+        await StopAtFirstStepAsync(options, resume: false);
+        Assert.True(File.Exists(Path.Combine(_dir, PipelineSettings.FileName)));
+
+        var changed = options with { Seed = 8, Pretrain = options.Pretrain with { Steps = 21 } };
+        var phases = new List<string>();
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() =>
+            PipelineRunner.RunAsync(changed, resume: true, new SynchronousProgress<ZeroProgress>(p => phases.Add(p.Phase)), CancellationToken.None));
+        Assert.Contains("pretrain.steps (--pretrain-steps): recorded 20, now 21", error.Message, StringComparison.Ordinal);
+        Assert.Contains("seed (--seed): recorded 7, now 8", error.Message, StringComparison.Ordinal);
+        Assert.Empty(phases); // refused before any work
+
+        // Threads may change: the resume gets past the check and continues the base model.
+        var resumed = await StopAtFirstStepAsync(options with { Threads = 2 }, resume: true);
+        Assert.Contains("base", resumed);
+    }
+
+    private static async Task<List<string>> StopAtFirstStepAsync(PipelineOptions options, bool resume)
+    {
+        using var stop = new CancellationTokenSource();
+        var phases = new List<string>();
+        var progress = new SynchronousProgress<ZeroProgress>(p => { phases.Add(p.Phase); stop.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PipelineRunner.RunAsync(options, resume, progress, stop.Token));
+        return phases;
+    }
+}
