@@ -16,16 +16,22 @@ public sealed class EvalCheckpointCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public void EvaluatesACheckpointDirectoryInProcess()
+    /// <summary>A one-layer Qwen2 checkpoint with random weights (seed 3) and the Qwen tokenizer files, in <paramref name="checkpoint"/>.</summary>
+    internal static string WriteTinyCheckpoint(string checkpoint)
     {
-        string checkpoint = Path.Combine(_dir, "model");
         Directory.CreateDirectory(checkpoint);
         foreach (string file in Directory.GetFiles(TokenizerFixtureFiles.QwenJson))
             File.Copy(file, Path.Combine(checkpoint, Path.GetFileName(file)));
         var config = ModelConfig.Load(TestModels.ConfigPath(TestModels.Qwen)).Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64);
         using (var model = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed: 3))
             HuggingFaceCheckpoint.Save(model, config, checkpoint);
+        return checkpoint;
+    }
+
+    [Fact]
+    public void EvaluatesACheckpointDirectoryInProcess()
+    {
+        string checkpoint = EvalCheckpointCommandTests.WriteTinyCheckpoint(Path.Combine(_dir, "model"));
         var benchmark = ArithmeticBenchmark.Write(_dir, "sums", 2, 2);
         string output = Path.Combine(_dir, "out");
 

@@ -141,13 +141,7 @@ public sealed class EvalToolsTests : IDisposable
     [Fact]
     public void ACheckpointIsEvaluatedWithThePythonToolInTheSandbox()
     {
-        string checkpoint = Path.Combine(_dir, "model");
-        Directory.CreateDirectory(checkpoint);
-        foreach (string file in Directory.GetFiles(TokenizerFixtureFiles.QwenJson))
-            File.Copy(file, Path.Combine(checkpoint, Path.GetFileName(file)));
-        var config = ModelConfig.Load(TestModels.ConfigPath(TestModels.Qwen)).Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64);
-        using (var model = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed: 3))
-            HuggingFaceCheckpoint.Save(model, config, checkpoint);
+        string checkpoint = EvalCheckpointCommandTests.WriteTinyCheckpoint(Path.Combine(_dir, "model"));
         var benchmark = ArithmeticBenchmark.Write(_dir, "sums", 2, 2);
         string output = Path.Combine(_dir, "out");
 
@@ -167,13 +161,7 @@ public sealed class EvalToolsTests : IDisposable
     [Fact]
     public async Task ACheckpointServedByR1ServeIsEvaluatedWithThePythonToolThroughTheEndpoint()
     {
-        string checkpoint = Path.Combine(_dir, "model");
-        Directory.CreateDirectory(checkpoint);
-        foreach (string file in Directory.GetFiles(TokenizerFixtureFiles.QwenJson))
-            File.Copy(file, Path.Combine(checkpoint, Path.GetFileName(file)));
-        var config = ModelConfig.Load(TestModels.ConfigPath(TestModels.Qwen)).Scaled(layers: 1, hidden: 32, heads: 2, kvHeads: 1, intermediate: 64);
-        using (var model = CausalLanguageModel.Create(config, torch.CPU, torch.ScalarType.Float32, seed: 3))
-            HuggingFaceCheckpoint.Save(model, config, checkpoint);
+        string checkpoint = EvalCheckpointCommandTests.WriteTinyCheckpoint(Path.Combine(_dir, "model"));
         var serveOptions = new ServeOptions { Port = 0, ModelName = "tiny", ContextLength = 256 };
         var served = ServedModelLoader.Load(checkpoint, torch.CPU, null, serveOptions);
         await using var engine = served.Engine;
