@@ -93,7 +93,9 @@ public sealed class TeacherSampler
                     }
                 }).ConfigureAwait(false);
         }
-        if (completed > 0) await WriteInPromptOrderAsync(outputPath, prompts, cancellationToken).ConfigureAwait(false);
+        // One request at a time into a fresh file writes prompt order already; only concurrency or a resume can reorder.
+        if (completed > 0 && (_options.Concurrency > 1 || already > 0))
+            await WriteInPromptOrderAsync(outputPath, prompts, cancellationToken).ConfigureAwait(false);
         return new SamplingReport(prompts.Count, already, completed, failed, firstError);
     }
 

@@ -19,18 +19,9 @@ public sealed class EvalToolsEndpointTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>The test models' ASCII ids; digits and brackets read as themselves, EOS ends, every other id reads as a whole tool call.</summary>
-    private sealed class CallingTokenizer : ITextTokenizer
-    {
-        private readonly AsciiTestTokenizer _ascii = new();
-        public int VocabSize => _ascii.VocabSize;
-        public int? BosId => null;
-        public IReadOnlyList<int> EosIds => _ascii.EosIds;
-        public int PadId => 0;
-        public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = false) => _ascii.Encode(text, addSpecialTokens);
-        public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false) => string.Concat(ids.Select(id =>
-            id == AsciiTestTokenizer.Eos ? (skipSpecialTokens ? "" : "#")
-            : _ascii.Decode([id]) is var c && (char.IsAsciiDigit(c[0]) || c is "[" or "]") ? c : Call));
-    }
+    private static RereadAsciiTokenizer CallingTokenizer() => new((id, skipSpecial) =>
+        id == AsciiTestTokenizer.Eos ? (skipSpecial ? "" : "#")
+        : RereadAsciiTokenizer.Ascii(id) is var c && (char.IsAsciiDigit(c[0]) || c is "[" or "]") ? c : Call, withEos: true);
 
     private static string Plain(IReadOnlyList<PromptMessage> messages) =>
         new PlainChatFormatter().Format(messages.Select(m => new ChatTurn(m.Role, m.Content)).ToList(), addGenerationPrompt: true);
@@ -140,7 +131,7 @@ public sealed class EvalToolsEndpointTests : IDisposable
     [Fact]
     public async Task AModelServedByR1ServeGivesTheRecordsOfTheSameModelInProcess()
     {
-        var tokenizer = new CallingTokenizer();
+        var tokenizer = CallingTokenizer();
         await using var fixture = await ServingFixture.StartAsync(tokenizer: tokenizer, formatter: new PlainChatFormatter());
         var benchmark = ArithmeticBenchmark.Write(_dir, "sums", 2, 2);
         var options = new EvaluationOptions

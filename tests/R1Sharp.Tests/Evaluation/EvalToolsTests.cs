@@ -28,17 +28,8 @@ public sealed class EvalToolsTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>ASCII ids; digits and brackets read as themselves, every other id as a whole tool call, and no EOS: each round ends at its first non-digit.</summary>
-    private sealed class CallingTokenizer : ITextTokenizer
-    {
-        private readonly AsciiTestTokenizer _ascii = new();
-        public int VocabSize => _ascii.VocabSize;
-        public int? BosId => null;
-        public IReadOnlyList<int> EosIds => [];
-        public int PadId => 0;
-        public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = false) => _ascii.Encode(text, addSpecialTokens);
-        public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false) =>
-            string.Concat(ids.Select(id => _ascii.Decode([id]) is var c && (char.IsAsciiDigit(c[0]) || c is "[" or "]") ? c : Call));
-    }
+    private static RereadAsciiTokenizer CallingTokenizer() =>
+        new((id, _) => RereadAsciiTokenizer.Ascii(id) is var c && (char.IsAsciiDigit(c[0]) || c is "[" or "]") ? c : Call, withEos: false);
 
     private static string Plain(IReadOnlyList<PromptMessage> messages) =>
         new PlainChatFormatter().Format(messages.Select(m => new ChatTurn(m.Role, m.Content)).ToList(), addGenerationPrompt: true);
@@ -51,7 +42,7 @@ public sealed class EvalToolsTests : IDisposable
             Interlocked.Increment(ref invocations);
             return Task.FromResult((args.GetProperty("a").GetInt32() + args.GetProperty("b").GetInt32()).ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
-        var tokenizer = new CallingTokenizer();
+        var tokenizer = CallingTokenizer();
         var loop = new ToolCallingRollouts(tokenizer, new ToolRolloutOptions(new ToolRunner([add]), 2, new ToolMessageFormat("[", "]")));
         return (new LocalModelBackend("tiny+tools", TestModels.Small(TestModels.Qwen, seed: 7), tokenizer, Plain, ownsModel: true, tools: loop), () => invocations);
     }

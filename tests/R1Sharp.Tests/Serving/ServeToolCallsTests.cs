@@ -14,18 +14,6 @@ public sealed class ServeToolCallsTests
     private const string Call = "<tool_call>\n{\"name\": \"add\", \"arguments\": {\"a\": 40, \"b\": 2}}\n</tool_call>";
     private static readonly object[] AddTool = [new { type = "function", function = new { name = "add", description = "a + b", parameters = new { type = "object", properties = new { a = new { type = "integer" }, b = new { type = "integer" } } } } }];
 
-    /// <summary>Every id reads as the same whole tool call and nothing ends a reply early: the model's output is forced to be calls.</summary>
-    private sealed class CallingTokenizer : ITextTokenizer
-    {
-        private readonly AsciiTestTokenizer _ascii = new();
-        public int VocabSize => _ascii.VocabSize;
-        public int? BosId => null;
-        public IReadOnlyList<int> EosIds => [];
-        public int PadId => 0;
-        public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = false) => _ascii.Encode(text, addSpecialTokens);
-        public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false) => string.Concat(ids.Select(_ => Call));
-    }
-
     /// <summary>Remembers the last prompt it rendered.</summary>
     private sealed class RecordingFormatter(IChatPromptFormatter inner) : IChatPromptFormatter
     {
@@ -47,7 +35,7 @@ public sealed class ServeToolCallsTests
     [Fact]
     public async Task AReplyOfToolCallsComesBackAsOpenAiToolCalls()
     {
-        await using var f = await ServingFixture.StartAsync(tokenizer: new CallingTokenizer());
+        await using var f = await ServingFixture.StartAsync(tokenizer: new RereadAsciiTokenizer((_, _) => Call, withEos: false));
         var messages = new[] { new { role = "user", content = "What is 40+2?" } };
 
         var root = await PostAsync(f, new { messages, tools = AddTool, max_tokens = 2, temperature = 0 });
@@ -82,7 +70,7 @@ public sealed class ServeToolCallsTests
     [Fact]
     public async Task StreamedToolCallsArriveInOneFinalDelta()
     {
-        await using var f = await ServingFixture.StartAsync(tokenizer: new CallingTokenizer());
+        await using var f = await ServingFixture.StartAsync(tokenizer: new RereadAsciiTokenizer((_, _) => Call, withEos: false));
         var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
             Content = Body(new { messages = new[] { new { role = "user", content = "add" } }, tools = AddTool, max_tokens = 3, temperature = 0, stream = true }),
@@ -154,24 +142,15 @@ public sealed class ServeToolCallsTests
         Assert.Contains("cannot render tools", error.GetProperty("message").GetString());
     }
 
-    /// <summary>Every id reads as the same fenced Python block.</summary>
-    private sealed class FencingTokenizer : ITextTokenizer
-    {
-        public const string Block = "```python\nprint(40 + 2)\n```\n";
-        private readonly AsciiTestTokenizer _ascii = new();
-        public int VocabSize => _ascii.VocabSize;
-        public int? BosId => null;
-        public IReadOnlyList<int> EosIds => [];
-        public int PadId => 0;
-        public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = false) => _ascii.Encode(text, addSpecialTokens);
-        public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false) => string.Concat(ids.Select(_ => Block));
-    }
+    /// <summary>What every id reads as in the fence test: one fenced Python block.</summary>
+    private const string FencedBlock = "```python\nprint(40 + 2)\n```\n";
+
 
     [Fact]
     public async Task FencedPythonBlocksAreCallsWhenTheRequestDeclaresAPythonFunction()
     {
         // issue 20: a model trained with GRPO's fenced format calls python the way it learnt, when the client offers python.
-        await using var f = await ServingFixture.StartAsync(tokenizer: new FencingTokenizer());
+        await using var f = await ServingFixture.StartAsync(tokenizer: new RereadAsciiTokenizer((_, _) => FencedBlock, withEos: false));
         var messages = new[] { new { role = "user", content = "What is 40+2?" } };
         object[] python = [new { type = "function", function = new { name = "python", description = "runs code", parameters = new { type = "object", properties = new { code = new { type = "string" } } } } }];
 
@@ -184,7 +163,7 @@ public sealed class ServeToolCallsTests
 
         // Tools without a python function: the fence is content.
         var other = (await PostAsync(f, new { messages, tools = AddTool, max_tokens = 1, temperature = 0 })).GetProperty("choices")[0];
-        Assert.Equal(FencingTokenizer.Block, other.GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal(FencedBlock, other.GetProperty("message").GetProperty("content").GetString());
         Assert.Equal("length", other.GetProperty("finish_reason").GetString());
     }
 
