@@ -87,7 +87,7 @@ public class SmallBatchLinearTests
         model.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        using var decoding = SmallBatchLinear.Decoding(useKernel: true);
+        using var decoding = SmallBatchLinear.Decoding(SmallBatchLinearMode.Always);
         var ids = torch.tensor(new long[] { 5, 9, 2, 7, 11 }).unsqueeze(0);
         var full = model.Forward(ids);                     // 5 rows: libtorch's GEMM
         var one = model.Forward(ids[.., ..1]);             // 1 row: every projection and the head through the kernel
