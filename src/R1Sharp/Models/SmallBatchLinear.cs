@@ -36,12 +36,16 @@ public static unsafe class SmallBatchLinear
 
     /// <summary>
     /// Whether the kernel beat libtorch for this weight dtype and number of input rows in <c>linear-kernel</c>
-    /// (BENCHMARKS.md): PLACEHOLDER.
+    /// (BENCHMARKS.md; one thread, CPU seconds per pass, 2026-12-03 under load): bf16 at 1 to 4 rows (1.4–2.2× at
+    /// 1 row, 1.6–1.8× at 4; libtorch's bf16 GEMM, which uses the CPU's bf16 units, wins from about 8 rows: 0.55× at
+    /// 16) and fp32 at 2 to 16 rows (1.0–1.2× at 2, 1.3–2.5× at 4 to 16). fp32 at one row is a tie (0.94–1.05×:
+    /// both stream W at one core's bandwidth), so it stays on libtorch, whose fp32 batch-1 decode already beats
+    /// llama.cpp's.
     /// </summary>
     public static bool PrefersKernel(ScalarType dtype, long rows) => dtype switch
     {
-        ScalarType.BFloat16 => rows <= 4,
-        ScalarType.Float32 => rows <= 16,
+        ScalarType.BFloat16 => rows is >= 1 and <= 4,
+        ScalarType.Float32 => rows is >= 2 and <= MaxRows,
         _ => false,
     };
 
@@ -102,13 +106,22 @@ public static unsafe class SmallBatchLinear
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias)
     {
         if (!Accepts(input, weight, bias)) throw new ArgumentException("SmallBatchLinear does not take this product; check Accepts first.");
+        return Product(input, weight, bias);
+    }
+
+    /// <summary><see cref="Forward"/> for a product <see cref="Takes"/> has just checked.</summary>
+    internal static Tensor Product(Tensor input, Tensor weight, Tensor? bias)
+    {
         int k = checked((int)weight.shape[1]);
         int n = checked((int)weight.shape[0]);
         int m = checked((int)(input.numel() / k));
         bool bf16 = weight.dtype == ScalarType.BFloat16;
         long[] shape = [.. input.shape[..^1], n];
-        using var x = input.contiguous();
-        using var b = bias?.contiguous();
+        // Decode inputs and biases are contiguous already; contiguous() would still make a new handle per call.
+        using var copiedInput = input.is_contiguous() ? null : input.contiguous();
+        using var copiedBias = bias is null || bias.is_contiguous() ? null : bias.contiguous();
+        var x = copiedInput ?? input;
+        var b = copiedBias ?? bias;
         var output = torch.empty(shape, weight.dtype, input.device);
         byte* xData = (byte*)NativeTensorData.Pointer(x);
         float[]? widened = bf16 ? ArrayPool<float>.Shared.Rent(m * k) : null;
