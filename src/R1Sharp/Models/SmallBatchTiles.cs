@@ -124,6 +124,7 @@ internal static unsafe class SmallBatchTiles
     private static void Prefetch<TWeights>(byte* at, long rowBytes)
         where TWeights : struct, IWeightRow
     {
+        if (!Sse.IsSupported) return;
         for (int line = 0; line < 32 * TWeights.Size; line += 64)
         {
             Sse.Prefetch0(at + line);
@@ -138,6 +139,8 @@ internal static unsafe class SmallBatchTiles
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Reduce(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3)
     {
+        if (!Avx512F.IsSupported) // Vector512's software fallback (tests on a CPU without AVX-512)
+            return Vector512.Create(Vector512.Sum(a0), 0, 0, 0, Vector512.Sum(a1), 0, 0, 0, Vector512.Sum(a2), 0, 0, 0, Vector512.Sum(a3), 0, 0, 0);
         var s01 = Avx512F.Shuffle4x128(a0, a1, 0b01_00_01_00) + Avx512F.Shuffle4x128(a0, a1, 0b11_10_11_10);
         var s23 = Avx512F.Shuffle4x128(a2, a3, 0b01_00_01_00) + Avx512F.Shuffle4x128(a2, a3, 0b11_10_11_10);
         var t = Avx512F.Shuffle4x128(s01, s23, 0b10_00_10_00) + Avx512F.Shuffle4x128(s01, s23, 0b11_01_11_01);
@@ -176,8 +179,13 @@ internal readonly unsafe struct Bf16Row : IWeightRow
     public static int Size => 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load(byte* row, int i) =>
-        Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512Int32(Vector256.Load((ushort*)row + i)), 16).AsSingle();
+    public static Vector512<float> Load(byte* row, int i)
+    {
+        var bits = Vector256.Load((ushort*)row + i);
+        return Avx512F.IsSupported
+            ? Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512Int32(bits), 16).AsSingle()
+            : Vector512.ShiftLeft(Vector512.WidenLower(Vector512.Create(bits, bits)), 16).AsSingle();
+    }
 
     public static float At(byte* row, int i) => BitConverter.Int32BitsToSingle(((ushort*)row)[i] << 16);
 }
