@@ -7,9 +7,10 @@ namespace R1Sharp.Models;
 
 /// <summary>
 /// y = x Wᵀ (+ b) for a handful of rows (decode: one new token per sequence), written with AVX-512 because
-/// libtorch's CPU matrix-vector kernel reads the weights at well under the memory bandwidth (BENCHMARKS.md,
-/// linear-kernel and decode-vs-llamacpp): at batch 1 every weight byte is read once per token, so the kernel's only job
-/// is to stream W at full speed. The calling thread and <c>torch.get_num_threads() - 1</c> long-lived helpers
+/// libtorch's CPU kernels are slow at these shapes (BENCHMARKS.md, linear-kernel and decode-vs-llamacpp): its bf16
+/// matrix-vector product streams W well under the memory bandwidth, and its fp32 GEMM at 2–16 rows runs well under
+/// the FMA units' rate. At batch 1 every weight byte is read once per token, so the kernel's job is to stream W at full
+/// speed; at 16 rows, to feed each loaded weight vector to several FMAs. The calling thread and <c>torch.get_num_threads() - 1</c> long-lived helpers
 /// (<see cref="SmallBatchWorkers"/>) claim chunks of W's rows; each computes 4-row × 4-input register tiles
 /// (<see cref="SmallBatchTiles"/>), so W crosses the memory bus once per call whatever the number of inputs
 /// (≤ <see cref="MaxRows"/>). bf16 weights are widened in registers, accumulated in fp32 and rounded to nearest-even
