@@ -7,7 +7,7 @@ internal static class BenchmarkCatalog
     {
         ["matmul-peak"] = ("Measured fp32/bf16 matmul GFLOP/s on this machine (the peak other figures are compared with).", MatmulPeak.RunAsync),
         ["tokenizer"] = ("Encode throughput of our HF tokenizer vs Hugging Face's Rust tokenizers (Tokenizers.DotNet), same files and text.", TokenizerThroughput.RunAsync),
-        ["linear-kernel"] = ("GB/s of one projection: SmallBatchLinear vs libtorch linear, alone and between libtorch ops. Args: [threads] [rows] [out] [in].", SmallBatchLinearBench.RunAsync),
+        ["linear-kernel"] = ("GB/s of one projection: SmallBatchLinear vs libtorch linear, alone and between libtorch ops. Interleaved passes; read the ratio. Args: [threads] [rows,...] [out] [in] [passes] [dtypes].", SmallBatchLinearBench.RunAsync),
         ["decode-vs-llamacpp"] = ("Decode tokens/s of our generator vs llama.cpp (LLamaSharp) on the same weights exported as GGUF, same threads: batch 1 and 16, fp32 and bf16, and the batch-1 bandwidth bound. Args: [config.json] [threads] [tokens] [--dtypes f32,bf16] [--json FILE].", DecodeVersusLlamaCpp.RunAsync),
         ["model-generation"] = ("Prefill and decode tokens/s (batch 1 and 32) of a Qwen2.5-0.5B-shaped model, fp32 and bf16, vs the memory-bandwidth bound.", GenerationThroughput.RunAsync),
         ["model-training"] = ("Training tokens/s (forward + backward + AdamW) of a ~20M-parameter Qwen2-shaped model, as a fraction of the matmul peak.", TrainingThroughput.RunAsync),

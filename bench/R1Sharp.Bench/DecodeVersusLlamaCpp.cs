@@ -13,8 +13,8 @@ namespace R1Sharp.Bench;
 /// Greedy decode tokens/s of R1Sharp's generator against llama.cpp (through LLamaSharp) on the same random weights of
 /// a real config's shape (default Qwen2.5-0.5B), exported by <see cref="GgufExporter"/>, same thread count: at batch 1
 /// and batch 16 (16 sequences in one llama.cpp batch, as its batched decoding does), in fp32 and bf16 (GGUF F32 /
-/// BF16). Ours runs twice: on libtorch's kernels (the default) and with the opt-in small-batch kernel
-/// (<see cref="SmallBatchLinear"/>); "ours" is whichever the default uses. The batch-1 peer is also the memory-bandwidth bound measured in the same run: every weight byte read once
+/// BF16). Ours runs twice: on libtorch's kernels and with the small-batch kernel (<see cref="SmallBatchLinear"/>)
+/// for every projection; "ours" is whichever the default mode picks for that dtype and batch. The batch-1 peer is also the memory-bandwidth bound measured in the same run: every weight byte read once
 /// per token, at the better of a copy's and a streaming read's rate.
 /// Usage: decode-vs-llamacpp [config.json] [threads (2)] [decode tokens (32)] [--dtypes f32,bf16] [--json FILE].
 /// </summary>
@@ -76,12 +76,12 @@ internal static class DecodeVersusLlamaCpp
                 Console.WriteLine($"{type}: {model.ParameterCount / 1e6:F0}M parameters; GGUF {new FileInfo(gguf).Length / 1e9:F2} GB");
                 foreach (int batch in new[] { 1, Batch })
                 {
-                    bool saved = SmallBatchLinear.Enabled;
-                    SmallBatchLinear.Enabled = false;
+                    var saved = SmallBatchLinear.Mode;
+                    SmallBatchLinear.Mode = SmallBatchLinearMode.Off;
                     double libtorch = OurDecode.TokensPerSecond(model, batch, tokens);
-                    SmallBatchLinear.Enabled = true;
+                    SmallBatchLinear.Mode = SmallBatchLinearMode.Always;
                     double kernel = OurDecode.TokensPerSecond(model, batch, tokens);
-                    SmallBatchLinear.Enabled = saved;
+                    SmallBatchLinear.Mode = saved;
                     ours[batch] = (kernel, libtorch);
                 }
             }
@@ -89,7 +89,11 @@ internal static class DecodeVersusLlamaCpp
             {
                 double theirs = LlamaCppDecode.TokensPerSecond(gguf, threads, batch, tokens);
                 var (kernel, libtorch) = ours[batch];
-                double ourDefault = SmallBatchLinear.Enabled ? kernel : libtorch;
+                // "ours" is what the default mode runs: the kernel where it measured faster (every product of a decode
+                // step at this batch has the same dtype and rows), libtorch elsewhere.
+                bool usesKernel = SmallBatchLinear.Mode == SmallBatchLinearMode.Always
+                    || (SmallBatchLinear.Mode == SmallBatchLinearMode.Measured && SmallBatchLinear.PrefersKernel(scalar, batch));
+                double ourDefault = usesKernel ? kernel : libtorch;
                 Console.WriteLine($"{type} batch {batch}: ours {ourDefault:F2} tokens/s (libtorch {libtorch:F2}, SmallBatchLinear {kernel:F2}), llama.cpp {theirs:F2}; ours/llama.cpp {ourDefault / theirs:F2}");
                 figures[$"batch{batch}"] = new JsonObject { ["ours"] = ourDefault, ["llamacpp"] = theirs, ["ours_libtorch"] = libtorch, ["ours_small_batch_kernel"] = kernel };
             }

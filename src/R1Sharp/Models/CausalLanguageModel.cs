@@ -100,7 +100,7 @@ public sealed class CausalLanguageModel : nn.Module
         using var scope = torch.NewDisposeScope();
         var hidden = HiddenStates(inputIds, attentionMask, cache, logitsToKeep);
         var logits = _head is not null ? _head.forward(hidden)
-            : SmallBatchLinear.IsDecoding && SmallBatchLinear.Accepts(hidden, _body.Embedding.Weight, null) ? SmallBatchLinear.Forward(hidden, _body.Embedding.Weight, null)
+            : SmallBatchLinear.Takes(hidden, _body.Embedding.Weight, null) ? SmallBatchLinear.Product(hidden, _body.Embedding.Weight, null)
             : nn.functional.linear(hidden, _body.Embedding.Weight);
         return logits.MoveToOuterDisposeScope();
     }

@@ -40,8 +40,8 @@ internal sealed class LinearProjection : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var output = SmallBatchLinear.IsDecoding && SmallBatchLinear.Accepts(input, _weight, _bias)
-            ? SmallBatchLinear.Forward(input, _weight, _bias)
+        var output = SmallBatchLinear.Takes(input, _weight, _bias)
+            ? SmallBatchLinear.Product(input, _weight, _bias)
             : nn.functional.linear(input, _weight, _bias);
         if (Adapter is not { Switch.Enabled: true } adapter) return output;
         using var update = adapter.Update(input, training);

@@ -49,6 +49,78 @@ public class SmallBatchLinearTests
         Assert.True((theirs - exact).abs().le(tolerance).all().item<bool>());
     }
 
+    public static TheoryData<int, int, bool> EveryRowCount()
+    {
+        var data = new TheoryData<int, int, bool>();
+        for (int rows = 1; rows <= SmallBatchLinear.MaxRows; rows++) data.Add(rows, rows % 2 == 0 ? 77 : 64, rows % 3 == 0);
+        return data;
+    }
+
+    // Every input count (4-input tiles, then a 2-, 3- or 1-input remainder), odd and even K with and without a tail
+    // after the 32- and 16-element loops, a row count that is not a multiple of the 4-row tile, in both dtypes.
+    [Theory]
+    [MemberData(nameof(EveryRowCount))]
+    public void EveryRowCountEqualsLibtorch(int rows, int inFeatures, bool withBias)
+    {
+        foreach (var type in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+        {
+            using var scope = torch.NewDisposeScope();
+            var (x, w, b) = Operands(rows, inFeatures, 39, withBias, type);
+            using var noGrad = torch.no_grad();
+            var ours = SmallBatchLinear.Forward(x, w, b).to(ScalarType.Float64);
+            var exact = nn.functional.linear(x.to(ScalarType.Float64), w.to(ScalarType.Float64), b?.to(ScalarType.Float64));
+            // fp32: sums in another order; bf16: one rounding of the result (2^-8 relative) on top.
+            double relative = type == ScalarType.Float32 ? 1e-5 : 2.0 / 256;
+            var magnitude = nn.functional.linear(x.to(ScalarType.Float64).abs(), w.to(ScalarType.Float64).abs(), b?.to(ScalarType.Float64).abs());
+            Assert.True((ours - exact).abs().le(magnitude * relative + 1e-6).all().item<bool>(), $"{type}, {rows} rows");
+        }
+    }
+
+    [Fact]
+    public void ConcurrentCallersAndHelperThreadsGiveTheSameSums()
+    {
+        // Large enough for the helper threads (many row chunks); two callers at once: one gets the helpers, the other
+        // runs alone. Every call must give the very same numbers (each output is one thread's sum in a fixed order).
+        using var scope = torch.NewDisposeScope();
+        var (x, w, b) = Operands(3, 160, 2001, true, ScalarType.Float32);
+        using var noGrad = torch.no_grad();
+        var expected = SmallBatchLinear.Forward(x, w, b);
+        var results = new Tensor[8];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            using var threadNoGrad = torch.no_grad();
+            results[i] = SmallBatchLinear.Forward(x, w, b);
+        });
+        foreach (var result in results) Assert.True(torch.allclose(expected, result, rtol: 0, atol: 0));
+        Assert.True(torch.allclose(expected, nn.functional.linear(x, w, b), rtol: 1e-5, atol: 1e-5));
+    }
+
+    [Fact]
+    public void OnlyDecodingRegionsUseTheKernelAndMeasuredModeFollowsThePreference()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var w = torch.randn(8, 32).to(ScalarType.BFloat16);
+        var one = torch.randn(1, 32).to(ScalarType.BFloat16);
+        var sixteen = torch.randn(16, 32).to(ScalarType.BFloat16);
+        // Outside a decoding region (training's no-grad forwards: checkpointing, chunked log-probs): never.
+        Assert.False(SmallBatchLinear.Takes(one, w, null));
+        using (SmallBatchLinear.Decoding(SmallBatchLinearMode.Measured))
+        {
+            Assert.Equal(SmallBatchLinear.PrefersKernel(ScalarType.BFloat16, 1), SmallBatchLinear.Takes(one, w, null));
+            Assert.Equal(SmallBatchLinear.PrefersKernel(ScalarType.BFloat16, 16), SmallBatchLinear.Takes(sixteen, w, null));
+            Assert.NotEqual(SmallBatchLinear.Takes(one, w, null), SmallBatchLinear.Takes(sixteen, w, null));
+            using (SmallBatchLinear.Decoding(SmallBatchLinearMode.Off)) Assert.False(SmallBatchLinear.Takes(one, w, null));
+            using (SmallBatchLinear.Decoding(SmallBatchLinearMode.Always)) Assert.True(SmallBatchLinear.Takes(sixteen, w, null));
+        }
+        Assert.False(SmallBatchLinear.Takes(one, w, null));
+        using (torch.enable_grad())
+        using (SmallBatchLinear.Decoding(SmallBatchLinearMode.Always))
+        {
+            Assert.False(SmallBatchLinear.Takes(one, w, null)); // autograd on: a training forward
+        }
+    }
+
     [Fact]
     public void RoundsToNearestEven()
     {
@@ -87,7 +159,7 @@ public class SmallBatchLinearTests
         model.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        using var decoding = SmallBatchLinear.Decoding(useKernel: true);
+        using var decoding = SmallBatchLinear.Decoding(SmallBatchLinearMode.Always);
         var ids = torch.tensor(new long[] { 5, 9, 2, 7, 11 }).unsqueeze(0);
         var full = model.Forward(ids);                     // 5 rows: libtorch's GEMM
         var one = model.Forward(ids[.., ..1]);             // 1 row: every projection and the head through the kernel
