@@ -124,7 +124,7 @@ public sealed class GrpoStep(
         var settings = new RolloutSettings(options.MaxCompletionLength, options.Temperature, options.TopP, tokenizer.EosIds, seed, tokenizer.PadId, SampleableIds.Of(tokenizer));
         var sampled = _ranks.Name == SingleProcessBackend.Instance.Name
             ? await rollouts.GenerateAsync(repeated, settings, cancellationToken).ConfigureAwait(false)
-            : rollouts.SeedsEachGroup
+            : rollouts.SeedsEachGroup && rows.Count > 0 // a rank may hold no groups (a refill smaller than the ranks)
                 ? await rollouts.GenerateAsync(repeated, settings with { GroupSeeds = GroupSeedsOf(rows.Count, at) }, cancellationToken).ConfigureAwait(false)
                 : await SampleGroupByGroupAsync(repeated, settings, at, cancellationToken).ConfigureAwait(false);
         var inputs = sampled.Select(s =>
