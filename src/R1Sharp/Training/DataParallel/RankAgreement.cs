@@ -35,9 +35,10 @@ public static class RankAgreement
         string mine = string.Join(", ", zero.Keys.Union(settings.Keys).Where(k => !zero.TryGetValue(k, out var v) || !settings.TryGetValue(k, out var w) || v != w)
             .Order(StringComparer.Ordinal));
         var names = Enumerable.Range(0, ranks.Size).Select(root => Encoding.UTF8.GetString(ranks.Broadcast(Encoding.UTF8.GetBytes(mine), root))).ToList();
-        throw new DistributedException($"ranks {string.Join(", ", differing)} were given a configuration that differs from rank 0's " +
+        string message = $"ranks {string.Join(", ", differing)} were given a configuration that differs from rank 0's " +
             $"({string.Join("; ", differing.Select(r => $"rank {r}: {names[r]}"))}; from options, config file, --set, reward or template): " +
-            "start every rank with the same command line and files.") { ThrownOnEveryRank = true };
+            "start every rank with the same command line and files.";
+        throw new DistributedException(message) { ThrownOnEveryRank = true };
     }
 
     /// <summary>Throws on every rank when some rank's trainable weights differ (bit for bit) from rank 0's.</summary>
@@ -48,9 +49,10 @@ public static class RankAgreement
         ArgumentNullException.ThrowIfNull(weights);
         if (ranks.Size == 1) return;
         var differing = Differing(ranks, Checksum(weights));
-        if (differing.Count > 0)
-            throw new DistributedException($"step {step}: the weights of ranks {string.Join(", ", differing)} diverged from rank 0's " +
-                "(ranks must apply identical updates; mixed hardware or a non-deterministic kernel can cause this); stopping. The last checkpoint is intact.") { ThrownOnEveryRank = true };
+        if (differing.Count == 0) return;
+        string message = $"step {step}: the weights of ranks {string.Join(", ", differing)} diverged from rank 0's " +
+            "(ranks must apply identical updates; mixed hardware or a non-deterministic kernel can cause this); stopping. The last checkpoint is intact.";
+        throw new DistributedException(message) { ThrownOnEveryRank = true };
     }
 
     /// <summary>SHA-256 of the weights' float32 values, in order.</summary>

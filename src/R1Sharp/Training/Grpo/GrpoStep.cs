@@ -32,7 +32,8 @@ namespace R1Sharp.Training.Grpo;
 /// <c>entropy_coef</c>, <c>top_entropy_quantile</c>, <c>kl_loss_type</c>, <c>use_kl_in_reward</c>, <c>adv_estimator</c>,
 /// <c>sync_ref_model</c>.
 /// Data-parallel (issue 17, under an MPI launcher): rank r samples its contiguous share of each round's prompt groups,
-/// each group seeded by (seed, step, refill, group index) so samples do not depend on the number of ranks; losses are
+/// each group seeded by (seed, step, refill, group index) so samples do not depend on the number of ranks (in-process,
+/// all of a rank's groups in one batch, each group drawing from its own generator: <see cref="GroupSeeds"/>); losses are
 /// normalised by the global batch's counts and gradients summed over ranks before the identical update on every rank.
 /// Log-probs of π_θ, π_old and π_ref are all taken at the sampling temperature (logits / T, as TRL;
 /// <see cref="CompletionLogProbs"/>), before top-p. Simplification: with μ = 1, π_old is π_θ detached (ratio 1, same
