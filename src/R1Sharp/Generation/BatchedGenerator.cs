@@ -22,13 +22,14 @@ public sealed class BatchedGenerator
 
     /// <summary>
     /// One completion per prompt, in prompt order. Sampling is reproducible: with <see cref="SamplingOptions.Seed"/>
-    /// set, the same prompts, options and model give the same tokens.
+    /// set, the same prompts, options and model give the same tokens. With <see cref="SamplingOptions.GroupSeeds"/>
+    /// instead, each group of rows draws from its own generator, as it would in a batch of its own.
     /// </summary>
     /// <param name="prompts">Token ids of each prompt (non-empty, each id below the vocabulary size).</param>
     /// <param name="options">Sampling options.</param>
     /// <param name="cancellationToken">Checked between decode steps.</param>
     /// <param name="progress">Receives the number of tokens generated at each step (all rows together).</param>
-    /// <exception cref="ArgumentException">Empty batch or prompt, an id out of range, or invalid options.</exception>
+    /// <exception cref="ArgumentException">Empty batch or prompt, an id out of range, invalid options, or group seeds that do not cover the batch.</exception>
     public IReadOnlyList<GeneratedSequence> Generate(
         IReadOnlyList<IReadOnlyList<int>> prompts,
         SamplingOptions options,
@@ -40,6 +41,8 @@ public sealed class BatchedGenerator
         options.Validate();
         ValidatePrompts(prompts);
         int batch = prompts.Count;
+        if (options.GroupSeeds is { } seeds && seeds.Rows != batch)
+            throw new ArgumentException($"SamplingOptions.GroupSeeds cover {seeds.Rows} rows ({seeds.Seeds.Count} groups of {seeds.RowsPerGroup}), but the batch has {batch}", nameof(options));
         int longest = prompts.Max(p => p.Count);
         int capacity = longest + options.MaxNewTokens;
         if (capacity > Model.Config.MaxPositionEmbeddings)
@@ -48,7 +51,8 @@ public sealed class BatchedGenerator
         var device = Model.Device;
         using var noGrad = torch.no_grad();
         using var decoding = SmallBatchLinear.Decoding();
-        using var generator = new torch.Generator((ulong)(options.Seed ?? Random.Shared.NextInt64()), device);
+        using var generator = options.GroupSeeds is null ? new torch.Generator((ulong)(options.Seed ?? Random.Shared.NextInt64()), device) : null;
+        using var groups = options.GroupSeeds is { } groupSeeds ? new GroupGenerators(groupSeeds, device) : null;
         using var cache = new KvCache(Model.Config, batch, capacity, device, Model.Dtype);
         var eos = new HashSet<int>(options.EosIds);
         var stopMatcher = options.StopStrings.Count > 0 ? new StopStringMatcher(options.StopStrings, options.Decoder!) : null;
@@ -63,7 +67,8 @@ public sealed class BatchedGenerator
             while (true)
             {
                 using var scope = torch.NewDisposeScope();
-                var (tokens, logProbs, samplingLogProbs) = TokenSampler.Sample(logits, options, generator);
+                var (tokens, logProbs, samplingLogProbs) = groups is null ? TokenSampler.Sample(logits, options, generator)
+                    : TokenSampler.SampleWith(logits, options, probabilities => groups.Draw(probabilities, i => rows[i].PromptIndex));
                 long[] ids = tokens.cpu().data<long>().ToArray();
                 float[] lps = logProbs.cpu().data<float>().ToArray();
                 float[]? slps = samplingLogProbs?.cpu().data<float>().ToArray();

@@ -40,6 +40,12 @@ public sealed record SamplingOptions
     /// <summary>Seed of the per-call random generator; the same seed, prompts and model give the same samples (default null = random).</summary>
     public long? Seed { get; init; }
 
+    /// <summary>
+    /// A seed per group of consecutive rows instead of <see cref="Seed"/> (default null): each group draws from its own
+    /// generator, so its samples do not depend on the other rows of the batch (issue 17). Covers every row of the batch.
+    /// </summary>
+    public GroupSeeds? GroupSeeds { get; init; }
+
     /// <summary>Also report log-probs under the temperature-scaled or processed distribution (default None: only the temperature-1 <see cref="GeneratedSequence.LogProbs"/>).</summary>
     public SamplingLogProbKind SamplingLogProbs { get; init; } = SamplingLogProbKind.None;
 
@@ -90,6 +96,7 @@ public sealed record SamplingOptions
         if (!(MinP >= 0 && MinP <= 1)) throw new ArgumentException($"SamplingOptions.MinP must be in [0, 1] (got {MinP})");
         if (StopStrings.Count > 0 && Decoder is null) throw new ArgumentException("SamplingOptions.StopStrings need SamplingOptions.Decoder to turn tokens into text");
         if (StopStrings.Any(string.IsNullOrEmpty)) throw new ArgumentException("SamplingOptions.StopStrings must not contain empty strings");
+        if (GroupSeeds is not null && Seed is not null) throw new ArgumentException("SamplingOptions.Seed and SamplingOptions.GroupSeeds are exclusive: set one");
         if (IsGreedy && SamplingLogProbs == SamplingLogProbKind.TemperatureScaled) throw new ArgumentException("SamplingOptions.SamplingLogProbs = TemperatureScaled needs Temperature > 0");
     }
 }

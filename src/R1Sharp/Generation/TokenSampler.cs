@@ -52,8 +52,17 @@ public static class TokenSampler
     /// first, so they are never picked and every reported log-prob is over the sampleable ids only.
     /// </summary>
     /// <returns>Sampled ids [N] (int64), their temperature-1 log-probs [N] and, when asked for, log-probs under <see cref="SamplingOptions.SamplingLogProbs"/>.</returns>
-    public static (Tensor Tokens, Tensor LogProbs, Tensor? SamplingLogProbs) Sample(Tensor logits, SamplingOptions options, Generator? generator)
+    public static (Tensor Tokens, Tensor LogProbs, Tensor? SamplingLogProbs) Sample(Tensor logits, SamplingOptions options, Generator? generator) =>
+        SampleWith(logits, options, probabilities => torch.multinomial(probabilities, 1, replacement: false, generator: generator).squeeze(-1));
+
+    /// <summary>
+    /// <see cref="Sample(Tensor, SamplingOptions, Generator?)"/> with the random draw left to <paramref name="draw"/>: it maps the
+    /// processed probabilities [N, V] to one id per row [N] (int64). Issue 17's per-group generators draw each group's rows
+    /// from that group's own generator. Not called for greedy options.
+    /// </summary>
+    public static (Tensor Tokens, Tensor LogProbs, Tensor? SamplingLogProbs) SampleWith(Tensor logits, SamplingOptions options, Func<Tensor, Tensor> draw)
     {
+        ArgumentNullException.ThrowIfNull(draw);
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(options);
         using var scope = torch.NewDisposeScope();
@@ -62,7 +71,7 @@ public static class TokenSampler
         var processed = ProcessLogits(raw, options);
         Tensor tokens = options.IsGreedy
             ? raw.argmax(-1)
-            : torch.multinomial(processed.softmax(-1), 1, replacement: false, generator: generator).squeeze(-1);
+            : draw(processed.softmax(-1));
         var index = tokens.unsqueeze(-1);
         var logProbs = (raw.gather(-1, index).squeeze(-1) - raw.logsumexp(-1));
         Tensor? samplingLogProbs = options.SamplingLogProbs switch

@@ -111,7 +111,10 @@ public sealed class DataParallelGrpoTests : IDisposable
         string[] args = ["grpo", "--model", model, "--data", data, "--output", output, "--steps", "1", "--set", "num_generations=2", "--set", "max_completion_length=4"];
         using var job = MpiJob.StartMpmd([(1, args), (1, [.. args, "--set", "beta=0.5"])]);
         Assert.Equal(2, await job.WaitForExitAsync());
-        Assert.Contains("ranks 1 were given a configuration that differs from rank 0's", job.Output, StringComparison.Ordinal);
+        Assert.Contains("ranks 1 were given a configuration that differs from rank 0's (rank 1: beta;", job.Output, StringComparison.Ordinal);
+        // Every rank reports the error and ends on its own (no MPI_Abort): both ranks printed it.
+        Assert.Equal(2, job.Output.Split("differs from rank 0's").Length - 1);
+        Assert.DoesNotContain("MPI_ABORT", job.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(output, "checkpoints", "checkpoint-1")));
     }
 

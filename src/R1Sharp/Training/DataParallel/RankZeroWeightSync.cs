@@ -23,6 +23,9 @@ public sealed class RankZeroWeightSync(IRolloutEngine engine, ICollectiveBackend
     public bool SamplesElsewhere => engine.SamplesElsewhere;
 
     /// <inheritdoc />
+    public bool SeedsEachGroup => engine.SeedsEachGroup;
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<Rollout>> GenerateAsync(IReadOnlyList<IReadOnlyList<int>> prompts, RolloutSettings settings, CancellationToken cancellationToken) =>
         engine.GenerateAsync(prompts, settings, cancellationToken);
 

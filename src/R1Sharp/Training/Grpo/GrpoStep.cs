@@ -32,7 +32,8 @@ namespace R1Sharp.Training.Grpo;
 /// <c>entropy_coef</c>, <c>top_entropy_quantile</c>, <c>kl_loss_type</c>, <c>use_kl_in_reward</c>, <c>adv_estimator</c>,
 /// <c>sync_ref_model</c>.
 /// Data-parallel (issue 17, under an MPI launcher): rank r samples its contiguous share of each round's prompt groups,
-/// each group seeded by (seed, step, refill, group index) so samples do not depend on the number of ranks; losses are
+/// each group seeded by (seed, step, refill, group index) so samples do not depend on the number of ranks (in-process,
+/// all of a rank's groups in one batch, each group drawing from its own generator: <see cref="GroupSeeds"/>); losses are
 /// normalised by the global batch's counts and gradients summed over ranks before the identical update on every rank.
 /// Log-probs of π_θ, π_old and π_ref are all taken at the sampling temperature (logits / T, as TRL;
 /// <see cref="CompletionLogProbs"/>), before top-p. Simplification: with μ = 1, π_old is π_θ detached (ratio 1, same
@@ -124,7 +125,9 @@ public sealed class GrpoStep(
         var settings = new RolloutSettings(options.MaxCompletionLength, options.Temperature, options.TopP, tokenizer.EosIds, seed, tokenizer.PadId, SampleableIds.Of(tokenizer));
         var sampled = _ranks.Name == SingleProcessBackend.Instance.Name
             ? await rollouts.GenerateAsync(repeated, settings, cancellationToken).ConfigureAwait(false)
-            : await SampleGroupByGroupAsync(repeated, settings, at, cancellationToken).ConfigureAwait(false);
+            : rollouts.SeedsEachGroup && rows.Count > 0 // a rank may hold no groups (a refill smaller than the ranks)
+                ? await rollouts.GenerateAsync(repeated, settings with { GroupSeeds = GroupSeedsOf(rows.Count, at) }, cancellationToken).ConfigureAwait(false)
+                : await SampleGroupByGroupAsync(repeated, settings, at, cancellationToken).ConfigureAwait(false);
         var inputs = sampled.Select(s =>
         {
             var row = rows[s.PromptIndex / options.NumGenerations];
@@ -134,8 +137,14 @@ public sealed class GrpoStep(
         return new SampledGroups(rows, promptIds, sampled, inputs, scores);
     }
 
-    // Data-parallel: one request per group, seeded by the group's global index, so a group's samples are the same
-    // whichever rank draws it and however many ranks share the step.
+    // Data-parallel: each group is seeded by its global index, so a group's samples are the same whichever rank draws it
+    // and however many ranks share the step. An engine that seeds each group of a request (in-process) takes a rank's
+    // groups in one batch (one lm_head read per decode step for all of them); others get one request per group.
+    private GroupSeeds GroupSeedsOf(int groups, (int Step, int Refill, int FirstGroup) at) =>
+        new(options.NumGenerations, [.. Enumerable.Range(at.FirstGroup, groups).Select(k => GroupSeed(at, k))]);
+
+    private long GroupSeed((int Step, int Refill, int FirstGroup) at, int group) => StableSeed.Derive(options.Seed, at.Step, at.Refill, group);
+
     private async Task<IReadOnlyList<Rollout>> SampleGroupByGroupAsync(List<IReadOnlyList<int>> repeated, RolloutSettings settings,
         (int Step, int Refill, int FirstGroup) at, CancellationToken cancellationToken)
     {
@@ -143,7 +152,7 @@ public sealed class GrpoStep(
         var all = new List<Rollout>(repeated.Count);
         for (int k = 0; k * g < repeated.Count; k++)
         {
-            var seed = StableSeed.Derive(options.Seed, at.Step, at.Refill, at.FirstGroup + k);
+            var seed = GroupSeed(at, at.FirstGroup + k);
             var group = await rollouts.GenerateAsync(repeated.GetRange(k * g, g), settings with { Seed = seed }, cancellationToken).ConfigureAwait(false);
             all.AddRange(group.Select(r => r with { PromptIndex = k * g + r.PromptIndex }));
         }

@@ -26,4 +26,9 @@ public interface IRolloutEngine
     /// <summary>True when the samples come from another implementation of the policy (vLLM, SGLang), whose log-probs differ from
     /// the trainer's: GRPO then applies <c>vllm_importance_sampling_correction</c>. Default false.</summary>
     bool SamplesElsewhere => false;
+
+    /// <summary>True when <see cref="GenerateAsync"/> honours <see cref="RolloutSettings.GroupSeeds"/> (issue 17): each group of the
+    /// request gives the completions a request of that group alone, seeded by its group seed, would. A data-parallel rank then
+    /// samples all of its groups in one request; otherwise it sends one request per group. Default false.</summary>
+    bool SeedsEachGroup => false;
 }

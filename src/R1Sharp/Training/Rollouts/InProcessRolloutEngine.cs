@@ -34,11 +34,38 @@ public sealed class InProcessRolloutEngine(CausalLanguageModel policy, int maxBa
             SampleableIds = settings.SampleableIds,
             SamplingLogProbs = SamplingLogProbKind.TemperatureScaled,
         };
+        if (settings.GroupSeeds is { } groups)
+        {
+            if (tools is not null) throw new NotSupportedException("RolloutSettings.GroupSeeds: multi-turn tool rollouts seed by request only (SeedsEachGroup is false)");
+            return GenerateByGroups(prompts, options, groups, cancellationToken);
+        }
         if (tools is not null) return await tools.GenerateAsync(_generator, prompts, options, maxBatchSize, settings.Seed, cancellationToken).ConfigureAwait(false);
         var results = new List<Rollout>(prompts.Count);
         foreach (var chunk in ChunkedGeneration.Generate(_generator, prompts, maxBatchSize, options, (index, _) => settings.Seed + index * 7_777L, cancellationToken))
             foreach (var s in chunk.Sequences)
                 results.Add(new Rollout(chunk.Start + s.PromptIndex, s.Tokens, s.SamplingLogProbs, s.FinishReason == FinishReason.Length));
+        return results;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Single-turn rollouts only: multi-turn tool rollouts seed each round from the request's seed.</remarks>
+    public bool SeedsEachGroup => tools is null;
+
+    // Chunks of whole groups (at most maxBatchSize rows, at least one group), each group drawing from its own generator:
+    // a group's samples do not depend on the chunking or on the other groups.
+    private List<Rollout> GenerateByGroups(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingOptions options, GroupSeeds groups, CancellationToken cancellationToken)
+    {
+        if (groups.Rows != prompts.Count)
+            throw new ArgumentException($"RolloutSettings.GroupSeeds cover {groups.Rows} prompts, but the request has {prompts.Count}", nameof(prompts));
+        int groupsPerChunk = Math.Max(1, maxBatchSize / groups.RowsPerGroup);
+        var results = new List<Rollout>(prompts.Count);
+        for (int first = 0; first < groups.Seeds.Count; first += groupsPerChunk)
+        {
+            int count = Math.Min(groupsPerChunk, groups.Seeds.Count - first), start = first * groups.RowsPerGroup;
+            var part = prompts.Skip(start).Take(count * groups.RowsPerGroup).ToList();
+            foreach (var s in _generator.Generate(part, options with { GroupSeeds = groups.Slice(first, count) }, cancellationToken))
+                results.Add(new Rollout(start + s.PromptIndex, s.Tokens, s.SamplingLogProbs, s.FinishReason == FinishReason.Length));
+        }
         return results;
     }
 

@@ -11,4 +11,11 @@ namespace R1Sharp.Training.Rollouts;
 /// <param name="PadId">Padding id of the tokenizer.</param>
 /// <param name="SampleableIds">Ids the tokenizer has: the in-process engine never samples the embedding's padding ids past them (a remote
 /// server masks by its own tokenizer; r1 serve does); an id that still arrives decodes to nothing.</param>
-public sealed record RolloutSettings(int MaxNewTokens, double Temperature, double TopP, IReadOnlyList<int> EosIds, long Seed, int PadId, SampleableIds SampleableIds);
+public sealed record RolloutSettings(int MaxNewTokens, double Temperature, double TopP, IReadOnlyList<int> EosIds, long Seed, int PadId, SampleableIds SampleableIds)
+{
+    /// <summary>
+    /// A seed per group of prompts (issue 17; default null: <see cref="Seed"/> seeds the request). Honoured by engines whose
+    /// <see cref="IRolloutEngine.SeedsEachGroup"/> is true: each group then samples as a request of its own with that seed would.
+    /// </summary>
+    public GroupSeeds? GroupSeeds { get; init; }
+}
