@@ -11,8 +11,8 @@ namespace R1Sharp.Pipeline;
 /// <param name="ChatShare">Share of documents that are chat (the non-reasoning task). Default 0.15.</param>
 /// <param name="CorpusChatGoodRate">Share of the corpus' chat responses that help fully (the rest are noisy). Default 0.4.</param>
 /// <param name="LinguaQuestionRate">Share of reasoning documents whose question is asked in Lingua. Default 0.3.</param>
-/// <param name="LinguaAnswerShare">In the answer to a Lingua question, the chance that any one word is Lingua. Default 0.9.</param>
-/// <param name="PromptLinguaRate">Share of the reasoning prompts of RL, rejection sampling and evaluation asked in Lingua (the target
-/// language of the reasoning stays English, the language of the cold start). Default 0.5; 0 = every prompt in English.</param>
+/// <param name="LinguaAnswerShare">In the answer to a Lingua question, the chance that any one word is Lingua. Default 0.7 (the base model then mixes English words into Lingua reasoning, the mixing the cold start and the language reward remove).</param>
+/// <param name="PromptLinguaRate">Share of the reasoning prompts of the cold start, RL, rejection sampling and evaluation asked in
+/// Lingua (the target language of a reasoning is its question's). Default 0.5; 0 = every prompt in English.</param>
 public sealed record LanguageMix(double CheckingMixRate = 0.7, double PlainMixRate = 0.15, double MixedShare = 0.6, double ChatShare = 0.15,
-    double CorpusChatGoodRate = 0.4, double LinguaQuestionRate = 0.3, double LinguaAnswerShare = 0.9, double PromptLinguaRate = 0.5);
+    double CorpusChatGoodRate = 0.4, double LinguaQuestionRate = 0.3, double LinguaAnswerShare = 0.7, double PromptLinguaRate = 0.5);

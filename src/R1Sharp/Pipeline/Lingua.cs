@@ -9,7 +9,8 @@ namespace R1Sharp.Pipeline;
 /// English word a chain of thought uses (then, wait, check, again, is, not, try) and of the words of the
 /// reasoning questions, so that a question can be asked in either language. The two are told apart by
 /// lexicon, where DeepSeek-R1's language-consistency reward tells scripts apart; the measured quantity is the same:
-/// the share of the reasoning's words that are in the target language (English).
+/// the share of the reasoning's words that are in the target language: the language of the question, as in the paper
+/// (a question asked in Lingua is answered in Lingua, one asked in English in English).
 /// </summary>
 public static partial class Lingua
 {
@@ -85,17 +86,27 @@ public static partial class Lingua
     }
 
     /// <summary>
-    /// Language consistency of a completion, DeepSeek-R1's reward: the share of its reasoning's words in English; null
-    /// when the reasoning holds no word.
+    /// Language consistency of a completion, DeepSeek-R1's reward: the share of its reasoning's words in the target
+    /// language (Lingua when <paramref name="inLingua"/>, else English); null when the reasoning holds no word.
     /// </summary>
-    public static double? Consistency(string completion)
+    public static double? Consistency(string completion, bool inLingua = false)
     {
         var (english, lingua) = CountWords(Reasoning(completion));
-        return english + lingua == 0 ? null : (double)english / (english + lingua);
+        return english + lingua == 0 ? null : (double)(inLingua ? lingua : english) / (english + lingua);
     }
 
-    /// <summary>True when the reasoning holds a Lingua word (the English target is not kept throughout).</summary>
-    public static bool IsMixed(string completion) => CountWords(Reasoning(completion)).Lingua > 0;
+    /// <summary>True when the reasoning holds a word of the other language than the target (Lingua when <paramref name="inLingua"/>, else English).</summary>
+    public static bool IsMixed(string completion, bool inLingua = false)
+    {
+        var (english, lingua) = CountWords(Reasoning(completion));
+        return (inLingua ? english : lingua) > 0;
+    }
+
+    /// <summary>
+    /// True when <paramref name="prompt"/> asks its question in Lingua (it holds a Lingua word; the R1-Zero template and the
+    /// English questions hold none), so that the target language of its reasoning is Lingua.
+    /// </summary>
+    public static bool AsksInLingua(string prompt) => CountWords(prompt).Lingua > 0;
 
     /// <summary>A question asked in Lingua: every word of it that Lingua has is translated ("Compute 3+4" → "Kalku 3+4").</summary>
     public static string QuestionInLingua(string question) => Translate(question, 1.0, new Random(0));

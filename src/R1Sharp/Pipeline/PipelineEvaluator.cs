@@ -7,7 +7,7 @@ namespace R1Sharp.Pipeline;
 /// <summary>
 /// The held-out evaluation of every stage, with one protocol and one seed: k samples per reasoning problem (asked in either language,
 /// <see cref="PipelineWorld.AsksInLingua"/>) at the
-/// paper's temperature 0.6 and top-p 0.95 (pass@1, language consistency, mixed-language rate, length, format), and k
+/// paper's temperature 0.6 and top-p 0.95 (pass@1, language consistency and mixed-language rate against the question's language, length, format), and k
 /// samples per held-out chat prompt scored by the trained reward model (and by the rule judge, for reference).
 /// </summary>
 /// <param name="world">The tasks and their held-out splits.</param>
@@ -28,7 +28,8 @@ public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokeniz
     {
         ArgumentNullException.ThrowIfNull(model);
         var problems = world.Suite.HeldOut;
-        var prompts = problems.SelectMany((p, i) => Enumerable.Repeat(PipelineWorld.ReasoningPrompt(p, world.AsksInLingua(PipelineWorld.HeldOutStream, i)), samples)).ToList();
+        var inLingua = problems.Select((_, i) => world.AsksInLingua(PipelineWorld.HeldOutStream, i)).ToArray();
+        var prompts = problems.SelectMany((p, i) => Enumerable.Repeat(PipelineWorld.ReasoningPrompt(p, inLingua[i]), samples)).ToList();
         var sampled = ModelSampler.Sample(model, tokenizer, prompts, maxNewTokens, Temperature, TopP, seed, cancellationToken);
         var correct = new double[sampled.Count];
         var consistency = new double[sampled.Count];
@@ -36,7 +37,7 @@ public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokeniz
         {
             var problem = problems[i / samples];
             correct[i] = AnswerScoring.IsCorrect(world.Suite.TaskOf(problem), problem, sampled[i].Text) ? 1 : 0;
-            consistency[i] = Lingua.Consistency(sampled[i].Text) ?? 1.0;
+            consistency[i] = Lingua.Consistency(sampled[i].Text, inLingua[i / samples]) ?? 1.0;
         }
 
         var chatValues = world.Chat.HeldOut;
@@ -57,7 +58,7 @@ public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokeniz
         return new StageEvaluation(
             Pass1: correct.Average(),
             LanguageConsistency: consistency.Average(),
-            MixedLanguageRate: sampled.Average(s => Lingua.IsMixed(s.Text) ? 1.0 : 0.0),
+            MixedLanguageRate: sampled.Select((s, i) => Lingua.IsMixed(s.Text, inLingua[i / samples]) ? 1.0 : 0.0).Average(),
             RmScore: rm.Average(),
             ChatJudge: judge.Average(),
             MeanLength: sampled.Average(s => (double)s.Tokens),

@@ -8,8 +8,8 @@ namespace R1Sharp.Pipeline;
 /// <summary>
 /// The texts of <c>r1 pipeline</c>'s built-in world: the base model's pre-training corpus (<c>r1 zero</c>'s reasoning
 /// documents, some of them code-switched into Lingua, plus chat documents of mixed quality) and the cold-start set
-/// (long, readable, English chains of thought in the paper's output format: reasoning, then a summary, for
-/// questions asked in English).
+/// (long, readable chains of thought in the paper's output format: reasoning, then a summary; questions asked in either
+/// language, each answered wholly in its question's language).
 /// </summary>
 /// <param name="Suite">The reasoning tasks and their held-out split.</param>
 /// <param name="Chat">The chat task and its held-out split.</param>
@@ -70,8 +70,10 @@ public sealed record PipelineWorld(TaskSuite Suite, ChatTask Chat, CorpusNoise N
 
     /// <summary>
     /// Cold-start example number <paramref name="index"/>: a problem of <see cref="ColdStartStream"/> solved by a worked,
-    /// self-checking, English chain of thought without step errors, then a one-line summary, then the answer; only
-    /// correct solutions are used (the paper's cold-start data is curated).
+    /// self-checking chain of thought without step errors, then a one-line summary, then the answer; only correct
+    /// solutions are used (the paper's cold-start data is curated). Asked in Lingua as often as the RL prompts are
+    /// (<see cref="AsksInLingua"/>), and then written wholly in Lingua: every response in one language, its question's
+    /// (the paper's cold-start data is readable).
     /// </summary>
     public (string Prompt, string Completion) ColdStartExample(long index)
     {
@@ -83,7 +85,10 @@ public sealed record PipelineWorld(TaskSuite Suite, ChatTask Chat, CorpusNoise N
             var random = new Random(unchecked((int)(index * 2_654_435L + attempt * 97 + 5)));
             string completion = task.WriteSolution(problem, random, clean);
             if (!AnswerScoring.IsCorrect(task, problem, completion) && attempt < 15) continue;
-            return (R1ZeroTemplate.Format(problem.Question), WithSummary(Lingua.JoinSteps(completion), problem));
+            string reasoning = WithSummary(Lingua.JoinSteps(completion), problem);
+            return AsksInLingua(ColdStartStream, index)
+                ? (ReasoningPrompt(problem, inLingua: true), Lingua.Translate(reasoning, 1.0, random))
+                : (ReasoningPrompt(problem, inLingua: false), reasoning);
         }
     }
 

@@ -49,7 +49,7 @@ internal static class RejectionMixture
                 correct += right ? 1 : 0;
                 bool ok = right && SummaryFormatReward.IsWellFormatted(text);
                 formatted += ok ? 1 : 0;
-                if (ok && !Lingua.IsMixed(text) && seen.Count < options.MaxKeptPerPrompt && seen.Add(text))
+                if (ok && !Lingua.IsMixed(text, Lingua.AsksInLingua(prompts[p * options.RejectionSamples])) && seen.Count < options.MaxKeptPerPrompt && seen.Add(text))
                     examples.Add(new Example("reasoning", prompts[p * options.RejectionSamples], text));
             }
         }

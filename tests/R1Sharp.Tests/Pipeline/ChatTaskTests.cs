@@ -66,17 +66,23 @@ public sealed class ChatTaskTests
     }
 
     [Fact]
-    public void ColdStartExamplesAreCorrectEnglishAndInTheOutputFormat()
+    public void ColdStartExamplesAreInBothLanguagesEachWhollyInItsQuestionsLanguageAndInTheOutputFormat()
     {
         var world = new PipelineOptions { HeldOutPerFamily = 4, ChatHeldOut = 2 }.CreateWorld();
+        int inLingua = 0;
         for (int i = 0; i < 30; i++)
         {
             var (prompt, completion) = world.ColdStartExample(i);
+            bool lingua = Lingua.AsksInLingua(prompt);
+            Assert.Equal(world.AsksInLingua(PipelineWorld.ColdStartStream, i), lingua);
+            inLingua += lingua ? 1 : 0;
             Assert.True(SummaryFormatReward.IsWellFormatted(completion), completion);
-            Assert.False(Lingua.IsMixed(completion), completion);
-            Assert.Contains(" then ", completion); // worked steps, never a bare guess
+            Assert.False(Lingua.IsMixed(completion, lingua), completion);
+            Assert.Equal(1.0, Lingua.Consistency(completion, lingua));
+            Assert.Contains(lingua ? " tam " : " then ", completion); // worked steps, never a bare guess
             Assert.StartsWith(R1Sharp.Text.Templates.R1ZeroTemplate.Format("").Split("User:")[0], prompt);
         }
+        Assert.InRange(inLingua, 5, 25); // both languages, about half each
     }
 
     // A stand-in for the reward model: the response's length.

@@ -18,6 +18,21 @@ public sealed class LinguaTests
     }
 
     [Fact]
+    public void AQuestionAskedInLinguaMakesLinguaTheTargetLanguage()
+    {
+        string prompt = R1Sharp.Text.Templates.R1ZeroTemplate.Format(Lingua.QuestionInLingua("Compute 3+4*5"));
+        Assert.True(Lingua.AsksInLingua(prompt));
+        Assert.False(Lingua.AsksInLingua(R1Sharp.Text.Templates.R1ZeroTemplate.Format("Compute 3+4*5")));
+        // tam, ato (Lingua) and then (English): 2 of 3 words in Lingua.
+        const string completion = " <think> 4*5=20 tam 3+20=23, ato, then </think> 23 <answer>23</answer>";
+        Assert.Equal(2.0 / 3, Lingua.Consistency(completion, inLingua: true)!.Value, precision: 12);
+        Assert.Equal(1.0 / 3, Lingua.Consistency(completion, inLingua: false)!.Value, precision: 12);
+        Assert.True(Lingua.IsMixed(completion, inLingua: true));
+        Assert.False(Lingua.IsMixed(" <think> 4*5=20 tam 3+20=23 </think> 23 <answer>23</answer>", inLingua: true));
+        Assert.True(Lingua.IsMixed(" <think> 4*5=20 tam 3+20=23 </think> 23 <answer>23</answer>", inLingua: false));
+    }
+
+    [Fact]
     public void ReasoningWithoutWordsHasNoConsistencyAndIsNotMixed()
     {
         Assert.Null(Lingua.Consistency(" <think> </think> <answer>5</answer>"));

@@ -51,5 +51,8 @@ public sealed class PipelineStagesTests
         var row = new Dictionary<string, System.Text.Json.JsonElement>();
         Assert.Equal(1.0, await new LinguaConsistencyReward().ScoreAsync(new RewardInput("p", " <think> </think> x <answer>1</answer>", row)));
         Assert.Equal(0.5, await new LinguaConsistencyReward().ScoreAsync(new RewardInput("p", " <think> 1 then 2 tam 3 </think> x <answer>1</answer>", row)));
+        // The target is the question's language: a question asked in Lingua is rewarded for Lingua reasoning.
+        Assert.Equal(1.0, await new LinguaConsistencyReward().ScoreAsync(new RewardInput("Kalku 1+2", " <think> 1 tam 2 tam 3 </think> x <answer>3</answer>", row)));
+        Assert.Equal(0.0, await new LinguaConsistencyReward().ScoreAsync(new RewardInput("Compute 1+2", " <think> 1 tam 2 tam 3 </think> x <answer>3</answer>", row)));
     }
 }
