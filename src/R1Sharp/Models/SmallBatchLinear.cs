@@ -50,6 +50,14 @@ public static unsafe class SmallBatchLinear
         _ => false,
     };
 
+    /// <summary>
+    /// The fewest weight elements (64 Ki) for which the measured mode uses the kernel. The cut-offs of
+    /// <see cref="PrefersKernel"/> were measured on Qwen2.5-0.5B's projections (the smallest, k_proj, has 114,688
+    /// elements); the built-in models of <c>r1 zero</c> and <c>r1 pipeline</c> (hidden 128 or less, at most 49,152
+    /// elements per weight) were not measured, and on libtorch their published runs stay reproducible bit for bit.
+    /// </summary>
+    public const long MinMeasuredWeightElements = 1L << 16;
+
     [ThreadStatic]
     private static int t_decodingDepth;
 
@@ -74,7 +82,8 @@ public static unsafe class SmallBatchLinear
     public static bool Takes(Tensor input, Tensor weight, Tensor? bias)
     {
         if (t_decodingDepth == 0 || t_mode == SmallBatchLinearMode.Off || !Accepts(input, weight, bias)) return false;
-        return t_mode == SmallBatchLinearMode.Always || PrefersKernel(weight.dtype, input.numel() / weight.shape[1]);
+        return t_mode == SmallBatchLinearMode.Always
+            || (weight.numel() >= MinMeasuredWeightElements && PrefersKernel(weight.dtype, input.numel() / weight.shape[1]));
     }
 
     /// <summary>Whether <see cref="Forward"/> takes this product: CPU, fp32 or bf16 throughout, no autograd, ≤ 16 rows.</summary>

@@ -100,9 +100,11 @@ public class SmallBatchLinearTests
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var w = torch.randn(8, 32).to(ScalarType.BFloat16);
-        var one = torch.randn(1, 32).to(ScalarType.BFloat16);
-        var sixteen = torch.randn(16, 32).to(ScalarType.BFloat16);
+        var w = torch.randn(8, 8192).to(ScalarType.BFloat16);
+        var one = torch.randn(1, 8192).to(ScalarType.BFloat16);
+        var sixteen = torch.randn(16, 8192).to(ScalarType.BFloat16);
+        var smallWeight = torch.randn(8, 32).to(ScalarType.BFloat16);
+        var smallInput = torch.randn(1, 32).to(ScalarType.BFloat16);
         // Outside a decoding region (training's no-grad forwards: checkpointing, chunked log-probs): never.
         Assert.False(SmallBatchLinear.Takes(one, w, null));
         using (SmallBatchLinear.Decoding(SmallBatchLinearMode.Measured))
@@ -110,6 +112,9 @@ public class SmallBatchLinearTests
             Assert.Equal(SmallBatchLinear.PrefersKernel(ScalarType.BFloat16, 1), SmallBatchLinear.Takes(one, w, null));
             Assert.Equal(SmallBatchLinear.PrefersKernel(ScalarType.BFloat16, 16), SmallBatchLinear.Takes(sixteen, w, null));
             Assert.NotEqual(SmallBatchLinear.Takes(one, w, null), SmallBatchLinear.Takes(sixteen, w, null));
+            // Weights below the measured sizes (the built-in models') stay on libtorch unless the kernel is forced.
+            Assert.False(SmallBatchLinear.Takes(smallInput, smallWeight, null));
+            using (SmallBatchLinear.Decoding(SmallBatchLinearMode.Always)) Assert.True(SmallBatchLinear.Takes(smallInput, smallWeight, null));
             using (SmallBatchLinear.Decoding(SmallBatchLinearMode.Off)) Assert.False(SmallBatchLinear.Takes(one, w, null));
             using (SmallBatchLinear.Decoding(SmallBatchLinearMode.Always)) Assert.True(SmallBatchLinear.Takes(sixteen, w, null));
         }
