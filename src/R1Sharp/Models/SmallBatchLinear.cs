@@ -36,19 +36,14 @@ public static unsafe class SmallBatchLinear
         };
 
     /// <summary>
-    /// Whether the kernel beat libtorch for this weight dtype and number of input rows in <c>linear-kernel</c>
-    /// (BENCHMARKS.md; one thread, CPU seconds per pass, 2026-12-03 under load): bf16 at 1 to 4 rows (1.4–2.2× at
-    /// 1 row, 1.6–1.8× at 4; libtorch's bf16 GEMM, which uses the CPU's bf16 units, wins from about 8 rows: 0.55× at
-    /// 16) and fp32 at 2 to 16 rows (1.0–1.2× at 2, 1.3–2.5× at 4 to 16). fp32 at one row is a tie (0.94–1.05×:
-    /// both stream W at one core's bandwidth), so it stays on libtorch, whose fp32 batch-1 decode already beats
-    /// llama.cpp's.
+    /// Whether the kernel beats libtorch for this weight dtype and number of input rows: bf16 at 1 to 4 rows only.
+    /// Measured alone on 2 threads (BENCHMARKS.md, decode-vs-llamacpp, 2026-12-03 19:13 UTC), bf16 batch-1 decode ran
+    /// at 7.08 tokens/s with the kernel against 5.22 on libtorch, while in fp32 libtorch won at batch 1 (7.82 against
+    /// 5.51) and at batch 16 (46.1 against 39.1), although one thread under load had favoured the kernel at 2–16 fp32
+    /// rows (1.3–2.5× in <c>linear-kernel</c>): fp32 stays on libtorch. From about 8 bf16 rows libtorch's bf16 GEMM,
+    /// which uses the CPU's bf16 units, wins (0.55× at 16 rows in <c>linear-kernel</c>).
     /// </summary>
-    public static bool PrefersKernel(ScalarType dtype, long rows) => dtype switch
-    {
-        ScalarType.BFloat16 => rows is >= 1 and <= 4,
-        ScalarType.Float32 => rows is >= 2 and <= MaxRows,
-        _ => false,
-    };
+    public static bool PrefersKernel(ScalarType dtype, long rows) => dtype == ScalarType.BFloat16 && rows is >= 1 and <= 4;
 
     /// <summary>
     /// The fewest weight elements (64 Ki) for which the measured mode uses the kernel. The cut-offs of
