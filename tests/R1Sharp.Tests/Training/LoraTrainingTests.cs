@@ -158,7 +158,9 @@ public sealed class LoraTrainingTests : IDisposable
         Directory.Delete(Path.Combine(resumed, "final"), recursive: true);
         foreach (int step in new[] { 2, 3 }) Directory.Delete(Path.Combine(resumed, "checkpoints", $"checkpoint-{step}"), recursive: true);
         Assert.Equal(0, await RunProcessAsync([.. Common(resumed), "--resume", Path.Combine(resumed, "checkpoints", "checkpoint-1")]));
-        // Separate processes may pick different thread counts, so summation order (last bits) can differ; within 1e-6.
+        // Separate processes can sum in another order (libtorch's CPU kernels; the last bits differ, and three Adam steps
+        // at lr 1e-2 carry that on), so each tensor is compared to 1e-4 of its own scale: a resume that lost the data
+        // position, the optimizer state or the dropout generator is off by the order of the learning rate.
         using (var a = SafetensorsFile.Open(Path.Combine(final, PeftAdapterFiles.WeightsFile)))
         using (var b = SafetensorsFile.Open(Path.Combine(resumed, "final", PeftAdapterFiles.WeightsFile)))
         {
@@ -167,7 +169,8 @@ public sealed class LoraTrainingTests : IDisposable
             {
                 using var x = a.Read(name);
                 using var y = b.Read(name);
-                Assert.True((x - y).abs().max().item<float>() <= 1e-6f, name);
+                float difference = (x - y).abs().max().item<float>(), scale = x.abs().max().item<float>();
+                Assert.True(difference <= 1e-4f * scale + 1e-7f, $"{name}: max |straight - resumed| {difference} against scale {scale}");
             }
         }
 
