@@ -12,7 +12,8 @@ public sealed class EvalCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Exit, string Output, string Error) Invoke(params string[] args)
+    /// <summary>Runs <c>r1 eval</c> with <paramref name="args"/> (after the command name) in this process.</summary>
+    internal static (int Exit, string Output, string Error) Invoke(params string[] args)
     {
         var root = new RootCommand();
         root.Subcommands.Add(EvalCommand.Create(_ => new BoxedNumberJudge()));

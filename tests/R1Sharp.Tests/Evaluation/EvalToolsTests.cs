@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Text.Json;
 using R1Sharp.Checkpoints;
-using R1Sharp.Cli.Commands;
 using R1Sharp.Evaluation;
 using R1Sharp.Evaluation.Backends;
 using R1Sharp.Evaluation.Metrics;
@@ -118,13 +116,13 @@ public sealed class EvalToolsTests : IDisposable
     public void ToolsWithAnEndpointButNoTokenizerOrAnUnknownToolAreUsageErrors()
     {
         var benchmark = ArithmeticBenchmark.Write(_dir, "sums", 1, 1);
-        string[] common = ["eval", "-b", $"sums={benchmark.DataPath}", "--question-field", "problem", "--answer-field", "answer", "-o", Path.Combine(_dir, "o")];
+        string[] common = ["-b", $"sums={benchmark.DataPath}", "--question-field", "problem", "--answer-field", "answer", "-o", Path.Combine(_dir, "o")];
 
-        var (exit, error) = Invoke([.. common, "--tools", "python", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m"]);
+        var (exit, _, error) = EvalCommandTests.Invoke([.. common, "--tools", "python", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m"]);
         Assert.Equal(2, exit);
         Assert.Contains("--endpoint URL with --tokenizer DIR", error);
 
-        (exit, error) = Invoke([.. common, "--tools", "web_search", "--checkpoint", _dir]);
+        (exit, _, error) = EvalCommandTests.Invoke([.. common, "--tools", "web_search", "--checkpoint", _dir]);
         Assert.Equal(2, exit);
         Assert.Contains("unknown tool 'web_search'", error);
     }
@@ -136,7 +134,7 @@ public sealed class EvalToolsTests : IDisposable
         var benchmark = ArithmeticBenchmark.Write(_dir, "sums", 2, 2);
         string output = Path.Combine(_dir, "out");
 
-        var (exit, error) = Invoke("eval", "-b", $"sums={benchmark.DataPath}", "--question-field", "problem", "--answer-field", "answer", "--id-field", "id",
+        var (exit, _, error) = EvalCommandTests.Invoke("-b", $"sums={benchmark.DataPath}", "--question-field", "problem", "--answer-field", "answer", "--id-field", "id",
             "-k", "2", "--checkpoint", checkpoint, "--max-tokens", "6", "--seed", "1", "--tools", "python", "--max-tool-calling-iterations", "3", "-o", output);
 
         Assert.True(exit == 0, error);
@@ -160,7 +158,7 @@ public sealed class EvalToolsTests : IDisposable
         var benchmark = ArithmeticBenchmark.Write(_dir, "sums", 2, 2);
         string output = Path.Combine(_dir, "out");
 
-        var (exit, error) = Invoke("eval", "-b", $"sums={benchmark.DataPath}", "--question-field", "problem", "--answer-field", "answer", "--id-field", "id",
+        var (exit, _, error) = EvalCommandTests.Invoke("-b", $"sums={benchmark.DataPath}", "--question-field", "problem", "--answer-field", "answer", "--id-field", "id",
             "-k", "2", "--endpoint", new Uri(server.BaseAddress, "v1").ToString(), "--model", "tiny", "--tokenizer", checkpoint,
             "--max-tokens", "6", "--seed", "1", "--tools", "python", "--max-tool-calling-iterations", "3", "-o", output);
 
@@ -175,14 +173,5 @@ public sealed class EvalToolsTests : IDisposable
             Assert.InRange(record.GetProperty("tokens").GetInt32(), 1, 6);
         });
         Assert.Contains("python (max 3 calls, 10 s, 2048 bytes)", File.ReadAllText(Path.Combine(output, "run.json")));
-    }
-
-    private static (int Exit, string Error) Invoke(params string[] args)
-    {
-        var root = new RootCommand();
-        root.Subcommands.Add(EvalCommand.Create(_ => new BoxedNumberJudge()));
-        var error = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
-        return (exit, error.ToString());
     }
 }

@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
-using R1Sharp.Cli.Commands;
 using R1Sharp.Evaluation;
 using R1Sharp.Models;
 using R1Sharp.Serving;
@@ -76,7 +74,7 @@ public sealed class ZeroToolsCheckpointTests : IDisposable
     }
 
     private string[] EvalArgs(string output, int maxTokens = 8) =>
-        ["eval", "-b", $"mult={Benchmark()}", "--question-field", "problem", "--answer-field", "answer", "--id-field", "id", "-k", "2",
+        ["-b", $"mult={Benchmark()}", "--question-field", "problem", "--answer-field", "answer", "--id-field", "id", "-k", "2",
          "--prompt-suffix", "", "--max-tokens", maxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", "1", "--tools", "calculator", "--max-tool-calling-iterations", "2", "-o", output];
 
     [Fact]
@@ -86,7 +84,7 @@ public sealed class ZeroToolsCheckpointTests : IDisposable
         Assert.True(ModelDirectoryTokenizer.LoadTaskTokenizer(checkpoint).VocabSize > new TaskTokenizer().VocabSize);
         string output = Path.Combine(_dir, "out");
 
-        var (exit, error) = Invoke([.. EvalArgs(output), "--checkpoint", checkpoint]);
+        var (exit, _, error) = EvalCommandTests.Invoke([.. EvalArgs(output), "--checkpoint", checkpoint]);
 
         Assert.True(exit == 0, error);
         var lines = File.ReadAllLines(EvaluationRunner.SamplesPath(output, "mult"));
@@ -131,7 +129,7 @@ public sealed class ZeroToolsCheckpointTests : IDisposable
             },
         })));
         string output = Path.Combine(_dir, "endpoint");
-        var (exit, error) = Invoke([.. EvalArgs(output, maxTokens: 60), "--endpoint", fake.BaseUri.ToString(), "--model", "zt", "--tokenizer", checkpoint, "--samples-per-request", "1", "--concurrency", "1"]);
+        var (exit, _, error) = EvalCommandTests.Invoke([.. EvalArgs(output, maxTokens: 60), "--endpoint", fake.BaseUri.ToString(), "--model", "zt", "--tokenizer", checkpoint, "--samples-per-request", "1", "--concurrency", "1"]);
 
         Assert.True(exit == 0, error);
         var records = File.ReadAllLines(EvaluationRunner.SamplesPath(output, "mult")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -151,21 +149,12 @@ public sealed class ZeroToolsCheckpointTests : IDisposable
         string checkpoint = await WriteCheckpointAsync();
         File.WriteAllText(Path.Combine(checkpoint, TaskTokenizer.VocabularyFileName), JsonSerializer.Serialize(_tokenizer.Vocabulary.Append("zzz extra")));
 
-        var (exit, error) = Invoke([.. EvalArgs(Path.Combine(_dir, "refused")), "--checkpoint", checkpoint]);
+        var (exit, _, error) = EvalCommandTests.Invoke([.. EvalArgs(Path.Combine(_dir, "refused")), "--checkpoint", checkpoint]);
 
         Assert.Equal(2, exit);
         Assert.Contains("config.json: vocab_size", error);
         Assert.Contains(TaskTokenizer.VocabularyFileName, error);
         var refused = Assert.Throws<InvalidDataException>(() => ServedModelLoader.Load(checkpoint, torch.CPU, null, new ServeOptions()));
         Assert.Contains($"vocab_size {_tokenizer.VocabSize}", refused.Message);
-    }
-
-    private static (int Exit, string Error) Invoke(params string[] args)
-    {
-        var root = new RootCommand();
-        root.Subcommands.Add(EvalCommand.Create(_ => new BoxedNumberJudge()));
-        var error = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
-        return (exit, error.ToString());
     }
 }
