@@ -50,8 +50,10 @@ internal static class DataParallelBench
                 var metrics = MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName));
                 double tokens = metrics.Sum(m => m.Values["tokens_per_second"] * m.Values["step_time"]);
                 double seconds = metrics.Sum(m => m.Values["step_time"]);
+                double generation = metrics.Sum(m => m.Values["generation_time"]);
                 results[ranks] = (tokens / seconds, output);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ranks} rank(s): {tokens / seconds,8:F1} completion tokens/s ({tokens:F0} tokens in {seconds:F1} s)"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{ranks} rank(s): {tokens / seconds,8:F1} completion tokens/s ({tokens:F0} tokens in {seconds:F1} s; sampling {generation:F1} s, scoring and training {seconds - generation:F1} s; steps {string.Join(" ", metrics.Select(m => m.Values["step_time"].ToString("F1", CultureInfo.InvariantCulture)))} s)"));
             }
             double difference = MaxRelativeDifference(Final(results[1].Output), Final(results[2].Output));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"speed-up {results[2].TokensPerSecond / results[1].TokensPerSecond:F2}x; max relative weight difference {difference:E2}"));

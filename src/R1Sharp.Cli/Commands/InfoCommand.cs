@@ -14,6 +14,7 @@ internal static class InfoCommand
             Console.WriteLine($"r1 {typeof(InfoCommand).Assembly.GetName().Version}");
             Console.WriteLine($".NET {Environment.Version}");
             Console.WriteLine($"native compatibility: {R1Sharp.TorchNativeCompatibility.Status}");
+            Console.WriteLine($"native runtime tuning: {R1Sharp.NativeRuntimeTuning.Status}");
             Console.WriteLine($"torch check: 1 + 2 = {R1Sharp.TorchInfo.AddOnePlusTwo()}");
             Console.WriteLine(R1Sharp.TorchInfo.Describe());
             return 0;

@@ -37,7 +37,10 @@ internal sealed class CliProcess : IDisposable
         get { lock (_stderr) return _stderr.ToString(); }
     }
 
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => Start(new Dictionary<string, string?>(), args);
+
+    /// <summary>Starts r1 with <paramref name="environment"/> changed (a null value removes the variable).</summary>
+    public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -48,6 +51,9 @@ internal sealed class CliProcess : IDisposable
         info.ArgumentList.Add(CliAssembly);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment.Remove("R1_STACKTRACE");
+        foreach (var (name, value) in environment)
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var cli = new CliProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (cli._stdout) cli._stdout.AppendLine(e.Data); };
