@@ -25,6 +25,11 @@ if ! command -v mpirun >/dev/null 2>&1; then
   fi
 fi
 
+# The test host runs with the native allocator and OpenMP settings `r1` gives itself (NativeRuntimeTuning: a fresh
+# memory page is expensive on VMs like this one); a value already in the environment wins.
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736}"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+
 log=$(mktemp)
 dotnet test R1Sharp.slnx -c Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

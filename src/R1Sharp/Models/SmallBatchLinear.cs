@@ -36,14 +36,20 @@ public static unsafe class SmallBatchLinear
         };
 
     /// <summary>
-    /// Whether the kernel beats libtorch for this weight dtype and number of input rows: bf16 at 1 to 4 rows only.
-    /// Measured alone on 2 threads (BENCHMARKS.md, decode-vs-llamacpp, 2026-12-03 19:13 UTC), bf16 batch-1 decode ran
-    /// at 7.08 tokens/s with the kernel against 5.22 on libtorch, while in fp32 libtorch won at batch 1 (7.82 against
-    /// 5.51) and at batch 16 (46.1 against 39.1), although one thread under load had favoured the kernel at 2–16 fp32
-    /// rows (1.3–2.5× in <c>linear-kernel</c>): fp32 stays on libtorch. From about 8 bf16 rows libtorch's bf16 GEMM,
-    /// which uses the CPU's bf16 units, wins (0.55× at 16 rows in <c>linear-kernel</c>).
+    /// Whether the kernel beats libtorch for this weight dtype and number of input rows: fp32 at 1 to 16 rows, bf16 at
+    /// 1 to 4. Measured alone on 2 threads with <see cref="NativeRuntimeTuning"/> on (BENCHMARKS.md, decode-vs-llamacpp,
+    /// 2026-12-03 22:51 UTC, a 2-core AMD EPYC with AVX-512 and AVX512_BF16): fp32 decode ran at 19.1 tokens/s with the
+    /// kernel against 9.2 on libtorch at batch 1 and 106.8 against 42.3 at batch 16; bf16 at 32.6 against 15.6 at
+    /// batch 1, while at batch 16 libtorch's bf16 GEMM, which uses the CPU's bf16 units, won (150.9 against 119.8).
+    /// History: on the earlier Intel machine, before libgomp's idle workers were told to wait passively (they spun on
+    /// the core the kernel's helper thread needs), libtorch had won fp32 at both sizes.
     /// </summary>
-    public static bool PrefersKernel(ScalarType dtype, long rows) => dtype == ScalarType.BFloat16 && rows is >= 1 and <= 4;
+    public static bool PrefersKernel(ScalarType dtype, long rows) => dtype switch
+    {
+        ScalarType.Float32 => rows is >= 1 and <= MaxRows,
+        ScalarType.BFloat16 => rows is >= 1 and <= 4,
+        _ => false,
+    };
 
     /// <summary>
     /// The fewest weight elements (64 Ki) for which the measured mode uses the kernel. The cut-offs of

@@ -77,6 +77,18 @@ public class SmallBatchLinearTests
     }
 
     [Fact]
+    public void PrefersTheKernelForFp32UpToSixteenRowsAndBf16UpToFour()
+    {
+        Assert.True(SmallBatchLinear.PrefersKernel(ScalarType.Float32, 1));
+        Assert.True(SmallBatchLinear.PrefersKernel(ScalarType.Float32, SmallBatchLinear.MaxRows));
+        Assert.False(SmallBatchLinear.PrefersKernel(ScalarType.Float32, SmallBatchLinear.MaxRows + 1));
+        Assert.True(SmallBatchLinear.PrefersKernel(ScalarType.BFloat16, 4));
+        Assert.False(SmallBatchLinear.PrefersKernel(ScalarType.BFloat16, 5));
+        Assert.False(SmallBatchLinear.PrefersKernel(ScalarType.Float16, 1));
+        Assert.False(SmallBatchLinear.PrefersKernel(ScalarType.Float32, 0));
+    }
+
+    [Fact]
     public void ConcurrentCallersAndHelperThreadsGiveTheSameSums()
     {
         // Large enough for the helper threads (many row chunks); two callers at once: one gets the helpers, the other

@@ -43,7 +43,11 @@ public sealed class RewardModelCheckpointTests : IDisposable
         Assert.True(RewardModelCheckpoint.IsRewardModel(dir));
 
         using var reloaded = RewardModelCheckpoint.Load(dir, torch.CPU);
-        Assert.Equal(before, reloaded.Score(sequences, padId: 0, batchSize: 3));
+        // The same batches give the very same scores; other batches pad to other widths, and libtorch's kernels may
+        // then sum in another order (they do on AMD's Zen 5, not on the Intel machine): equal to float rounding.
+        Assert.Equal(before, reloaded.Score(sequences, padId: 0, batchSize: 2));
+        var rebatched = reloaded.Score(sequences, padId: 0, batchSize: 3);
+        for (int i = 0; i < before.Length; i++) Assert.Equal(before[i], rebatched[i], 1e-6);
     }
 
     [Fact]
