@@ -40,7 +40,7 @@ public static class PipelineRunner
         Directory.CreateDirectory(output);
         using var runLock = RunDirectoryLock.Acquire(output);
         await PipelineSettings.RecordOrCheckAsync(options, resume, cancellationToken).ConfigureAwait(false);
-        set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
+        TorchThreads.Set(options.Threads);
         var clock = Stopwatch.StartNew();
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var world = options.CreateWorld();

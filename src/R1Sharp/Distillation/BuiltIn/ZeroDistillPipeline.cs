@@ -69,7 +69,7 @@ public static class ZeroDistillPipeline
         var zeroSettings = options.Zero ?? teacherRun.Zero ?? new ZeroOptions();
         var grpo = options.Grpo ?? teacherRun.Grpo ?? zeroSettings.Grpo;
         var device = DeviceSelection.Parse(grpo.Device);
-        set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
+        TorchThreads.Set(options.Threads);
         var loaded = teacherRun.Load(device);
         using var teacher = loaded.Model;
         var tokenizer = loaded.Tokenizer;

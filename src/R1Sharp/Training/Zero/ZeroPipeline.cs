@@ -33,7 +33,7 @@ public static class ZeroPipeline
         var ranks = CollectiveBackends.Create(options.Grpo.DistributedBackend);
         bool writer = ranks.Rank == 0;
         using var runLock = writer ? RunDirectoryLock.Acquire(output) : null;
-        set_num_threads(options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount));
+        TorchThreads.Set(options.Threads);
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         RankAgreement.ThrowIfSettingsDiffer(ranks, ZeroOptionsFile.Settings(options));
 
@@ -171,7 +171,7 @@ public static class ZeroPipeline
         var losses = new MovingLossProgress("pretrain", options.Pretrain.Steps, progress);
         // Pre-training has its own thread count (ZeroOptions.PretrainThreads says why); RL gets the run's back.
         int runThreads = get_num_threads();
-        set_num_threads(options.PretrainThreads > 0 ? options.PretrainThreads : runThreads);
+        TorchThreads.Set(options.PretrainThreads > 0 ? options.PretrainThreads : runThreads);
         double pretrainSeconds;
         try
         {
@@ -179,7 +179,7 @@ public static class ZeroPipeline
         }
         finally
         {
-            set_num_threads(runThreads);
+            TorchThreads.Set(runThreads);
         }
 
         progress?.Report(new ZeroProgress("eval_before", 0, 1, new Dictionary<string, double>(), TimeSpan.Zero));

@@ -39,7 +39,7 @@ public static class ZeroToolPipeline
             throw new IOException($"{output} is not empty: r1 zero --tools starts a fresh run; choose another --output");
         using var runLock = RunDirectoryLock.Acquire(output);
         int threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount);
-        set_num_threads(threads);
+        TorchThreads.Set(threads);
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var load = new Dictionary<string, double>();
         if (LoadAverage() is double startLoad) load["start"] = startLoad;
