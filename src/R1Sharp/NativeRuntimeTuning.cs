@@ -8,7 +8,7 @@ namespace R1Sharp;
 /// at process start, applied by re-executing the process once, in place, with them added to its environment
 /// (<c>execve</c> of <c>/proc/self/exe</c>: same pid, same arguments, so <c>mpirun</c>, signals and the caller's
 /// pipes see one process). Entry points (<c>r1</c>, the benchmarks) call <see cref="ReexecuteIfNeeded"/> first thing.
-/// Why, measured on the 2-core machine (a paravirtualised VM, docs/ARCHITECTURE.md "Native memory"):
+/// Why, measured on the 2-core machine (a paravirtualised VM; docs/ARCHITECTURE.md, "Native memory and threads"):
 /// <list type="bullet">
 /// <item>A first touch of a fresh 4 KiB page costs about 10 µs there (500 MB: 1.25 s, the same bytes reused: 20 ms).
 /// libtorch allocates every large tensor with <c>malloc</c>, which glibc serves from a fresh <c>mmap</c> and unmaps on

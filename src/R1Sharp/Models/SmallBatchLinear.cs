@@ -38,9 +38,10 @@ public static unsafe class SmallBatchLinear
     /// <summary>
     /// Whether the kernel beats libtorch for this weight dtype and number of input rows: fp32 at 1 to 16 rows, bf16 at
     /// 1 to 4. Measured alone on 2 threads with <see cref="NativeRuntimeTuning"/> on (BENCHMARKS.md, decode-vs-llamacpp,
-    /// 2026-12-03 22:51 UTC, a 2-core AMD EPYC with AVX-512 and AVX512_BF16): fp32 decode ran at 19.1 tokens/s with the
-    /// kernel against 9.2 on libtorch at batch 1 and 106.8 against 42.3 at batch 16; bf16 at 32.6 against 15.6 at
-    /// batch 1, while at batch 16 libtorch's bf16 GEMM, which uses the CPU's bf16 units, won (150.9 against 119.8).
+    /// 2026-12-04 00:00 UTC, a 2-core AMD EPYC with AVX-512 and AVX512_BF16; a run at 22:51 agreed): fp32 decode ran at
+    /// 19.0 tokens/s with the kernel against 9.2 on libtorch at batch 1 and 115.9 against 54.5 at batch 16; bf16 at 33.9
+    /// against 16.1 at batch 1, while at batch 16 libtorch's bf16 GEMM, which uses the CPU's bf16 units, won (172.1
+    /// against 133.4).
     /// History: on the earlier Intel machine, before libgomp's idle workers were told to wait passively (they spun on
     /// the core the kernel's helper thread needs), libtorch had won fp32 at both sizes.
     /// </summary>

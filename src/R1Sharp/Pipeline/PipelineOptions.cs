@@ -53,8 +53,8 @@ public sealed record PipelineOptions
     /// <summary>Reward-model training epochs, batch and learning rate (<c>r1 rm</c>'s trainer). Defaults 1, 16, 5e-4.</summary>
     public (int Epochs, int BatchSize, double LearningRate) RewardModelTraining { get; init; } = (1, 16, 5e-4);
 
-    /// <summary>GRPO of stage 2: <c>r1 zero</c>'s settings but 8 prompts a step (<c>r1 zero</c>: 16), 40 steps (<c>r1 zero</c>: 60; the cold start has done much of the work, and the run must fit minutes), rewards accuracy 1 + format 0.1 + language 1 (the paper sums accuracy and language).</summary>
-    public GrpoOptions ReasoningRl { get; init; } = Rl(40, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0 });
+    /// <summary>GRPO of stage 2: <c>r1 zero</c>'s settings but 8 prompts a step (<c>r1 zero</c>: 16), 80 steps (<c>r1 zero</c>: 60 of 16; with 40, RL without the language reward mixed no more than with it, 2026-12-03/04, docs/pipeline.md), rewards accuracy 1 + format 0.1 + language 1 (the paper sums accuracy and language).</summary>
+    public GrpoOptions ReasoningRl { get; init; } = Rl(80, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0 });
 
     /// <summary>Also train stage 2 without the language reward (from the same cold start) and report both. Default true.</summary>
     public bool LanguageAblation { get; init; } = true;
@@ -84,8 +84,8 @@ public sealed record PipelineOptions
     /// <summary>SFT of stage 3 (from the cold-start checkpoint). Default 2 epochs of batch 32 at 1e-3.</summary>
     public StudentSftOptions RejectionSft { get; init; } = new(Epochs: 2, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 5);
 
-    /// <summary>GRPO of stage 4: rule rewards on reasoning prompts, the reward model (weight 1) on chat prompts. Default 20 steps of 8 prompts.</summary>
-    public GrpoOptions AllScenarioRl { get; init; } = Rl(20, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0, ["reward_model"] = 1.0 });
+    /// <summary>GRPO of stage 4: rule rewards on reasoning prompts, the reward model (weight 1) on chat prompts. Default 40 steps of 8 prompts (half of stage 2's, as <c>--rl-steps</c> sets it).</summary>
+    public GrpoOptions AllScenarioRl { get; init; } = Rl(40, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0, ["reward_model"] = 1.0 });
 
     /// <summary>In stage 4, every n-th prompt is a chat prompt. Default 4.</summary>
     public int ChatEvery { get; init; } = 4;
