@@ -28,7 +28,8 @@ public static class NativeRuntimeTuning
     /// <summary>Set to <c>0</c> to run without the tuning (no re-execution).</summary>
     public const string OptOutVariable = "R1SHARP_NATIVE_TUNING";
 
-    /// <summary>glibc's allocator: transparent huge pages, large blocks from the heap, freed heap memory kept.</summary>
+    /// <summary>glibc's allocator: transparent huge pages, large blocks from the heap, freed heap memory kept
+    /// (scripts/test.sh exports the same value for the test host, which cannot re-execute itself).</summary>
     public const string GlibcTunables = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736";
 
     /// <summary>The variables added, each only where the environment does not set it already.</summary>
@@ -78,8 +79,8 @@ public static class NativeRuntimeTuning
             Status = $"could not read /proc/self/cmdline ({e.Message}): running untuned";
             return;
         }
-        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
-            .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => $"{e.Key}={e.Value}")
             .Concat(missing.Select(v => $"{v.Key}={v.Value}"))
             .Append($"{AppliedVariable}=1")
             .ToArray();

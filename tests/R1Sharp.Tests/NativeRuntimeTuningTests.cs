@@ -5,8 +5,8 @@ namespace R1Sharp.Tests;
 
 public sealed class NativeRuntimeTuningTests
 {
-    // The test host may itself run tuned (scripts/test.sh does not tune it, a user's shell might): each r1 child
-    // starts from an environment without the variables, so what it reports is its own doing.
+    // The test host usually runs tuned (scripts/test.sh exports the variables): each r1 child starts from an
+    // environment without them, so what it reports is its own doing.
     private static readonly Dictionary<string, string?> Untuned = new(StringComparer.Ordinal)
     {
         ["GLIBC_TUNABLES"] = null,
