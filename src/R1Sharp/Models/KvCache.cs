@@ -69,6 +69,12 @@ public sealed class KvCache : IDisposable
         return (k.narrow(2, 0, Length + steps), v.narrow(2, 0, Length + steps));
     }
 
+    /// <summary>
+    /// The whole storage of <paramref name="layer"/>, [allocated rows, kv_heads, capacity, head_dim] (contiguous), for
+    /// <see cref="DecodeAttention"/>, which writes a step's keys and values into it directly.
+    /// </summary>
+    internal (Tensor Keys, Tensor Values) Storage(int layer) => (_keys[layer], _values[layer]);
+
     /// <summary>Records that <paramref name="steps"/> positions were written by every layer.</summary>
     internal void Advance(int steps) => Length += steps;
 

@@ -38,6 +38,20 @@ internal sealed class LinearProjection : nn.Module<Tensor, Tensor>
     /// </summary>
     public LoraAdapter? Adapter { get; set; }
 
+    /// <summary>
+    /// Each projection of <paramref name="input"/> (same input width and dtype: q, k and v, or gate and up), through
+    /// one call of <see cref="SmallBatchLinear"/> when it takes them all (decoding, no LoRA update on), otherwise one
+    /// <see cref="forward"/> each. Outputs in the order given.
+    /// </summary>
+    public static Tensor[] Fused(Tensor input, params LinearProjection[] projections)
+    {
+        bool together = true;
+        foreach (var p in projections)
+            together &= p.Adapter is not { Switch.Enabled: true } && SmallBatchLinear.Takes(input, p._weight, p._bias);
+        if (!together) return [.. projections.Select(p => p.forward(input))];
+        return SmallBatchLinear.Products(input, [.. projections.Select(p => (Tensor)p._weight)], [.. projections.Select(p => (Tensor?)p._bias)]);
+    }
+
     public override Tensor forward(Tensor input)
     {
         var output = SmallBatchLinear.Takes(input, _weight, _bias)

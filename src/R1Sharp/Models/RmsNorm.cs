@@ -23,6 +23,13 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// The norm of a decode step's few rows through <see cref="RmsNormRows"/> when the input is contiguous, otherwise
+    /// <see cref="forward"/>. For callers that have checked the step is decoding without autograd on the CPU in fp32 or bf16.
+    /// </summary>
+    public Tensor ForwardDecodeRows(Tensor input) =>
+        input.is_contiguous() && input.dtype == _weight.dtype ? RmsNormRows.Forward(input, _weight, _eps) : forward(input);
+
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();

@@ -57,6 +57,7 @@ internal sealed class SelfAttention : nn.Module
     {
         using var scope = torch.NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
+        if (DecodesWithKernels(x, cache)) return DecodeStep(x, inputs, cache!, layer).MoveToOuterDisposeScope();
         var q = _q.forward(x).view(b, t, _heads, _headDim);
         var k = _k.forward(x).view(b, t, _kvHeads, _headDim);
         if (_qNorm is not null) q = _qNorm.forward(q);
@@ -89,6 +90,21 @@ internal sealed class SelfAttention : nn.Module
         }
         var merged = output.transpose(1, 2).reshape(b, t, _heads * _headDim);
         return _o.forward(merged).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Whether this step (x [B, T, hidden]) is a decode step that <see cref="DecodeAttention"/> takes.</summary>
+    public bool DecodesWithKernels(Tensor x, KvCache? cache) => DecodeAttention.Takes(x, _q.Weight, cache, _headDim);
+
+    // One new token per row while decoding: q, k and v in one pass of the small-batch kernel, then rotary, cache
+    // and attention in one pass of DecodeAttention (the per-call cost of the generic path's small ops dominated).
+    private Tensor DecodeStep(Tensor x, AttentionInputs inputs, KvCache cache, int layer)
+    {
+        var qkv = LinearProjection.Fused(x, _q, _k, _v);
+        var (q, k) = (qkv[0], qkv[1]);
+        if (_qNorm is not null) q = _qNorm.forward(q.view(x.shape[0], 1, _heads, _headDim));
+        if (_kNorm is not null) k = _kNorm.forward(k.view(x.shape[0], 1, _kvHeads, _headDim));
+        var attended = DecodeAttention.Forward(q, k, qkv[2], inputs, cache, layer, _heads, _kvHeads, _headDim);
+        return _o.forward(attended);
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ namespace R1Sharp.Models;
 /// speed; at 16 rows, to feed each loaded weight vector to several FMAs. The calling thread and <c>torch.get_num_threads() - 1</c> long-lived helpers
 /// (<see cref="SmallBatchWorkers"/>) claim chunks of W's rows; each computes 4-row × 4-input register tiles
 /// (<see cref="SmallBatchTiles"/>), so W crosses the memory bus once per call whatever the number of inputs
-/// (≤ <see cref="MaxRows"/>). bf16 weights are widened in registers, accumulated in fp32 and rounded to nearest-even
+/// (≤ <see cref="MaxRows"/>); with one input, row after row front to back, one sequential stream per chunk. Several
+/// weights that share an input (q, k and v; gate and up) go through one call (<see cref="Products"/>). bf16 weights are widened in registers, accumulated in fp32 and rounded to nearest-even
 /// on the way out, as libtorch's bf16 linear does. Used only without autograd, on CPU, for fp32 and bf16, and by
 /// default only in the cases where it measured faster (<see cref="PrefersKernel"/>); everything else stays on libtorch.
 /// </summary>
@@ -122,41 +123,68 @@ public static unsafe class SmallBatchLinear
     }
 
     /// <summary><see cref="Forward"/> for a product <see cref="Takes"/> has just checked.</summary>
-    internal static Tensor Product(Tensor input, Tensor weight, Tensor? bias)
+    internal static Tensor Product(Tensor input, Tensor weight, Tensor? bias) => Products(input, [weight], [bias])[0];
+
+    /// <summary>
+    /// The products of one input with several weights of the same dtype and input width (a fused projection: q, k and
+    /// v, or gate and up), in one pass of the helpers: one wake-up and one tail instead of one per weight. Each output
+    /// is [..., out_features of its weight]. For inputs <see cref="Takes"/> accepted with each weight.
+    /// </summary>
+    internal static Tensor[] Products(Tensor input, ReadOnlySpan<Tensor> weights, ReadOnlySpan<Tensor?> biases)
     {
-        int k = checked((int)weight.shape[1]);
-        int n = checked((int)weight.shape[0]);
+        var first = weights[0];
+        int k = checked((int)first.shape[1]);
         int m = checked((int)(input.numel() / k));
-        bool bf16 = weight.dtype == ScalarType.BFloat16;
-        long[] shape = [.. input.shape[..^1], n];
+        var dtype = first.dtype;
+        bool bf16 = dtype == ScalarType.BFloat16;
+        long[] leading = input.shape[..^1];
         // Decode inputs and biases are contiguous already; contiguous() would still make a new handle per call.
         using var copiedInput = input.is_contiguous() ? null : input.contiguous();
-        using var copiedBias = bias is null || bias.is_contiguous() ? null : bias.contiguous();
         var x = copiedInput ?? input;
-        var b = copiedBias ?? bias;
-        var output = torch.empty(shape, weight.dtype, input.device);
-        byte* xData = (byte*)NativeTensorData.Pointer(x);
-        float[]? widened = bf16 ? ArrayPool<float>.Shared.Rent(m * k) : null;
+        var outputs = new Tensor[weights.Length];
+        var segments = new SmallBatchLinearSegment[weights.Length];
+        var copiedBiases = new Tensor?[weights.Length];
+        long totalRows = 0;
         try
         {
-            fixed (float* xWidened = widened)
+            for (int i = 0; i < weights.Length; i++)
             {
-                if (bf16) Widen((ushort*)xData, xWidened, m * k);
-                int threads = Math.Max(1, torch.get_num_threads());
-                // A few chunks per thread even out a busy core; at most 256 rows (a chunk is claimed with one atomic add).
-                int chunkRows = Math.Clamp((n / (threads * 8) + 3) / 4 * 4, 16, 256);
-                var job = new SmallBatchLinearJob(bf16 ? xWidened : (float*)xData, (byte*)NativeTensorData.Pointer(weight),
-                    b is null ? null : (byte*)NativeTensorData.Pointer(b), (byte*)NativeTensorData.Pointer(output), m, n, k, bf16, chunkRows);
-                // Small products are not worth waking a helper.
-                int helpers = (long)m * n * k < (1 << 16) ? 0 : Math.Min(threads, job.Chunks) - 1;
-                SmallBatchWorkers.Run(job, helpers);
+                var weight = weights[i];
+                int n = checked((int)weight.shape[0]);
+                var bias = biases[i];
+                copiedBiases[i] = bias is null || bias.is_contiguous() ? null : bias.contiguous();
+                var b = copiedBiases[i] ?? bias;
+                outputs[i] = torch.empty([.. leading, n], dtype, input.device);
+                segments[i] = new SmallBatchLinearSegment((byte*)NativeTensorData.Pointer(weight), b is null ? null : (byte*)NativeTensorData.Pointer(b),
+                    (byte*)NativeTensorData.Pointer(outputs[i]), n);
+                totalRows += n;
+            }
+            byte* xData = (byte*)NativeTensorData.Pointer(x);
+            float[]? widened = bf16 ? ArrayPool<float>.Shared.Rent(m * k) : null;
+            try
+            {
+                fixed (float* xWidened = widened)
+                {
+                    if (bf16) Widen((ushort*)xData, xWidened, m * k);
+                    int threads = Math.Max(1, torch.get_num_threads());
+                    // A few chunks per thread even out a busy core; at most 256 rows (a chunk is claimed with one atomic add).
+                    int chunkRows = (int)Math.Clamp((totalRows / (threads * 8) + 3) / 4 * 4, 16, 256);
+                    var job = new SmallBatchLinearJob(bf16 ? xWidened : (float*)xData, segments, m, k, bf16, chunkRows);
+                    // Small products are not worth waking a helper.
+                    int helpers = m * totalRows * k < (1 << 16) ? 0 : Math.Min(threads, job.Chunks) - 1;
+                    SmallBatchWorkers.Run(job, helpers);
+                }
+            }
+            finally
+            {
+                if (widened is not null) ArrayPool<float>.Shared.Return(widened);
             }
         }
         finally
         {
-            if (widened is not null) ArrayPool<float>.Shared.Return(widened);
+            foreach (var copied in copiedBiases) copied?.Dispose();
         }
-        return output;
+        return outputs;
     }
 
     private static void Widen(ushort* source, float* target, int count)

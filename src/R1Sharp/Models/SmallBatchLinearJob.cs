@@ -3,15 +3,33 @@ using System.Runtime.Intrinsics;
 namespace R1Sharp.Models;
 
 /// <summary>
-/// One <see cref="SmallBatchLinear"/> call: y[m, n] = x[m, k] W[n, k]ᵀ (+ b), W in chunks of rows that the
-/// threads of <see cref="SmallBatchWorkers"/> claim. x is fp32 (bf16 inputs are widened once by the caller); W, b and y
-/// are fp32 or bf16 (<paramref name="bf16"/>), y rounded to nearest-even from the fp32 sum plus bias.
+/// One <see cref="SmallBatchLinear"/> call: y[m, n] = x[m, k] W[n, k]ᵀ (+ b) for one or more weights that share the input
+/// x (a fused projection: q, k and v, or gate and up), W in chunks of rows that the threads of
+/// <see cref="SmallBatchWorkers"/> claim across all of them, so one call streams every weight with one wake-up and one
+/// tail. x is fp32 (bf16 inputs are widened once by the caller); W, b and y are fp32 or bf16 (the constructor's <c>bf16</c>),
+/// y rounded to nearest-even from the fp32 sum plus bias.
 /// </summary>
-internal sealed unsafe class SmallBatchLinearJob(float* x, byte* w, byte* bias, byte* y, int m, int n, int k, bool bf16, int chunkRows)
-    : IChunkedWork
+internal sealed unsafe class SmallBatchLinearJob : IChunkedWork
 {
-    private readonly int _chunks = (n + chunkRows - 1) / chunkRows;
+    private readonly float* _x;
+    private readonly SmallBatchLinearSegment[] _segments;
+    private readonly int[] _firstChunk;
+    private readonly int _m, _k, _chunkRows, _chunks;
+    private readonly bool _bf16;
     private int _next;
+
+    public SmallBatchLinearJob(float* x, SmallBatchLinearSegment[] segments, int m, int k, bool bf16, int chunkRows)
+    {
+        _x = x;
+        _segments = segments;
+        _m = m;
+        _k = k;
+        _bf16 = bf16;
+        _chunkRows = chunkRows;
+        _firstChunk = new int[segments.Length + 1];
+        for (int s = 0; s < segments.Length; s++) _firstChunk[s + 1] = _firstChunk[s] + (segments[s].N + chunkRows - 1) / chunkRows;
+        _chunks = _firstChunk[^1];
+    }
 
     /// <summary>Chunks in the job.</summary>
     public int Chunks => _chunks;
@@ -22,22 +40,39 @@ internal sealed unsafe class SmallBatchLinearJob(float* x, byte* w, byte* bias, 
         int chunk;
         while ((chunk = Interlocked.Increment(ref _next) - 1) < _chunks)
         {
-            int first = chunk * chunkRows;
-            if (bf16) Band<Bf16Row>(first, Math.Min(n, first + chunkRows));
-            else Band<Fp32Row>(first, Math.Min(n, first + chunkRows));
+            int s = 0;
+            while (chunk >= _firstChunk[s + 1]) s++;
+            var segment = _segments[s];
+            int first = (chunk - _firstChunk[s]) * _chunkRows;
+            int end = Math.Min(segment.N, first + _chunkRows);
+            if (_bf16) Band<Bf16Row>(segment, first, end);
+            else Band<Fp32Row>(segment, first, end);
         }
     }
 
-    private void Band<TWeights>(int first, int end)
+    private void Band<TWeights>(SmallBatchLinearSegment segment, int first, int end)
         where TWeights : struct, IWeightRow
     {
-        long rowBytes = (long)k * TWeights.Size;
+        long rowBytes = (long)_k * TWeights.Size;
+        int m = _m, k = _k;
+        float* x = _x;
         const int Rows = SmallBatchTiles.Rows, Inputs = SmallBatchTiles.Inputs;
+        // One input (batch-1 decode): each row front to back, so that the chunk is one sequential stream for the
+        // hardware prefetcher (measured 3-4% faster per decode step than four rows at once; nothing to reuse at m = 1).
+        if (m == 1)
+        {
+            for (int row = first; row < end; row++)
+            {
+                float sum = SmallBatchTiles.OneRow<TWeights>(x, segment.Weight + row * rowBytes, k);
+                StoreOne(segment, row, sum);
+            }
+            return;
+        }
         for (int row = first; row < end; row += Rows)
         {
             int rows = Math.Min(Rows, end - row);
             // Missing rows (and inputs, below) repeat the last one; their sums are dropped.
-            byte* w0 = w + row * rowBytes;
+            byte* w0 = segment.Weight + row * rowBytes;
             byte* w1 = w0 + Math.Min(1, rows - 1) * rowBytes, w2 = w0 + Math.Min(2, rows - 1) * rowBytes, w3 = w0 + Math.Min(3, rows - 1) * rowBytes;
             byte* prefetch = row + Rows < end ? w0 + Rows * rowBytes : null;
             int col = 0;
@@ -48,32 +83,47 @@ internal sealed unsafe class SmallBatchLinearJob(float* x, byte* w, byte* bias, 
                 SmallBatchTiles.FourInputs<TWeights>(
                     x0, x0 + Math.Min(1, cols - 1) * k, x0 + Math.Min(2, cols - 1) * k, x0 + Math.Min(3, cols - 1) * k,
                     w0, w1, w2, w3, k, col == 0 ? prefetch : null, rowBytes, out var c0, out var c1, out var c2, out var c3);
-                Store(col, row, rows, c0);
-                if (cols > 1) Store(col + 1, row, rows, c1);
-                if (cols > 2) Store(col + 2, row, rows, c2);
-                if (cols > 3) Store(col + 3, row, rows, c3);
+                Store(segment, col, row, rows, c0);
+                if (cols > 1) Store(segment, col + 1, row, rows, c1);
+                if (cols > 2) Store(segment, col + 2, row, rows, c2);
+                if (cols > 3) Store(segment, col + 3, row, rows, c3);
             }
             if (col < m)
-                Store(col, row, rows, SmallBatchTiles.OneInput<TWeights>(x + (long)col * k, w0, w1, w2, w3, k, col == 0 ? prefetch : null, rowBytes));
+                Store(segment, col, row, rows, SmallBatchTiles.OneInput<TWeights>(x + (long)col * k, w0, w1, w2, w3, k, col == 0 ? prefetch : null, rowBytes));
+        }
+    }
+
+    private void StoreOne(SmallBatchLinearSegment segment, int feature, float sum)
+    {
+        if (_bf16)
+        {
+            if (segment.Bias is not null) sum += BFloat16Bits.ToFloat(((ushort*)segment.Bias)[feature]);
+            ((ushort*)segment.Output)[feature] = BFloat16Bits.FromFloat(sum);
+        }
+        else
+        {
+            if (segment.Bias is not null) sum += ((float*)segment.Bias)[feature];
+            ((float*)segment.Output)[feature] = sum;
         }
     }
 
     // Sums for rows row..row+rows-1 of input `sample` lie in lanes 0, 4, 8, 12.
-    private void Store(int sample, int row, int rows, Vector512<float> sums)
+    private void Store(SmallBatchLinearSegment segment, int sample, int row, int rows, Vector512<float> sums)
     {
         for (int r = 0; r < rows; r++)
         {
             float sum = sums.GetElement(4 * r);
             int feature = row + r;
-            if (bf16)
+            long at = (long)sample * segment.N + feature;
+            if (_bf16)
             {
-                if (bias is not null) sum += BFloat16Bits.ToFloat(((ushort*)bias)[feature]);
-                ((ushort*)y)[(long)sample * n + feature] = BFloat16Bits.FromFloat(sum);
+                if (segment.Bias is not null) sum += BFloat16Bits.ToFloat(((ushort*)segment.Bias)[feature]);
+                ((ushort*)segment.Output)[at] = BFloat16Bits.FromFloat(sum);
             }
             else
             {
-                if (bias is not null) sum += ((float*)bias)[feature];
-                ((float*)y)[(long)sample * n + feature] = sum;
+                if (segment.Bias is not null) sum += ((float*)segment.Bias)[feature];
+                ((float*)segment.Output)[at] = sum;
             }
         }
     }

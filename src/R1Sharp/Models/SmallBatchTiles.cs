@@ -66,6 +66,26 @@ internal static unsafe class SmallBatchTiles
         return sums + Vector512.Create(s0, 0, 0, 0, s1, 0, 0, 0, s2, 0, 0, 0, s3, 0, 0, 0);
     }
 
+    /// <summary>One weight row with one input row, read front to back (one sequential stream).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float OneRow<TWeights>(float* x, byte* w, int k)
+        where TWeights : struct, IWeightRow
+    {
+        var a0 = Vector512<float>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+        int i = 0;
+        for (; i + 64 <= k; i += 64)
+        {
+            a0 = Vector512.FusedMultiplyAdd(TWeights.Load(w, i), Vector512.Load(x + i), a0);
+            a1 = Vector512.FusedMultiplyAdd(TWeights.Load(w, i + 16), Vector512.Load(x + i + 16), a1);
+            a2 = Vector512.FusedMultiplyAdd(TWeights.Load(w, i + 32), Vector512.Load(x + i + 32), a2);
+            a3 = Vector512.FusedMultiplyAdd(TWeights.Load(w, i + 48), Vector512.Load(x + i + 48), a3);
+        }
+        for (; i + 16 <= k; i += 16) a0 = Vector512.FusedMultiplyAdd(TWeights.Load(w, i), Vector512.Load(x + i), a0);
+        float sum = Vector512.Sum((a0 + a1) + (a2 + a3));
+        for (; i < k; i++) sum += TWeights.At(w, i) * x[i];
+        return sum;
+    }
+
     /// <summary>
     /// Sums of four weight rows with four input rows (<paramref name="x0"/>..<paramref name="x3"/>): the sums of input
     /// c lie in lanes 0, 4, 8 and 12 of <paramref name="c0"/>..<paramref name="c3"/>. Each weight vector loaded feeds four

@@ -33,7 +33,8 @@ internal sealed class SwiGluFeedForward : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var hidden = nn.functional.silu(_gate.forward(x)) * _up.forward(x);
+        var gateUp = LinearProjection.Fused(x, _gate, _up);
+        var hidden = nn.functional.silu(gateUp[0]) * gateUp[1];
         return _down.forward(hidden).MoveToOuterDisposeScope();
     }
 }

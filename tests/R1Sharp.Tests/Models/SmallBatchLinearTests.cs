@@ -8,6 +8,7 @@ public class SmallBatchLinearTests
 {
     [Theory]
     [InlineData(1, 896, 131, true)]
+    [InlineData(1, 100, 9, true)]       // one input: 64-element steps, a 16-element step and a 4-element tail
     [InlineData(2, 37, 5, false)]
     [InlineData(3, 64, 1, true)]
     [InlineData(4, 896, 1000, false)]   // several bands on the thread pool
@@ -73,6 +74,26 @@ public class SmallBatchLinearTests
             double relative = type == ScalarType.Float32 ? 1e-5 : 2.0 / 256;
             var magnitude = nn.functional.linear(x.to(ScalarType.Float64).abs(), w.to(ScalarType.Float64).abs(), b?.to(ScalarType.Float64).abs());
             Assert.True((ours - exact).abs().le(magnitude * relative + 1e-6).all().item<bool>(), $"{type}, {rows} rows");
+        }
+    }
+
+    [Fact]
+    public void FusedProductsEqualEachProductAlone()
+    {
+        // q, k and v (or gate and up) in one call: chunks of every weight in one job, each output its own tensor.
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        foreach (int rows in new[] { 1, 3 })
+        {
+            var (x, wq, bq) = Operands(rows, 96, 200, true, ScalarType.Float32);
+            var (_, wk, _) = Operands(rows + 1, 96, 40, false, ScalarType.Float32);
+            var (_, wv, bv) = Operands(rows + 2, 96, 1000, true, ScalarType.Float32);
+            var fused = SmallBatchLinear.Products(x, [wq, wk, wv], [bq, null, bv]);
+            Assert.Equal(3, fused.Length);
+            Assert.True(TestModels.BitEqual(fused[0], SmallBatchLinear.Forward(x, wq, bq)));
+            Assert.True(TestModels.BitEqual(fused[1], SmallBatchLinear.Forward(x, wk, null)));
+            Assert.True(TestModels.BitEqual(fused[2], SmallBatchLinear.Forward(x, wv, bv)));
+            Assert.Equal([1L, rows, 1000], fused[2].shape);
         }
     }
 
