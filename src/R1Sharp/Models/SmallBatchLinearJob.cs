@@ -64,7 +64,7 @@ internal sealed unsafe class SmallBatchLinearJob : IChunkedWork
             for (int row = first; row < end; row++)
             {
                 float sum = SmallBatchTiles.OneRow<TWeights>(x, segment.Weight + row * rowBytes, k);
-                StoreOne(segment, row, sum);
+                StoreOne(segment, 0, row, sum);
             }
             return;
         }
@@ -93,38 +93,25 @@ internal sealed unsafe class SmallBatchLinearJob : IChunkedWork
         }
     }
 
-    private void StoreOne(SmallBatchLinearSegment segment, int feature, float sum)
+    // Sums for rows row..row+rows-1 of input `sample` lie in lanes 0, 4, 8, 12.
+    private void Store(SmallBatchLinearSegment segment, int sample, int row, int rows, Vector512<float> sums)
     {
+        for (int r = 0; r < rows; r++) StoreOne(segment, sample, row + r, sums.GetElement(4 * r));
+    }
+
+    // Output (sample, feature) = the sum plus the feature's bias, rounded to bf16 for bf16 outputs.
+    private void StoreOne(SmallBatchLinearSegment segment, int sample, int feature, float sum)
+    {
+        long at = (long)sample * segment.N + feature;
         if (_bf16)
         {
             if (segment.Bias is not null) sum += BFloat16Bits.ToFloat(((ushort*)segment.Bias)[feature]);
-            ((ushort*)segment.Output)[feature] = BFloat16Bits.FromFloat(sum);
+            ((ushort*)segment.Output)[at] = BFloat16Bits.FromFloat(sum);
         }
         else
         {
             if (segment.Bias is not null) sum += ((float*)segment.Bias)[feature];
-            ((float*)segment.Output)[feature] = sum;
-        }
-    }
-
-    // Sums for rows row..row+rows-1 of input `sample` lie in lanes 0, 4, 8, 12.
-    private void Store(SmallBatchLinearSegment segment, int sample, int row, int rows, Vector512<float> sums)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            float sum = sums.GetElement(4 * r);
-            int feature = row + r;
-            long at = (long)sample * segment.N + feature;
-            if (_bf16)
-            {
-                if (segment.Bias is not null) sum += BFloat16Bits.ToFloat(((ushort*)segment.Bias)[feature]);
-                ((ushort*)segment.Output)[at] = BFloat16Bits.FromFloat(sum);
-            }
-            else
-            {
-                if (segment.Bias is not null) sum += ((float*)segment.Bias)[feature];
-                ((float*)segment.Output)[at] = sum;
-            }
+            ((float*)segment.Output)[at] = sum;
         }
     }
 }
