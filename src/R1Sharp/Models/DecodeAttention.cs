@@ -16,10 +16,13 @@ namespace R1Sharp.Models;
 /// </summary>
 internal static unsafe class DecodeAttention
 {
-    /// <summary>Whether this step of a layer whose query projection is <paramref name="queryWeight"/> runs here.</summary>
+    /// <summary>
+    /// Whether this step of a layer whose query projection is <paramref name="queryWeight"/> runs here: one new token
+    /// per row, a cache in the weights' dtype, and a product <see cref="SmallBatchLinear"/> takes.
+    /// </summary>
     public static bool Takes(Tensor input, Tensor queryWeight, KvCache? cache, int headDim) =>
         cache is not null && input.dim() == 3 && input.shape[1] == 1 && headDim % 16 == 0
-        && SmallBatchLinear.Takes(input, queryWeight, null);
+        && cache.Dtype == queryWeight.dtype && SmallBatchLinear.Takes(input, queryWeight, null);
 
     /// <summary>
     /// Queries [B, 1, heads × D], keys and values [B, 1, kvHeads × D] (contiguous, the projections' outputs) → the

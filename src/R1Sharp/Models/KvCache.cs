@@ -24,6 +24,7 @@ public sealed class KvCache : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
         Capacity = maxLength;
         BatchSize = batchSize;
+        Dtype = dtype;
         _keys = new Tensor[config.NumHiddenLayers];
         _values = new Tensor[config.NumHiddenLayers];
         // MLA caches one normed latent and one rotary key per token ("keys" and "values" here), shared by every head.
@@ -37,6 +38,9 @@ public sealed class KvCache : IDisposable
             _values[i] = torch.zeros([batchSize, heads, maxLength, valueWidth], dtype, device).DetachFromDisposeScope();
         }
     }
+
+    /// <summary>The dtype keys and values are stored in.</summary>
+    internal ScalarType Dtype { get; }
 
     /// <summary>Positions each row can hold.</summary>
     public int Capacity { get; }

@@ -110,6 +110,8 @@ public class DecodeAttentionTests
             Assert.False(DecodeAttention.Takes(step, weight, null, 16));              // no cache: a full forward
             Assert.False(DecodeAttention.Takes(torch.randn(1, 2, 64), weight, cache, 16)); // two new tokens: prefill
             Assert.False(DecodeAttention.Takes(step, weight, cache, 24));             // head width not a multiple of 16
+            using var bf16Cache = new KvCache(model.Config, 1, 4, torch.CPU, ScalarType.BFloat16);
+            Assert.False(DecodeAttention.Takes(step, weight, bf16Cache, 16));         // a cache in another dtype: libtorch converts
         }
         using (SmallBatchLinear.Decoding(SmallBatchLinearMode.Measured))
             Assert.False(DecodeAttention.Takes(step, weight, cache, 16));             // the built-in models' sizes stay on libtorch
