@@ -32,12 +32,10 @@ internal static unsafe class DecodeAttention
     public static Tensor Forward(Tensor queries, Tensor keys, Tensor values, AttentionInputs inputs, KvCache cache, int layer, int heads, int kvHeads, int headDim)
     {
         long batch = queries.shape[0];
-        if (batch != cache.BatchSize) throw new ArgumentException($"KV cache holds {cache.BatchSize} rows but the step has {batch}");
-        if (cache.Length + 1 > cache.Capacity)
-            throw new InvalidOperationException($"KV cache is full: {cache.Length} + 1 positions exceed its capacity {cache.Capacity}");
+        cache.CheckStep(batch, 1);
         var dtype = queries.dtype;
         var (keyStore, valueStore) = cache.Storage(layer);
-        if (keyStore.dtype != dtype || inputs.Cos.dtype != dtype || inputs.Cos.shape[^1] != headDim)
+        if (cache.Dtype != dtype || inputs.Cos.dtype != dtype || inputs.Cos.shape[^1] != headDim)
             throw new ArgumentException($"decode attention needs the cache and the rotary tables in {dtype} with width {headDim}");
         using var cos = inputs.Cos.contiguous();
         using var sin = inputs.Sin.contiguous();

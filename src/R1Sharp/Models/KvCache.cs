@@ -62,15 +62,21 @@ public sealed class KvCache : IDisposable
     internal (Tensor Keys, Tensor Values) Write(int layer, Tensor keys, Tensor values)
     {
         long steps = keys.shape[2];
-        if (keys.shape[0] != BatchSize)
-            throw new ArgumentException($"KV cache holds {BatchSize} rows but the step has {keys.shape[0]}");
-        if (Length + steps > Capacity)
-            throw new InvalidOperationException($"KV cache is full: {Length} + {steps} positions exceed its capacity {Capacity}");
+        CheckStep(keys.shape[0], steps);
         var k = _keys[layer].narrow(0, 0, BatchSize);
         var v = _values[layer].narrow(0, 0, BatchSize);
         k.narrow(2, Length, steps).copy_(keys);
         v.narrow(2, Length, steps).copy_(values);
         return (k.narrow(2, 0, Length + steps), v.narrow(2, 0, Length + steps));
+    }
+
+    /// <summary>Throws unless a step of <paramref name="rows"/> rows and <paramref name="steps"/> positions fits at <see cref="Length"/>.</summary>
+    internal void CheckStep(long rows, long steps)
+    {
+        if (rows != BatchSize)
+            throw new ArgumentException($"KV cache holds {BatchSize} rows but the step has {rows}");
+        if (Length + steps > Capacity)
+            throw new InvalidOperationException($"KV cache is full: {Length} + {steps} positions exceed its capacity {Capacity}");
     }
 
     /// <summary>

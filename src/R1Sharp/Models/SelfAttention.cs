@@ -52,12 +52,15 @@ internal sealed class SelfAttention : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>x [B, T, hidden] -> [B, T, hidden]; writes this step's keys/values into <paramref name="cache"/> when given.</summary>
-    public Tensor Forward(Tensor x, AttentionInputs inputs, KvCache? cache, int layer)
+    /// <summary>
+    /// x [B, T, hidden] -> [B, T, hidden]; writes this step's keys/values into <paramref name="cache"/> when given.
+    /// <paramref name="decodeStep"/>: the caller's <see cref="DecodesWithKernels"/> for this step, when it asked already.
+    /// </summary>
+    public Tensor Forward(Tensor x, AttentionInputs inputs, KvCache? cache, int layer, bool? decodeStep = null)
     {
         using var scope = torch.NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
-        if (DecodesWithKernels(x, cache)) return DecodeStep(x, inputs, cache!, layer).MoveToOuterDisposeScope();
+        if (decodeStep ?? DecodesWithKernels(x, cache)) return DecodeStep(x, inputs, cache!, layer).MoveToOuterDisposeScope();
         var q = _q.forward(x).view(b, t, _heads, _headDim);
         var k = _k.forward(x).view(b, t, _kvHeads, _headDim);
         if (_qNorm is not null) q = _qNorm.forward(q);

@@ -9,43 +9,28 @@ namespace R1Sharp.Models;
 /// tail. x is fp32 (bf16 inputs are widened once by the caller); W, b and y are fp32 or bf16 (the constructor's <c>bf16</c>),
 /// y rounded to nearest-even from the fp32 sum plus bias.
 /// </summary>
-internal sealed unsafe class SmallBatchLinearJob : IChunkedWork
+internal sealed unsafe class SmallBatchLinearJob(float* x, SmallBatchLinearSegment[] segments, int m, int k, bool bf16, int chunkRows)
+    : IChunkedWork
 {
-    private readonly float* _x;
-    private readonly SmallBatchLinearSegment[] _segments;
-    private readonly int[] _firstChunk;
-    private readonly int _m, _k, _chunkRows, _chunks;
-    private readonly bool _bf16;
+    // The first chunk of each segment, and the job's chunk count last.
+    private readonly int[] _firstChunk = FirstChunks(segments, chunkRows);
     private int _next;
 
-    public SmallBatchLinearJob(float* x, SmallBatchLinearSegment[] segments, int m, int k, bool bf16, int chunkRows)
-    {
-        _x = x;
-        _segments = segments;
-        _m = m;
-        _k = k;
-        _bf16 = bf16;
-        _chunkRows = chunkRows;
-        _firstChunk = new int[segments.Length + 1];
-        for (int s = 0; s < segments.Length; s++) _firstChunk[s + 1] = _firstChunk[s] + (segments[s].N + chunkRows - 1) / chunkRows;
-        _chunks = _firstChunk[^1];
-    }
-
     /// <summary>Chunks in the job.</summary>
-    public int Chunks => _chunks;
+    public int Chunks => _firstChunk[^1];
 
     /// <inheritdoc />
     public void RunChunks()
     {
         int chunk;
-        while ((chunk = Interlocked.Increment(ref _next) - 1) < _chunks)
+        while ((chunk = Interlocked.Increment(ref _next) - 1) < Chunks)
         {
             int s = 0;
             while (chunk >= _firstChunk[s + 1]) s++;
-            var segment = _segments[s];
-            int first = (chunk - _firstChunk[s]) * _chunkRows;
-            int end = Math.Min(segment.N, first + _chunkRows);
-            if (_bf16) Band<Bf16Row>(segment, first, end);
+            var segment = segments[s];
+            int first = (chunk - _firstChunk[s]) * chunkRows;
+            int end = Math.Min(segment.N, first + chunkRows);
+            if (bf16) Band<Bf16Row>(segment, first, end);
             else Band<Fp32Row>(segment, first, end);
         }
     }
@@ -53,9 +38,7 @@ internal sealed unsafe class SmallBatchLinearJob : IChunkedWork
     private void Band<TWeights>(SmallBatchLinearSegment segment, int first, int end)
         where TWeights : struct, IWeightRow
     {
-        long rowBytes = (long)_k * TWeights.Size;
-        int m = _m, k = _k;
-        float* x = _x;
+        long rowBytes = (long)k * TWeights.Size;
         const int Rows = SmallBatchTiles.Rows, Inputs = SmallBatchTiles.Inputs;
         // One input (batch-1 decode): each row front to back, so that the chunk is one sequential stream for the
         // hardware prefetcher (measured 3-4% faster per decode step than four rows at once; nothing to reuse at m = 1).
@@ -99,11 +82,18 @@ internal sealed unsafe class SmallBatchLinearJob : IChunkedWork
         for (int r = 0; r < rows; r++) StoreOne(segment, sample, row + r, sums.GetElement(4 * r));
     }
 
+    private static int[] FirstChunks(SmallBatchLinearSegment[] segments, int chunkRows)
+    {
+        var first = new int[segments.Length + 1];
+        for (int s = 0; s < segments.Length; s++) first[s + 1] = first[s] + (segments[s].N + chunkRows - 1) / chunkRows;
+        return first;
+    }
+
     // Output (sample, feature) = the sum plus the feature's bias, rounded to bf16 for bf16 outputs.
     private void StoreOne(SmallBatchLinearSegment segment, int sample, int feature, float sum)
     {
         long at = (long)sample * segment.N + feature;
-        if (_bf16)
+        if (bf16)
         {
             if (segment.Bias is not null) sum += BFloat16Bits.ToFloat(((ushort*)segment.Bias)[feature]);
             ((ushort*)segment.Output)[at] = BFloat16Bits.FromFloat(sum);
