@@ -56,8 +56,8 @@ public sealed record PipelineOptions
 
     /// <summary>GRPO of stage 2: <c>r1 zero</c>'s settings but 8 prompts a step (<c>r1 zero</c>: 16), 80 steps (<c>r1 zero</c>: 60 of 16; with 40, RL without the language reward mixed no more than with it, 2026-12-03/04, docs/pipeline.md), rewards accuracy 1 + format 0.1 + language 1 (the paper sums accuracy and language),
     /// advantages centred but not divided by the group's standard deviation (<c>scale_rewards</c> none, Dr. GRPO; the
-    /// paper divides). Why: the cold-started model answers ~10% of problems, so most groups hold no correct answer, and
-    /// dividing by such a group's small std scales its format and language differences up to a correct answer's size;
+    /// paper divides). Why: the cold-started model answers ~10% of problems, so about 40% of groups of 8 hold no correct
+    /// answer, and dividing by such a group's small std scales its format and language differences up to a correct answer's size;
     /// with the division, stage 2's pass@1 gain was −1.7, −1.1 and +2.1 points on three seeds, without it +0.9 to +1.7 on
     /// four (2026-12-04, docs/pipeline.md).</summary>
     public GrpoOptions ReasoningRl { get; init; } = Rl(80, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0 }) with { ScaleRewards = AdvantageScaling.None };
