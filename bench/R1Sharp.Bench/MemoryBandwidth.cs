@@ -38,10 +38,10 @@ internal static class MemoryBandwidth
         Array.Fill(data, 1f);
         double best = double.MaxValue;
         float total = 0;
+        long band = elements / threads / 64 * 64; // each thread's share, whole 64-float blocks
         fixed (float* start = data)
         {
             var pointer = (IntPtr)start;
-            long band = elements / threads / 64 * 64;
             for (int r = 0; r < repeats; r++)
             {
                 var partial = new float[threads];
@@ -64,6 +64,6 @@ internal static class MemoryBandwidth
             }
         }
         GC.KeepAlive(total);
-        return (double)(elements / threads / 64 * 64) * threads * 4 / best / 1e9;
+        return (double)band * threads * 4 / best / 1e9;
     }
 }
