@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 namespace R1Sharp;
 
 /// <summary>Torch backend smoke check (used by `r1 info` and the tests).</summary>
@@ -8,7 +9,7 @@ public static class TorchInfo
     {
         using var a = TorchSharp.torch.tensor(1f);
         using var b = TorchSharp.torch.tensor(2f);
-        using var c = a + b;
+        using var c = a.Plus(b);
         return c.item<float>();
     }
 

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using R1Sharp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -102,7 +103,7 @@ public sealed class BatchedGenerator
                     next = tokens.index_select(0, index);
                     rows = keep.Select(k => rows[k]).ToList();
                 }
-                mask.narrow(1, cache.Length, 1).fill_(1);
+                mask.narrow(1, cache.Length, 1).fill_(HeldScalars.One);
                 var nextLogits = Model.Forward(next.unsqueeze(1), mask.narrow(1, 0, cache.Length + 1), cache, logitsToKeep: 1).squeeze(1);
                 logits.Dispose();
                 logits = nextLogits.DetachFromDisposeScope();

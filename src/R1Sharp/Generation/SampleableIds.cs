@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using R1Sharp.Text;
 using static TorchSharp.torch;
 
@@ -42,7 +43,7 @@ public sealed record SampleableIds
         long width = logits.shape[^1];
         if (width <= Count) return logits;
         var masked = logits.clone();
-        masked.narrow(-1, Count, width - Count).fill_(double.NegativeInfinity);
+        masked.narrow(-1, Count, width - Count).fill_(HeldScalars.NegativeInfinity);
         return masked;
     }
 }

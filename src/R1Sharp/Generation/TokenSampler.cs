@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,12 +22,12 @@ public static class TokenSampler
         using var scope = torch.NewDisposeScope();
         var x = logits.to(ScalarType.Float32);
         if (options.IsGreedy) return x.MoveToOuterDisposeScope();
-        if (options.Temperature != 1.0) x = x / options.Temperature;
+        if (options.Temperature != 1.0) x = x.DividedBy(options.Temperature);
         long vocab = x.shape[^1];
         if (options.TopK > 0 && options.TopK < vocab)
         {
             var kth = x.topk(options.TopK, dim: -1).values.narrow(-1, options.TopK - 1, 1);
-            x = x.masked_fill(x.lt(kth), double.NegativeInfinity);
+            x = x.masked_fill(x.lt(kth), HeldScalars.NegativeInfinity);
         }
         if (options.TopP < 1.0)
         {
@@ -34,15 +35,16 @@ public static class TokenSampler
             var probs = sorted.softmax(-1);
             // Mass strictly before each token (in descending order): the token belongs to the nucleus while that is < top_p.
             var before = probs.cumsum(-1) - probs;
-            var drop = before.ge(options.TopP);
+            using var topP = options.TopP.ToScalar();
+            var drop = before.ge(topP);
             var dropUnsorted = torch.zeros_like(drop).scatter(-1, order, drop);
-            x = x.masked_fill(dropUnsorted, double.NegativeInfinity);
+            x = x.masked_fill(dropUnsorted, HeldScalars.NegativeInfinity);
         }
         if (options.MinP > 0)
         {
             var probs = x.softmax(-1);
-            var threshold = probs.max(-1, keepdim: true).values * options.MinP;
-            x = x.masked_fill(probs.lt(threshold), double.NegativeInfinity);
+            var threshold = probs.max(-1, keepdim: true).values.Times(options.MinP);
+            x = x.masked_fill(probs.lt(threshold), HeldScalars.NegativeInfinity);
         }
         return x.MoveToOuterDisposeScope();
     }
@@ -76,7 +78,7 @@ public static class TokenSampler
         var logProbs = (raw.gather(-1, index).squeeze(-1) - raw.logsumexp(-1));
         Tensor? samplingLogProbs = options.SamplingLogProbs switch
         {
-            SamplingLogProbKind.TemperatureScaled => LogProbOf(raw / options.Temperature, index),
+            SamplingLogProbKind.TemperatureScaled => LogProbOf(raw.DividedBy(options.Temperature), index),
             SamplingLogProbKind.Processed => options.IsGreedy ? torch.zeros_like(logProbs) : LogProbOf(processed, index),
             _ => null,
         };

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,8 +18,8 @@ internal static class AttentionMasks
         using var scope = torch.NewDisposeScope();
         var device = keyValid.device;
         long total = keyValid.shape[1];
-        var queries = torch.arange(past, past + steps, ScalarType.Int64, device).unsqueeze(1);
-        var keys = torch.arange(0, total, ScalarType.Int64, device).unsqueeze(0);
+        var queries = HeldScalarArithmetic.Range(past, past + steps, device).unsqueeze(1);
+        var keys = HeldScalarArithmetic.Range(0, total, device).unsqueeze(0);
         var causal = keys.le(queries).unsqueeze(0);
         var self = keys.eq(queries).unsqueeze(0);
         var mask = causal.logical_and(keyValid.unsqueeze(1)).logical_or(self);

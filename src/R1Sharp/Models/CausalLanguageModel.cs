@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -68,7 +69,7 @@ public sealed class CausalLanguageModel : nn.Module
         using var generator = new torch.Generator((ulong)(seed ?? Random.Shared.NextInt64()), torch.CPU);
         foreach (var (name, parameter) in model.named_parameters())
         {
-            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(1);
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(HeldScalars.One);
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
             else
             {
@@ -131,7 +132,7 @@ public sealed class CausalLanguageModel : nn.Module
         var logits = _body.SparseBlocks.Select(b => b.LastRouterLogits).OfType<Tensor>().ToList();
         if (logits.Count == 0) return null;
         using var scope = torch.NewDisposeScope();
-        return (RouterLoadBalancing.Loss(logits, moe.NumExpertsPerToken, tokenMask) * moe.RouterAuxLossCoef).MoveToOuterDisposeScope();
+        return RouterLoadBalancing.Loss(logits, moe.NumExpertsPerToken, tokenMask).Times(moe.RouterAuxLossCoef).MoveToOuterDisposeScope();
     }
 
     /// <summary>Qwen3-MoE's sparse blocks, in layer order (empty for other models).</summary>
@@ -192,13 +193,13 @@ public sealed class CausalLanguageModel : nn.Module
         bool causal = false;
         if (!padded)
         {
-            positions = torch.arange(past, total, ScalarType.Int64, Device).unsqueeze(0).expand(b, t);
+            positions = HeldScalarArithmetic.Range(past, total, Device).unsqueeze(0).expand(b, t);
             if (past == 0) causal = t > 1;
             else if (t > 1) mask = AttentionMasks.Build(torch.ones([b, total], ScalarType.Bool, Device), past, t, Config.QueryGroupSize);
         }
         else
         {
-            positions = (valid!.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).narrow(1, past, t);
+            positions = valid!.to(ScalarType.Int64).cumsum(1).Minus(1L).clamp_min(HeldScalars.Zero).narrow(1, past, t);
             mask = AttentionMasks.Build(valid, past, t, Config.QueryGroupSize);
         }
 

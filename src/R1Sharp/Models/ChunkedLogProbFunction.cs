@@ -1,3 +1,5 @@
+using R1Sharp.TorchInterop;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -19,7 +21,7 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
     internal static Tensor Logits(Tensor rows, Tensor weight, double temperature)
     {
         var logits = nn.functional.linear(rows, weight).to(ScalarType.Float32);
-        return temperature == 1.0 ? logits : logits / temperature;
+        return temperature == 1.0 ? logits : logits.DividedBy(temperature);
     }
 
     /// <inheritdoc />
@@ -73,9 +75,13 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
             var g = grad_output.narrow(0, start, m).to(ScalarType.Float32).unsqueeze(1);
             var dz = Logits(rows, weight, temperature).softmax(1).mul_(g).neg_();
             dz.scatter_add_(1, targets.narrow(0, start, m).unsqueeze(1), g);
-            if (temperature != 1.0) dz.div_(temperature);
+            if (temperature != 1.0)
+            {
+                using var divisor = temperature.ToScalar();
+                dz.div_(divisor);
+            }
             gradHidden.narrow(0, start, m).copy_(dz.to(weight.dtype).matmul(weight));
-            gradWeight?.add_(dz.t().matmul(rows.to(ScalarType.Float32)));
+            gradWeight?.PlusInPlace(dz.t().matmul(rows.to(ScalarType.Float32)));
         }
         var grads = new List<Tensor> { gradHidden.MoveToOuterDisposeScope(), gradWeight?.to(weight.dtype).MoveToOuterDisposeScope()! };
         for (int i = 2; i < (int)ctx.get_data("inputs"); i++) grads.Add(null!); // targets, temperature, chunk, entropy output

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -47,8 +48,8 @@ internal sealed class DecoderLayer : nn.Module
         // A decode step that the small-batch kernels take (one new token per row): the norms in one pass each too.
         bool decodeRows = _attention is SelfAttention self && self.DecodesWithKernels(x, cache);
         var normed = decodeRows ? _inputNorm.ForwardDecodeRows(x) : _inputNorm.forward(x);
-        var h = x + (_attention is LatentAttention latent ? latent.Forward(normed, inputs, cache, layer) : ((SelfAttention)_attention).Forward(normed, inputs, cache, layer, decodeRows));
-        var output = h + _mlp.forward(decodeRows ? _postAttentionNorm.ForwardDecodeRows(h) : _postAttentionNorm.forward(h));
+        var h = x.Plus(_attention is LatentAttention latent ? latent.Forward(normed, inputs, cache, layer) : ((SelfAttention)_attention).Forward(normed, inputs, cache, layer, decodeRows));
+        var output = h.Plus(_mlp.forward(decodeRows ? _postAttentionNorm.ForwardDecodeRows(h) : _postAttentionNorm.forward(h)));
         return output.MoveToOuterDisposeScope();
     }
 }

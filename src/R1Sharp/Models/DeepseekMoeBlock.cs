@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -62,7 +63,7 @@ internal sealed class DeepseekMoeBlock : nn.Module<Tensor, Tensor>
             _lastExperts = experts.alias().DetachFromDisposeScope();
         }
         var output = ExpertDispatch.Run(flat, weights, experts, _experts);
-        if (_shared is not null) output = output + _shared.forward(flat);
+        if (_shared is not null) output = output.Plus(_shared.forward(flat));
         return output.reshape(x.shape).MoveToOuterDisposeScope();
     }
 

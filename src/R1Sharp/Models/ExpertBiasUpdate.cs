@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -77,7 +78,7 @@ public sealed class ExpertBiasUpdate : IDisposable
         {
             var bias = _blocks[layer].CorrectionBias;
             using var delta = torch.tensor(Delta(_loads[layer], Rate), ScalarType.Float64).to(bias.dtype, bias.device);
-            bias.add_(delta);
+            bias.PlusInPlace(delta);
             Array.Clear(_loads[layer]);
         }
     }

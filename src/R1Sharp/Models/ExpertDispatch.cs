@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,8 @@ internal static class ExpertDispatch
         long k = experts.shape[1];
         var (sortedExperts, order) = experts.reshape(-1).sort(stable: true);
         long[] counts = sortedExperts.bincount(null, modules.Count).cpu().data<long>().ToArray();
-        var tokenOfAssignment = order.div(k, RoundingMode.floor);
+        using var perToken = k.ToScalar();
+        var tokenOfAssignment = order.div(perToken, RoundingMode.floor);
         var sortedWeights = weights.reshape(-1).index_select(0, order).unsqueeze(1);
         var output = torch.zeros_like(flat);
         long offset = 0;
@@ -29,7 +31,7 @@ internal static class ExpertDispatch
             if (count == 0) continue;
             var rows = tokenOfAssignment.narrow(0, offset, count);
             var expertOutput = modules[e].forward(flat.index_select(0, rows)) * sortedWeights.narrow(0, offset, count);
-            output = output.index_add(0, rows, expertOutput, 1);
+            output = output.index_add(0, rows, expertOutput, HeldScalars.One);
             offset += count;
         }
         return output.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,17 +38,17 @@ internal static class ExpertRouter
         if (settings.GroupLimited)
         {
             long n = scores.shape[0];
-            var choice = scores + correctionBias.to(ScalarType.Float32).unsqueeze(0);
+            var choice = scores.Plus(correctionBias.to(ScalarType.Float32).unsqueeze(0));
             var groupScores = choice.view(n, settings.NGroup, -1).topk(2, dim: -1).values.sum(-1);                  // [N, groups]
             var groups = groupScores.topk(settings.TopkGroup, dim: -1).indexes;
             var keep = torch.zeros_like(groupScores, ScalarType.Bool).scatter(1, groups, torch.ones_like(groups, ScalarType.Bool));
             var keepExperts = keep.unsqueeze(-1).expand(n, settings.NGroup, settings.NRoutedExperts / settings.NGroup).reshape(n, -1);
-            experts = choice.masked_fill(keepExperts.logical_not(), double.NegativeInfinity).topk(settings.NumExpertsPerToken, dim: -1).indexes;
+            experts = choice.masked_fill(keepExperts.logical_not(), HeldScalars.NegativeInfinity).topk(settings.NumExpertsPerToken, dim: -1).indexes;
         }
         else experts = scores.topk(settings.NumExpertsPerToken, dim: -1).indexes;
         var weights = scores.gather(1, experts);
-        if (settings.NormTopKProb && settings.NumExpertsPerToken > 1) weights = weights / (weights.sum(-1, keepdim: true) + 1e-20);
-        weights = weights * settings.RoutedScalingFactor;
+        if (settings.NormTopKProb && settings.NumExpertsPerToken > 1) weights = weights / weights.sum(-1, keepdim: true).Plus(1e-20);
+        weights = weights.Times(settings.RoutedScalingFactor);
         return (weights.to(dtype).MoveToOuterDisposeScope(), experts.MoveToOuterDisposeScope());
     }
 }

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -109,7 +110,7 @@ internal sealed class LatentAttention : nn.Module
         var keys = torch.cat([kv.narrow(-1, 0, nope), kPe.expand(b, _heads, length, _mla.QkRopeHeadDim)], -1);
         var values = kv.narrow(-1, nope, _mla.VHeadDim);
         // The fused kernel scales by 1/√(query width); pre-scaling the queries gives YaRN's corrected scale.
-        var queries = torch.cat([qNope, qPe], -1) * (_scale * Math.Sqrt(_mla.QkHeadDim));
+        var queries = torch.cat([qNope, qPe], -1).Times(_scale * Math.Sqrt(_mla.QkHeadDim));
         if (inputs.Mask is null)
             return nn.functional.scaled_dot_product_attention(queries, keys, values, is_casual: inputs.Causal);
         // The mask is folded for the latent form, [B, 1, H x T, L] with head-major rows: unfold it per head.
@@ -127,7 +128,7 @@ internal sealed class LatentAttention : nn.Module
         var wValue = w.narrow(1, nope, _mla.VHeadDim);                    // [H, v, rank]
         var absorbed = qNope.matmul(wKey);                                // [B, H, T, rank]
         long width = rank + _mla.QkRopeHeadDim;
-        var queries = (torch.cat([absorbed, qPe], -1) * (_scale * Math.Sqrt(width))).reshape(b, 1, _heads * t, width);
+        var queries = torch.cat([absorbed, qPe], -1).Times(_scale * Math.Sqrt(width)).reshape(b, 1, _heads * t, width);
         var keys = torch.cat([latent, kPe], -1);                          // [B, 1, L, rank + rope]
         var mask = inputs.Mask;
         if (mask is null && inputs.Causal)

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -59,6 +60,6 @@ internal sealed class LinearProjection : nn.Module<Tensor, Tensor>
             : nn.functional.linear(input, _weight, _bias);
         if (Adapter is not { Switch.Enabled: true } adapter) return output;
         using var update = adapter.Update(input, training);
-        return output.add_(update);
+        return output.PlusInPlace(update);
     }
 }

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -34,8 +35,8 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var variance = x.pow(2).mean([-1L], keepdim: true);
-        var normed = (x * torch.rsqrt(variance + _eps)).to(input.dtype);
+        var variance = x.pow(HeldScalars.Two).mean([-1L], keepdim: true);
+        var normed = (x * torch.rsqrt(variance.Plus(_eps))).to(input.dtype);
         return (_weight * normed).MoveToOuterDisposeScope();
     }
 }

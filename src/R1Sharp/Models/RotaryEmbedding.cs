@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -88,8 +89,8 @@ public sealed class RotaryEmbedding : nn.Module
         var sin = both.sin();
         if (_magnitude != 1)
         {
-            cos = cos * _magnitude;
-            sin = sin * _magnitude;
+            cos = cos.Times(_magnitude);
+            sin = sin.Times(_magnitude);
         }
         cos = cos.to(dtype);
         sin = sin.to(dtype);
@@ -107,6 +108,6 @@ public sealed class RotaryEmbedding : nn.Module
         var rotated = torch.cat([-x2, x1], -1);
         var c = cos.unsqueeze(1);
         var s = sin.unsqueeze(1);
-        return (x * c + rotated * s).MoveToOuterDisposeScope();
+        return (x * c).Plus(rotated * s).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Models;
@@ -38,11 +39,11 @@ public static class RouterLoadBalancing
             var weight = tokenMask.reshape(-1).to(ScalarType.Float32, logits.device).repeat(routerLogits.Count);
             if (weight.shape[0] != logits.shape[0])
                 throw new ArgumentException($"the token mask covers {weight.shape[0] / routerLogits.Count} tokens but the router logits {logits.shape[0] / routerLogits.Count}", nameof(tokenMask));
-            var count = weight.sum().clamp_min(1);
+            var count = weight.sum().clamp_min(HeldScalars.One);
             tokensPerExpert = (mask * weight.view(-1, 1, 1)).sum([0L]) / count;
             probabilityPerExpert = (probabilities * weight.view(-1, 1)).sum([0L]) / count;
         }
-        var loss = (tokensPerExpert * probabilityPerExpert.unsqueeze(0)).sum() * experts;
+        var loss = (tokensPerExpert * probabilityPerExpert.unsqueeze(0)).sum().Times(experts);
         return loss.MoveToOuterDisposeScope();
     }
 }

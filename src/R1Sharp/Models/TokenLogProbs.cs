@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,7 +68,7 @@ public static class TokenLogProbs
         {
             long n = Math.Min(RowsPerChunk, b * t - start);
             var rows = flat.narrow(0, start, n).to(ScalarType.Float32);
-            if (temperature != 1.0) rows = rows / temperature;
+            if (temperature != 1.0) rows = rows.DividedBy(temperature);
             var logZ = rows.logsumexp(1, keepdim: true);
             var p = (rows - logZ).exp();
             // H = log Z - sum p * logit
@@ -79,7 +80,7 @@ public static class TokenLogProbs
 
     private static Tensor RowLogProbs(Tensor rows, Tensor targets, double temperature)
     {
-        if (temperature != 1.0) rows = rows / temperature;
+        if (temperature != 1.0) rows = rows.DividedBy(temperature);
         var picked = rows.gather(1, targets).squeeze(1);
         return picked - rows.logsumexp(1);
     }

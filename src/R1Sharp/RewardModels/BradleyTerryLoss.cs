@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using static TorchSharp.torch;
 
 namespace R1Sharp.RewardModels;
@@ -23,10 +24,10 @@ public static class BradleyTerryLoss
         ArgumentNullException.ThrowIfNull(rejected);
         ArgumentOutOfRangeException.ThrowIfLessThan(pairsInStep, 1);
         using var scope = NewDisposeScope();
-        // −log σ(x) = softplus(−x), stable for large |x|.
-        var loss = nn.functional.softplus(rejected - chosen).sum();
-        if (centerCoefficient != 0) loss = loss + centerCoefficient * (chosen + rejected).pow(2).sum();
-        return (loss / pairsInStep).MoveToOuterDisposeScope();
+        // −log σ(x), which libtorch computes stably for large |x| (TorchSharp's softplus converts its β implicitly).
+        var loss = nn.functional.logsigmoid(chosen - rejected).neg().sum();
+        if (centerCoefficient != 0) loss = loss.Plus(chosen.Plus(rejected).pow(HeldScalars.Two).sum().Times(centerCoefficient));
+        return loss.DividedBy(pairsInStep).MoveToOuterDisposeScope();
     }
 
     /// <summary>The share of pairs whose chosen response scores strictly above the rejected one (TRL's <c>accuracy</c>).</summary>

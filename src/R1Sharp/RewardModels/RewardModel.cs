@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using R1Sharp.Models;
 using R1Sharp.Models.Lora;
 using TorchSharp;
@@ -83,7 +84,7 @@ public sealed class RewardModel : IDisposable
         long b = hidden.shape[0], t = hidden.shape[1], h = hidden.shape[2];
         var mask = attentionMask.to(ScalarType.Int64, hidden.device);
         // The rightmost position holding a token (transformers: argmax of position × non-pad).
-        var last = (arange(t, ScalarType.Int64, hidden.device).unsqueeze(0) * mask).argmax(1);
+        var last = (HeldScalarArithmetic.Range(0, t, hidden.device).unsqueeze(0) * mask).argmax(1);
         var picked = hidden.gather(1, last.view(b, 1, 1).expand(b, 1, h)).squeeze(1);
         var scores = nn.functional.linear(picked, ScoreWeight).squeeze(-1).to(ScalarType.Float32);
         return scores.MoveToOuterDisposeScope();

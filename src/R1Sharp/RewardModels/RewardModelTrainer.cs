@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -95,7 +96,7 @@ public sealed class RewardModelTrainer
         Directory.CreateDirectory(_options.OutputDirectory);
         var parameters = _model.TrainableParameters().ToList();
         _model.Body.GradientCheckpointing = _options.GradientCheckpointing;
-        using var optimizer = optim.AdamW(parameters, _options.LearningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay);
+        using var optimizer = new Training.Optimization.AdamW(parameters, _options.LearningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay);
         var store = new CheckpointStore<RewardModelTrainerState>(_options.OutputDirectory);
         int totalSteps = TotalSteps;
         var settings = Settings();
@@ -213,7 +214,7 @@ public sealed class RewardModelTrainer
         }
         double gradNorm = _options.MaxGradNorm > 0
             ? nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm)
-            : Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(2).sum().item<float>()));
+            : Math.Sqrt(parameters.Where(p => p.grad is not null).Sum(p => p.grad!.pow(HeldScalars.Two).sum().item<float>()));
         optimizer.step();
         return (lossSum, correct / (double)pairs, marginSum / pairs, gradNorm);
     }

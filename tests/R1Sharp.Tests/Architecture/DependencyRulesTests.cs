@@ -14,24 +14,26 @@ public sealed partial class DependencyRulesTests
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
         ["IO"] = [],
-        ["Models"] = ["IO"],
+        // Torch calls made safe against TorchSharp's implicit-scalar use-after-free: used by every layer that computes.
+        ["TorchInterop"] = [],
+        ["Models"] = ["IO", "TorchInterop"],
         ["Text"] = ["IO"],
         ["Data"] = ["IO"],
-        ["Generation"] = ["IO", "Models", "Text"],
-        ["Checkpoints"] = ["IO", "Models", "Text", "Generation"],
-        ["Gguf"] = ["IO", "Models", "Text", "Checkpoints"],
+        ["Generation"] = ["IO", "TorchInterop", "Models", "Text"],
+        ["Checkpoints"] = ["IO", "TorchInterop", "Models", "Text", "Generation"],
+        ["Gguf"] = ["IO", "TorchInterop", "Models", "Text", "Checkpoints"],
         ["Distributed"] = ["IO"],
         ["Tasks"] = ["IO", "Text", "Rewards", "Verify"],
         ["Tools"] = ["IO", "Text", "Rewards"],
-        ["Training"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Rewards", "Verify", "Distributed"],
+        ["Training"] = ["IO", "TorchInterop", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Rewards", "Verify", "Distributed"],
         // Evaluation runs a tool-using model through the tool loop it was trained with (Training.Rollouts, issue 20).
-        ["Evaluation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Rewards", "Verify"],
+        ["Evaluation"] = ["IO", "TorchInterop", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Rewards", "Verify"],
         // Serving reads tool calls from replies with the parser rollouts use (Tools.ToolCallParser, issue 20), and loads
         // r1 zero checkpoints with their task tokenizer (Tasks.ModelDirectoryTokenizer, issue 20).
-        ["Serving"] = ["IO", "Models", "Text", "Generation", "Checkpoints", "Tools", "Tasks"],
-        ["RewardModels"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
-        ["Distillation"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distributed"],
-        ["Pipeline"] = ["IO", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distillation", "Distributed"],
+        ["Serving"] = ["IO", "TorchInterop", "Models", "Text", "Generation", "Checkpoints", "Tools", "Tasks"],
+        ["RewardModels"] = ["IO", "TorchInterop", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify"],
+        ["Distillation"] = ["IO", "TorchInterop", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distributed"],
+        ["Pipeline"] = ["IO", "TorchInterop", "Models", "Text", "Data", "Generation", "Checkpoints", "Tasks", "Tools", "Training", "Evaluation", "Serving", "Rewards", "Verify", "RewardModels", "Distillation", "Distributed"],
     };
 
     [Fact]

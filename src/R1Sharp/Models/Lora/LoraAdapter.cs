@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ internal sealed class LoraAdapter : IDisposable
         using var scope = torch.NewDisposeScope();
         var input = x.dtype == A.dtype ? x : x.to(A.dtype);
         if (training && Dropout > 0) input = nn.functional.dropout(input, Dropout, training: true);
-        var update = nn.functional.linear(nn.functional.linear(input, A), B) * Scaling;
+        var update = nn.functional.linear(nn.functional.linear(input, A), B).Times(Scaling);
         if (update.dtype != x.dtype) update = update.to(x.dtype);
         return update.MoveToOuterDisposeScope();
     }
@@ -48,7 +49,8 @@ internal sealed class LoraAdapter : IDisposable
     public Tensor Delta()
     {
         using var noGrad = torch.no_grad();
-        return B.matmul(A).mul_(Scaling);
+        using var scaling = Scaling.ToScalar();
+        return B.matmul(A).mul_(scaling);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using System.Text.RegularExpressions;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -174,7 +175,7 @@ public sealed class LoraModel : IDisposable
             foreach (var (_, layer, adapter) in _adapters)
             {
                 using var delta = adapter.Delta();
-                layer.Weight.add_(delta.to(layer.Weight.dtype));
+                layer.Weight.PlusInPlace(delta.to(layer.Weight.dtype));
             }
         }
         Detach();

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using R1Sharp.Generation;
 using R1Sharp.Models;
 using TorchSharp;
@@ -148,7 +149,7 @@ internal sealed class RunningBatch : IDisposable
         int rows = _rows.Count;
         var inputs = torch.tensor(next.AsSpan(0, rows).ToArray(), [rows, 1], ScalarType.Int64, _model.Device);
         var liveMask = _mask.narrow(0, 0, rows);
-        liveMask.narrow(1, _cache.Length, 1).fill_(1);
+        liveMask.narrow(1, _cache.Length, 1).fill_(HeldScalars.One);
         var logits = _model.Forward(inputs, liveMask.narrow(1, 0, _cache.Length + 1), _cache, logitsToKeep: 1)
             .squeeze(1).to(ScalarType.Float32);
         _logits?.Dispose();

@@ -1,3 +1,5 @@
+using R1Sharp.TorchInterop;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Grpo;
@@ -28,6 +30,9 @@ public static class EntropyMask
     }
 
     /// <summary>1 where the token counts and its entropy is at least <paramref name="threshold"/>, else 0 (float32).</summary>
-    public static Tensor Keep(Tensor entropies, Tensor mask, double threshold) =>
-        ((entropies.to_type(ScalarType.Float64) >= threshold) & mask.to_type(ScalarType.Bool)).to_type(ScalarType.Float32);
+    public static Tensor Keep(Tensor entropies, Tensor mask, double threshold)
+    {
+        using var thresholdScalar = threshold.ToScalar();
+        return ((entropies.to_type(ScalarType.Float64) >= thresholdScalar) & mask.to_type(ScalarType.Bool)).to_type(ScalarType.Float32);
+    }
 }

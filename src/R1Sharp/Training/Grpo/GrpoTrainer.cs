@@ -78,7 +78,7 @@ public sealed class GrpoTrainer
         _options = options;
         _weights = weights ?? throw new ArgumentNullException(nameof(weights));
         _outputDirectory = outputDirectory ?? throw new ArgumentNullException(nameof(outputDirectory));
-        _optimizer = optim.AdamW(LoraModel.TrainableParameters(policy), options.LearningRate,
+        _optimizer = new Optimization.AdamW(LoraModel.TrainableParameters(policy), options.LearningRate,
             options.AdamBeta1, options.AdamBeta2, 1e-8, options.WeightDecay);
         _ranks = ranks ?? SingleProcessBackend.Instance;
         _precision = Precision(policy, options, precision);

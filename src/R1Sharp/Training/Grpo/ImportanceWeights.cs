@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Grpo;
@@ -19,7 +20,7 @@ public static class ImportanceWeights
         return level switch
         {
             ImportanceSamplingLevel.Token => logRatio,
-            ImportanceSamplingLevel.Sequence => ((logRatio * mask).sum(1) / mask.sum(1).clamp_min(1)).unsqueeze(1),
+            ImportanceSamplingLevel.Sequence => ((logRatio * mask).sum(1) / mask.sum(1).clamp_min(HeldScalars.One)).unsqueeze(1),
             _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown importance sampling level."),
         };
     }

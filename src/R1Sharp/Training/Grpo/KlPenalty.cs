@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,18 +19,18 @@ public static class KlPenalty
     {
         // Clamp the log-ratio: a token the reference finds far likelier would otherwise give exp() overflow
         // and one inf poisons the whole step. ±20 is far outside anything a healthy run reaches.
-        var logRatio = (referenceLogProbs - policyLogProbs).clamp(-20, 20);
-        return logRatio.exp() - logRatio - 1;
+        var logRatio = (referenceLogProbs - policyLogProbs).ClampTo(-20, 20);
+        return (logRatio.exp() - logRatio).Minus(1.0);
     }
 
     /// <summary>k1 = log π_θ − log π_ref per token: unbiased but noisy, and negative wherever π_ref is likelier.</summary>
     public static Tensor K1(Tensor policyLogProbs, Tensor referenceLogProbs) => policyLogProbs - referenceLogProbs;
 
     /// <summary>k2 = (log π_θ − log π_ref)² / 2 per token: biased, low variance, never negative.</summary>
-    public static Tensor K2(Tensor policyLogProbs, Tensor referenceLogProbs) => (policyLogProbs - referenceLogProbs).square() * 0.5;
+    public static Tensor K2(Tensor policyLogProbs, Tensor referenceLogProbs) => (policyLogProbs - referenceLogProbs).pow(HeldScalars.Two).Times(0.5);
 
     /// <summary>veRL's low_var_kl: <see cref="K3"/> clamped to [−10, 10] (k3 is never negative, so in effect capped at 10).</summary>
-    public static Tensor LowVarKl(Tensor policyLogProbs, Tensor referenceLogProbs) => K3(policyLogProbs, referenceLogProbs).clamp(-10, 10);
+    public static Tensor LowVarKl(Tensor policyLogProbs, Tensor referenceLogProbs) => K3(policyLogProbs, referenceLogProbs).ClampTo(-10, 10);
 
     /// <summary>The estimator <paramref name="kind"/> per token.</summary>
     public static Tensor Estimate(KlEstimator kind, Tensor policyLogProbs, Tensor referenceLogProbs) => kind switch

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,7 +47,7 @@ public static class PolicyLoss
         if (settings.Beta != 0 && referenceLogProbs is not null)
         {
             var estimate = KlPenalty.Estimate(settings.KlEstimator, policyLogProbs, referenceLogProbs.detach());
-            perToken = perToken + settings.Beta * estimate;
+            perToken = perToken.Plus(estimate.Times(settings.Beta));
             using (no_grad()) kl = MaskedMean(estimate, m);
         }
 
@@ -55,17 +56,17 @@ public static class PolicyLoss
         var masked = perToken * m;
         Tensor loss = settings.LossType switch
         {
-            GrpoLossType.Grpo or GrpoLossType.Sapo => (masked.sum(1) / m.sum(1).clamp_min(1)).sum() / (settings.TotalSequences ?? sequences),
-            GrpoLossType.Dapo or GrpoLossType.Cispo => masked.sum() / Math.Max(1, settings.TotalTokens ?? tokens),
-            GrpoLossType.DrGrpo => masked.sum() / ((double)(settings.TotalSequences ?? sequences) * settings.MaxCompletionLength),
-            GrpoLossType.Bnpo => masked.sum() / Math.Max(1, tokens) / Math.Max(1, settings.MicroBatchCount),
+            GrpoLossType.Grpo or GrpoLossType.Sapo => (masked.sum(1) / m.sum(1).clamp_min(HeldScalars.One)).sum().DividedBy(settings.TotalSequences ?? sequences),
+            GrpoLossType.Dapo or GrpoLossType.Cispo => masked.sum().DividedBy(Math.Max(1, settings.TotalTokens ?? tokens)),
+            GrpoLossType.DrGrpo => masked.sum().DividedBy((double)(settings.TotalSequences ?? sequences) * settings.MaxCompletionLength),
+            GrpoLossType.Bnpo => masked.sum().DividedBy(Math.Max(1, tokens)).DividedBy(Math.Max(1, settings.MicroBatchCount)),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.LossType, "Unknown loss type."),
         };
         if (settings.EntropyCoefficient != 0 && entropy is not null)
         {
             // TRL: the bonus is the mean per-token entropy of the tokens in the policy term, whatever the reduction.
             long kept = settings.TotalEntropyTokens ?? (long)keep.sum().item<float>();
-            loss = loss - settings.EntropyCoefficient * (entropy * keep).sum() / Math.Max(1, kept);
+            loss = loss - (entropy * keep).sum().Times(settings.EntropyCoefficient).DividedBy(Math.Max(1, kept));
         }
         return Statistics(loss, kl, ratio, a, m, settings, tokens);
     }
@@ -78,22 +79,22 @@ public static class PolicyLoss
         double low = 0, high = 0, region = 0;
         if (settings.LossType == GrpoLossType.Cispo)
         {
-            means["cispo_clip_ratio"] = MaskedMean(((r > settings.EpsilonHigh) & (a > 0)).to_type(ScalarType.Float32), m);
+            means["cispo_clip_ratio"] = MaskedMean((r.GreaterThan(settings.EpsilonHigh) & (a > HeldScalars.Zero)).to_type(ScalarType.Float32), m);
         }
         else if (settings.LossType != GrpoLossType.Sapo)
         {
-            var isLow = (r < 1 - settings.EpsilonLow) & (a < 0);
-            var isHigh = (r > 1 + settings.EpsilonHigh) & (a > 0);
+            var isLow = r.LessThan(1 - settings.EpsilonLow) & (a < HeldScalars.Zero);
+            var isHigh = r.GreaterThan(1 + settings.EpsilonHigh) & (a > HeldScalars.Zero);
             low = MaskedMean(isLow.to_type(ScalarType.Float32), m);
             high = MaskedMean(isHigh.to_type(ScalarType.Float32), m);
             region = MaskedMean((isLow | isHigh).to_type(ScalarType.Float32), m);
             if (settings.Delta is double delta)
-                means["clip_ratio/delta_mean"] = MaskedMean(((r > delta) & (a < 0)).to_type(ScalarType.Float32), m);
+                means["clip_ratio/delta_mean"] = MaskedMean((r.GreaterThan(delta) & (a < HeldScalars.Zero)).to_type(ScalarType.Float32), m);
         }
         IReadOnlyList<double> sequenceRatios = [];
         if (settings.ImportanceSamplingLevel == ImportanceSamplingLevel.Sequence)
         {
-            var present = (m.sum(1) > 0).nonzero().squeeze(1);
+            var present = (m.sum(1) > HeldScalars.Zero).nonzero().squeeze(1);
             sequenceRatios = [.. r.squeeze(1).index_select(0, present).to_type(ScalarType.Float64).data<double>()];
         }
         return new PolicyLossResult(loss, kl, low, high, region, tokens) { TokenMeans = means, SequenceRatios = sequenceRatios };

@@ -1,3 +1,5 @@
+using R1Sharp.TorchInterop;
+using TorchSharp;
 using R1Sharp.Checkpoints;
 using R1Sharp.Models;
 using static TorchSharp.torch;
@@ -49,7 +51,8 @@ public static class ReferencePolicy
         {
             if (!source.TryGetValue(name, out var value))
                 throw new ArgumentException($"the policy has no parameter '{name}' to mix into the reference", nameof(policy));
-            target.mul_(1 - alpha).add_(value.to_type(target.dtype), alpha);
+            using var keep = (1 - alpha).ToScalar();
+            target.mul_(keep).PlusScaledInPlace(value.to_type(target.dtype), alpha);
         }
     }
 

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using R1Sharp.Training.Rollouts;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,13 +35,13 @@ public static class RolloutImportanceCorrection
         var m = available.to_type(ScalarType.Float32);
         var diff = (trainerLogProbs.detach().to_type(ScalarType.Float32) - samplingLogProbs.to_type(ScalarType.Float32)) * m;
         bool sequence = mode is ImportanceSamplingMode.SequenceTruncate or ImportanceSamplingMode.SequenceMask;
-        var counted = sequence ? m.sum(1, keepdim: true) > 0 : m > 0; // [B, 1] or [B, T]
+        var counted = sequence ? m.sum(1, keepdim: true) > HeldScalars.Zero : m > HeldScalars.Zero; // [B, 1] or [B, T]
         // Clamped before exp so one absurd log-ratio cannot overflow; e^±50 is far outside any cap.
-        var raw = (sequence ? diff.sum(1, keepdim: true) : diff).clamp(-50, 50).exp();
-        var above = raw > cap;
+        var raw = (sequence ? diff.sum(1, keepdim: true) : diff).ClampTo(-50, 50).exp();
+        var above = raw.GreaterThan(cap);
         var bounded = mode is ImportanceSamplingMode.TokenTruncate or ImportanceSamplingMode.SequenceTruncate
-            ? raw.clamp_max(cap)
-            : raw.masked_fill(above, 0);
+            ? raw.ClampAbove(cap)
+            : raw.masked_fill(above, HeldScalars.Zero);
         var ratio = where(counted, bounded, ones_like(bounded));
         if (stats is not null) Record(stats, diff.abs(), m, ratio, counted, above);
         return ratio.expand_as(trainerLogProbs).contiguous().MoveToOuterDisposeScope();
@@ -76,7 +77,7 @@ public static class RolloutImportanceCorrection
         long ratios = selected.numel();
         stats.Add(
             (absDiff * m).sum().item<float>(),
-            tokens == 0 ? 0 : absDiff.masked_select(m > 0).max().item<float>(),
+            tokens == 0 ? 0 : absDiff.masked_select(m > HeldScalars.Zero).max().item<float>(),
             tokens,
             ratios == 0 ? 0 : selected.sum().item<float>(),
             ratios == 0 ? 0 : selected.min().item<float>(),

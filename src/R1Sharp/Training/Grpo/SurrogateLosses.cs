@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Grpo;
@@ -16,8 +17,8 @@ public static class SurrogateLosses
     /// </summary>
     public static Tensor Clipped(Tensor ratio, Tensor advantages, double epsilonLow, double epsilonHigh, double? delta)
     {
-        var clipped = ratio.clamp(1 - epsilonLow, 1 + epsilonHigh) * advantages;
-        var unclipped = (delta is double d ? ratio.clamp_max(d) : ratio) * advantages;
+        var clipped = ratio.ClampTo(1 - epsilonLow, 1 + epsilonHigh) * advantages;
+        var unclipped = (delta is double d ? ratio.ClampAbove(d) : ratio) * advantages;
         return -minimum(unclipped, clipped);
     }
 
@@ -30,7 +31,7 @@ public static class SurrogateLosses
     /// <param name="policyLogProbs">[B, T] log π_θ (with grad).</param>
     /// <param name="cap">ε_max, the upper bound of the weight (TRL's epsilon_high for cispo).</param>
     public static Tensor Cispo(Tensor ratio, Tensor advantages, Tensor policyLogProbs, double cap) =>
-        -(ratio.clamp_max(cap).detach() * advantages) * policyLogProbs;
+        -(ratio.ClampAbove(cap).detach() * advantages) * policyLogProbs;
 
     /// <summary>
     /// SAPO (Soft Adaptive Policy Optimization, 2025): <c>−(4/τ)·σ(τ(ρ − 1))·A</c> with τ = τ_pos where A &gt; 0, τ_neg
@@ -39,7 +40,7 @@ public static class SurrogateLosses
     /// </summary>
     public static Tensor Sapo(Tensor ratio, Tensor advantages, double temperaturePositive, double temperatureNegative)
     {
-        var tau = (advantages > 0).to_type(ScalarType.Float32) * (temperaturePositive - temperatureNegative) + temperatureNegative;
-        return -(sigmoid(tau * (ratio - 1)) * 4 / tau) * advantages;
+        var tau = (advantages > HeldScalars.Zero).to_type(ScalarType.Float32).Times(temperaturePositive - temperatureNegative).Plus(temperatureNegative);
+        return -(sigmoid(tau * ratio.Minus(1.0)).Times(4.0) / tau) * advantages;
     }
 }

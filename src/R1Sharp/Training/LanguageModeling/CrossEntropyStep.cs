@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using R1Sharp.Distributed;
 using R1Sharp.Training.DataParallel;
 using TorchSharp;
@@ -101,7 +102,7 @@ public sealed class CrossEntropyStep
             if (batch.TargetTokens == 0) continue;
             var sum = _lossSum(batch);
             lossSum += sum.item<float>();
-            var loss = sum / Math.Max(1, targetTokens);
+            var loss = sum.DividedBy(Math.Max(1, targetTokens));
             (_routing?.AddTo(loss, batch.PaddingMask, 1.0 / microBatches.Count) ?? loss).backward();
             _mixed?.AccumulateGradients();
         }
@@ -164,7 +165,7 @@ public sealed class CrossEntropyStep
         using var scope = NewDisposeScope();
         double sum = 0;
         foreach (var p in parameters)
-            if (p.grad is { } g) sum += g.to_type(ScalarType.Float64).pow(2).sum().item<double>();
+            if (p.grad is { } g) sum += g.to_type(ScalarType.Float64).pow(HeldScalars.Two).sum().item<double>();
         return Math.Sqrt(sum);
     }
 }

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using R1Sharp.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -102,7 +103,7 @@ public sealed class MixedPrecisionModel : IDisposable
         {
             if (_compute[i].grad is not { } low) continue;
             using var widened = low.to_type(ScalarType.Float32);
-            if (_master[i].grad is { } sum) sum.add_(widened);
+            if (_master[i].grad is { } sum) sum.PlusInPlace(widened);
             else _master[i].grad = widened.clone();
             low.zero_();
         }

@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using R1Sharp.Models;
 using R1Sharp.Training.Configuration;
 using static TorchSharp.torch;
@@ -71,7 +72,7 @@ public sealed class MoeRoutingTerms : IDisposable
         if (!_auxLoss) return loss;
         var aux = _model.RouterAuxLoss(tokenMask) ?? throw new InvalidOperationException("the MoE model kept no router logits in its latest forward");
         _stepAuxLoss += weight * aux.item<float>();
-        return loss + aux.to(loss.dtype) * weight;
+        return loss.Plus(aux.to(loss.dtype).Times(weight));
     }
 
     /// <summary>After the optimizer step: moves DeepSeek-V3's selection biases, and closes the step's aux-loss sum.</summary>

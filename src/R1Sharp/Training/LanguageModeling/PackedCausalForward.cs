@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using R1Sharp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -46,8 +47,9 @@ public sealed class PackedCausalForward
         using var scope = NewDisposeScope();
         var hidden = Hidden(batch);
         var labels = batch.Labels.to(ScalarType.Int64, hidden.device);
-        var counted = labels.ne(TokenBatchCollator.IgnoreLabel);
-        var logProbs = ChunkedTokenLogProbs.Gather(hidden, _model.OutputWeight, labels.masked_fill(counted.logical_not(), 0), 1.0, chunkSize);
+        using var ignored = TokenBatchCollator.IgnoreLabel.ToScalar();
+        var counted = labels.ne(ignored);
+        var logProbs = ChunkedTokenLogProbs.Gather(hidden, _model.OutputWeight, labels.masked_fill(counted.logical_not(), HeldScalars.Zero), 1.0, chunkSize);
         return (-(logProbs * counted.to(ScalarType.Float32)).sum()).MoveToOuterDisposeScope();
     }
 

@@ -109,7 +109,7 @@ public sealed class SftTrainer
         Directory.CreateDirectory(_options.OutputDirectory);
         var parameters = _model.TrainableParameters().ToList();
         if (_model.Module is CausalLanguageModel causal) causal.GradientCheckpointing = _options.GradientCheckpointing;
-        using var optimizer = optim.AdamW(parameters, _options.LearningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay);
+        using var optimizer = new Optimization.AdamW(parameters, _options.LearningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay);
         var store = new CheckpointStore<SftTrainerState>(_options.OutputDirectory, owner: writer);
 
         int totalSteps = TotalSteps;

@@ -70,7 +70,7 @@ public sealed class BasePretrainer
         using var mixed = options.Bf16 ? new MixedPrecisionModel(model) : null;
         var forward = new PackedCausalForward(mixed?.Compute ?? model);
         var parameters = model.parameters().ToList();
-        using var optimizer = optim.AdamW(parameters, options.LearningRate, 0.9, 0.95, 1e-8, 0.01);
+        using var optimizer = new Optimization.AdamW(parameters, options.LearningRate, 0.9, 0.95, 1e-8, 0.01);
         var crossEntropy = new CrossEntropyStep(forward.Logits, parameters, maxGradNorm: 1.0);
         if (mixed is not null) crossEntropy.WithMasterWeights(mixed);
         int start = 1;

@@ -1,0 +1,109 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace R1Sharp.Tests.TorchInterop;
+
+/// <summary>
+/// <see cref="R1Sharp.Training.Optimization.AdamW"/> must be TorchSharp's AdamW with held scalars: the same update, bit for bit, and the
+/// same saved state, so that switching optimizers changed no run's numbers and no checkpoint's layout.
+/// </summary>
+public sealed class AdamWTests
+{
+    private const double Lr = 1e-2, Beta1 = 0.9, Beta2 = 0.95, Eps = 1e-8, WeightDecay = 0.1;
+
+    [Fact]
+    public void FirstStepIsTheHandComputedUpdate()
+    {
+        // Step 1: m̂ = g and v̂ = g², so p ← p(1 − lr·wd) − lr·g / (|g| + ε).
+        using var p = new Parameter(tensor(new[] { 1.0f, -2.0f, 0.5f }));
+        using var optimizer = new R1Sharp.Training.Optimization.AdamW([p], Lr, Beta1, Beta2, Eps, WeightDecay);
+        float[] g = [0.3f, -4.0f, 0.0f];
+        p.grad = tensor(g);
+        optimizer.step();
+        float[] got = p.data<float>().ToArray();
+        float[] start = [1.0f, -2.0f, 0.5f];
+        for (int i = 0; i < 3; i++)
+        {
+            double expected = start[i] * (1 - Lr * WeightDecay) - Lr * g[i] / (Math.Abs(g[i]) + Eps);
+            Assert.Equal(expected, got[i], 6);
+        }
+    }
+
+    [Fact]
+    public void TenStepsMatchTorchSharpsAdamWExactly()
+    {
+        var (ours, theirs) = (Parameters(), Parameters());
+        using var held = new R1Sharp.Training.Optimization.AdamW(ours, Lr, Beta1, Beta2, Eps, WeightDecay);
+        using var reference = optim.AdamW(theirs, Lr, Beta1, Beta2, Eps, WeightDecay);
+        for (int step = 0; step < 10; step++)
+        {
+            SetGradients(ours, step);
+            SetGradients(theirs, step);
+            held.step();
+            reference.step();
+        }
+        for (int i = 0; i < ours.Length; i++)
+            Assert.Equal(theirs[i].data<float>().ToArray(), ours[i].data<float>().ToArray());
+    }
+
+    [Fact]
+    public void StateSavedByEitherOptimizerResumesTheOther()
+    {
+        var (ours, theirs) = (Parameters(), Parameters());
+        using var held = new R1Sharp.Training.Optimization.AdamW(ours, Lr, Beta1, Beta2, Eps, WeightDecay);
+        using var reference = optim.AdamW(theirs, Lr, Beta1, Beta2, Eps, WeightDecay);
+        for (int step = 0; step < 3; step++)
+        {
+            SetGradients(ours, step);
+            SetGradients(theirs, step);
+            held.step();
+            reference.step();
+        }
+        string dir = Directory.CreateTempSubdirectory("r1-adamw-").FullName;
+        try
+        {
+            string saved = Path.Combine(dir, "reference.pt");
+            reference.save_state_dict(saved);
+            // A fresh AdamW of ours over a copy of the weights, resumed from TorchSharp's state, steps as TorchSharp does.
+            var resumed = ours.Select(p => new Parameter(p.detach().clone())).ToArray();
+            using var resumedOptimizer = new R1Sharp.Training.Optimization.AdamW(resumed, Lr, Beta1, Beta2, Eps, WeightDecay);
+            resumedOptimizer.load_state_dict(saved);
+            SetGradients(resumed, 3);
+            SetGradients(theirs, 3);
+            resumedOptimizer.step();
+            reference.step();
+            for (int i = 0; i < resumed.Length; i++)
+                Assert.Equal(theirs[i].data<float>().ToArray(), resumed[i].data<float>().ToArray());
+
+            // And the other way: our state, resumed by TorchSharp's optimizer, steps as ours does.
+            string ourState = Path.Combine(dir, "ours.pt");
+            held.save_state_dict(ourState);
+            var continued = ours.Select(p => new Parameter(p.detach().clone())).ToArray();
+            using var continuedOptimizer = optim.AdamW(continued, Lr, Beta1, Beta2, Eps, WeightDecay);
+            continuedOptimizer.load_state_dict(ourState);
+            SetGradients(continued, 3);
+            SetGradients(ours, 3);
+            continuedOptimizer.step();
+            held.step();
+            for (int i = 0; i < ours.Length; i++)
+                Assert.Equal(ours[i].data<float>().ToArray(), continued[i].data<float>().ToArray());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static Parameter[] Parameters()
+    {
+        using var generator = new Generator(7);
+        return [new Parameter(randn([4, 3], generator: generator)), new Parameter(randn([5], generator: generator))];
+    }
+
+    private static void SetGradients(Parameter[] parameters, int step)
+    {
+        using var generator = new Generator((ulong)(100 + step));
+        foreach (var p in parameters) p.grad = randn(p.shape, generator: generator);
+    }
+}
