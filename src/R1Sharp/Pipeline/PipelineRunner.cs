@@ -71,14 +71,61 @@ public static class PipelineRunner
             return (seconds, new Dictionary<string, double> { ["examples"] = examples.Count, ["steps"] = steps });
         }, evaluator).ConfigureAwait(false);
 
-        // Stage 2: reasoning RL, and (ablation) the same without the language reward.
-        records[PipelineStages.ReasoningRl] = await ReasoningRlAsync(run, PipelineStages.ReasoningRl, options.ReasoningRl, evaluator).ConfigureAwait(false);
+        // Stage 2's ablation (the same RL without the language reward) needs nothing the later stages make. With one
+        // torch thread it runs beside stages 2-4 on the other core: its own run object, cancelled if they fail, and
+        // its own copy of the reward model, so the two never share a module. Both are seeded, so the figures are
+        // those of running one after the other.
+        using var ablationCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<StageRecord>? ablation = options.LanguageAblation && RunsAblationBeside(options)
+            ? Task.Run(() => AblationBesideAsync(options, world, resume, progress, ablationCancel.Token), ablationCancel.Token)
+            : null;
         StageRecord? withoutLanguage = null;
-        if (options.LanguageAblation)
+        try
         {
-            var weights = options.ReasoningRl.RewardWeights.Where(w => w.Key != "language").ToDictionary(w => w.Key, w => w.Value);
-            withoutLanguage = await ReasoningRlAsync(run, PipelineStages.ReasoningRlWithoutLanguage, options.ReasoningRl with { RewardWeights = weights }, evaluator).ConfigureAwait(false);
+            // Stage 2: reasoning RL, and (ablation, when not running beside) the same without the language reward.
+            records[PipelineStages.ReasoningRl] = await ReasoningRlAsync(run, PipelineStages.ReasoningRl, options.ReasoningRl, evaluator).ConfigureAwait(false);
+            if (options.LanguageAblation && ablation is null)
+                withoutLanguage = await ReasoningRlAsync(run, PipelineStages.ReasoningRlWithoutLanguage, WithoutLanguage(options.ReasoningRl), evaluator).ConfigureAwait(false);
+            await LaterStagesAsync(run, records, rewardModel, evaluator).ConfigureAwait(false);
         }
+        catch
+        {
+            await ablationCancel.CancelAsync().ConfigureAwait(false);
+            if (ablation is not null) await Task.WhenAny(ablation).ConfigureAwait(false);
+            throw;
+        }
+        if (ablation is not null) withoutLanguage = await ablation.ConfigureAwait(false);
+
+        var summary = PipelineSummaries.Build(options, records, withoutLanguage, clock.Elapsed.TotalSeconds,
+            (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(output, SummaryFileName), JsonSerializer.Serialize(summary, PipelineRun.Json), cancellationToken).ConfigureAwait(false);
+        await PipelineReport.WriteAsync(output, summary, records, cancellationToken).ConfigureAwait(false);
+        run.Report("done", 1, 1);
+        return summary;
+    }
+
+    /// <summary>
+    /// Whether the language ablation runs beside the main stages (<see cref="PipelineOptions.AblationBeside"/>): with one
+    /// torch thread (the default command's <c>--threads 1</c>) on a machine with a second core. With more threads the
+    /// stages already use every core.
+    /// </summary>
+    internal static bool RunsAblationBeside(PipelineOptions options) => options.AblationBeside && options.Threads == 1 && Environment.ProcessorCount >= 2;
+
+    private static GrpoOptions WithoutLanguage(GrpoOptions grpo) =>
+        grpo with { RewardWeights = grpo.RewardWeights.Where(w => w.Key != "language").ToDictionary(w => w.Key, w => w.Value) };
+
+    private static async Task<StageRecord> AblationBesideAsync(PipelineOptions options, PipelineWorld world, bool resume, IProgress<ZeroProgress>? progress, CancellationToken cancellationToken)
+    {
+        var run = new PipelineRun(options, world, new TaskTokenizer(), resume, progress, cancellationToken);
+        using var rewardModel = RewardModelCheckpoint.Load(Path.Combine(run.StageDirectory(PipelineStages.RewardModel), "train", "final"), run.Device, ScalarType.Float32);
+        var evaluator = new PipelineEvaluator(world, run.Tokenizer, rewardModel, options.EvalSamples, options.ReasoningRl.MaxCompletionLength);
+        return await ReasoningRlAsync(run, PipelineStages.ReasoningRlWithoutLanguage, WithoutLanguage(options.ReasoningRl), evaluator).ConfigureAwait(false);
+    }
+
+    private static async Task LaterStagesAsync(PipelineRun run, Dictionary<string, StageRecord> records, RewardModel rewardModel, PipelineEvaluator evaluator)
+    {
+        var options = run.Options;
+        var world = run.World;
 
         // Stage 3: rejection sampling of the stage-2 model + chat data, SFT of the cold-start checkpoint.
         records[PipelineStages.RejectionSft] = await run.StageAsync(PipelineStages.RejectionSft, async model =>
@@ -99,13 +146,6 @@ public static class PipelineRunner
                 new PipelinePromptSource(world, PipelineWorld.AllScenarioStream, options.ChatEvery), rewards).ConfigureAwait(false);
             return (result.Seconds, new Dictionary<string, double> { ["steps"] = result.Steps });
         }, evaluator).ConfigureAwait(false);
-
-        var summary = PipelineSummaries.Build(options, records, withoutLanguage, clock.Elapsed.TotalSeconds,
-            (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds);
-        await AtomicFile.WriteAllTextAsync(Path.Combine(output, SummaryFileName), JsonSerializer.Serialize(summary, PipelineRun.Json), cancellationToken).ConfigureAwait(false);
-        await PipelineReport.WriteAsync(output, summary, records, cancellationToken).ConfigureAwait(false);
-        run.Report("done", 1, 1);
-        return summary;
     }
 
     private static async Task<StageRecord> EvaluateBaseAsync(PipelineRun run, PipelineEvaluator evaluator, double seconds, double rmAccuracy)

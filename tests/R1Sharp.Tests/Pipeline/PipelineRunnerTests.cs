@@ -30,7 +30,8 @@ public sealed class PipelineRunnerTests : IDisposable
     [Fact]
     public async Task ARunWritesEveryStageAndTheSummaryOfTheIssue()
     {
-        var options = Options(_dir);
+        // The ablation after stage 2, so that the stages report in a fixed order.
+        var options = Options(_dir) with { AblationBeside = false };
         var phases = new List<string>();
         await PipelineRunner.RunAsync(options, resume: false, new SynchronousProgress<ZeroProgress>(p => phases.Add(p.Phase)), CancellationToken.None);
 
@@ -66,6 +67,44 @@ public sealed class PipelineRunnerTests : IDisposable
 
         // A second run into the same directory without --resume is refused rather than mixed with the first.
         await Assert.ThrowsAsync<IOException>(() => PipelineRunner.RunAsync(options, resume: false, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TheAblationBesideTheStagesGivesTheFiguresOfTheAblationAfterThem()
+    {
+        Assert.True(PipelineRunner.RunsAblationBeside(Options(_dir)) || Environment.ProcessorCount < 2);
+        string after = Path.Combine(_dir, "after"), beside = Path.Combine(_dir, "beside");
+        var sequential = await PipelineRunner.RunAsync(Options(after) with { AblationBeside = false }, resume: false, null, CancellationToken.None);
+        var phases = new List<string>();
+        var parallel = await PipelineRunner.RunAsync(Options(beside), resume: false, new SynchronousProgress<ZeroProgress>(p => phases.Add(p.Phase)), CancellationToken.None);
+
+        Assert.Equal(Figures(sequential), Figures(parallel));
+        Assert.Contains("reasoning_rl_without_language eval", phases);
+        Assert.Equal("done", phases[^1]);
+        Assert.True(File.Exists(Path.Combine(beside, "reasoning_rl_without_language", "stage.json")));
+
+        static List<double> Figures(PipelineSummary summary) =>
+        [
+            .. summary.Stages.SelectMany(s => new[] { s.Pass1, s.LanguageConsistency, s.RmScore, s.MeanLength }),
+            summary.LanguageAblation!.Without.Pass1, summary.LanguageAblation.Without.LanguageConsistency,
+            summary.LanguageAblation.Without.RmScore, summary.LanguageAblation.MixedRateWithout,
+        ];
+    }
+
+    [Fact]
+    public async Task AKillDuringTheAblationBesideTheStagesResumes()
+    {
+        var options = Options(_dir);
+        using var stop = new CancellationTokenSource();
+        // Killed after stage 2's first step, with the ablation running beside it.
+        var first = new SynchronousProgress<ZeroProgress>(p => { if (p.Phase == "reasoning_rl" && p.Step == 1) stop.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PipelineRunner.RunAsync(options, resume: false, first, stop.Token));
+        Assert.False(File.Exists(Path.Combine(_dir, PipelineRunner.SummaryFileName)));
+
+        var summary = await PipelineRunner.RunAsync(options, resume: true, null, CancellationToken.None);
+        Assert.NotNull(summary.LanguageAblation);
+        Assert.True(File.Exists(Path.Combine(_dir, "reasoning_rl_without_language", "stage.json")));
+        Assert.True(File.Exists(Path.Combine(_dir, PipelineRunner.SummaryFileName)));
     }
 
     [Fact]
