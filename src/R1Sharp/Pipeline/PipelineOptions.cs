@@ -24,8 +24,12 @@ public sealed record PipelineOptions
     /// <summary>The base model's shape. Default <c>r1 zero</c>'s (~0.8M parameters).</summary>
     public ZeroModelShape Model { get; init; } = new();
 
-    /// <summary>Pre-training of the base. Default 1,500 steps of 32 documents (<c>r1 zero</c>: 3,000), to leave time for four stages within 15 minutes.</summary>
-    public PretrainOptions Pretrain { get; init; } = new(Steps: 1500, BatchSize: 32, SaveSteps: 100);
+    /// <summary>
+    /// Pre-training of the base. Default 1,500 steps of 32 documents (<c>r1 zero</c>: 3,000), to leave time for four
+    /// stages within 15 minutes, on one worker (<see cref="PretrainOptions.Workers"/>): the stage effects of
+    /// docs/pipeline.md were measured so, and two workers change the base model's rounding, so its figures too.
+    /// </summary>
+    public PretrainOptions Pretrain { get; init; } = new(Steps: 1500, BatchSize: 32, SaveSteps: 100, Workers: 1);
 
     /// <summary>How imperfect the reasoning documents are (<c>r1 zero</c>'s corpus).</summary>
     public CorpusNoise Noise { get; init; } = new();

@@ -111,7 +111,7 @@ internal sealed class PipelineRun(PipelineOptions options, PipelineWorld world, 
             return examples[order[index % count]];
         }
         int steps = Math.Max(1, (int)Math.Ceiling((double)sft.Epochs * count / sft.BatchSize));
-        var training = new PretrainOptions(steps, sft.BatchSize, sft.LearningRate, Math.Min(sft.WarmupSteps, steps / 2), SaveSteps: 10);
+        var training = new PretrainOptions(steps, sft.BatchSize, sft.LearningRate, Math.Min(sft.WarmupSteps, steps / 2), SaveSteps: 10, Workers: options.Pretrain.Workers);
         return TrainOnDocumentsAsync(stage, model, Document, training);
     }
 

@@ -17,8 +17,14 @@ public static class PipelineSettings
     /// <summary>File name of the recorded settings.</summary>
     public const string FileName = "settings.json";
 
-    /// <summary>Settings a resumed run may change: the output directory it is resumed in, torch threads, and the judge's address (the same judge model served elsewhere).</summary>
-    public static IReadOnlySet<string> MayChange { get; } = new HashSet<string>(StringComparer.Ordinal) { "output_directory", "threads", "judge.endpoint" };
+    /// <summary>
+    /// Settings a resumed run may change: the output directory it is resumed in, torch threads, the judge's address (the
+    /// same judge model served elsewhere), whether the ablation runs beside the stages, and the pre-training workers.
+    /// </summary>
+    public static IReadOnlySet<string> MayChange { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "output_directory", "threads", "judge.endpoint", "ablation_beside", "pretrain.workers",
+    };
 
     /// <summary>The command-line flag of a setting, where <c>r1 pipeline</c> has one (named in the error).</summary>
     private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)

@@ -15,12 +15,15 @@ public class CrossEntropyStepTests
         tensor(labels, [1, 3]), ones(1, 1, 3, 3, ScalarType.Bool), ones(1, 3, ScalarType.Int64),
         labels.Count(l => l != TokenBatchCollator.IgnoreLabel), 3, 3);
 
-    private static (CrossEntropyStepResult Result, float[] Weights) Train(double maxGradNorm, params long[][] microBatches)
+    private static (CrossEntropyStepResult Result, float[] Weights) Train(double maxGradNorm, params long[][] microBatches) =>
+        Train(maxGradNorm, workers: 1, microBatches);
+
+    private static (CrossEntropyStepResult Result, float[] Weights) Train(double maxGradNorm, int workers, params long[][] microBatches)
     {
         using var scope = NewDisposeScope();
         var logits = Logits();
         using var optimizer = optim.SGD([logits], 1.0);
-        var step = new CrossEntropyStep(_ => logits * 1, [logits], maxGradNorm);
+        var step = new CrossEntropyStep(_ => logits * 1, [logits], maxGradNorm).WithConcurrentMicroBatches(workers);
         long targets = microBatches.Sum(m => m.Count(l => l != TokenBatchCollator.IgnoreLabel));
         var result = step.Run(optimizer, [.. microBatches.Select(m => (Func<TokenBatch>)(() => Batch(m)))], targets);
         return (result, logits.data<float>().ToArray());
@@ -48,6 +51,22 @@ public class CrossEntropyStepTests
         Assert.Equal(one.GradNorm, split.GradNorm, 6);
         Assert.Equal(whole, accumulated);
         Assert.Equal(6, split.TotalTokens);
+    }
+
+    [Fact]
+    public void ConcurrentMicroBatchesSumTheGradientOfTheSequentialOnes()
+    {
+        const long none = TokenBatchCollator.IgnoreLabel;
+        long[][] microBatches = [[1, none, none], [none, 0, none], [none, none, 0], [1, 1, none]];
+        var (sequential, sequentialWeights) = Train(0, workers: 1, microBatches);
+        var (concurrent, concurrentWeights) = Train(0, workers: 2, microBatches);
+        Assert.Equal(sequential.Loss, concurrent.Loss, 12);
+        Assert.Equal(sequential.GradNorm, concurrent.GradNorm, 6);
+        Assert.Equal(sequential.TotalTokens, concurrent.TotalTokens);
+        Assert.Equal(sequentialWeights, concurrentWeights);
+        // Every micro-batch counted: 5 targets over positions 0 (twice), 1 (twice) and 2.
+        Assert.Equal(5, sequential.TargetTokens);
+        Assert.Equal(12, concurrent.TotalTokens);
     }
 
     [Fact]

@@ -44,6 +44,52 @@ public sealed class BasePretrainerTests : IDisposable
     }
 
     [Fact]
+    public void AStepsShardsHoldTheRowsOfItsWholeBatch()
+    {
+        var pretrainer = new BasePretrainer(_suite, _tokenizer, new CorpusNoise());
+        var whole = pretrainer.Batch(step: 3, size: 32, CPU);
+        Assert.True(whole.InputIds.shape[0] >= 2, "the batch needs two rows or more to be split");
+        var shards = pretrainer.Batches(step: 3, size: 32, CPU, shards: 2);
+        Assert.Equal(2, shards.Count);
+        Assert.Equal(whole.InputIds.shape[0], shards.Sum(b => b.InputIds.shape[0]));
+        Assert.Equal(whole.TargetTokens, shards.Sum(b => b.TargetTokens));
+        // Row by row the same tokens, labels and positions; a shard pads its rows to its own longest, so the whole
+        // batch's row may only be longer by padding that trains nothing.
+        long row = 0;
+        foreach (var shard in shards)
+        {
+            long width = shard.InputIds.shape[1];
+            for (long r = 0; r < shard.InputIds.shape[0]; r++, row++)
+            {
+                Assert.Equal(whole.InputIds[row].narrow(0, 0, width).data<long>().ToArray(), shard.InputIds[r].data<long>().ToArray());
+                Assert.Equal(whole.Labels[row].narrow(0, 0, width).data<long>().ToArray(), shard.Labels[r].data<long>().ToArray());
+                Assert.Equal(whole.PositionIds[row].narrow(0, 0, width).data<long>().ToArray(), shard.PositionIds[r].data<long>().ToArray());
+                long rest = whole.InputIds.shape[1] - width;
+                Assert.All(whole.Labels[row].narrow(0, width, rest).data<long>().ToArray(), label => Assert.Equal(TokenBatchCollator.IgnoreLabel, label));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TwoWorkersTrainAsOneUpToRounding()
+    {
+        var pretrainer = new BasePretrainer(_suite, _tokenizer, new CorpusNoise());
+        var losses = new List<double>[] { [], [] };
+        var models = new[] { NewModel(5), NewModel(5) };
+        for (int run = 0; run < 2; run++)
+        {
+            var options = new PretrainOptions(Steps: 4, BatchSize: 32, SaveSteps: 0, Workers: run + 1);
+            var list = losses[run];
+            await pretrainer.TrainAsync(models[run], options, new SynchronousProgress<(int Step, double Loss)>(p => list.Add(p.Loss)), null, CancellationToken.None);
+        }
+        Assert.Equal(4, losses[1].Count);
+        for (int i = 0; i < 4; i++) Assert.Equal(losses[0][i], losses[1][i], 4);
+        foreach (var ((name, one), (_, two)) in models[0].named_parameters().Zip(models[1].named_parameters()))
+            Assert.True(one.allclose(two, rtol: 0, atol: 1e-4), name);
+        foreach (var model in models) model.Dispose();
+    }
+
+    [Fact]
     public void PackedBatchesKeepDocumentsApartAndTrainOnlyCompletions()
     {
         var pretrainer = new BasePretrainer(_tokenizer, index => ("User: q" + index + ". Assistant:", " <think> </think> <answer>" + index + "</answer>"));

@@ -23,6 +23,7 @@ public sealed class CrossEntropyStep
     private MixedPrecisionModel? _mixed;
     private readonly MoeRoutingTerms? _routing;
     private ICollectiveBackend _ranks = SingleProcessBackend.Instance;
+    private int _workers = 1;
 
     /// <summary>Sets up the step.</summary>
     /// <param name="forward">Logits [B, T, V] of a batch.</param>
@@ -79,6 +80,21 @@ public sealed class CrossEntropyStep
         return this;
     }
 
+    /// <summary>
+    /// Runs up to <paramref name="workers"/> micro-batches of <see cref="Run"/> at once, each forward and backward on
+    /// its own thread, with autograd summing their gradients into the shared parameters (in-process data parallelism:
+    /// with one torch thread each, a second core does half the step). With two workers the sum is the same whichever
+    /// finishes first (two addends); with more the order varies, so the result does too, up to rounding. bf16 master
+    /// weights and MoE routing terms, which act after each micro-batch, keep micro-batches one at a time.
+    /// </summary>
+    /// <returns>This step.</returns>
+    public CrossEntropyStep WithConcurrentMicroBatches(int workers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        _workers = workers;
+        return this;
+    }
+
     private static Func<TokenBatch, Tensor> LossSumOf(Func<TokenBatch, Tensor> forward) => batch => TokenLossSum(forward(batch), batch.Labels);
 
     /// <summary>Zeroes the gradients, accumulates those of every micro-batch, clips, and steps <paramref name="optimizer"/>.</summary>
@@ -93,7 +109,9 @@ public sealed class CrossEntropyStep
         _mixed?.ZeroGradients();
         double lossSum = 0;
         long real = 0, total = 0;
-        foreach (var build in microBatches)
+        if (_workers > 1 && _mixed is null && _routing is null && microBatches.Count > 1)
+            (lossSum, real, total) = RunConcurrently(microBatches, targetTokens);
+        else foreach (var build in microBatches)
         {
             using var scope = NewDisposeScope();
             var batch = build();
@@ -119,6 +137,38 @@ public sealed class CrossEntropyStep
         var routingMetrics = _routing?.AfterOptimizerStep();
         double? auxLoss = routingMetrics is not null && routingMetrics.TryGetValue(MoeRoutingTerms.AuxLossMetric, out double aux) ? aux : null;
         return new CrossEntropyStepResult(lossSum / Math.Max(1, targetTokens), gradNorm, targetTokens, real, total, auxLoss);
+    }
+
+    // Forward and backward of the micro-batches, up to _workers at a time. Each thread opens its own dispose scope
+    // (scopes are per thread) and turns gradients on (grad mode is per thread too); the loss sums are added in the
+    // micro-batches' order, as the sequential loop adds them.
+    private (double LossSum, long Real, long Total) RunConcurrently(IReadOnlyList<Func<TokenBatch>> microBatches, long targetTokens)
+    {
+        var sums = new double[microBatches.Count];
+        var real = new long[microBatches.Count];
+        var total = new long[microBatches.Count];
+        try
+        {
+            Parallel.For(0, microBatches.Count, new ParallelOptions { MaxDegreeOfParallelism = _workers }, i =>
+            {
+                using var grad = enable_grad();
+                using var scope = NewDisposeScope();
+                var batch = microBatches[i]();
+                real[i] = batch.RealTokens;
+                total[i] = batch.TotalTokens;
+                if (batch.TargetTokens == 0) return;
+                var sum = _lossSum(batch);
+                sums[i] = sum.item<float>();
+                sum.DividedBy(Math.Max(1, targetTokens)).backward();
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        double lossSum = 0;
+        foreach (double sum in sums) lossSum += sum;
+        return (lossSum, real.Sum(), total.Sum());
     }
 
     /// <summary>Mean cross-entropy per target token over <paramref name="batches"/>, without gradients; NaN when none has a target.</summary>

@@ -71,13 +71,16 @@ public sealed class BasePretrainer
         var forward = new PackedCausalForward(mixed?.Compute ?? model);
         var parameters = model.parameters().ToList();
         using var optimizer = new Optimization.AdamW(parameters, options.LearningRate, 0.9, 0.95, 1e-8, 0.01);
-        var crossEntropy = new CrossEntropyStep(forward.Logits, parameters, maxGradNorm: 1.0);
+        int workers = options.EffectiveWorkers();
+        var crossEntropy = new CrossEntropyStep(forward.Logits, parameters, maxGradNorm: 1.0).WithConcurrentMicroBatches(workers);
         if (mixed is not null) crossEntropy.WithMasterWeights(mixed);
         int start = 1;
         double earlier = 0;
         var settings = RunSettings.From(options, SettingsJson, SettingsThatMayChange);
         // Checkpoints written before the option existed resume as fp32 runs.
         if (!options.Bf16) settings.Remove("bf16");
+        // How a step is split over threads does not change what it computes (up to rounding): not a setting of the run.
+        settings.Remove("workers");
         if (checkpoints?.Store.Latest() is { } latest)
         {
             RunSettings.ThrowIfChanged(latest.Directory, latest.State.Settings, settings);
@@ -95,8 +98,8 @@ public sealed class BasePretrainer
             {
                 double lr = LearningRateSchedule.At(step, options.Steps, options.LearningRate, options.WarmupSteps, LearningRateScheduleKind.Cosine, 0.1);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                var batch = Batch(step, options.BatchSize, model.Device);
-                var result = crossEntropy.Run(optimizer, [() => batch], batch.TargetTokens);
+                var shards = Batches(step, options.BatchSize, model.Device, workers);
+                var result = crossEntropy.Run(optimizer, [.. shards.Select(shard => (Func<TokenBatch>)(() => shard))], shards.Sum(shard => shard.TargetTokens));
                 progress?.Report((step, result.Loss));
             }
             if (checkpoints is not null && options.SaveSteps > 0 && step % options.SaveSteps == 0 && step < options.Steps)
@@ -126,8 +129,15 @@ public sealed class BasePretrainer
     }
 
     /// <summary>The packed batch of step <paramref name="step"/>: documents (step − 1)·size … step·size − 1.</summary>
-    public TokenBatch Batch(int step, int size, Device device)
+    public TokenBatch Batch(int step, int size, Device device) => Batches(step, size, device, shards: 1)[0];
+
+    /// <summary>
+    /// The packed batch of step <paramref name="step"/> as up to <paramref name="shards"/> batches of consecutive rows
+    /// (the same rows, packed the same way, as <see cref="Batch"/>).
+    /// </summary>
+    public IReadOnlyList<TokenBatch> Batches(int step, int size, Device device, int shards)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         long first = (step - 1L) * size;
         var docs = new List<TokenizedSequence>(size);
         for (int i = 0; i < size; i++)
@@ -141,6 +151,13 @@ public sealed class BasePretrainer
         int capacity = Math.Max(RowLength, docs.Max(d => d.Length));
         var rows = SequencePacker.Plan([.. docs.Select(d => d.Length)], SequenceLayout.Packed, capacity, rowsPerBatch: size, seed: 0, epoch: step)
             .SelectMany(b => b).ToList();
-        return new TokenBatchCollator(docs, TaskTokenizer.Pad).Collate(rows, device);
+        var collator = new TokenBatchCollator(docs, TaskTokenizer.Pad);
+        if (shards == 1 || rows.Count < 2) return [collator.Collate(rows, device)];
+        int parts = Math.Min(shards, rows.Count);
+        return [.. Enumerable.Range(0, parts).Select(p =>
+        {
+            int from = rows.Count * p / parts, to = rows.Count * (p + 1) / parts;
+            return collator.Collate(rows.GetRange(from, to - from), device);
+        })];
     }
 }

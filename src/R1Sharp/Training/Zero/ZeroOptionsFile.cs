@@ -33,8 +33,15 @@ public static class ZeroOptionsFile
     /// <c>max_steps</c> and the intervals change). A changed seed, held-out size, k or evaluation sampling would make the
     /// stored "before" figures and the evaluation curve incomparable with the rest of the run.
     /// </summary>
-    public static SortedDictionary<string, string> Settings(ZeroOptions options) =>
-        RunSettings.From(options, Json, ["output_directory", "threads", "pretrain_threads", "grpo"]);
+    public static SortedDictionary<string, string> Settings(ZeroOptions options)
+    {
+        var settings = RunSettings.From(options, Json, ["output_directory", "threads", "pretrain_threads", "grpo"]);
+        // Pre-training workers split a step over threads without changing what it computes (up to rounding), like the
+        // thread counts; runs recorded before the setting existed lack it.
+        if (settings.TryGetValue("pretrain", out string? pretrain) && JsonNode.Parse(pretrain) is JsonObject block && block.Remove("workers"))
+            settings["pretrain"] = block.ToJsonString();
+        return settings;
+    }
 
     /// <summary>Writes <paramref name="options"/> into <paramref name="runDirectory"/> (atomically).</summary>
     public static Task SaveAsync(ZeroOptions options, string runDirectory, CancellationToken cancellationToken) =>
