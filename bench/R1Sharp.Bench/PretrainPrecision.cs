@@ -13,8 +13,9 @@ namespace R1Sharp.Bench;
 /// <summary>
 /// fp32 against bf16 mixed precision in one run (issue 18): pre-training tokens/s of <c>r1 zero</c>'s base model
 /// (<see cref="ZeroModelShape"/> defaults, <see cref="BasePretrainer"/>) and its loss after the same steps in each
-/// precision; the bf16 matmul peak, and the bf16 mixed-precision training throughput of the ~20M-parameter model of
-/// <c>model-training</c> as a fraction of it (training FLOPs taken as 6 x parameters x tokens).
+/// precision (one pre-training worker each: the comparison is of precision alone); the bf16 matmul peak, and the bf16
+/// mixed-precision training throughput of the ~20M-parameter model of <c>model-training</c> as a fraction of it
+/// (training FLOPs taken as 6 x parameters x tokens).
 /// Usage: pretrain-precision [threads (2)] [pretrain steps (60)] [batch (32)] [20M-model steps (3)] [--json FILE].
 /// </summary>
 internal static class PretrainPrecision
@@ -43,7 +44,7 @@ internal static class PretrainPrecision
             using var model = CausalLanguageModel.Create(BuiltInModel.Config(new ZeroModelShape(), tokenizer), torch.CPU, ScalarType.Float32, seed: 1);
             var losses = new List<double>();
             var clock = Stopwatch.StartNew();
-            pretrainer.Train(model, new PretrainOptions(Steps: steps, BatchSize: batch, SaveSteps: 0, Bf16: bf16),
+            pretrainer.Train(model, new PretrainOptions(Steps: steps, BatchSize: batch, SaveSteps: 0, Bf16: bf16, Workers: 1),
                 new SynchronousLosses(losses), CancellationToken.None);
             double rate = tokens / clock.Elapsed.TotalSeconds;
             double finalLoss = losses.TakeLast(Math.Min(10, losses.Count)).Average();

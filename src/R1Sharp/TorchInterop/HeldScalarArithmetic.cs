@@ -24,52 +24,44 @@ public static class HeldScalarArithmetic
     }
 
     /// <summary><paramref name="tensor"/> + <paramref name="value"/>, element-wise.</summary>
-    public static Tensor Plus(this Tensor tensor, double value)
-    {
-        using var scalar = value.ToScalar();
-        var result = tensor.add(scalar, HeldScalars.One);
-        GC.KeepAlive(tensor);
-        return result;
-    }
+    public static Tensor Plus(this Tensor tensor, double value) => With(tensor, value.ToScalar(), static (t, s) => t.add(s, HeldScalars.One));
 
     /// <summary><paramref name="tensor"/> + <paramref name="value"/>, element-wise, with an integer scalar (an integer tensor stays integer).</summary>
-    public static Tensor Plus(this Tensor tensor, long value)
-    {
-        using var scalar = value.ToScalar();
-        var result = tensor.add(scalar, HeldScalars.One);
-        GC.KeepAlive(tensor);
-        return result;
-    }
-
-    /// <summary><paramref name="tensor"/> − <paramref name="value"/>, element-wise, with an integer scalar.</summary>
-    public static Tensor Minus(this Tensor tensor, long value) => tensor.Plus(-value);
-
-    /// <summary><paramref name="tensor"/> · <paramref name="value"/>, element-wise, with an integer scalar.</summary>
-    public static Tensor Times(this Tensor tensor, long value)
-    {
-        using var scalar = value.ToScalar();
-        var result = tensor.mul(scalar);
-        GC.KeepAlive(tensor);
-        return result;
-    }
+    public static Tensor Plus(this Tensor tensor, long value) => With(tensor, value.ToScalar(), static (t, s) => t.add(s, HeldScalars.One));
 
     /// <summary><paramref name="tensor"/> − <paramref name="value"/>, element-wise.</summary>
     public static Tensor Minus(this Tensor tensor, double value) => tensor.Plus(-value);
 
+    /// <summary><paramref name="tensor"/> − <paramref name="value"/>, element-wise, with an integer scalar.</summary>
+    public static Tensor Minus(this Tensor tensor, long value) => tensor.Plus(-value);
+
     /// <summary><paramref name="tensor"/> · <paramref name="value"/>, element-wise.</summary>
-    public static Tensor Times(this Tensor tensor, double value)
-    {
-        using var scalar = value.ToScalar();
-        var result = tensor.mul(scalar);
-        GC.KeepAlive(tensor);
-        return result;
-    }
+    public static Tensor Times(this Tensor tensor, double value) => With(tensor, value.ToScalar(), static (t, s) => t.mul(s));
+
+    /// <summary><paramref name="tensor"/> · <paramref name="value"/>, element-wise, with an integer scalar.</summary>
+    public static Tensor Times(this Tensor tensor, long value) => With(tensor, value.ToScalar(), static (t, s) => t.mul(s));
 
     /// <summary><paramref name="tensor"/> / <paramref name="value"/>, element-wise.</summary>
-    public static Tensor DividedBy(this Tensor tensor, double value)
+    public static Tensor DividedBy(this Tensor tensor, double value) => With(tensor, value.ToScalar(), static (t, s) => t.div(s));
+
+    /// <summary>Element-wise <paramref name="tensor"/> &gt; <paramref name="value"/> (a bool tensor).</summary>
+    public static Tensor GreaterThan(this Tensor tensor, double value) => With(tensor, value.ToScalar(), static (t, s) => t.gt(s));
+
+    /// <summary>Element-wise <paramref name="tensor"/> &lt; <paramref name="value"/> (a bool tensor).</summary>
+    public static Tensor LessThan(this Tensor tensor, double value) => With(tensor, value.ToScalar(), static (t, s) => t.lt(s));
+
+    /// <summary>Element-wise max(<paramref name="tensor"/>, <paramref name="min"/>).</summary>
+    public static Tensor ClampBelow(this Tensor tensor, double min) => With(tensor, min.ToScalar(), static (t, s) => t.clamp_min(s));
+
+    /// <summary>Element-wise min(<paramref name="tensor"/>, <paramref name="max"/>).</summary>
+    public static Tensor ClampAbove(this Tensor tensor, double max) => With(tensor, max.ToScalar(), static (t, s) => t.clamp_max(s));
+
+    /// <summary>Element-wise clamp to [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Tensor ClampTo(this Tensor tensor, double min, double max)
     {
-        using var scalar = value.ToScalar();
-        var result = tensor.div(scalar);
+        using var low = min.ToScalar();
+        using var high = max.ToScalar();
+        var result = tensor.clamp(low, high);
         GC.KeepAlive(tensor);
         return result;
     }
@@ -91,57 +83,23 @@ public static class HeldScalarArithmetic
         return tensor;
     }
 
-    /// <summary>Element-wise <paramref name="tensor"/> &gt; <paramref name="value"/> (a bool tensor).</summary>
-    public static Tensor GreaterThan(this Tensor tensor, double value)
-    {
-        using var scalar = value.ToScalar();
-        var result = tensor.gt(scalar);
-        GC.KeepAlive(tensor);
-        return result;
-    }
-
-    /// <summary>Element-wise <paramref name="tensor"/> &lt; <paramref name="value"/> (a bool tensor).</summary>
-    public static Tensor LessThan(this Tensor tensor, double value)
-    {
-        using var scalar = value.ToScalar();
-        var result = tensor.lt(scalar);
-        GC.KeepAlive(tensor);
-        return result;
-    }
-
-    /// <summary>Element-wise clamp to [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public static Tensor ClampTo(this Tensor tensor, double min, double max)
-    {
-        using var low = min.ToScalar();
-        using var high = max.ToScalar();
-        var result = tensor.clamp(low, high);
-        GC.KeepAlive(tensor);
-        return result;
-    }
-
-    /// <summary>Element-wise max(<paramref name="tensor"/>, <paramref name="min"/>).</summary>
-    public static Tensor ClampBelow(this Tensor tensor, double min)
-    {
-        using var low = min.ToScalar();
-        var result = tensor.clamp_min(low);
-        GC.KeepAlive(tensor);
-        return result;
-    }
-
-    /// <summary>Element-wise min(<paramref name="tensor"/>, <paramref name="max"/>).</summary>
-    public static Tensor ClampAbove(this Tensor tensor, double max)
-    {
-        using var high = max.ToScalar();
-        var result = tensor.clamp_max(high);
-        GC.KeepAlive(tensor);
-        return result;
-    }
-
     /// <summary>The integers [<paramref name="start"/>, <paramref name="stop"/>) as int64 on <paramref name="device"/>.</summary>
     public static Tensor Range(long start, long stop, Device? device = null)
     {
         using var first = start.ToScalar();
         using var end = stop.ToScalar();
         return torch.arange(first, end, HeldScalars.One, ScalarType.Int64, device);
+    }
+
+    // Applies a one-scalar operation, disposing the scalar only after the call returns and keeping the tensor alive
+    // to the end. The operations are static lambdas: no allocation per call.
+    private static Tensor With(Tensor tensor, Scalar scalar, Func<Tensor, Scalar, Tensor> operation)
+    {
+        using (scalar)
+        {
+            var result = operation(tensor, scalar);
+            GC.KeepAlive(tensor);
+            return result;
+        }
     }
 }
