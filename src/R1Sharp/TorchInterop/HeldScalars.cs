@@ -10,9 +10,9 @@ namespace R1Sharp.TorchInterop;
 /// alive for the call. A number converted implicitly (<c>x.clamp(0, 1)</c>, <c>x * 0.5</c>, the hidden alpha of
 /// <c>a + b</c>) is garbage the moment its handle is read, so a collection that happens during the native call can
 /// finalise it and free the native scalar while libtorch reads it: a crash in <c>Scalar::toFloat</c> or, worse, a
-/// wrong value. <c>r1 bench scalar-lifetime</c> reproduces it. Every scalar the library passes to TorchSharp is
-/// therefore either one of these (reachable from a static field, never finalised) or a <c>using</c> local that
-/// outlives the call; <c>src/BannedSymbols.txt</c> makes the compiler refuse the implicit forms.
+/// wrong value. The <c>scalar-lifetime</c> benchmark (bench/R1Sharp.Bench) reproduces it. Every scalar the library
+/// passes to TorchSharp is therefore either one of these (reachable from a static field, never finalised) or a
+/// <c>using</c> local that outlives the call; <c>src/BannedSymbols.txt</c> makes the compiler refuse the implicit forms.
 /// </remarks>
 public static class HeldScalars
 {

@@ -83,9 +83,10 @@ public sealed class CrossEntropyStep
     /// <summary>
     /// Runs up to <paramref name="workers"/> micro-batches of <see cref="Run"/> at once, each forward and backward on
     /// its own thread, with autograd summing their gradients into the shared parameters (in-process data parallelism:
-    /// with one torch thread each, a second core does half the step). With two workers the sum is the same whichever
-    /// finishes first (two addends); with more the order varies, so the result does too, up to rounding. bf16 master
-    /// weights and MoE routing terms, which act after each micro-batch, keep micro-batches one at a time.
+    /// with one torch thread each, a second core does half the step). With two micro-batches the sum is the same
+    /// whichever finishes first (two addends); with more the order of the sum varies, so the result does too, up to
+    /// rounding. The micro-batch builders are then called from several threads at once. bf16 master weights and MoE
+    /// routing terms, which act after each micro-batch, keep micro-batches one at a time.
     /// </summary>
     /// <returns>This step.</returns>
     public CrossEntropyStep WithConcurrentMicroBatches(int workers)

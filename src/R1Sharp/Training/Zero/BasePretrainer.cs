@@ -65,6 +65,8 @@ public sealed class BasePretrainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Workers < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Workers, "pretrain.workers: must be 0 (one per core torch's threads leave free, at most 2) or a count of 1 or more");
         model.train();
         // With bf16 the optimizer and checkpoints keep the float32 model; forward and backward run on its bf16 copy.
         using var mixed = options.Bf16 ? new MixedPrecisionModel(model) : null;

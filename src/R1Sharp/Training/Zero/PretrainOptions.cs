@@ -15,7 +15,8 @@ namespace R1Sharp.Training.Zero;
 /// <param name="Workers">Threads that run a step's forward and backward at once, each on its share of the packed rows,
 /// autograd summing their gradients (<see cref="LanguageModeling.CrossEntropyStep.WithConcurrentMicroBatches"/>). 0 =
 /// one per core that torch's own threads leave free, at most 2 (the default command's one torch thread on two cores:
-/// 2). More than 2 would sum gradients in a varying order. bf16 runs use 1. A step's loss and update are those of the
+/// 2). A step is split into as many shards as workers; more than 2 would sum their gradients in a varying order, so
+/// a run would not repeat itself exactly. bf16 runs use 1. A step's loss and update are those of the
 /// whole batch up to float rounding (the row count of each matrix product changes its summation order). Default 0.</param>
 public sealed record PretrainOptions(int Steps = 2000, int BatchSize = 32, double LearningRate = 2e-3, int WarmupSteps = 20, int SaveSteps = 250,
     bool Bf16 = false, int Workers = 0)
