@@ -36,13 +36,7 @@ public sealed class AdamWTests
         var (ours, theirs) = (Parameters(), Parameters());
         using var held = new R1Sharp.Training.Optimization.AdamW(ours, Lr, Beta1, Beta2, Eps, WeightDecay);
         using var reference = optim.AdamW(theirs, Lr, Beta1, Beta2, Eps, WeightDecay);
-        for (int step = 0; step < 10; step++)
-        {
-            SetGradients(ours, step);
-            SetGradients(theirs, step);
-            held.step();
-            reference.step();
-        }
+        StepBoth(held, ours, reference, theirs, 10);
         for (int i = 0; i < ours.Length; i++)
             Assert.Equal(theirs[i].data<float>().ToArray(), ours[i].data<float>().ToArray());
     }
@@ -53,13 +47,7 @@ public sealed class AdamWTests
         var (ours, theirs) = (Parameters(), Parameters());
         using var held = new R1Sharp.Training.Optimization.AdamW(ours, Lr, Beta1, Beta2, Eps, WeightDecay);
         using var reference = optim.AdamW(theirs, Lr, Beta1, Beta2, Eps, WeightDecay);
-        for (int step = 0; step < 3; step++)
-        {
-            SetGradients(ours, step);
-            SetGradients(theirs, step);
-            held.step();
-            reference.step();
-        }
+        StepBoth(held, ours, reference, theirs, 3);
         string dir = Directory.CreateTempSubdirectory("r1-adamw-").FullName;
         try
         {
@@ -92,6 +80,18 @@ public sealed class AdamWTests
         finally
         {
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    // Steps both optimizers on the same gradients, step after step.
+    private static void StepBoth(optim.Optimizer held, Parameter[] ours, optim.Optimizer reference, Parameter[] theirs, int steps)
+    {
+        for (int step = 0; step < steps; step++)
+        {
+            SetGradients(ours, step);
+            SetGradients(theirs, step);
+            held.step();
+            reference.step();
         }
     }
 

@@ -114,16 +114,8 @@ public sealed class CrossEntropyStep
             (lossSum, real, total) = RunConcurrently(microBatches, targetTokens);
         else foreach (var build in microBatches)
         {
-            using var scope = NewDisposeScope();
-            var batch = build();
-            real += batch.RealTokens;
-            total += batch.TotalTokens;
-            if (batch.TargetTokens == 0) continue;
-            var sum = _lossSum(batch);
-            lossSum += sum.item<float>();
-            var loss = sum.DividedBy(Math.Max(1, targetTokens));
-            (_routing?.AddTo(loss, batch.PaddingMask, 1.0 / microBatches.Count) ?? loss).backward();
-            _mixed?.AccumulateGradients();
+            var (sum, realTokens, totalTokens) = ForwardBackward(build, targetTokens, microBatches.Count);
+            (lossSum, real, total) = (lossSum + sum, real + realTokens, total + totalTokens);
         }
         if (_ranks.Size > 1)
         {
@@ -140,9 +132,23 @@ public sealed class CrossEntropyStep
         return new CrossEntropyStepResult(lossSum / Math.Max(1, targetTokens), gradNorm, targetTokens, real, total, auxLoss);
     }
 
-    // Forward and backward of the micro-batches, up to _workers at a time. Each thread opens its own dispose scope
-    // (scopes are per thread) and turns gradients on (grad mode is per thread too); the loss sums are added in the
-    // micro-batches' order, as the sequential loop adds them.
+    // One micro-batch in its own dispose scope: its summed token loss, backward of that sum over the step's target
+    // tokens (with the routing terms and bf16 accumulation when set), and its token counts.
+    private (double LossSum, long Real, long Total) ForwardBackward(Func<TokenBatch> build, long targetTokens, int microBatchCount)
+    {
+        using var scope = NewDisposeScope();
+        var batch = build();
+        if (batch.TargetTokens == 0) return (0, batch.RealTokens, batch.TotalTokens);
+        var sum = _lossSum(batch);
+        double lossSum = sum.item<float>();
+        var loss = sum.DividedBy(Math.Max(1, targetTokens));
+        (_routing?.AddTo(loss, batch.PaddingMask, 1.0 / microBatchCount) ?? loss).backward();
+        _mixed?.AccumulateGradients();
+        return (lossSum, batch.RealTokens, batch.TotalTokens);
+    }
+
+    // The micro-batches up to _workers at a time. Each thread turns gradients on (grad mode is per thread, as dispose
+    // scopes are); the loss sums are added in the micro-batches' order, as the sequential loop adds them.
     private (double LossSum, long Real, long Total) RunConcurrently(IReadOnlyList<Func<TokenBatch>> microBatches, long targetTokens)
     {
         var sums = new double[microBatches.Count];
@@ -153,14 +159,7 @@ public sealed class CrossEntropyStep
             Parallel.For(0, microBatches.Count, new ParallelOptions { MaxDegreeOfParallelism = _workers }, i =>
             {
                 using var grad = enable_grad();
-                using var scope = NewDisposeScope();
-                var batch = microBatches[i]();
-                real[i] = batch.RealTokens;
-                total[i] = batch.TotalTokens;
-                if (batch.TargetTokens == 0) return;
-                var sum = _lossSum(batch);
-                sums[i] = sum.item<float>();
-                sum.DividedBy(Math.Max(1, targetTokens)).backward();
+                (sums[i], real[i], total[i]) = ForwardBackward(microBatches[i], targetTokens, microBatches.Count);
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
