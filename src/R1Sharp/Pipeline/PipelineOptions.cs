@@ -121,6 +121,11 @@ public sealed record PipelineOptions
         SaveSteps = 5,
         SaveTotalLimit = 1,
         RewardWeights = weights,
+        // One micro-batch on one worker, as docs/pipeline.md's stage effects were measured: the ablation runs beside the
+        // stages on the second core, and r1 zero's two micro-batch workers (its default since 2026-12-04) would change
+        // the rounding, so the figures, too.
+        GradientAccumulationSteps = 1,
+        MicroBatchWorkers = 1,
     };
 
     /// <summary>A ~1-minute smoke configuration (plumbing, not results).</summary>

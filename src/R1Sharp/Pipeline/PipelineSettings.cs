@@ -19,11 +19,12 @@ public static class PipelineSettings
 
     /// <summary>
     /// Settings a resumed run may change: the output directory it is resumed in, torch threads, the judge's address (the
-    /// same judge model served elsewhere), whether the ablation runs beside the stages, and the pre-training workers.
+    /// same judge model served elsewhere), whether the ablation runs beside the stages, and the pre-training and RL workers.
     /// </summary>
     public static IReadOnlySet<string> MayChange { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "output_directory", "threads", "judge.endpoint", "ablation_beside", "pretrain.workers",
+        "reasoning_rl.micro_batch_workers", "all_scenario_rl.micro_batch_workers",
     };
 
     /// <summary>The command-line flag of a setting, where <c>r1 pipeline</c> has one (named in the error).</summary>

@@ -24,13 +24,15 @@ public sealed class PipelineSettingsTests : IDisposable
         var differences = PipelineSettings.Differences(recorded, changed);
         Assert.Equal(["reasoning_rl.learning_rate: recorded 0.0001, now 0.0005", "seed (--seed): recorded 7, now 8"], differences);
         Assert.Empty(PipelineSettings.Differences(recorded, PipelineSettings.Flatten(PipelineOptions.Quick("c") with { Threads = 4 })));
-        // Nor where the ablation runs or how pre-training splits a step; runs recorded before either setting existed
+        // Nor where the ablation runs or how pre-training and RL split a step; runs recorded before these settings existed
         // lack their keys, which therefore may be missing too.
         var other = PipelineOptions.Quick("d") with { AblationBeside = false, Pretrain = PipelineOptions.Quick("d").Pretrain with { Workers = 2 } };
         Assert.Empty(PipelineSettings.Differences(recorded, PipelineSettings.Flatten(other)));
         var older = new Dictionary<string, string>(recorded);
         older.Remove("ablation_beside");
         older.Remove("pretrain.workers");
+        older.Remove("reasoning_rl.micro_batch_workers");
+        older.Remove("all_scenario_rl.micro_batch_workers");
         Assert.Empty(PipelineSettings.Differences(older, PipelineSettings.Flatten(PipelineOptions.Quick("e") with { Threads = 1 })));
         // Every option reaches the record, including nested records, dictionaries and tuples.
         Assert.Contains("reasoning_rl.reward_weights.language", recorded.Keys);

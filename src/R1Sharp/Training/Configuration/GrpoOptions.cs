@@ -162,6 +162,9 @@ public sealed record GrpoOptions : ILoraSettings
     /// <summary><c>gradient_checkpointing</c> — recompute each decoder layer's activations in backward instead of keeping them (TRL/transformers' name): activation memory of one layer instead of all, for about one more forward pass per update; gradients equal. Default false.</summary>
     public bool GradientCheckpointing { get; init; }
 
+    /// <summary><c>micro_batch_workers</c> — threads that train a step's micro-batches at once, each a contiguous share of them (its forwards and backwards, and the π_ref and π_old log-probs), with one torch thread each: on a 2-core machine run with one torch thread, a second core does half of the step's training. The workers' gradients are summed in a fixed order (ConcurrentMicroBatches), so a seed's run still repeats bit for bit; against one worker only rounding differs, never the maths (the split into micro-batches is gradient_accumulation_steps', unchanged). 0 = one per core that torch's threads leave free, at most 2, and 1 when several ranks share the machine. Steps that cannot share their micro-batches run on one worker whatever the setting: a single micro-batch, bf16, gradient_checkpointing, MoE routing terms (router_aux_loss, router_bias_update_rate) and the rollout importance correction. Default 0. Not a TRL option: TRL spreads micro-batches over GPUs instead.</summary>
+    public int MicroBatchWorkers { get; init; }
+
     /// <summary><c>max_grad_norm</c> — clip the global gradient norm to this; 0 = no clipping. Default 1.0.</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 

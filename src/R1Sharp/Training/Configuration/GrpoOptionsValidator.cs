@@ -18,6 +18,7 @@ public static class GrpoOptionsValidator
         Require(options.PromptsPerStep >= 1, "prompts_per_step", options.PromptsPerStep, "must be at least 1");
         Require(options.GradientAccumulationSteps is null or >= 1, "gradient_accumulation_steps", options.GradientAccumulationSteps, "must be at least 1");
         Require(options.PerDeviceTrainBatchSize is null or >= 1, "per_device_train_batch_size", options.PerDeviceTrainBatchSize, "must be at least 1");
+        Require(options.MicroBatchWorkers >= 0, "micro_batch_workers", options.MicroBatchWorkers, "must be 0 (one per core torch's threads leave free, at most 2) or a count of 1 or more");
         if (options is { PerDeviceTrainBatchSize: int size and >= 1, GradientAccumulationSteps: int steps and >= 1 } && (long)size * steps != (long)options.PromptsPerStep * options.NumGenerations)
             problems.Add($"per_device_train_batch_size: {size} × gradient_accumulation_steps {steps} = {(long)size * steps} completions, but a step has prompts_per_step {options.PromptsPerStep} × num_generations {options.NumGenerations} = {(long)options.PromptsPerStep * options.NumGenerations}; set prompts_per_step to {(long)size * steps / Math.Max(1, options.NumGenerations)} (TRL's relation) or give only one of the two");
         Require(options.NumIterations >= 1, "num_iterations", options.NumIterations, "must be at least 1");

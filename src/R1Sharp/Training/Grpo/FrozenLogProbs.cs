@@ -1,3 +1,4 @@
+using R1Sharp.Training.Optimization;
 using static TorchSharp.torch;
 
 namespace R1Sharp.Training.Grpo;
@@ -17,18 +18,29 @@ public static class FrozenLogProbs
     /// <param name="rows">The step's rows.</param>
     /// <param name="microBatches">The micro-batches to compute, in order.</param>
     /// <param name="device">Device of the model.</param>
-    public static Tensor[] Compute(LogProbsOf forward, TrainingRows rows, IReadOnlyList<MicroBatch> microBatches, Device device)
+    /// <param name="workers">Threads computing micro-batches at once (<c>micro_batch_workers</c>); each micro-batch's values
+    /// are the same whichever thread computes it.</param>
+    public static Tensor[] Compute(LogProbsOf forward, TrainingRows rows, IReadOnlyList<MicroBatch> microBatches, Device device, int workers = 1)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(microBatches);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         var result = new Tensor[microBatches.Count];
-        using var noGrad = no_grad();
-        for (int k = 0; k < microBatches.Count; k++)
+        try
         {
-            using var scope = NewDisposeScope();
-            var (input, mask, targets) = rows.Slice(microBatches[k], device);
-            result[k] = forward(input, mask, targets).MoveToOuterDisposeScope();
+            ConcurrentMicroBatches.ForEach(microBatches.Count, workers, k =>
+            {
+                using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
+                var (input, mask, targets) = rows.Slice(microBatches[k], device);
+                result[k] = forward(input, mask, targets).DetachFromDisposeScope();
+            });
+        }
+        catch
+        {
+            foreach (var t in result) t?.Dispose();
+            throw;
         }
         return result;
     }

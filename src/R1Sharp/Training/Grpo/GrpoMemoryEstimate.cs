@@ -25,6 +25,8 @@ namespace R1Sharp.Training.Grpo;
 /// activations and the reference (unless <c>sync_ref_model</c>) in bf16; <c>rollout_dtype: bfloat16</c> without it adds a
 /// bf16 rollout copy, whose KV cache is bf16.
 /// A micro-batch holds ⌈prompts_per_step × num_generations / gradient_accumulation_steps⌉ completions.
+/// With <c>micro_batch_workers</c> W &gt; 1, W micro-batches' activations and logits exist at once, and every worker but
+/// the first sums its gradients into a buffer of its own (one more gradient copy each).
 /// </summary>
 /// <param name="WeightsBytes">The policy's weights.</param>
 /// <param name="GradientsBytes">Their gradients.</param>
@@ -34,8 +36,10 @@ namespace R1Sharp.Training.Grpo;
 /// <param name="LogitsBytes">Logits, log-softmax and logits' gradient of one micro-batch.</param>
 /// <param name="RolloutCacheBytes">KV cache of in-process generation.</param>
 /// <param name="MicroBatchCompletions">Completions per micro-batch.</param>
+/// <param name="Workers">Micro-batches trained at once (<see cref="MicroBatchWorkers"/>); activations, logits and the
+/// gradients' buffers above are for all of them.</param>
 public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, long OptimizerBytes, long ReferenceBytes,
-    long ActivationsBytes, long LogitsBytes, long RolloutCacheBytes, int MicroBatchCompletions)
+    long ActivationsBytes, long LogitsBytes, long RolloutCacheBytes, int MicroBatchCompletions, int Workers = 1)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
 
@@ -47,8 +51,10 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
     /// <param name="model">Vocabulary, width, depth and heads of the policy.</param>
     /// <param name="options">Batch shape, lengths, β, dtype and LoRA of the run.</param>
     /// <param name="trainableParameters">Parameters that get gradients and AdamW state (LoRA: the adapters, float32); null = all.</param>
-    public static GrpoMemoryEstimate Compute(long parameters, ModelConfig model, GrpoOptions options, long? trainableParameters = null)
+    /// <param name="workers">Micro-batches trained at once (<see cref="MicroBatchWorkers.For"/>); default 1.</param>
+    public static GrpoMemoryEstimate Compute(long parameters, ModelConfig model, GrpoOptions options, long? trainableParameters = null, int workers = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         long value = options.Dtype == TrainingPrecision.Bf16 ? 2 : 4;
@@ -65,15 +71,16 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
         long generatedAtOnce = Math.Min(completions, InProcessRolloutEngine.DefaultMaxBatchSize);
         return new GrpoMemoryEstimate(
             WeightsBytes: parameters * value + copies * parameters * 2 + (options.UsePeft ? trainable * 4 : 0),
-            GradientsBytes: trainable * trainedValue + (options.Bf16 && !options.UsePeft ? trainable * 2 : 0),
+            GradientsBytes: workers * trainable * trainedValue + (options.Bf16 && !options.UsePeft ? trainable * 2 : 0),
             OptimizerBytes: 2 * trainable * trainedValue,
             ReferenceBytes: options.Beta > 0 && !options.UsePeft ? parameters * (options.Bf16 && !options.SyncRefModel ? 2 : value) : 0, // LoRA: π_ref is the base with adapters off
-            ActivationsBytes: options.GradientCheckpointing
+            ActivationsBytes: workers * (options.GradientCheckpointing
                 ? rows * positions * (model.NumHiddenLayers * model.HiddenSize * compute + perPositionAndLayer)
-                : rows * positions * model.NumHiddenLayers * perPositionAndLayer,
-            LogitsBytes: 3 * LogitPositions(rows * options.MaxCompletionLength, options.LogprobChunkSize) * model.VocabSize * 4L,
+                : rows * positions * model.NumHiddenLayers * perPositionAndLayer),
+            LogitsBytes: workers * 3 * LogitPositions(rows * options.MaxCompletionLength, options.LogprobChunkSize) * model.VocabSize * 4L,
             RolloutCacheBytes: (long)model.NumHiddenLayers * generatedAtOnce * positions * model.KvCacheWidth * sampler,
-            MicroBatchCompletions: (int)rows);
+            MicroBatchCompletions: (int)rows,
+            Workers: workers);
     }
 
     private static long LogitPositions(long positions, int chunkSize) => chunkSize > 0 ? Math.Min(positions, chunkSize) : positions;
@@ -82,7 +89,7 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{TotalBytes / GiB:0.0} GiB (weights {WeightsBytes / GiB:0.00}, gradients {GradientsBytes / GiB:0.00}, AdamW {OptimizerBytes / GiB:0.00}, " +
         $"reference {ReferenceBytes / GiB:0.00}, activations {ActivationsBytes / GiB:0.00}, logits {LogitsBytes / GiB:0.00}, rollout KV cache {RolloutCacheBytes / GiB:0.00} GiB; " +
-        $"{MicroBatchCompletions} completions per micro-batch)");
+        $"{MicroBatchCompletions} completions per micro-batch{(Workers > 1 ? $", {Workers} at once" : "")})");
 
     /// <summary>Refuses a run whose estimate exceeds <paramref name="availableBytes"/>, naming the settings that lower it.</summary>
     /// <param name="availableBytes">Memory the process may use (e.g. <see cref="GC.GetGCMemoryInfo()"/>'s TotalAvailableMemoryBytes).</param>
@@ -92,7 +99,7 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
         if (TotalBytes <= availableBytes) return;
         throw new ConfigurationException(string.Create(CultureInfo.InvariantCulture,
             $"a GRPO step needs an estimated {this}, more than the {availableBytes / GiB:0.0} GiB available. ") +
-            "Raise gradient_accumulation_steps (fewer completions per micro-batch), set gradient_checkpointing: true or a smaller logprob_chunk_size, or lower max_completion_length, " +
+            "Raise gradient_accumulation_steps (fewer completions per micro-batch), set micro_batch_workers: 1 (one micro-batch at a time) or gradient_checkpointing: true or a smaller logprob_chunk_size, or lower max_completion_length, " +
             "prompts_per_step, num_generations or max_prompt_length; set skip_memory_check: true to start anyway.");
     }
 }

@@ -11,6 +11,7 @@ using R1Sharp.Training.Checkpointing;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.LanguageModeling;
 using R1Sharp.Training.DataParallel;
+using R1Sharp.Training.Optimization;
 using R1Sharp.Training.Rollouts;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -199,16 +200,20 @@ public sealed class GrpoStep(
         // The loss is normalised by the global batch's counts, so the ranks' gradients sum to the single-process gradient.
         long lossTokens = (long)_ranks.Sum(rows?.LossTokens(options.MaskTruncatedCompletions) ?? 0);
 
+        // issue 18: the micro-batches on several threads where nothing in the step needs them one at a time.
+        bool correct = options.VllmImportanceSamplingCorrection && (rollouts.SamplesElsewhere || precision?.RolloutsDifferFromTraining == true);
+        int workers = MicroBatchWorkers.For(options, microBatches.Count, _ranks.Size, inTurnOnly: routing is not null || correct, Environment.ProcessorCount, get_num_threads());
+
         // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
         var logProbsOf = new CompletionLogProbs(options.Temperature, options.LogprobChunkSize);
-        var oldLogProbs = options.NumIterations > 1 && rows is not null ? FrozenLogProbs.Compute(Frozen(Forward, logProbsOf), rows, microBatches, policy.Device) : null;
+        var oldLogProbs = options.NumIterations > 1 && rows is not null ? FrozenLogProbs.Compute(Frozen(Forward, logProbsOf), rows, microBatches, policy.Device, workers) : null;
         Tensor[]? refLogProbs = null, samplingLogProbs = null;
         EntropySelection? selection = null;
         if (reference is not null && options.Beta > 0 && rows is not null)
         {
             var referenceModel = ReferenceEquals(reference, policy) ? Forward : reference; // LoRA with bf16: the bf16 base
             using var baseModel = LoraModel.AdaptersOff(referenceModel); // LoRA: π_ref is the policy with its adapters off
-            refLogProbs = FrozenLogProbs.Compute(Frozen(referenceModel, logProbsOf), rows, microBatches, policy.Device);
+            refLogProbs = FrozenLogProbs.Compute(Frozen(referenceModel, logProbsOf), rows, microBatches, policy.Device, workers);
         }
         try
         {
@@ -220,7 +225,7 @@ public sealed class GrpoStep(
                 double[] completionKl = [];
                 if (rows is not null)
                 {
-                    samplingLogProbs = oldLogProbs is null ? FrozenLogProbs.Compute(Frozen(Forward, logProbsOf), rows, microBatches, policy.Device) : null;
+                    samplingLogProbs = oldLogProbs is null ? FrozenLogProbs.Compute(Frozen(Forward, logProbsOf), rows, microBatches, policy.Device, workers) : null;
                     completionKl = GrpoObjective.CompletionKl(options.KlLossType, oldLogProbs ?? samplingLogProbs!, refLogProbs!,
                         [.. microBatches.Select(m => rows.CompletionMask(m, maskTruncated: false))]);
                     totals = GrpoObjective.PenalisedRewards(totals, completionKl, options.Beta);
@@ -241,8 +246,6 @@ public sealed class GrpoStep(
             bool entropyBonus = options.EntropyCoef > 0;
 
             var parameters = LoraModel.TrainableParameters(policy).ToList();
-            // issue 17: vLLM/SGLang rollouts; issue 18: in-process rollouts in another precision than the training forward
-            bool correct = options.VllmImportanceSamplingCorrection && (rollouts.SamplesElsewhere || precision?.RolloutsDifferFromTraining == true);
             var mismatch = new RolloutMismatchStats();
             double entropy = 0, gradNorm = 0;
             var lossMetrics = new PolicyLossMetrics();
@@ -252,24 +255,31 @@ public sealed class GrpoStep(
                 optimizer.zero_grad();
                 precision?.ZeroGradients();
                 lossMetrics = new PolicyLossMetrics();
-                for (int k = 0; k < microBatches.Count; k++)
+                bool first = iteration == 0;
+                // Runs on a worker's thread when there are several (MicroBatchWorkers rules out what must run in turn).
+                MicroBatchOutcome Train(int k, WorkerGradients gradients)
                 {
                     using var scope = NewDisposeScope();
                     var micro = microBatches[k];
                     var (input, mask, targets) = rows!.Slice(micro, policy.Device);
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
-                    var (logProbs, tokenEntropy) = logProbsOf.Compute(Forward, input, mask, targets, withEntropy: iteration == 0 || entropyBonus, entropyGradient: entropyBonus);
+                    var (logProbs, tokenEntropy) = logProbsOf.Compute(Forward, input, mask, targets, withEntropy: first || entropyBonus, entropyGradient: entropyBonus);
                     var old = oldLogProbs?[k] ?? logProbs.detach();
                     var (sampled, available) = correct ? RolloutImportanceCorrection.SamplingLogProbs(batch.Rollouts, micro.Start, micro.Count, rows.CompletionWidth, policy.Device) : default;
-                    var weights = correct ? RolloutImportanceCorrection.Weights(old, sampled, available * lossMask.to(policy.Device), options.VllmImportanceSamplingMode, options.VllmImportanceSamplingCap, iteration == 0 ? mismatch : null) : null;
+                    var weights = correct ? RolloutImportanceCorrection.Weights(old, sampled, available * lossMask.to(policy.Device), options.VllmImportanceSamplingMode, options.VllmImportanceSamplingCap, first ? mismatch : null) : null;
                     var result = PolicyLoss.Compute(logProbs, old, refLogProbs?[k],
                         tensor(advantages[micro.Start..micro.End]), lossMask, settings, tokenEntropy, selection?.Masks[k], weights);
-                    (routing?.AddTo(result.Loss, mask, 1.0 / microBatches.Count) ?? result.Loss).backward();
+                    gradients.Backward(routing?.AddTo(result.Loss, mask, 1.0 / microBatches.Count) ?? result.Loss);
                     precision?.AccumulateGradients(); // bf16 gradients summed into the float32 masters'
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
-                    lossMetrics.Add(result, result.Loss.item<float>(), share);
-                    if (tokenEntropy is not null && iteration == 0)
-                        entropy += (tokenEntropy.detach() * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens);
+                    double tokenEntropySum = tokenEntropy is not null && first ? (tokenEntropy.detach() * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens) : 0;
+                    return new MicroBatchOutcome(result, result.Loss.item<float>(), share, tokenEntropySum);
+                }
+                // Metrics are added in micro-batch order, as one worker adds them.
+                foreach (var outcome in ConcurrentMicroBatches.Run(microBatches.Count, workers, parameters, Train))
+                {
+                    lossMetrics.Add(outcome.Result, outcome.Loss, outcome.Share);
+                    entropy += outcome.Entropy;
                 }
                 GradientSync.AllReduce(_ranks, parameters);
                 gradNorm = nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm > 0 ? options.MaxGradNorm : double.MaxValue);
@@ -291,6 +301,10 @@ public sealed class GrpoStep(
             selection?.Dispose();
         }
     }
+
+    // What one micro-batch's training reports: its loss statistics, its loss, its share of the step's loss tokens, and
+    // its part of the step's mean entropy (first pass only).
+    private sealed record MicroBatchOutcome(PolicyLossResult Result, double Loss, double Share, double Entropy);
 
     private static readonly string[] TrainingMetricNames = [.. PolicyLossMetrics.AlwaysReported, "entropy", "grad_norm"];
 

@@ -31,7 +31,7 @@ public sealed class GrpoTrainer
     public const string ConfigFileName = "grpo_config.json";
 
     /// <summary>GRPO options a resumed run may change: how long to train, how often to log, evaluate and save, and where.</summary>
-    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check", "logprob_chunk_size", "gradient_checkpointing", "gradient_accumulation_steps", "per_device_train_batch_size", "distributed_backend", "weight_check_steps",
+    public static readonly IReadOnlyList<string> SettingsThatMayChange = ["max_steps", "max_seconds", "save_steps", "save_total_limit", "eval_steps", "logging_steps", "device", "skip_memory_check", "logprob_chunk_size", "gradient_checkpointing", "gradient_accumulation_steps", "per_device_train_batch_size", "micro_batch_workers", "distributed_backend", "weight_check_steps",
         "rollout_backend", "rollout_sync_dir", "rollout_sync_timeout", "rollout_lora_name", "rollout_pause_generation"];
 
     private readonly CausalLanguageModel _policy;
@@ -71,8 +71,11 @@ public sealed class GrpoTrainer
         GrpoOptionsValidator.ThrowIfInvalid(options, "trainer");
         // On CPU the process's memory is the limit; a GPU's memory is not in the GC's figure, so no check there.
         if (!options.SkipMemoryCheck && policy.Device.type == DeviceType.CPU)
-            GrpoMemoryEstimate.Compute(policy.parameters().Sum(p => p.numel()), policy.Config, options, LoraModel.TrainableParameters(policy).Sum(p => p.numel()))
+        {
+            int workers = MicroBatchWorkers.For(options, options.MicroBatchCount(), ranks?.Size ?? 1, inTurnOnly: false, Environment.ProcessorCount, get_num_threads());
+            GrpoMemoryEstimate.Compute(policy.parameters().Sum(p => p.numel()), policy.Config, options, LoraModel.TrainableParameters(policy).Sum(p => p.numel()), workers)
                 .ThrowIfAbove(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        }
         _policy = policy;
         _reference = reference;
         _options = options;

@@ -1,6 +1,7 @@
 using R1Sharp.TorchInterop;
 using R1Sharp.Distributed;
 using R1Sharp.Training.DataParallel;
+using R1Sharp.Training.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -81,12 +82,12 @@ public sealed class CrossEntropyStep
     }
 
     /// <summary>
-    /// Runs up to <paramref name="workers"/> micro-batches of <see cref="Run"/> at once, each forward and backward on
-    /// its own thread, with autograd summing their gradients into the shared parameters (in-process data parallelism:
-    /// with one torch thread each, a second core does half the step). With two micro-batches the sum is the same
-    /// whichever finishes first (two addends); with more the order of the sum varies, so the result does too, up to
-    /// rounding. The micro-batch builders are then called from several threads at once. bf16 master weights and MoE
-    /// routing terms, which act after each micro-batch, keep micro-batches one at a time.
+    /// Runs the micro-batches of <see cref="Run"/> on up to <paramref name="workers"/> threads, each worker a contiguous
+    /// share of them (<see cref="ConcurrentMicroBatches"/>: in-process data parallelism; with one torch thread each, a
+    /// second core does half the step). The workers' gradients are summed in a fixed order, so a run repeats bit for bit;
+    /// with two micro-batches on two workers the sum is one worker's to the bit. The micro-batch builders are then called
+    /// from several threads at once. bf16 master weights and MoE routing terms, which act after each micro-batch, keep
+    /// micro-batches one at a time.
     /// </summary>
     /// <returns>This step.</returns>
     public CrossEntropyStep WithConcurrentMicroBatches(int workers)
@@ -110,13 +111,10 @@ public sealed class CrossEntropyStep
         _mixed?.ZeroGradients();
         double lossSum = 0;
         long real = 0, total = 0;
-        if (_workers > 1 && _mixed is null && _routing is null && microBatches.Count > 1)
-            (lossSum, real, total) = RunConcurrently(microBatches, targetTokens);
-        else foreach (var build in microBatches)
-        {
-            var (sum, realTokens, totalTokens) = ForwardBackward(build, targetTokens, microBatches.Count);
-            (lossSum, real, total) = (lossSum + sum, real + realTokens, total + totalTokens);
-        }
+        int workers = _mixed is null && _routing is null ? _workers : 1;
+        foreach (var (sum, realTokens, totalTokens) in ConcurrentMicroBatches.Run(microBatches.Count, workers, _parameters,
+            (k, gradients) => ForwardBackward(microBatches[k], targetTokens, microBatches.Count, gradients)))
+            (lossSum, real, total) = (lossSum + sum, real + realTokens, total + totalTokens); // in micro-batch order
         if (_ranks.Size > 1)
         {
             GradientSync.AllReduce(_ranks, _parameters);
@@ -134,7 +132,7 @@ public sealed class CrossEntropyStep
 
     // One micro-batch in its own dispose scope: its summed token loss, backward of that sum over the step's target
     // tokens (with the routing terms and bf16 accumulation when set), and its token counts.
-    private (double LossSum, long Real, long Total) ForwardBackward(Func<TokenBatch> build, long targetTokens, int microBatchCount)
+    private (double LossSum, long Real, long Total) ForwardBackward(Func<TokenBatch> build, long targetTokens, int microBatchCount, WorkerGradients gradients)
     {
         using var scope = NewDisposeScope();
         var batch = build();
@@ -142,33 +140,9 @@ public sealed class CrossEntropyStep
         var sum = _lossSum(batch);
         double lossSum = sum.item<float>();
         var loss = sum.DividedBy(Math.Max(1, targetTokens));
-        (_routing?.AddTo(loss, batch.PaddingMask, 1.0 / microBatchCount) ?? loss).backward();
+        gradients.Backward(_routing?.AddTo(loss, batch.PaddingMask, 1.0 / microBatchCount) ?? loss);
         _mixed?.AccumulateGradients();
         return (lossSum, batch.RealTokens, batch.TotalTokens);
-    }
-
-    // The micro-batches up to _workers at a time. Each thread turns gradients on (grad mode is per thread, as dispose
-    // scopes are); the loss sums are added in the micro-batches' order, as the sequential loop adds them.
-    private (double LossSum, long Real, long Total) RunConcurrently(IReadOnlyList<Func<TokenBatch>> microBatches, long targetTokens)
-    {
-        var sums = new double[microBatches.Count];
-        var real = new long[microBatches.Count];
-        var total = new long[microBatches.Count];
-        try
-        {
-            Parallel.For(0, microBatches.Count, new ParallelOptions { MaxDegreeOfParallelism = _workers }, i =>
-            {
-                using var grad = enable_grad();
-                (sums[i], real[i], total[i]) = ForwardBackward(microBatches[i], targetTokens, microBatches.Count);
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-        double lossSum = 0;
-        foreach (double sum in sums) lossSum += sum;
-        return (lossSum, real.Sum(), total.Sum());
     }
 
     /// <summary>Mean cross-entropy per target token over <paramref name="batches"/>, without gradients; NaN when none has a target.</summary>

@@ -94,7 +94,7 @@ public sealed record ZeroOptions
     {
         NumGenerations = 8,
         PromptsPerStep = 16,
-        GradientAccumulationSteps = 1,
+        GradientAccumulationSteps = 2, // one micro-batch per core: micro_batch_workers trains them at once (issue 18)
         MaxSteps = 60,
         LearningRate = 1e-4,
         Temperature = 1.0,

@@ -54,9 +54,10 @@ public sealed record ZeroToolOptions
     /// <summary>
     /// GRPO settings, the same for the run with tools and the run without. As <c>r1 zero</c> (G = 8, 16 prompts a step,
     /// β = 0.001, rollout temperature 1.0, accuracy + 0.1 × format), with fewer steps and shorter completions: a tool-using
-    /// answer is about 30 tokens.
+    /// answer is about 30 tokens. One micro-batch a step, as the figures of docs/zero.md ("r1 zero --tools") were measured (r1 zero's two,
+    /// for its micro-batch workers, would change their rounding).
     /// </summary>
-    public GrpoOptions Grpo { get; init; } = new ZeroOptions().Grpo with { MaxSteps = 30, MaxCompletionLength = 48, MaxPromptLength = 64, EvalSteps = 10, SaveSteps = 0 };
+    public GrpoOptions Grpo { get; init; } = new ZeroOptions().Grpo with { MaxSteps = 30, MaxCompletionLength = 48, MaxPromptLength = 64, EvalSteps = 10, SaveSteps = 0, GradientAccumulationSteps = 1 };
 
     /// <summary>The suite: the multiplication family and its held-out split.</summary>
     public TaskSuite CreateSuite() => new([Task], Seed, HeldOut);
