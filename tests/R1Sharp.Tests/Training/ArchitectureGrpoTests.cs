@@ -52,7 +52,7 @@ public sealed class ArchitectureGrpoTests : IDisposable
         {
             var ids = torch.tensor(new long[] { 1, 2, 3, 4 }, [1, 4]);
             using var before = policy.Forward(ids).detach();
-            var options = ToyGrpo.Options(12) with { SaveSteps = 0, UsePeft = true, LoraRank = 4, LoraAlpha = 16, LoraDropout = 0, LoraTargetModules = LoraOptions.AllLinear, LearningRate = 5e-2 };
+            var options = ToyGrpo.Options(20) with { SaveSteps = 0, UsePeft = true, LoraRank = 4, LoraAlpha = 16, LoraDropout = 0, LoraTargetModules = LoraOptions.AllLinear, LearningRate = 5e-2 };
             using var lora = LoraModel.Attach(policy, options.Lora!, seed: 9);
             Assert.Contains(lora.AdaptedModules, m => m.EndsWith("self_attn.q_proj", StringComparison.Ordinal));
             if (moe) Assert.Contains(lora.AdaptedModules, m => m.Contains("mlp.experts.", StringComparison.Ordinal));
@@ -64,8 +64,10 @@ public sealed class ArchitectureGrpoTests : IDisposable
                 new RewardComposer([new WeightedReward(new ToyGrpo.StartsWithA())]), new ToyGrpo.FixedPrompts(), options, new LoraPolicyCheckpoint(lora, null), _dir);
             await trainer.RunAsync(resume: false);
             double after = ToyGrpo.ExpectedReward(policy);
-            // Measured 0.084 -> 0.134 (qwen3) and 0.130 (qwen3_moe), as Qwen2 with LoRA on this toy (0.083 -> 0.126):
-            // adapters move slower than full fine-tuning here, since the tied embedding is not adapted.
+            // Measured after 20 steps 0.084 -> 0.135 (qwen3) and 0.126 (qwen3_moe), as Qwen2 with LoRA on this toy (0.083 ->
+            // 0.126 after 12): adapters move slower than full fine-tuning here, since the tied embedding is not adapted.
+            // After 12 steps qwen3_moe reached 0.130, or 0.098 once micro-batches were cut to their rows' widths (the same
+            // log-probs, TrimmedMicroBatchTests, other rounding): top-k routing makes this toy's trajectory chaotic.
             Assert.True(after > start + 0.03, $"expected reward {start:0.000} -> {after:0.000}");
         }
     }

@@ -16,7 +16,7 @@ public class FrozenLogProbsTests
     [Fact]
     public void EachMicroBatchGetsTheLogProbsOfItsCompletionTokensWithoutGradients()
     {
-        // Prompts [1] and [2, 3], G = 1; completions [3, 2] and [0] (pad 0): targets [[3, 2], [0, 0]].
+        // Prompts [1] and [2, 3], G = 1; completions [3, 2] and [0] (pad 0): targets [3, 2] and [0], a micro-batch each.
         var rows = TrainingRows.Build([[1], [2, 3]], 1, [[3, 2], [0]], [false, false], padId: 0);
         var seen = new List<(long[] Shape, long[] Mask)>();
         var result = FrozenLogProbs.Compute((input, mask, targets) =>
@@ -28,12 +28,13 @@ public class FrozenLogProbsTests
         {
             Assert.Equal(2, result.Length);
             Assert.Equal(new[] { Math.Log(0.5), Math.Log(0.25) }, result[0].data<float>().Select(x => (double)x), new Tolerance(1e-6));
-            Assert.Equal(new[] { Math.Log(0.125), Math.Log(0.125) }, result[1].data<float>().Select(x => (double)x), new Tolerance(1e-6));
+            Assert.Equal(new[] { Math.Log(0.125) }, result[1].data<float>().Select(x => (double)x), new Tolerance(1e-6));
             Assert.All(result, r => Assert.False(r.requires_grad));
-            // The forward saw each micro-batch alone, without the last column: widths P + C − 1 = 2 + 2 − 1.
-            Assert.Equal([new long[] { 1, 3 }, new long[] { 1, 3 }], seen.Select(s => s.Shape));
-            Assert.Equal(new long[] { 0, 1, 1 }, seen[0].Mask);
-            Assert.Equal(new long[] { 1, 1, 1 }, seen[1].Mask);
+            // The forward saw each micro-batch alone, cut to its own widths and without the last column: p + c − 1 =
+            // 1 + 2 − 1 for [1 | 3, 2] and 2 + 1 − 1 for [2, 3 | 0].
+            Assert.Equal([new long[] { 1, 2 }, new long[] { 1, 2 }], seen.Select(s => s.Shape));
+            Assert.Equal(new long[] { 1, 1 }, seen[0].Mask);
+            Assert.Equal(new long[] { 1, 1 }, seen[1].Mask);
         }
         finally
         {

@@ -152,6 +152,6 @@ public sealed class GrpoMemoryEstimateTests
         Assert.Contains("skip_memory_check", GrpoTrainer.SettingsThatMayChange);
         Assert.Equal(16, new GrpoOptions().MicroBatchCount());
         Assert.Empty(GrpoOptionsValidator.Problems(new GrpoOptions { PromptsPerStep = 1, NumGenerations = 2 }));
-        Assert.Equal(2, new R1Sharp.Training.Zero.ZeroOptions().Grpo.MicroBatchCount()); // r1 zero: one micro-batch per worker
+        Assert.Equal(4, new R1Sharp.Training.Zero.ZeroOptions().Grpo.MicroBatchCount()); // r1 zero: two micro-batches per worker
     }
 }

@@ -44,6 +44,26 @@ public class TrainingRowsTests
     }
 
     [Fact]
+    public void AMicroBatchIsOnlyAsWideAsItsOwnLongestPromptAndCompletion()
+    {
+        using var scope = NewDisposeScope();
+        var rows = Rows();
+        var last = new MicroBatch(3, 4); // prompt [7], empty completion: p = 1, c = 1 (of P = 2, C = 2)
+        Assert.Equal(1, rows.PromptWidthOf(last));
+        Assert.Equal(1, rows.CompletionWidthOf(last));
+        var (input, mask, targets) = rows.Slice(last, CPU);
+        Assert.Equal(new long[] { 7 }, input.data<long>().ToArray());
+        Assert.Equal(new long[] { 1 }, mask.data<long>().ToArray());
+        Assert.Equal(new long[] { 0 }, targets.data<long>().ToArray());
+        Assert.Equal(new float[] { 0 }, rows.CompletionMask(last, false).data<float>().ToArray());
+        // Rows 2 and 3: one-token prompts, completions of 2 and 0 tokens: the prompt's padding column is dropped.
+        var (pair, pairMask, pairTargets) = rows.Slice(new MicroBatch(2, 4), CPU);
+        Assert.Equal(new long[] { 7, 11, 7, 0 }, pair.data<long>().ToArray());
+        Assert.Equal(new long[] { 1, 1, 1, 0 }, pairMask.data<long>().ToArray());
+        Assert.Equal(new long[] { 11, 1, 0, 0 }, pairTargets.data<long>().ToArray());
+    }
+
+    [Fact]
     public void TheCompletionMaskCoversRealTokensAndOptionallyLeavesTruncatedRowsOut()
     {
         using var scope = NewDisposeScope();

@@ -193,16 +193,18 @@ public sealed class GrpoStep(
         }
         Forward.GradientCheckpointing = options.GradientCheckpointing;
         using var routing = MoeRoutingTerms.For(Forward, options.RouterBiasUpdateRate); // issue 16: MoE aux loss / bias update
+        // issue 18: the micro-batches on several threads where nothing in the step needs them one at a time, groups of
+        // similar length trained together (each micro-batch only as wide as its own rows), the workers' shares balanced.
+        bool correct = options.VllmImportanceSamplingCorrection && (rollouts.SamplesElsewhere || precision?.RolloutsDifferFromTraining == true);
+        int microBatchCount = Math.Min(options.MicroBatchCount(), batch.Rollouts.Count);
+        int workers = MicroBatchWorkers.For(options, microBatchCount, _ranks.Size, inTurnOnly: routing is not null || correct, Environment.ProcessorCount, get_num_threads());
+        if (microBatchCount > 0 && options.LossType != GrpoLossType.Bnpo) batch = InTrainingOrder(batch, microBatchCount, workers);
         // Data-parallel: a rank may hold no rows this step; it still joins every collective (its gradient is zero).
         var rows = batch.Rollouts.Count == 0 ? null : TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
             [.. batch.Rollouts.Select(r => r.Truncated)], tokenizer.PadId, [.. batch.Rollouts.Select(r => r.Tools?.ToolTokens)]);
         var microBatches = rows is null ? [] : MicroBatches.Split(rows.Count, options.MicroBatchCount());
         // The loss is normalised by the global batch's counts, so the ranks' gradients sum to the single-process gradient.
         long lossTokens = (long)_ranks.Sum(rows?.LossTokens(options.MaskTruncatedCompletions) ?? 0);
-
-        // issue 18: the micro-batches on several threads where nothing in the step needs them one at a time.
-        bool correct = options.VllmImportanceSamplingCorrection && (rollouts.SamplesElsewhere || precision?.RolloutsDifferFromTraining == true);
-        int workers = MicroBatchWorkers.For(options, microBatches.Count, _ranks.Size, inTurnOnly: routing is not null || correct, Environment.ProcessorCount, get_num_threads());
 
         // π_old (μ > 1 only; with μ = 1 it is π_θ detached) and π_ref, once before any update.
         var logProbsOf = new CompletionLogProbs(options.Temperature, options.LogprobChunkSize);
@@ -265,7 +267,7 @@ public sealed class GrpoStep(
                     var lossMask = rows.CompletionMask(micro, options.MaskTruncatedCompletions);
                     var (logProbs, tokenEntropy) = logProbsOf.Compute(Forward, input, mask, targets, withEntropy: first || entropyBonus, entropyGradient: entropyBonus);
                     var old = oldLogProbs?[k] ?? logProbs.detach();
-                    var (sampled, available) = correct ? RolloutImportanceCorrection.SamplingLogProbs(batch.Rollouts, micro.Start, micro.Count, rows.CompletionWidth, policy.Device) : default;
+                    var (sampled, available) = correct ? RolloutImportanceCorrection.SamplingLogProbs(batch.Rollouts, micro.Start, micro.Count, rows.CompletionWidthOf(micro), policy.Device) : default;
                     var weights = correct ? RolloutImportanceCorrection.Weights(old, sampled, available * lossMask.to(policy.Device), options.VllmImportanceSamplingMode, options.VllmImportanceSamplingCap, first ? mismatch : null) : null;
                     var result = PolicyLoss.Compute(logProbs, old, refLogProbs?[k],
                         tensor(advantages[micro.Start..micro.End]), lossMask, settings, tokenEntropy, selection?.Masks[k], weights);
@@ -300,6 +302,24 @@ public sealed class GrpoStep(
             foreach (var t in (oldLogProbs ?? []).Concat(refLogProbs ?? []).Concat(samplingLogProbs ?? [])) t.Dispose();
             selection?.Dispose();
         }
+    }
+
+    // The batch with its groups in LengthBalancedGroupOrder's order (the same batch when that keeps sampling order).
+    private SampledGroups InTrainingOrder(SampledGroups batch, int microBatches, int workers)
+    {
+        int g = options.NumGenerations;
+        if (batch.Rollouts.Count != batch.Prompts.Count * g) return batch;
+        var widths = Enumerable.Range(0, batch.Prompts.Count)
+            .Select(k => batch.PromptIds[k].Count + Enumerable.Range(k * g, g).Max(i => batch.Rollouts[i].Tokens.Length)).ToList();
+        var order = LengthBalancedGroupOrder.Of(widths, g, microBatches, workers);
+        if (order.SequenceEqual(Enumerable.Range(0, order.Length))) return batch;
+        var completions = order.SelectMany(k => Enumerable.Range(k * g, g)).ToList();
+        return new SampledGroups(
+            [.. order.Select(k => batch.Prompts[k])],
+            [.. order.Select(k => batch.PromptIds[k])],
+            [.. completions.Select(i => batch.Rollouts[i])],
+            [.. completions.Select(i => batch.Inputs[i])],
+            batch.Scores.Subset(completions));
     }
 
     // What one micro-batch's training reports: its loss statistics, its loss, its share of the step's loss tokens, and

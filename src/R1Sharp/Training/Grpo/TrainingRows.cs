@@ -5,18 +5,22 @@ namespace R1Sharp.Training.Grpo;
 /// <summary>
 /// The token layout GRPO trains on: one row per completion, its prompt left-padded to width P and the completion
 /// right-padded to width C, so completion token t of every row sits in column P + t and its log-prob comes from the
-/// logits at column P + t − 1. Pure data; <see cref="Slice"/> turns rows into tensors.
+/// logits at column P + t − 1. Pure data; <see cref="Slice"/> turns rows into tensors, each micro-batch only as wide as
+/// its own longest prompt and completion: the columns it leaves out are padding in every one of its rows, and positions
+/// come from the attention mask, so its log-probs are those of the full width (up to rounding) for less compute.
 /// </summary>
 public sealed class TrainingRows
 {
     private readonly long[] _ids;
     private readonly long[] _attention;
     private readonly int[] _completionLengths;
+    private readonly int[] _promptLengths;
     private readonly bool[] _truncated;
     private readonly bool[]?[] _excluded;
 
-    private TrainingRows(long[] ids, long[] attention, int[] completionLengths, bool[] truncated, bool[]?[] excluded, int promptWidth, int completionWidth)
+    private TrainingRows(long[] ids, long[] attention, int[] promptLengths, int[] completionLengths, bool[] truncated, bool[]?[] excluded, int promptWidth, int completionWidth)
     {
+        _promptLengths = promptLengths;
         _excluded = excluded;
         _ids = ids;
         _attention = attention;
@@ -76,24 +80,41 @@ public sealed class TrainingRows
             for (int t = 0; t < prompt.Count; t++) { ids[row + p - prompt.Count + t] = prompt[t]; attention[row + p - prompt.Count + t] = 1; }
             for (int t = 0; t < completion.Length; t++) { ids[row + p + t] = completion[t]; attention[row + p + t] = 1; }
         }
-        return new TrainingRows(ids, attention, [.. completions.Select(x => x.Length)], [.. truncated], excluded is null ? new bool[]?[n] : [.. excluded], p, c);
+        return new TrainingRows(ids, attention, [.. Enumerable.Range(0, n).Select(i => promptIds[i / generations].Count)], [.. completions.Select(x => x.Length)],
+            [.. truncated], excluded is null ? new bool[]?[n] : [.. excluded], p, c);
     }
 
-    /// <summary>The rows of <paramref name="rows"/> as the forward pass takes them: input ids and attention mask [b, P + C − 1]
-    /// (the last column predicts nothing) and the targets [b, C] (the completion columns, which the logits of the previous
-    /// column predict).</summary>
+    /// <summary>The longest prompt among <paramref name="rows"/>: the micro-batch's own P.</summary>
+    public int PromptWidthOf(MicroBatch rows) => rows.Count == 0 ? 0 : _promptLengths[rows.Start..rows.End].Max();
+
+    /// <summary>The longest completion among <paramref name="rows"/> (at least 1): the micro-batch's own C, the width of
+    /// its targets, log-probs and masks.</summary>
+    public int CompletionWidthOf(MicroBatch rows) => Math.Max(1, rows.Count == 0 ? 0 : _completionLengths[rows.Start..rows.End].Max());
+
+    /// <summary>The rows of <paramref name="rows"/> as the forward pass takes them, cut to the micro-batch's own widths
+    /// p = <see cref="PromptWidthOf"/> and c = <see cref="CompletionWidthOf"/>: input ids and attention mask [b, p + c − 1]
+    /// (the last column predicts nothing) and the targets [b, c] (the completion columns, which the logits of the
+    /// previous column predict).</summary>
     public (Tensor Input, Tensor Mask, Tensor Targets) Slice(MicroBatch rows, Device device)
     {
-        var all = tensor(_ids.AsSpan(rows.Start * Width, rows.Count * Width).ToArray(), [rows.Count, Width]).to(device);
-        var mask = tensor(_attention.AsSpan(rows.Start * Width, rows.Count * Width).ToArray(), [rows.Count, Width]).to(device);
-        return (all[.., ..^1], mask[.., ..^1], all[.., PromptWidth..]);
+        int p = PromptWidthOf(rows), c = CompletionWidthOf(rows), width = p + c, from = PromptWidth - p;
+        var ids = new long[rows.Count * width];
+        var attention = new long[rows.Count * width];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            _ids.AsSpan((rows.Start + r) * Width + from, width).CopyTo(ids.AsSpan(r * width, width));
+            _attention.AsSpan((rows.Start + r) * Width + from, width).CopyTo(attention.AsSpan(r * width, width));
+        }
+        var all = tensor(ids, [rows.Count, width]).to(device);
+        var mask = tensor(attention, [rows.Count, width]).to(device);
+        return (all[.., ..^1], mask[.., ..^1], all[.., p..]);
     }
 
-    /// <summary>The loss mask [b, C] of <paramref name="rows"/> (see <see cref="Grpo.CompletionMask.Build"/>).</summary>
+    /// <summary>The loss mask [b, c] of <paramref name="rows"/>, c = <see cref="CompletionWidthOf"/> (see <see cref="Grpo.CompletionMask.Build"/>).</summary>
     /// <param name="rows">The micro-batch.</param>
     /// <param name="maskTruncated">Leave truncated completions out of the loss (TRL <c>mask_truncated_completions</c>).</param>
     public Tensor CompletionMask(MicroBatch rows, bool maskTruncated) =>
-        Grpo.CompletionMask.Build(_completionLengths[rows.Start..rows.End], _truncated[rows.Start..rows.End], maskTruncated, CompletionWidth, _excluded[rows.Start..rows.End]);
+        Grpo.CompletionMask.Build(_completionLengths[rows.Start..rows.End], _truncated[rows.Start..rows.End], maskTruncated, CompletionWidthOf(rows), _excluded[rows.Start..rows.End]);
 
     /// <summary>Completion tokens that carry loss in the whole batch: the normaliser of DAPO's token-mean loss.</summary>
     public long LossTokens(bool maskTruncated) =>

@@ -94,7 +94,9 @@ public sealed record ZeroOptions
     {
         NumGenerations = 8,
         PromptsPerStep = 16,
-        GradientAccumulationSteps = 2, // one micro-batch per core: micro_batch_workers trains them at once (issue 18)
+        // Two micro-batches per core (issue 18): micro_batch_workers trains them at once, and groups of long and of
+        // short completions go to separate micro-batches, each only as wide as its own rows.
+        GradientAccumulationSteps = 4,
         MaxSteps = 60,
         LearningRate = 1e-4,
         Temperature = 1.0,
