@@ -107,4 +107,15 @@ public sealed class SftOptionsFileTests
         Assert.False(Defaults.GradientCheckpointing);
         Assert.Contains("gradient_checkpointing", SftTrainer.SettingsThatMayChange);
     }
+
+    [Fact]
+    public async Task MicroBatchWorkersIsAnSftKeyRefusedBelowZeroThatMayChangeOnResume()
+    {
+        string file = Write("sft-workers.yaml", "micro_batch_workers: 2\n");
+        var options = await SftOptionsFile.LoadAsync(file, [], [], Defaults);
+        Assert.Equal(2, options.MicroBatchWorkers);
+        Assert.Equal(0, Defaults.MicroBatchWorkers);
+        Assert.Contains(SftOptionsValidator.Problems(Defaults with { MicroBatchWorkers = -1 }), p => p.StartsWith("micro_batch_workers", StringComparison.Ordinal));
+        Assert.Contains("micro_batch_workers", SftTrainer.SettingsThatMayChange);
+    }
 }

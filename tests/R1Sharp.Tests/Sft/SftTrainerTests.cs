@@ -67,6 +67,29 @@ public class SftTrainerTests
     }
 
     [Fact]
+    public async Task MicroBatchWorkersTrainAsOneUpToRoundingAndRepeatTheirRunBitForBit()
+    {
+        var results = new List<(SftRunResult Result, float[][] Weights)>();
+        foreach (int workers in new[] { 1, 2, 2 })
+        {
+            var options = Options(SftTestData.TempDirectory()) with { GradientAccumulationSteps = 4, MicroBatchWorkers = workers, Epochs = 1 };
+            var (data, tokenizer) = Data(options, count: 32);
+            using var model = new TinyAttentionModel(tokenizer.VocabSize);
+            var result = await new SftTrainer(model, data, options, tokenizer.PadId, CPU).TrainAsync();
+            results.Add((result, [.. model.parameters().Select(p => p.data<float>().ToArray())]));
+        }
+        var (one, two, again) = (results[0], results[1], results[2]);
+        Assert.True(one.Result.Steps >= 2);
+        Assert.Equal(one.Result.LastLoss!.Value, two.Result.LastLoss!.Value, 4);
+        Assert.Equal(two.Result.LastLoss, again.Result.LastLoss);
+        foreach (var ((a, b), c) in one.Weights.Zip(two.Weights).Zip(again.Weights))
+        {
+            Assert.True(a.Zip(b).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4, "one and two workers' weights differ beyond rounding");
+            Assert.Equal(b, c);
+        }
+    }
+
+    [Fact]
     public async Task AResumedRunContinuesExactlyLikeAnUninterruptedOne()
     {
         var straightOptions = Options(SftTestData.TempDirectory());

@@ -1,4 +1,3 @@
-using R1Sharp.Training.Metrics;
 using TorchSharp;
 
 namespace R1Sharp.Tests.Training;
@@ -30,17 +29,6 @@ public sealed class GrpoMemoryOptionsTests : IDisposable
         }
     }
 
-    private async Task<(Dictionary<string, torch.Tensor> Weights, IReadOnlyDictionary<string, double> Metrics)> Run(R1Sharp.Training.Configuration.GrpoOptions options, string name)
-    {
-        string dir = Path.Combine(_dir, name);
-        var (policy, reference) = ToyGrpo.Models();
-        using (policy)
-        using (reference)
-        {
-            await ToyGrpo.Trainer(policy, reference, options, dir).RunAsync(resume: false);
-            var weights = policy.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
-            var metrics = MetricsLog.ReadJsonl(Path.Combine(dir, MetricsLog.JsonlFileName));
-            return (weights, metrics[^1].Values);
-        }
-    }
+    private Task<(Dictionary<string, torch.Tensor> Weights, IReadOnlyDictionary<string, double> Metrics)> Run(R1Sharp.Training.Configuration.GrpoOptions options, string name) =>
+        ToyGrpo.TrainAsync(options, Path.Combine(_dir, name));
 }

@@ -1,6 +1,6 @@
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Grpo;
-using R1Sharp.Training.Metrics;
+using R1Sharp.Training.Optimization;
 using TorchSharp;
 
 namespace R1Sharp.Tests.Training;
@@ -18,7 +18,6 @@ public sealed class GrpoMicroBatchWorkersTests : IDisposable
     {
         // μ = 2 and β > 0: π_old and π_ref are computed by the workers too.
         var options = ToyGrpo.Options(2) with { SaveSteps = 0, NumIterations = 2, GradientAccumulationSteps = 4, LogprobChunkSize = 0 };
-        Assert.Equal(2, MicroBatchWorkers.For(options with { MicroBatchWorkers = 2 }, 4, ranks: 1, inTurnOnly: false, cores: 1, torchThreads: 1));
         var (oneWeights, oneMetrics) = await Run(options with { MicroBatchWorkers = 1 }, "one");
         var (twoWeights, twoMetrics) = await Run(options with { MicroBatchWorkers = 2 }, "two");
         var (againWeights, againMetrics) = await Run(options with { MicroBatchWorkers = 2 }, "again");
@@ -38,22 +37,25 @@ public sealed class GrpoMicroBatchWorkersTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0, 16, 1, false, 2, 1, 2)] // auto: one per core torch's single thread leaves free
-    [InlineData(0, 16, 1, false, 8, 1, 2)] // auto: at most 2
-    [InlineData(0, 16, 1, false, 2, 2, 1)] // auto: torch's threads take both cores
-    [InlineData(0, 16, 2, false, 2, 1, 1)] // auto: several ranks, each a core already
-    [InlineData(4, 16, 2, false, 2, 1, 4)] // an explicit count is kept
-    [InlineData(4, 3, 1, false, 2, 1, 3)] // no more workers than micro-batches
-    [InlineData(2, 1, 1, false, 2, 1, 1)] // one micro-batch: nothing to share
-    [InlineData(2, 16, 1, true, 2, 1, 1)] // MoE routing terms or the rollout correction: in turn
-    public void TheWorkerCountFollowsTheOptionTheCoresAndWhatMustRunInTurn(int option, int microBatches, int ranks, bool inTurnOnly, int cores, int torchThreads, int expected) =>
-        Assert.Equal(expected, MicroBatchWorkers.For(new GrpoOptions { MicroBatchWorkers = option }, microBatches, ranks, inTurnOnly, cores, torchThreads));
+    [InlineData(0, 16, 1, false, true, 2, 1, 2)] // auto: one per core torch's single thread leaves free
+    [InlineData(0, 16, 1, false, true, 8, 1, 2)] // auto: at most 2
+    [InlineData(0, 16, 1, false, true, 2, 2, 1)] // auto: torch's threads take both cores
+    [InlineData(0, 16, 2, false, true, 2, 1, 1)] // auto: several ranks, each a core already
+    [InlineData(0, 16, 1, false, false, 2, 1, 1)] // auto: a GPU
+    [InlineData(4, 16, 2, false, true, 2, 1, 4)] // an explicit count is kept
+    [InlineData(4, 3, 1, false, true, 2, 1, 3)] // no more workers than micro-batches
+    [InlineData(2, 1, 1, false, true, 2, 1, 1)] // one micro-batch: nothing to share
+    [InlineData(2, 16, 1, true, true, 2, 1, 1)] // what must run in turn
+    public void TheWorkerCountFollowsTheOptionTheCoresAndWhatMustRunInTurn(int option, int microBatches, int ranks, bool inTurnOnly, bool onCpu, int cores, int torchThreads, int expected) =>
+        Assert.Equal(expected, MicroBatchWorkers.For(option, microBatches, ranks, inTurnOnly, onCpu, cores, torchThreads));
 
     [Fact]
-    public void Bf16AndActivationCheckpointingKeepOneWorker()
+    public void Bf16ActivationCheckpointingMoeRoutingAndTheRolloutCorrectionRunInTurn()
     {
-        Assert.Equal(1, MicroBatchWorkers.For(new GrpoOptions { MicroBatchWorkers = 2, Bf16 = true }, 16, 1, false, 2, 1));
-        Assert.Equal(1, MicroBatchWorkers.For(new GrpoOptions { MicroBatchWorkers = 2, GradientCheckpointing = true }, 16, 1, false, 2, 1));
+        Assert.False(GrpoStep.InTurnOnly(new GrpoOptions(), routingOrCorrection: false));
+        Assert.True(GrpoStep.InTurnOnly(new GrpoOptions(), routingOrCorrection: true));
+        Assert.True(GrpoStep.InTurnOnly(new GrpoOptions { Bf16 = true }, false));
+        Assert.True(GrpoStep.InTurnOnly(new GrpoOptions { GradientCheckpointing = true }, false));
     }
 
     [Fact]
@@ -81,17 +83,6 @@ public sealed class GrpoMicroBatchWorkersTests : IDisposable
         Assert.Contains("2 at once", two.ToString(), StringComparison.Ordinal);
     }
 
-    private async Task<(Dictionary<string, torch.Tensor> Weights, IReadOnlyDictionary<string, double> Metrics)> Run(GrpoOptions options, string name)
-    {
-        string dir = Path.Combine(_dir, name);
-        var (policy, reference) = ToyGrpo.Models();
-        using (policy)
-        using (reference)
-        {
-            await ToyGrpo.Trainer(policy, reference, options, dir).RunAsync(resume: false);
-            var weights = policy.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
-            var metrics = MetricsLog.ReadJsonl(Path.Combine(dir, MetricsLog.JsonlFileName));
-            return (weights, metrics[^1].Values);
-        }
-    }
+    private Task<(Dictionary<string, torch.Tensor> Weights, IReadOnlyDictionary<string, double> Metrics)> Run(GrpoOptions options, string name) =>
+        ToyGrpo.TrainAsync(options, Path.Combine(_dir, name));
 }

@@ -98,4 +98,19 @@ internal static class ToyGrpo
         foreach (var p in reference.parameters()) p.requires_grad = false;
         return (policy, reference);
     }
+
+    /// <summary>A run of <paramref name="options"/> from <see cref="Models"/> in <paramref name="dir"/>: the policy's final
+    /// weights (copies) and the last step's metrics.</summary>
+    public static async Task<(Dictionary<string, torch.Tensor> Weights, IReadOnlyDictionary<string, double> Metrics)> TrainAsync(GrpoOptions options, string dir)
+    {
+        var (policy, reference) = Models();
+        using (policy)
+        using (reference)
+        {
+            await Trainer(policy, reference, options, dir).RunAsync(resume: false);
+            var weights = policy.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+            var metrics = R1Sharp.Training.Metrics.MetricsLog.ReadJsonl(Path.Combine(dir, R1Sharp.Training.Metrics.MetricsLog.JsonlFileName));
+            return (weights, metrics[^1].Values);
+        }
+    }
 }

@@ -36,7 +36,7 @@ namespace R1Sharp.Training.Grpo;
 /// <param name="LogitsBytes">Logits, log-softmax and logits' gradient of one micro-batch.</param>
 /// <param name="RolloutCacheBytes">KV cache of in-process generation.</param>
 /// <param name="MicroBatchCompletions">Completions per micro-batch.</param>
-/// <param name="Workers">Micro-batches trained at once (<see cref="MicroBatchWorkers"/>); activations, logits and the
+/// <param name="Workers">Micro-batches trained at once (<see cref="Optimization.MicroBatchWorkers"/>); activations, logits and the
 /// gradients' buffers above are for all of them.</param>
 public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, long OptimizerBytes, long ReferenceBytes,
     long ActivationsBytes, long LogitsBytes, long RolloutCacheBytes, int MicroBatchCompletions, int Workers = 1)
@@ -51,7 +51,7 @@ public sealed record GrpoMemoryEstimate(long WeightsBytes, long GradientsBytes, 
     /// <param name="model">Vocabulary, width, depth and heads of the policy.</param>
     /// <param name="options">Batch shape, lengths, β, dtype and LoRA of the run.</param>
     /// <param name="trainableParameters">Parameters that get gradients and AdamW state (LoRA: the adapters, float32); null = all.</param>
-    /// <param name="workers">Micro-batches trained at once (<see cref="MicroBatchWorkers.For"/>); default 1.</param>
+    /// <param name="workers">Micro-batches trained at once (<see cref="Optimization.MicroBatchWorkers.For"/>); default 1.</param>
     public static GrpoMemoryEstimate Compute(long parameters, ModelConfig model, GrpoOptions options, long? trainableParameters = null, int workers = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);

@@ -39,6 +39,9 @@ namespace R1Sharp.Training.Grpo;
 /// Log-probs of π_θ, π_old and π_ref are all taken at the sampling temperature (logits / T, as TRL;
 /// <see cref="CompletionLogProbs"/>), before top-p. Simplification: with μ = 1, π_old is π_θ detached (ratio 1, same
 /// gradient), with μ &gt; 1 π_old comes from one no-grad forward pass before the first update.
+/// Micro-batches (issue 18): the groups in order of length, so each micro-batch holds similar lengths and is cut to its
+/// own rows' widths, then trained on <c>micro_batch_workers</c> threads whose gradient sums have a fixed order
+/// (<see cref="LengthBalancedGroupOrder"/>, <see cref="ConcurrentMicroBatches"/>).
 /// Precision (issue 18, <see cref="GrpoPrecision"/>): with <c>bf16</c> every training forward runs on the bf16 copy and
 /// its gradients are summed into the float32 policy's, which the optimizer steps; rollouts come from the engine's model.
 /// </summary>
@@ -195,9 +198,12 @@ public sealed class GrpoStep(
         using var routing = MoeRoutingTerms.For(Forward, options.RouterBiasUpdateRate); // issue 16: MoE aux loss / bias update
         // issue 18: the micro-batches on several threads where nothing in the step needs them one at a time, groups of
         // similar length trained together (each micro-batch only as wide as its own rows), the workers' shares balanced.
+        // The rollout correction: vLLM/SGLang rollouts (issue 17), in-process rollouts in another precision than the
+        // training forward (issue 18).
         bool correct = options.VllmImportanceSamplingCorrection && (rollouts.SamplesElsewhere || precision?.RolloutsDifferFromTraining == true);
         int microBatchCount = Math.Min(options.MicroBatchCount(), batch.Rollouts.Count);
-        int workers = MicroBatchWorkers.For(options, microBatchCount, _ranks.Size, inTurnOnly: routing is not null || correct, Environment.ProcessorCount, get_num_threads());
+        int workers = MicroBatchWorkers.For(options.MicroBatchWorkers, microBatchCount, _ranks.Size, InTurnOnly(options, routing is not null || correct),
+            policy.Device.type == DeviceType.CPU, Environment.ProcessorCount, get_num_threads());
         if (microBatchCount > 0 && options.LossType != GrpoLossType.Bnpo) batch = InTrainingOrder(batch, microBatchCount, workers);
         // Data-parallel: a rank may hold no rows this step; it still joins every collective (its gradient is zero).
         var rows = batch.Rollouts.Count == 0 ? null : TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
@@ -303,6 +309,10 @@ public sealed class GrpoStep(
             selection?.Dispose();
         }
     }
+
+    /// <summary>Whether a step's micro-batches must run one at a time (<see cref="MicroBatchWorkers"/>): bf16, activation
+    /// checkpointing, or what the step itself adds (MoE routing terms, the rollout correction).</summary>
+    internal static bool InTurnOnly(GrpoOptions options, bool routingOrCorrection) => routingOrCorrection || options.Bf16 || options.GradientCheckpointing;
 
     // The batch with its groups in LengthBalancedGroupOrder's order (the same batch when that keeps sampling order).
     private SampledGroups InTrainingOrder(SampledGroups batch, int microBatches, int workers)

@@ -18,7 +18,7 @@ public static class LengthBalancedGroupOrder
     /// <param name="widths">Each group's width: its prompt's tokens plus its longest completion's.</param>
     /// <param name="rowsPerGroup">G, completions per group.</param>
     /// <param name="microBatches">Micro-batches of the step (after <see cref="MicroBatches.Split"/>'s clamp to the rows).</param>
-    /// <param name="workers">Micro-batch workers (<see cref="MicroBatchWorkers"/>).</param>
+    /// <param name="workers">Micro-batch workers (<see cref="Optimization.MicroBatchWorkers"/>).</param>
     public static int[] Of(IReadOnlyList<int> widths, int rowsPerGroup, int microBatches, int workers)
     {
         ArgumentNullException.ThrowIfNull(widths);

@@ -87,7 +87,8 @@ public sealed class CrossEntropyStep
     /// second core does half the step). The workers' gradients are summed in a fixed order, so a run repeats bit for bit;
     /// with two micro-batches on two workers the sum is one worker's to the bit. The micro-batch builders are then called
     /// from several threads at once. bf16 master weights and MoE routing terms, which act after each micro-batch, keep
-    /// micro-batches one at a time.
+    /// micro-batches one at a time; a model with activation checkpointing must be given one worker (its recomputation
+    /// back-propagates into <c>.grad</c> itself; <see cref="MicroBatchWorkers"/> says so).
     /// </summary>
     /// <returns>This step.</returns>
     public CrossEntropyStep WithConcurrentMicroBatches(int workers)

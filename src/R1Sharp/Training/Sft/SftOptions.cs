@@ -83,6 +83,14 @@ public sealed record SftOptions : ITrainingLoopSettings, IAdamWSettings, ILoraSe
     /// normalised by the target tokens of the whole step, so every token weighs the same however it is batched.</summary>
     public int GradientAccumulationSteps { get; init; } = 1;
 
+    /// <summary><c>micro_batch_workers</c> — threads that train a step's micro-batches at once, each a contiguous share,
+    /// with one torch thread each (on 2 cores with <c>--threads 1</c>, the second core does half the step), their
+    /// gradients summed in a fixed order so a run repeats bit for bit; against one worker only rounding differs. 0 = one
+    /// per core that torch's threads leave free, at most 2, and 1 on several ranks or a GPU. One worker whatever the setting
+    /// with a single micro-batch (the default <c>gradient_accumulation_steps</c> of 1), bf16, gradient_checkpointing or MoE
+    /// routing terms. Default 0. As GRPO's (docs/grpo.md); not a TRL option.</summary>
+    public int MicroBatchWorkers { get; init; }
+
     /// <summary>Tokens per row: the longest sample, and the capacity of a packed row. Default 1024 (TRL <c>max_length</c>).</summary>
     public int MaxLength { get; init; } = 1024;
 

@@ -18,6 +18,7 @@ public static class SftOptionsValidator
         problems.AddRange(TrainingLoopChecks.Problems(options));
         problems.AddRange(AdamWSettingsChecks.Problems(options));
         Require(options.LogprobChunkSize >= 0, "logprob_chunk_size", options.LogprobChunkSize, "must be ≥ 0 (0 = full logits)");
+        Require(options.MicroBatchWorkers >= 0, "micro_batch_workers", options.MicroBatchWorkers, "must be 0 (one per core torch's threads leave free, at most 2) or a count of 1 or more");
         Require(options.MaxLength >= 2, "max_length", options.MaxLength, "must be at least 2 (a target needs a token before it)");
         Require(options.EvalSteps >= 0, "eval_steps", options.EvalSteps, "must be ≥ 0 (0 = each epoch end)");
         Require(!(options.Bf16 && options.UsePeft), "bf16", "true with use_peft: true",

@@ -74,7 +74,7 @@ public sealed class SftTrainer
     /// <summary>SFT options a resumed run may change: how long to train, how often to log, evaluate and save, and where.
     /// As in transformers, a longer run recomputes the schedule for its new length.</summary>
     public static readonly IReadOnlyList<string> SettingsThatMayChange =
-        ["output_dir", "num_train_epochs", "max_steps", "eval_steps", "logging_steps", "save_steps", "save_total_limit", "gradient_checkpointing", "logprob_chunk_size"];
+        ["output_dir", "num_train_epochs", "max_steps", "eval_steps", "logging_steps", "save_steps", "save_total_limit", "gradient_checkpointing", "logprob_chunk_size", "micro_batch_workers"];
 
     private static readonly JsonSerializerOptions SettingsJson = new()
     {
@@ -135,8 +135,12 @@ public sealed class SftTrainer
         using var routing = MoeRoutingTerms.For(_model.MixedPrecision?.Compute ?? _model.Module as CausalLanguageModel, _options.RouterBiasUpdateRate);
         if (routing is not null && _ranks.Size > 1)
             throw new NotSupportedException("r1 sft on several ranks: a mixture-of-experts model's routing terms (load balancing, router bias update) would be counted per rank; train it on one rank.");
+        // issue 18: micro-batches on several threads where none must run in turn (bf16 and routing terms keep them in turn
+        // inside the step; activation checkpointing must be kept so here).
+        int workers = MicroBatchWorkers.For(_options.MicroBatchWorkers, (_options.GradientAccumulationSteps + _ranks.Size - 1) / _ranks.Size, _ranks.Size,
+            inTurnOnly: _options.Bf16 || _options.GradientCheckpointing || routing is not null, _device.type == DeviceType.CPU, Environment.ProcessorCount, get_num_threads());
         var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm, routing)
-            .WithRanks(_ranks);
+            .WithRanks(_ranks).WithConcurrentMicroBatches(workers);
         if (_model.MixedPrecision is { } mixed) crossEntropy.WithMasterWeights(mixed);
         double? firstLoss = null, lastLoss = null, validationLoss = null;
         double paddingSum = 0;
