@@ -24,9 +24,9 @@ internal static class GrpoWorkersBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string? json = Argument(args, "--json");
-        int rounds = int.Parse(Argument(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
-        int steps = int.Parse(Argument(args, "--steps") ?? "3", CultureInfo.InvariantCulture);
+        string? json = DataParallelBench.Argument(args, "--json");
+        int rounds = int.Parse(DataParallelBench.Argument(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
+        int steps = int.Parse(DataParallelBench.Argument(args, "--steps") ?? "3", CultureInfo.InvariantCulture);
         torch.set_num_threads(1);
         string work = Directory.CreateTempSubdirectory("r1-bench-workers").FullName;
         try
@@ -91,11 +91,5 @@ internal static class GrpoWorkersBench
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static string? Argument(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

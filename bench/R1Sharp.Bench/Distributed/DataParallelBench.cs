@@ -157,7 +157,7 @@ internal static class DataParallelBench
 
     private static string SharedDataDir() => GenerationThroughput.SharedDataDir();
 
-    private static string? Argument(string[] args, string name)
+    internal static string? Argument(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

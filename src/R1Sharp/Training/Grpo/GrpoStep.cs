@@ -202,8 +202,7 @@ public sealed class GrpoStep(
         // training forward (issue 18).
         bool correct = options.VllmImportanceSamplingCorrection && (rollouts.SamplesElsewhere || precision?.RolloutsDifferFromTraining == true);
         int microBatchCount = Math.Min(options.MicroBatchCount(), batch.Rollouts.Count);
-        int workers = MicroBatchWorkers.For(options.MicroBatchWorkers, microBatchCount, _ranks.Size, InTurnOnly(options, routing is not null || correct),
-            policy.Device.type == DeviceType.CPU, Environment.ProcessorCount, get_num_threads());
+        int workers = Workers(options, microBatchCount, _ranks.Size, routing is not null || correct, policy.Device.type == DeviceType.CPU);
         if (microBatchCount > 0 && options.LossType != GrpoLossType.Bnpo) batch = InTrainingOrder(batch, microBatchCount, workers);
         // Data-parallel: a rank may hold no rows this step; it still joins every collective (its gradient is zero).
         var rows = batch.Rollouts.Count == 0 ? null : TrainingRows.Build(batch.PromptIds, options.NumGenerations, [.. batch.Rollouts.Select(r => r.Tokens)],
@@ -313,6 +312,11 @@ public sealed class GrpoStep(
     /// <summary>Whether a step's micro-batches must run one at a time (<see cref="MicroBatchWorkers"/>): bf16, activation
     /// checkpointing, or what the step itself adds (MoE routing terms, the rollout correction).</summary>
     internal static bool InTurnOnly(GrpoOptions options, bool routingOrCorrection) => routingOrCorrection || options.Bf16 || options.GradientCheckpointing;
+
+    /// <summary>The micro-batch workers of a step on this machine (<see cref="MicroBatchWorkers.For"/>), for the step and the
+    /// trainer's memory estimate alike.</summary>
+    internal static int Workers(GrpoOptions options, int microBatches, int ranks, bool routingOrCorrection, bool onCpu) =>
+        MicroBatchWorkers.For(options.MicroBatchWorkers, microBatches, ranks, InTurnOnly(options, routingOrCorrection), onCpu, Environment.ProcessorCount, get_num_threads());
 
     // The batch with its groups in LengthBalancedGroupOrder's order (the same batch when that keeps sampling order).
     private SampledGroups InTrainingOrder(SampledGroups batch, int microBatches, int workers)

@@ -72,8 +72,7 @@ public sealed class GrpoTrainer
         // On CPU the process's memory is the limit; a GPU's memory is not in the GC's figure, so no check there.
         if (!options.SkipMemoryCheck && policy.Device.type == DeviceType.CPU)
         {
-            int workers = MicroBatchWorkers.For(options.MicroBatchWorkers, options.MicroBatchCount(), ranks?.Size ?? 1, GrpoStep.InTurnOnly(options, false),
-                onCpu: true, Environment.ProcessorCount, get_num_threads());
+            int workers = GrpoStep.Workers(options, options.MicroBatchCount(), ranks?.Size ?? 1, routingOrCorrection: false, onCpu: true);
             GrpoMemoryEstimate.Compute(policy.parameters().Sum(p => p.numel()), policy.Config, options, LoraModel.TrainableParameters(policy).Sum(p => p.numel()), workers)
                 .ThrowIfAbove(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         }

@@ -13,14 +13,15 @@ namespace R1Sharp.Training.Zero;
 /// state, gradient sums and checkpoints (<see cref="LanguageModeling.MixedPrecisionModel"/>). Needs a float32 model.
 /// Default false.</param>
 /// <param name="Workers">Threads that run a step's forward and backward at once, each on its share of the packed rows,
-/// autograd summing their gradients (<see cref="LanguageModeling.CrossEntropyStep.WithConcurrentMicroBatches"/>). 0 =
-/// one per core that torch's own threads leave free, at most 2 (the default command's one torch thread on two cores:
-/// 2). A step is split into as many shards as workers; more than 2 would sum their gradients in a varying order, so
-/// a run would not repeat itself exactly. bf16 runs use 1. A step's loss and update are those of the
+/// their gradients summed in a fixed order (<see cref="LanguageModeling.CrossEntropyStep.WithConcurrentMicroBatches"/>),
+/// so a run repeats itself exactly. 0 = one per core that torch's own threads leave free, at most 2 (the default
+/// command's one torch thread on two cores: 2). A step is split into as many shards as workers. bf16 runs use 1
+/// (<see cref="Optimization.MicroBatchWorkers"/>). A step's loss and update are those of the
 /// whole batch up to float rounding (the row count of each matrix product changes its summation order). Default 0.</param>
 public sealed record PretrainOptions(int Steps = 2000, int BatchSize = 32, double LearningRate = 2e-3, int WarmupSteps = 20, int SaveSteps = 250,
     bool Bf16 = false, int Workers = 0)
 {
     /// <summary>The workers a run uses: 1 with bf16, else <see cref="Workers"/>, or with 0 one per core torch's threads leave free, at most 2.</summary>
-    public int EffectiveWorkers() => Bf16 ? 1 : Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount / Math.Max(1, TorchSharp.torch.get_num_threads()), 1, 2);
+    public int EffectiveWorkers() => Optimization.MicroBatchWorkers.For(Workers, microBatches: int.MaxValue, ranks: 1, inTurnOnly: Bf16,
+        onCpu: true, Environment.ProcessorCount, TorchSharp.torch.get_num_threads());
 }
