@@ -83,6 +83,64 @@ public sealed class AdamWTests
         }
     }
 
+    [Fact]
+    public void FusedUpdateIsTorchSharpsBitForBitOnEverySize()
+    {
+        // Sizes around the vector width (8) and its multiples, so both the vector loop and the scalar tail are covered,
+        // and one large enough for a real model's embedding rows.
+        long[] sizes = [1, 7, 8, 9, 31, 32, 33, 1000, 70_001];
+        using var generator = new Generator(11);
+        var ours = sizes.Select(n => new Parameter(randn([n], generator: generator))).ToArray();
+        var theirs = ours.Select(p => new Parameter(p.detach().clone())).ToArray();
+        Assert.Equal(R1Sharp.Training.Optimization.FusedAdamWUpdate.Supported, R1Sharp.Training.Optimization.FusedAdamWUpdate.Applies(ours[0], ours[0], ours[0], ours[0]));
+        using var held = new R1Sharp.Training.Optimization.AdamW(ours, Lr, Beta1, Beta2, Eps, WeightDecay);
+        using var reference = optim.AdamW(theirs, Lr, Beta1, Beta2, Eps, WeightDecay);
+        StepBoth(held, ours, reference, theirs, 6);
+        for (int i = 0; i < ours.Length; i++)
+            Assert.Equal(theirs[i].data<float>().ToArray(), ours[i].data<float>().ToArray());
+    }
+
+    [Fact]
+    public void FusedUpdateSplitOverThreadsIsTheSameAndTheFormula()
+    {
+        const int n = 600_000; // more than two 2^18-element parts
+        using var generator = new Generator(5);
+        using var start = randn([n], generator: generator);
+        using var grad = randn([n], generator: generator);
+        float[] one = FusedStep(start, grad, threads: 1), three = FusedStep(start, grad, threads: 3);
+        Assert.Equal(one, three);
+        // First step from zero moments: p(1 − lr·wd) − lr·g / (|g| + ε) (m̂ = g, v̂ = g²).
+        float[] p0 = start.data<float>().ToArray(), g = grad.data<float>().ToArray();
+        for (int i = 0; i < n; i += 997)
+            Assert.Equal(p0[i] * (1 - Lr * WeightDecay) - Lr * g[i] / (Math.Abs(g[i]) + Eps), one[i], tolerance: 1e-6);
+    }
+
+    [Fact]
+    public void OtherTensorsKeepLibtorchsKernels()
+    {
+        using var doubles = zeros([16], ScalarType.Float64);
+        using var matrix = zeros([8, 16]);
+        using var transposed = matrix.t();
+        using var floats = zeros([16]);
+        Assert.False(R1Sharp.Training.Optimization.FusedAdamWUpdate.Applies(doubles, doubles, doubles, doubles));
+        Assert.False(R1Sharp.Training.Optimization.FusedAdamWUpdate.Applies(transposed, transposed, transposed, transposed));
+        Assert.False(R1Sharp.Training.Optimization.FusedAdamWUpdate.Applies(floats, doubles, floats, floats));
+    }
+
+    // One fused first step from zero moments, on copies, over the given number of threads.
+    private static float[] FusedStep(Tensor start, Tensor grad, int threads)
+    {
+        using var p = start.clone();
+        using var m = zeros_like(start);
+        using var v = zeros_like(start);
+        using var scratch = empty_like(start);
+        double bias1 = 1 - Beta1, bias2 = 1 - Beta2;
+        R1Sharp.Training.Optimization.FusedAdamWUpdate.Step(p, grad, m, v, scratch,
+            new((float)(1 - Lr * WeightDecay), (float)Beta1, (float)(1 - Beta1), (float)Beta2, (float)(1 - Beta2),
+                (float)Math.Sqrt(bias2), (float)Eps, (float)(-Lr / bias1)), threads);
+        return p.data<float>().ToArray();
+    }
+
     // Steps both optimizers on the same gradients, step after step.
     private static void StepBoth(optim.Optimizer held, Parameter[] ours, optim.Optimizer reference, Parameter[] theirs, int steps)
     {

@@ -63,10 +63,23 @@ public static class RankAgreement
         using var scope = NewDisposeScope();
         foreach (var w in weights)
         {
-            float[] values = w.detach().to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-            hash.AppendData(MemoryMarshal.AsBytes(values.AsSpan()));
+            // A float32 CPU weight is hashed in its own memory: copying every weight out each check is a pass over the
+            // model, and a large array for the collector.
+            var values = w.device_type == DeviceType.CPU && w.dtype == ScalarType.Float32 && w.is_contiguous()
+                ? w : w.detach().to_type(ScalarType.Float32).cpu().contiguous();
+            AppendFloats(hash, values);
         }
         return hash.GetHashAndReset();
+    }
+
+    // Hashes a contiguous float32 CPU tensor's elements, at most 2^28 at a time (a span's length is an int).
+    private static unsafe void AppendFloats(IncrementalHash hash, Tensor values)
+    {
+        const long Chunk = 1L << 28;
+        float* first = (float*)values.storage<float>().data_ptr() + values.storage_offset();
+        for (long start = 0, count = values.numel(); start < count; start += Chunk)
+            hash.AppendData(MemoryMarshal.AsBytes(new ReadOnlySpan<float>(first + start, (int)Math.Min(Chunk, count - start))));
+        GC.KeepAlive(values);
     }
 
     // The ranks whose digest differs from rank 0's.

@@ -7,7 +7,8 @@ namespace R1Sharp.Training.Optimization;
 /// <summary>
 /// AdamW (Loshchilov &amp; Hutter 2019, decoupled weight decay) with the same update, options and saved state as
 /// TorchSharp's <see cref="TorchSharp.Modules.AdamW"/>, but with every scalar it passes to libtorch held for the length
-/// of the call.
+/// of the call, and a float32 CPU parameter's update fused into two passes over memory (<see cref="FusedAdamWUpdate"/>,
+/// the same numbers bit for bit).
 /// </summary>
 /// <remarks>
 /// TorchSharp's own <c>step</c> converts six numbers per parameter implicitly (<c>mul_(beta1)</c>,
@@ -47,10 +48,17 @@ public sealed class AdamW : TorchSharp.Modules.AdamW
             if (grad is null) continue;
             if (maximize) grad = -grad;
             state.step += 1;
-
-            parameter.mul_(decay);
             double biasCorrection1 = 1 - Math.Pow(beta1, state.step);
             double biasCorrection2 = 1 - Math.Pow(beta2, state.step);
+            if (!amsgrad && FusedAdamWUpdate.Applies(parameter, grad, state.exp_avg, state.exp_avg_sq))
+            {
+                FusedAdamWUpdate.Step(parameter, grad, state.exp_avg, state.exp_avg_sq, Scratch(parameter.numel()),
+                    new((float)(1 - lr * weightDecay), (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
+                        (float)Math.Sqrt(biasCorrection2), (float)eps, (float)(-lr / biasCorrection1)), get_num_threads());
+                continue;
+            }
+
+            parameter.mul_(decay);
             state.exp_avg.mul_(beta1Scalar).add_(grad, gradientShare);
             state.exp_avg_sq.mul_(beta2Scalar).addcmul_(grad, grad, squareShare);
 
@@ -69,4 +77,24 @@ public sealed class AdamW : TorchSharp.Modules.AdamW
             GC.KeepAlive(grad);
         }
     }, closure);
+
+    // The fused update's buffer for √v: one, as large as the largest parameter stepped so far, kept between steps.
+    private Tensor Scratch(long elements)
+    {
+        if (_scratch is null || _scratch.numel() < elements)
+        {
+            _scratch?.Dispose();
+            _scratch = empty(elements, ScalarType.Float32).DetachFromDisposeScope();
+        }
+        return _scratch;
+    }
+
+    private Tensor? _scratch;
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _scratch?.Dispose();
+        base.Dispose(disposing);
+    }
 }
