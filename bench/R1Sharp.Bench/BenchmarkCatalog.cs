@@ -23,6 +23,7 @@ internal static class BenchmarkCatalog
         ["data-parallel"] = ("The same GRPO job (small random Qwen2, 3 steps) as 1 rank and as 2 ranks x 1 thread under mpirun: tokens/s and max relative weight difference. Args: [--json FILE] [--steps N].", Distributed.DataParallelBench.RunAsync),
         ["grpo-workers"] = ("GRPO micro_batch_workers 1 vs 2 on the same job (small random Qwen2, 4 micro-batches, 1 torch thread), interleaved: training seconds, ratio, max relative weight difference. Args: [--rounds N] [--steps N] [--json FILE].", GrpoWorkersBench.RunAsync),
         ["eval-pipeline"] = ("r1 eval's own cost per sample against a local server that answers at once (HTTP, judging, JSONL, summaries).", Evaluation.EvalPipelineBench.RunAsync),
+        ["adamw-step"] = ("One AdamW step over three models' parameters: R1Sharp's fused update vs TorchSharp's AdamW (libtorch's element-wise kernels), interleaved; median ms, ratio, bit-for-bit agreement. Args: [threads=1] [rounds=9] [--json FILE].", AdamWStepBench.RunAsync),
         ["scalar-lifetime"] = ("Reproduces TorchSharp 0.107's implicit-Scalar use-after-free: adds and AdamW steps under another thread's allocations, TorchSharp's implicit Scalars vs held ones (the library's helpers and AdamW); counts libtorch failures. Arg: [seconds per arm=20].", ScalarLifetime.RunAsync),
     };
 
