@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using R1Sharp.Bench.Distributed;
-using R1Sharp.Checkpoints;
-using R1Sharp.Generation;
-using R1Sharp.Models;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Grpo;
 using R1Sharp.Training.Metrics;
@@ -31,12 +28,8 @@ internal static class GrpoWorkersBench
         string work = Directory.CreateTempSubdirectory("r1-bench-workers").FullName;
         try
         {
-            string data = GenerationThroughput.SharedDataDir();
             string model = Path.Combine(work, "model");
-            var config = ModelConfig.Load(Path.Combine(data, "hf", "Qwen2.5-0.5B-Instruct", "config.json"))
-                .Scaled(layers: 2, hidden: 128, heads: 4, kvHeads: 2, intermediate: 256);
-            string tokenizer = Path.Combine(data, "hf", "Qwen2.5-7B-Instruct");
-            RandomCheckpoint.Write(config, model, "f32", 0, GenerationConfig.Load(Path.Combine(tokenizer, "generation_config.json")), tokenizer);
+            var config = RandomQwenCheckpoint.Write(model, layers: 2, hidden: 128, intermediate: 256);
             string rows = Path.Combine(work, "rows.jsonl");
             await File.WriteAllLinesAsync(rows, Enumerable.Range(1, 64).Select(i => $"{{\"problem\": \"What is {i}+{i}{new string('?', i % 7)}\", \"answer\": \"{2 * i}\"}}"));
             Console.WriteLine($"GRPO, random Qwen2 (2 layers, hidden 128, vocabulary {config.VocabSize}), 8 prompts x 4 completions x 32 tokens, 4 micro-batches, {steps} steps, 1 torch thread, {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");

@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using R1Sharp.Checkpoints;
-using R1Sharp.Generation;
-using R1Sharp.Models;
 using R1Sharp.Training.Configuration;
 using R1Sharp.Training.Grpo;
 using R1Sharp.Training.Metrics;
@@ -34,12 +32,8 @@ internal static class DataParallelBench
         string work = Directory.CreateTempSubdirectory("r1-bench-dp").FullName;
         try
         {
-            string data = SharedDataDir();
             string model = Path.Combine(work, "model");
-            var config = ModelConfig.Load(Path.Combine(data, "hf", "Qwen2.5-0.5B-Instruct", "config.json"))
-                .Scaled(layers: layers, hidden: hidden, heads: 4, kvHeads: 2, intermediate: hidden * 2);
-            string tokenizer = Path.Combine(data, "hf", "Qwen2.5-7B-Instruct");
-            RandomCheckpoint.Write(config, model, "f32", 0, GenerationConfig.Load(Path.Combine(tokenizer, "generation_config.json")), tokenizer);
+            var config = RandomQwenCheckpoint.Write(model, layers, hidden, intermediate: hidden * 2);
             string rows = Path.Combine(work, "rows.jsonl");
             await File.WriteAllLinesAsync(rows, Enumerable.Range(1, 16).Select(i => $"{{\"problem\": \"What is {i}+{i}?\", \"answer\": \"{2 * i}\"}}"));
             Console.WriteLine($"GRPO, random Qwen2 ({layers} layers, hidden {hidden}, vocabulary {config.VocabSize}), 4 prompts x 4 completions x 32 tokens, {steps} steps, 1 thread per rank; load average {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -154,8 +148,6 @@ internal static class DataParallelBench
         double scale = a.Values.Max(v => v.Max(x => Math.Abs((double)x)));
         return a.Keys.Max(k => a[k].Zip(b[k]).Max(p => Math.Abs((double)p.First - p.Second))) / scale;
     }
-
-    private static string SharedDataDir() => GenerationThroughput.SharedDataDir();
 
     internal static string? Argument(string[] args, string name)
     {

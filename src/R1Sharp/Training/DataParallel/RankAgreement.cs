@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -76,7 +77,7 @@ public static class RankAgreement
     private static unsafe void AppendFloats(IncrementalHash hash, Tensor values)
     {
         const long Chunk = 1L << 28;
-        float* first = (float*)values.storage<float>().data_ptr() + values.storage_offset();
+        float* first = HostMemory.Floats(values);
         for (long start = 0, count = values.numel(); start < count; start += Chunk)
             hash.AppendData(MemoryMarshal.AsBytes(new ReadOnlySpan<float>(first + start, (int)Math.Min(Chunk, count - start))));
         GC.KeepAlive(values);

@@ -168,13 +168,7 @@ public sealed class GrpoStep(
         int g = options.NumGenerations;
         var keep = Enumerable.Range(0, s.Prompts.Count)
             .Where(i => Enumerable.Range(i * g, g).Any(j => s.Scores.Totals[j] != s.Scores.Totals[i * g])).ToList();
-        var completions = keep.SelectMany(i => Enumerable.Range(i * g, g)).ToList();
-        return new SampledGroups(
-            keep.Select(i => s.Prompts[i]).ToList(),
-            keep.Select(i => s.PromptIds[i]).ToList(),
-            completions.Select(j => s.Rollouts[j]).ToList(),
-            completions.Select(j => s.Inputs[j]).ToList(),
-            s.Scores.Subset(completions));
+        return s.OfGroups(keep, g);
     }
 
     // With every group dropped, the empty batch still carries the reward names (from an empty subset of what was seen).
@@ -326,14 +320,7 @@ public sealed class GrpoStep(
         var widths = Enumerable.Range(0, batch.Prompts.Count)
             .Select(k => batch.PromptIds[k].Count + Enumerable.Range(k * g, g).Max(i => batch.Rollouts[i].Tokens.Length)).ToList();
         var order = LengthBalancedGroupOrder.Of(widths, g, microBatches, workers);
-        if (order.SequenceEqual(Enumerable.Range(0, order.Length))) return batch;
-        var completions = order.SelectMany(k => Enumerable.Range(k * g, g)).ToList();
-        return new SampledGroups(
-            [.. order.Select(k => batch.Prompts[k])],
-            [.. order.Select(k => batch.PromptIds[k])],
-            [.. completions.Select(i => batch.Rollouts[i])],
-            [.. completions.Select(i => batch.Inputs[i])],
-            batch.Scores.Subset(completions));
+        return order.SequenceEqual(Enumerable.Range(0, order.Length)) ? batch : batch.OfGroups(order, g);
     }
 
     // What one micro-batch's training reports: its loss statistics, its loss, its share of the step's loss tokens, and

@@ -30,8 +30,8 @@ public static class LengthBalancedGroupOrder
         if (microBatches < 2 || groups % microBatches != 0) return identity; // a micro-batch would split a group
         int perMicroBatch = groups / microBatches;
         var sorted = identity.OrderBy(g => widths[g]).ToArray(); // stable: equal widths keep sampling order
-        var chunks = Enumerable.Range(0, microBatches).Select(k => sorted[(k * perMicroBatch)..((k + 1) * perMicroBatch)]).ToArray();
         if (workers < 2) return sorted;
+        var chunks = Enumerable.Range(0, microBatches).Select(k => sorted[(k * perMicroBatch)..((k + 1) * perMicroBatch)]).ToArray();
 
         // Share w holds the micro-batches [w·M/W, (w+1)·M/W), as the workers take them.
         int shares = Math.Min(workers, microBatches);

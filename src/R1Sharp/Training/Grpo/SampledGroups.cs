@@ -15,4 +15,20 @@ public sealed record SampledGroups(
     IReadOnlyList<IReadOnlyList<int>> PromptIds,
     IReadOnlyList<Rollout> Rollouts,
     IReadOnlyList<RewardInput> Inputs,
-    RewardScores Scores);
+    RewardScores Scores)
+{
+    /// <summary>The groups <paramref name="groups"/> (indices, in the order given) with their completions and rewards.</summary>
+    /// <param name="groups">Group indices; a subset, a reordering, or both.</param>
+    /// <param name="groupSize">Completions per group (G).</param>
+    public SampledGroups OfGroups(IReadOnlyList<int> groups, int groupSize)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var completions = groups.SelectMany(k => Enumerable.Range(k * groupSize, groupSize)).ToList();
+        return new SampledGroups(
+            [.. groups.Select(k => Prompts[k])],
+            [.. groups.Select(k => PromptIds[k])],
+            [.. completions.Select(i => Rollouts[i])],
+            [.. completions.Select(i => Inputs[i])],
+            Scores.Subset(completions));
+    }
+}

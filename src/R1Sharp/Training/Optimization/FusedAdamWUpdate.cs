@@ -1,3 +1,4 @@
+using R1Sharp.TorchInterop;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TorchSharp;
@@ -117,7 +118,7 @@ internal static unsafe class FusedAdamWUpdate
         });
     }
 
-    private static nint Address(Tensor t) => (nint)((float*)t.storage<float>().data_ptr() + t.storage_offset());
+    private static nint Address(Tensor t) => (nint)HostMemory.Floats(t);
 
     private static float* At(nint address, long offset) => (float*)address + offset;
 }
