@@ -1,4 +1,3 @@
-using R1Sharp.TorchInterop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,13 +44,13 @@ internal static unsafe class HostStaging
         long count = tensor.numel();
         if (tensor.dtype == ScalarType.Float64)
         {
-            double* first = HostMemory.Doubles(tensor);
+            double* first = (double*)tensor.storage<double>().data_ptr() + tensor.storage_offset();
             for (long start = 0; start < count; start += Chunk)
                 backend.AllReduceSum(new Span<double>(first + start, (int)Math.Min(Chunk, count - start)));
         }
         else
         {
-            float* first = HostMemory.Floats(tensor);
+            float* first = (float*)tensor.storage<float>().data_ptr() + tensor.storage_offset();
             for (long start = 0; start < count; start += Chunk)
                 backend.AllReduceSum(new Span<float>(first + start, (int)Math.Min(Chunk, count - start)));
         }
