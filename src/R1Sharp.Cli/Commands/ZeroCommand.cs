@@ -22,7 +22,7 @@ internal static class ZeroCommand
         var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"Pre-training steps of the base model (default {new ZeroOptions().Pretrain.Steps})." };
         var threads = new Option<int?>("--threads") { Description = "Torch threads of the RL stage and evaluations (default 1; 0 = one per core). Pre-training runs on pretrain_threads (default 1; --config)." };
         var config = new Option<FileInfo?>("--config") { Description = "Settings file (JSON, the format of a run's zero_config.json; any subset, merged over the defaults): model, pretrain, noise, countdown, arithmetic, family_weights, held_out_per_family, eval_samples, grpo, ..." };
-        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision for pre-training and GRPO (float32 master weights, AdamW state and checkpoints); opt-in, the defaults stay float32." };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision for GRPO too (float32 master weights, AdamW state and checkpoints). Pre-training is bf16 by default where the CPU has bf16 instructions (avx512_bf16 or AMX); a --config file with {\"pretrain\": {\"bf16\": false}} keeps it float32." };
         var set = new Option<string[]>("--set") { Description = "GRPO option override key=value (snake_case, as in a config file); repeatable.", AllowMultipleArgumentsPerToken = true };
         var tools = new Option<bool>("--tools") { Description = "R1-Zero with a tool: long multiplication, a calculator tool, GRPO with and without it from the same base (docs/zero.md)." };
         var command = new Command("zero", "R1-Zero on built-in tasks: pre-train a small base model, then GRPO with rule-based rewards; prints pass@1 before and after.")

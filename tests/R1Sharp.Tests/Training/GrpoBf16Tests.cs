@@ -134,6 +134,51 @@ public sealed class GrpoBf16Tests : IDisposable
         Assert.Equal(2, MetricsLog.ReadJsonl(Path.Combine(_dir, MetricsLog.JsonlFileName)).Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OnTwoMicroBatchWorkersBf16TrainsAsOneWorkerDoesUpToRounding(bool lora)
+    {
+        // A buffered worker differentiates the bf16 copies, or with LoRA the float32 adapters shared with them, and sums
+        // in float32 (MixedPrecisionModel.ComputeCounterparts).
+        var options = ToyGrpo.Options(2) with { Bf16 = true, SaveSteps = 0, GradientAccumulationSteps = 4, LogprobChunkSize = 0 };
+        if (lora) options = options with { UsePeft = true, LoraRank = 4, LoraAlpha = 16, LoraDropout = 0, LoraTargetModules = LoraOptions.AllLinear, LearningRate = 5e-2 };
+        async Task<(Dictionary<string, torch.Tensor> Trained, double GradNorm)> Train(int workers)
+        {
+            var run = options with { MicroBatchWorkers = workers };
+            string dir = Path.Combine(_dir, $"workers-{workers}-{lora}");
+            var (policy, reference) = ToyGrpo.Models();
+            using (policy)
+            using (reference)
+            using (var adapters = lora ? LoraModel.Attach(policy, run.Lora!, seed: 9) : null)
+            {
+                using (var precision = GrpoPrecision.Create(policy, run))
+                    await Trainer(policy, reference, precision, run, dir, adapters is null ? null : new LoraPolicyCheckpoint(adapters, null)).RunAsync(resume: false);
+                var trained = adapters is not null ? adapters.NamedTensors.ToDictionary(t => t.Name, t => t.Tensor.detach().clone())
+                    : policy.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+                return (trained, MetricsLog.ReadJsonl(Path.Combine(dir, MetricsLog.JsonlFileName))[^1].Values["grad_norm"]);
+            }
+        }
+        var (one, oneNorm) = await Train(1);
+        var (two, twoNorm) = await Train(2);
+        var (initialPolicy, initialReference) = ToyGrpo.Models();
+        using (initialReference) { }
+        using var initial = initialPolicy;
+        var start = initial.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach());
+        Assert.True(oneNorm > 0);
+        Assert.True(Math.Abs(oneNorm - twoNorm) <= 1e-5 * oneNorm, $"grad_norm {oneNorm} vs {twoNorm}");
+        double moved = 0;
+        foreach (var (name, value) in one)
+        {
+            Assert.Equal(torch.ScalarType.Float32, two[name].dtype);
+            Assert.True((value - two[name]).abs().max().item<float>() <= 1e-4, name);
+            // The full model's weights start at the policy's; LoRA's B starts at zero.
+            var change = start.TryGetValue(name, out var before) ? value - before : name.EndsWith("lora_B.weight", StringComparison.Ordinal) ? value : null;
+            if (change is not null) moved = Math.Max(moved, change.abs().max().item<float>());
+        }
+        Assert.True(moved > 1e-3, $"the trained weights moved at most {moved}");
+    }
+
     [Fact]
     public void Bf16WithoutItsCopiesIsRefusedAndBf16WithABf16PolicyIsInvalid()
     {

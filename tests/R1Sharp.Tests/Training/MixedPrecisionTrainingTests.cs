@@ -37,14 +37,14 @@ public sealed class MixedPrecisionTrainingTests : IDisposable
     }
 
     // One SGD step (update = -lr * gradient), so the weight change compares the gradients themselves.
-    private Tensor[] SgdUpdate(CausalLanguageModel model, bool bf16, IReadOnlyList<TokenBatch> microBatches)
+    private Tensor[] SgdUpdate(CausalLanguageModel model, bool bf16, IReadOnlyList<TokenBatch> microBatches, int workers = 1)
     {
         var before = Snapshot(model);
         using var mixed = bf16 ? new MixedPrecisionModel(model) : null;
         var forward = new PackedCausalForward(mixed?.Compute ?? model);
         var parameters = model.parameters().ToList();
         using var optimizer = optim.SGD(parameters, 0.5);
-        var step = new CrossEntropyStep(forward.Logits, parameters, maxGradNorm: 0);
+        var step = new CrossEntropyStep(forward.Logits, parameters, maxGradNorm: 0).WithConcurrentMicroBatches(workers);
         if (mixed is not null) step.WithMasterWeights(mixed);
         step.Run(optimizer, [.. microBatches.Select(b => (Func<TokenBatch>)(() => b))], microBatches.Sum(b => b.TargetTokens));
         if (mixed is not null)
@@ -80,6 +80,45 @@ public sealed class MixedPrecisionTrainingTests : IDisposable
         var together = SgdUpdate(whole, bf16: true, [_pretrainer.Batch(step: 1, size: 4, CPU)]);
         double difference = RelativeDifference(split, together);
         Assert.True(difference < 0.05, $"relative difference of the updates {difference:0.0000}");
+    }
+
+    [Fact]
+    public void TwoWorkersSumTheBf16GradientsAsOneWorkerDoes()
+    {
+        TokenBatch[] Halves(int first) => [_pretrainer.Batch(step: first, size: 2, CPU), _pretrainer.Batch(step: first + 1, size: 2, CPU)];
+        // Two micro-batches: g1 + g2 in float32 on either path, so the bits are equal.
+        using var alone = NewModel(4);
+        using var pair = NewModel(4);
+        var one = SgdUpdate(alone, bf16: true, Halves(1), workers: 1);
+        var two = SgdUpdate(pair, bf16: true, Halves(1), workers: 2);
+        Assert.True(one.Sum(d => d.abs().sum().item<float>()) > 0);
+        foreach (var (a, b) in one.Zip(two)) Assert.Equal(a.data<float>().ToArray(), b.data<float>().ToArray());
+
+        // Four: (g1 + g2) + (g3 + g4) against ((g1 + g2) + g3) + g4, float32 rounding apart; a bf16 sum would be ~1e-3.
+        using var sequential = NewModel(6);
+        using var concurrent = NewModel(6);
+        TokenBatch[] four = [.. Halves(1), .. Halves(3)];
+        double difference = RelativeDifference(SgdUpdate(concurrent, bf16: true, four, workers: 2), SgdUpdate(sequential, bf16: true, four, workers: 1));
+        Assert.True(difference < 1e-5, $"relative difference of the updates {difference:e2}");
+    }
+
+    [Fact]
+    public void ComputeCounterpartsAreTheBf16CopiesAndAForeignParameterIsRefused()
+    {
+        using var model = NewModel(1);
+        using var mixed = new MixedPrecisionModel(model);
+        var parameters = model.parameters().ToList();
+        var counterparts = mixed.ComputeCounterparts(parameters);
+        Assert.Equal(parameters.Count, counterparts.Count);
+        foreach (var ((master, copy), expected) in parameters.Zip(counterparts).Zip(mixed.Compute.parameters()))
+        {
+            Assert.Same(expected, copy);
+            Assert.Equal(ScalarType.BFloat16, copy.dtype);
+            Assert.Equal(master.shape, copy.shape);
+        }
+        using var other = NewModel(2);
+        var error = Assert.Throws<ArgumentException>(() => mixed.ComputeCounterparts([parameters[0], other.parameters().First()]));
+        Assert.Contains("trained parameter 1", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

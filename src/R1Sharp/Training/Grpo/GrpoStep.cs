@@ -247,6 +247,7 @@ public sealed class GrpoStep(
             bool entropyBonus = options.EntropyCoef > 0;
 
             var parameters = LoraModel.TrainableParameters(policy).ToList();
+            var differentiated = workers > 1 ? precision?.Training?.ComputeCounterparts(parameters) : null;
             var mismatch = new RolloutMismatchStats();
             double entropy = 0, gradNorm = 0;
             var lossMetrics = new PolicyLossMetrics();
@@ -271,13 +272,13 @@ public sealed class GrpoStep(
                     var result = PolicyLoss.Compute(logProbs, old, refLogProbs?[k],
                         tensor(advantages[micro.Start..micro.End]), lossMask, settings, tokenEntropy, selection?.Masks[k], weights);
                     gradients.Backward(routing?.AddTo(result.Loss, mask, 1.0 / microBatches.Count) ?? result.Loss);
-                    precision?.AccumulateGradients(); // bf16 gradients summed into the float32 masters'
+                    if (gradients.WritesParameterGradients) precision?.AccumulateGradients(); // bf16 gradients summed into the float32 masters' (a buffered worker sums its own)
                     double share = lossMask.sum().item<float>() / Math.Max(1.0, lossTokens);
                     double tokenEntropySum = tokenEntropy is not null && first ? (tokenEntropy.detach() * lossMask).sum().item<float>() / Math.Max(1.0, lossTokens) : 0;
                     return new MicroBatchOutcome(result, result.Loss.item<float>(), share, tokenEntropySum);
                 }
                 // Metrics are added in micro-batch order, as one worker adds them.
-                foreach (var outcome in ConcurrentMicroBatches.Run(microBatches.Count, workers, parameters, Train))
+                foreach (var outcome in ConcurrentMicroBatches.Run(microBatches.Count, workers, parameters, Train, differentiated))
                 {
                     lossMetrics.Add(outcome.Result, outcome.Loss, outcome.Share);
                     entropy += outcome.Entropy;
@@ -303,9 +304,9 @@ public sealed class GrpoStep(
         }
     }
 
-    /// <summary>Whether a step's micro-batches must run one at a time (<see cref="MicroBatchWorkers"/>): bf16, activation
+    /// <summary>Whether a step's micro-batches must run one at a time (<see cref="MicroBatchWorkers"/>): activation
     /// checkpointing, or what the step itself adds (MoE routing terms, the rollout correction).</summary>
-    internal static bool InTurnOnly(GrpoOptions options, bool routingOrCorrection) => routingOrCorrection || options.Bf16 || options.GradientCheckpointing;
+    internal static bool InTurnOnly(GrpoOptions options, bool routingOrCorrection) => routingOrCorrection || options.GradientCheckpointing;
 
     /// <summary>The micro-batch workers of a step on this machine (<see cref="MicroBatchWorkers.For"/>), for the step and the
     /// trainer's memory estimate alike.</summary>

@@ -85,10 +85,11 @@ public sealed class CrossEntropyStep
     /// Runs the micro-batches of <see cref="Run"/> on up to <paramref name="workers"/> threads, each worker a contiguous
     /// share of them (<see cref="ConcurrentMicroBatches"/>: in-process data parallelism; with one torch thread each, a
     /// second core does half the step). The workers' gradients are summed in a fixed order, so a run repeats bit for bit;
-    /// with two micro-batches on two workers the sum is one worker's to the bit. The micro-batch builders are then called
-    /// from several threads at once. bf16 master weights and MoE routing terms, which act after each micro-batch, keep
-    /// micro-batches one at a time; a model with activation checkpointing must be given one worker (its recomputation
-    /// back-propagates into <c>.grad</c> itself; <see cref="MicroBatchWorkers"/> says so).
+    /// with two micro-batches on two workers the sum is one worker's to the bit, bf16 master weights included (each
+    /// micro-batch's gradient is rounded to bf16 once and summed in float32 either way). The micro-batch builders are then
+    /// called from several threads at once. MoE routing terms, which act after each micro-batch, keep micro-batches one at
+    /// a time; a model with activation checkpointing must be given one worker (its recomputation back-propagates into
+    /// <c>.grad</c> itself; <see cref="MicroBatchWorkers"/> says so).
     /// </summary>
     /// <returns>This step.</returns>
     public CrossEntropyStep WithConcurrentMicroBatches(int workers)
@@ -112,9 +113,10 @@ public sealed class CrossEntropyStep
         _mixed?.ZeroGradients();
         double lossSum = 0;
         long real = 0, total = 0;
-        int workers = _mixed is null && _routing is null ? _workers : 1;
+        int workers = _routing is null ? _workers : 1;
+        var differentiated = workers > 1 ? _mixed?.ComputeCounterparts(_parameters) : null;
         foreach (var (sum, realTokens, totalTokens) in ConcurrentMicroBatches.Run(microBatches.Count, workers, _parameters,
-            (k, gradients) => ForwardBackward(microBatches[k], targetTokens, microBatches.Count, gradients)))
+            (k, gradients) => ForwardBackward(microBatches[k], targetTokens, microBatches.Count, gradients), differentiated))
             (lossSum, real, total) = (lossSum + sum, real + realTokens, total + totalTokens); // in micro-batch order
         if (_ranks.Size > 1)
         {
@@ -142,7 +144,7 @@ public sealed class CrossEntropyStep
         double lossSum = sum.item<float>();
         var loss = sum.DividedBy(Math.Max(1, targetTokens));
         gradients.Backward(_routing?.AddTo(loss, batch.PaddingMask, 1.0 / microBatchCount) ?? loss);
-        _mixed?.AccumulateGradients();
+        if (gradients.WritesParameterGradients) _mixed?.AccumulateGradients(); // a buffered worker sums its own
         return (lossSum, batch.RealTokens, batch.TotalTokens);
     }
 

@@ -75,6 +75,26 @@ public sealed class MixedPrecisionModel : IDisposable
     /// <summary>The master's trainable parameters, in the order of <see cref="Compute"/>'s.</summary>
     public IReadOnlyList<Parameter> MasterParameters => _master;
 
+    /// <summary>
+    /// What the forward differentiates for each of <paramref name="trained"/>: a master weight's bfloat16 copy, or a shared
+    /// float32 LoRA adapter weight itself. A micro-batch worker that takes its gradients with <c>autograd.grad</c>
+    /// (<see cref="Optimization.WorkerGradients"/>) takes them with respect to these and sums them into the trained
+    /// parameters' float32 gradients.
+    /// </summary>
+    /// <param name="trained">Parameters of the master, or adapters shared with the copy.</param>
+    /// <returns>The counterparts, in the order of <paramref name="trained"/>.</returns>
+    /// <exception cref="ArgumentException">A parameter belongs to neither model (its gradient would be lost).</exception>
+    public IReadOnlyList<Parameter> ComputeCounterparts(IReadOnlyList<Parameter> trained)
+    {
+        ArgumentNullException.ThrowIfNull(trained);
+        var counterparts = new Dictionary<Parameter, Parameter>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _master.Length; i++) counterparts[_master[i]] = _compute[i];
+        foreach (var layer in _sharedAdapters)
+            foreach (var shared in new[] { layer.Adapter!.A, layer.Adapter.B }) counterparts[shared] = shared;
+        return [.. trained.Select((p, i) => counterparts.TryGetValue(p, out var copy) ? copy
+            : throw new ArgumentException($"trained parameter {i} is neither a master weight nor a shared LoRA adapter of this bf16 model", nameof(trained)))];
+    }
+
     /// <summary>Rounds the master weights into the compute copy (after every optimizer step, and after a checkpoint load).</summary>
     /// <param name="trainableOnly">Copy only the parameters the master trains (requires_grad): after an optimizer step,
     /// frozen weights (a LoRA base) have not changed and need no copy; after a load, copy all.</param>

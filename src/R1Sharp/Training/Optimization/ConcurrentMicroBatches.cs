@@ -12,9 +12,10 @@ namespace R1Sharp.Training.Optimization;
 /// <see cref="WorkerGradients"/> says, so every sum has a fixed order and a seed's run repeats bit for bit. It differs
 /// from one worker's by rounding only: (g₁+…+g₈)+(g₉+…+g₁₆) against g₁+…+g₁₆. With two micro-batches on two workers the
 /// sum is g₁+g₂ either way, so the bits are one worker's.
-/// Not for a backward that writes <c>.grad</c> itself (reentrant activation checkpointing, bf16 accumulation into
-/// float32 masters) or that reads state kept between micro-batches (MoE routing statistics): callers keep those on
-/// one worker.
+/// Under bf16 mixed precision the workers differentiate the bf16 copies and sum into the float32 masters (the
+/// <c>differentiated</c> argument of <see cref="Run"/>). Not for a backward that writes <c>.grad</c> itself (reentrant
+/// activation checkpointing) or that reads state kept between micro-batches (MoE routing statistics): callers keep those
+/// on one worker.
 /// </summary>
 public static class ConcurrentMicroBatches
 {
@@ -28,10 +29,15 @@ public static class ConcurrentMicroBatches
     /// <param name="parameters">The trained parameters (their gradients are summed).</param>
     /// <param name="body">Runs micro-batch k and back-propagates its loss through the given <see cref="WorkerGradients"/>; it
     /// opens its own dispose scope. On a worker's own thread gradients are on, as on the calling thread by default.</param>
+    /// <param name="differentiated">What the forward uses for each of <paramref name="parameters"/>, where that is not
+    /// the parameter itself: the bf16 copies of float32 masters (<see cref="LanguageModeling.MixedPrecisionModel.ComputeCounterparts"/>).
+    /// The buffered workers differentiate these and sum in the parameters' dtype; the first worker's body sums its own
+    /// (<see cref="WorkerGradients.WritesParameterGradients"/>). Null: the parameters themselves.</param>
     /// <returns>The body's results in micro-batch order.</returns>
     /// <exception cref="Exception">The first failing worker's exception (in worker order); no gradient of a buffered worker
     /// reaches the parameters then.</exception>
-    public static T[] Run<T>(int count, int workers, IReadOnlyList<Parameter> parameters, Func<int, WorkerGradients, T> body)
+    public static T[] Run<T>(int count, int workers, IReadOnlyList<Parameter> parameters, Func<int, WorkerGradients, T> body,
+        IReadOnlyList<Parameter>? differentiated = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
@@ -44,7 +50,7 @@ public static class ConcurrentMicroBatches
             for (int k = 0; k < count; k++) results[k] = body(k, WorkerGradients.IntoParameters);
             return results;
         }
-        var sinks = Enumerable.Range(0, threads).Select(w => w == 0 ? WorkerGradients.IntoParameters : WorkerGradients.Buffered(parameters)).ToArray();
+        var sinks = Enumerable.Range(0, threads).Select(w => w == 0 ? WorkerGradients.IntoParameters : WorkerGradients.Buffered(parameters, differentiated)).ToArray();
         try
         {
             RunWorkers(count, threads, (k, w) => results[k] = body(k, sinks[w]), gradients: true);

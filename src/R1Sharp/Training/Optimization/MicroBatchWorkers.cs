@@ -5,9 +5,9 @@ namespace R1Sharp.Training.Optimization;
 /// <see cref="ConcurrentMicroBatches"/>): the option's count, or with 0 one per core that torch's threads leave free, at
 /// most 2. The automatic count is 1 where a second worker would not add a core: several ranks on the machine (each rank
 /// is a core already) or a GPU (whose kernels one thread already queues). Always 1 where the micro-batches' backwards
-/// must run in turn: bf16 sums each micro-batch into the float32 masters, activation checkpointing back-propagates into
-/// <c>.grad</c> from inside the backward, MoE routing terms keep statistics between micro-batches, and GRPO's rollout
-/// correction gathers its mismatch statistics as the micro-batches go.
+/// must run in turn: activation checkpointing back-propagates into <c>.grad</c> from inside the backward, MoE routing terms keep statistics between micro-batches, and GRPO's rollout
+/// correction gathers its mismatch statistics as the micro-batches go. bf16 mixed precision shares them: each worker
+/// sums its bf16 gradients into float32 buffers of its own (<see cref="WorkerGradients"/>).
 /// </summary>
 public static class MicroBatchWorkers
 {

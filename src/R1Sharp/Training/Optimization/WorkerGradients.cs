@@ -9,21 +9,42 @@ namespace R1Sharp.Training.Optimization;
 /// straight into the parameters' <c>.grad</c>, as a sequential loop's would. Every other worker's are summed, in its
 /// micro-batches' order, into buffers of its own through <c>autograd.grad</c>, which leaves <c>.grad</c> untouched.
 /// <see cref="ConcurrentMicroBatches"/> then adds them in worker order. Every addition thus has a fixed place in a
-/// fixed order, whichever thread finishes first.
+/// fixed order, whichever thread finishes first. Under bf16 mixed precision the forward runs on bfloat16 copies of the
+/// weights: a buffered worker differentiates the copies, and each micro-batch's bf16 gradient is widened and summed in
+/// the float32 of the masters, as the first worker's path (backward, then
+/// <see cref="LanguageModeling.MixedPrecisionModel.AccumulateGradients"/>) sums it.
 /// </summary>
 public sealed class WorkerGradients : IDisposable
 {
     private readonly IReadOnlyList<Parameter>? _parameters;
+    private readonly IReadOnlyList<Parameter>? _differentiated;
     private Tensor?[]? _sums;
 
-    // Frozen parameters (requires_grad false) get no gradient from backward either, and autograd.grad refuses them.
-    private WorkerGradients(IReadOnlyList<Parameter>? parameters) => _parameters = parameters?.Where(p => p.requires_grad).ToList();
+    private WorkerGradients(IReadOnlyList<Parameter>? parameters, IReadOnlyList<Parameter>? differentiated)
+    {
+        if (parameters is null || differentiated is null) return;
+        if (differentiated.Count != parameters.Count)
+            throw new ArgumentException($"{differentiated.Count} differentiated tensors for {parameters.Count} parameters", nameof(differentiated));
+        // Frozen parameters (requires_grad false) get no gradient from backward either, and autograd.grad refuses them.
+        var trained = Enumerable.Range(0, parameters.Count).Where(i => differentiated[i].requires_grad).ToList();
+        _parameters = [.. trained.Select(i => parameters[i])];
+        _differentiated = [.. trained.Select(i => differentiated[i])];
+    }
 
     /// <summary>Backward into the parameters' <c>.grad</c>: the sequential loop, and the first worker.</summary>
-    public static WorkerGradients IntoParameters { get; } = new(null);
+    public static WorkerGradients IntoParameters { get; } = new(null, null);
 
-    /// <summary>A worker that sums the gradients of <paramref name="parameters"/> into its own buffers.</summary>
-    internal static WorkerGradients Buffered(IReadOnlyList<Parameter> parameters) => new(parameters);
+    /// <summary>True for <see cref="IntoParameters"/>: backward writes <c>.grad</c> (of the bf16 copy, under mixed
+    /// precision, which the caller then sums into the masters).</summary>
+    public bool WritesParameterGradients => _parameters is null;
+
+    /// <summary>
+    /// A worker that sums the gradients of <paramref name="parameters"/> into its own buffers: gradients with respect to
+    /// <paramref name="differentiated"/> (what the forward uses for each parameter: the parameter itself, or its bf16
+    /// copy), kept in each parameter's dtype.
+    /// </summary>
+    internal static WorkerGradients Buffered(IReadOnlyList<Parameter> parameters, IReadOnlyList<Parameter>? differentiated = null) =>
+        new(parameters, differentiated ?? parameters);
 
     /// <summary>Back-propagates <paramref name="loss"/> (a scalar) into this worker's gradients.</summary>
     public void Backward(Tensor loss)
@@ -36,14 +57,19 @@ public sealed class WorkerGradients : IDisposable
         }
         if (_parameters.Count == 0) return;
         // Parameters this loss does not reach get no gradient (allow_unused), as backward leaves their .grad as it was.
-        var gradients = TorchSharp.torch.autograd.grad([loss], [.. _parameters], allow_unused: true);
+        var gradients = TorchSharp.torch.autograd.grad([loss], [.. _differentiated!], allow_unused: true);
         _sums ??= new Tensor?[_parameters.Count];
         for (int i = 0; i < gradients.Count; i++)
         {
             var gradient = gradients[i];
             if (gradient.IsInvalid) continue;
-            if (_sums[i] is { } sum) sum.PlusInPlace(gradient);
-            else _sums[i] = gradient.detach().clone().DetachFromDisposeScope();
+            var dtype = _parameters[i].dtype;
+            if (_sums[i] is { } sum)
+            {
+                using var widened = gradient.dtype == dtype ? null : gradient.to_type(dtype);
+                sum.PlusInPlace(widened ?? gradient);
+            }
+            else _sums[i] = gradient.detach().to_type(dtype, copy: true).DetachFromDisposeScope();
             gradient.Dispose();
         }
     }

@@ -87,7 +87,7 @@ public sealed record SftOptions : ITrainingLoopSettings, IAdamWSettings, ILoraSe
     /// with one torch thread each (on 2 cores with <c>--threads 1</c>, the second core does half the step), their
     /// gradients summed in a fixed order so a run repeats bit for bit; against one worker only rounding differs. 0 = one
     /// per core that torch's threads leave free, at most 2, and 1 on several ranks or a GPU. One worker whatever the setting
-    /// with a single micro-batch (the default <c>gradient_accumulation_steps</c> of 1), bf16, gradient_checkpointing or MoE
+    /// with a single micro-batch (the default <c>gradient_accumulation_steps</c> of 1), gradient_checkpointing or MoE
     /// routing terms. Default 0. As GRPO's (docs/grpo.md); not a TRL option.</summary>
     public int MicroBatchWorkers { get; init; }
 

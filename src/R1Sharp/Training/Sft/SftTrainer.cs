@@ -135,10 +135,10 @@ public sealed class SftTrainer
         using var routing = MoeRoutingTerms.For(_model.MixedPrecision?.Compute ?? _model.Module as CausalLanguageModel, _options.RouterBiasUpdateRate);
         if (routing is not null && _ranks.Size > 1)
             throw new NotSupportedException("r1 sft on several ranks: a mixture-of-experts model's routing terms (load balancing, router bias update) would be counted per rank; train it on one rank.");
-        // issue 18: micro-batches on several threads where none must run in turn (bf16 and routing terms keep them in turn
-        // inside the step; activation checkpointing must be kept so here).
+        // issue 18: micro-batches on several threads where none must run in turn (routing terms keep them in turn inside
+        // the step; activation checkpointing must be kept so here).
         int workers = MicroBatchWorkers.For(_options.MicroBatchWorkers, (_options.GradientAccumulationSteps + _ranks.Size - 1) / _ranks.Size, _ranks.Size,
-            inTurnOnly: _options.Bf16 || _options.GradientCheckpointing || routing is not null, _device.type == DeviceType.CPU, Environment.ProcessorCount, get_num_threads());
+            inTurnOnly: _options.GradientCheckpointing || routing is not null, _device.type == DeviceType.CPU, Environment.ProcessorCount, get_num_threads());
         var crossEntropy = CrossEntropyStep.OfLossSum(batch => _model.TokenLossSum(batch, _options.LogprobChunkSize), parameters, _options.MaxGradNorm, routing)
             .WithRanks(_ranks).WithConcurrentMicroBatches(workers);
         if (_model.MixedPrecision is { } mixed) crossEntropy.WithMasterWeights(mixed);
