@@ -19,7 +19,7 @@ internal static class PipelineCommand
         var seed = new Option<int?>("--seed") { Description = $"Seed of tasks, model, data order and sampling (default {new PipelineOptions().Seed})." };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 0 = one per core; use 1 on a busy machine)." };
         var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"Pre-training steps of the base model (default {new PipelineOptions().Pretrain.Steps})." };
-        var rlSteps = new Option<int?>("--rl-steps") { Description = $"GRPO steps of stage 2 (default {new PipelineOptions().ReasoningRl.MaxSteps}); stage 4 gets half." };
+        var rlSteps = new Option<int?>("--rl-steps") { Description = $"GRPO steps of stage 2 and of stage 4 (default {new PipelineOptions().ReasoningRl.MaxSteps})." };
         var noAblation = new Option<bool>("--no-ablation") { Description = "Skip the second stage-2 run without the language-consistency reward." };
         var judgeEndpoint = new Option<string?>("--judge-endpoint") { Description = "OpenAI-compatible endpoint of a generative judge (e.g. http://localhost:8000/v1) that keeps the stage-3 chat candidates it accepts (default: none; the trained reward model chooses them)." };
         var judgeModel = new Option<string?>("--judge-model") { Description = "The judge's model name on that server (needed with --judge-endpoint)." };
@@ -38,7 +38,7 @@ internal static class PipelineCommand
             if (parse.GetValue(threads) is int th) options = options with { Threads = th };
             if (parse.GetValue(pretrainSteps) is int ps) options = options with { Pretrain = options.Pretrain with { Steps = ps } };
             if (parse.GetValue(rlSteps) is int rs)
-                options = options with { ReasoningRl = options.ReasoningRl with { MaxSteps = rs }, AllScenarioRl = options.AllScenarioRl with { MaxSteps = Math.Max(1, rs / 2) } };
+                options = options with { ReasoningRl = options.ReasoningRl with { MaxSteps = rs }, AllScenarioRl = options.AllScenarioRl with { MaxSteps = rs } };
             if (parse.GetValue(noAblation)) options = options with { LanguageAblation = false };
             if (parse.GetValue(judgeEndpoint) is string url)
             {

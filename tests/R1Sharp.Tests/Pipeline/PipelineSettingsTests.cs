@@ -1,5 +1,6 @@
 using R1Sharp.Pipeline;
 using R1Sharp.Training.Configuration;
+using R1Sharp.Training.Grpo;
 using R1Sharp.Training.Zero;
 
 namespace R1Sharp.Tests.Pipeline;
@@ -10,6 +11,27 @@ public sealed class PipelineSettingsTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("r1-pipeline-settings").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void StageFourTrainsAsLongAsStageTwoWithoutTheStdDivisionAndARunRecordedBeforeIsNotResumedWithIt()
+    {
+        var options = new PipelineOptions();
+        Assert.Equal(options.ReasoningRl.MaxSteps, options.AllScenarioRl.MaxSteps);
+        Assert.Equal(AdvantageScaling.None, options.AllScenarioRl.ScaleRewards);
+        Assert.Equal(options.ReasoningRl.ScaleRewards, options.AllScenarioRl.ScaleRewards);
+        Assert.Equal(2, options.AllScenarioRl.GradientAccumulationSteps);
+        Assert.Equal(0, options.AllScenarioRl.MicroBatchWorkers); // two workers on two cores with one torch thread
+        Assert.Equal(1, options.ReasoningRl.MicroBatchWorkers); // stage 2 shares the machine with the ablation
+
+        // A run recorded with the 40-step stage 4 of before 2026-12-04 22:00 names what changed.
+        var before = options with
+        {
+            AllScenarioRl = options.AllScenarioRl with { MaxSteps = 40, GradientAccumulationSteps = 1, MicroBatchWorkers = 1, ScaleRewards = AdvantageScaling.Group },
+        };
+        var differences = PipelineSettings.Differences(PipelineSettings.Flatten(before), PipelineSettings.Flatten(options));
+        Assert.Equal(["all_scenario_rl.gradient_accumulation_steps: recorded 1, now 2", "all_scenario_rl.max_steps (--rl-steps): recorded 40, now 80",
+            "all_scenario_rl.scale_rewards: recorded 0, now 2"], differences);
+    }
 
     [Fact]
     public void DifferencesNameEachChangedSettingWithItsRecordedAndNewValueButNotThreads()
