@@ -111,9 +111,12 @@ public sealed record PipelineOptions
     /// together gave −0.16 [−1.66, +1.28] on seed 11 and +2.81 [+1.25, +4.44] on seed 7 with the reward-model gain kept on
     /// both (docs/pipeline.md).
     /// </summary>
-    public GrpoOptions AllScenarioRl { get; init; } = Rl(80, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0, ["reward_model"] = 1.0 })
-        with
-    { GradientAccumulationSteps = 2, MicroBatchWorkers = 0, ScaleRewards = AdvantageScaling.None };
+    public GrpoOptions AllScenarioRl { get; init; } = Rl(80, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0, ["reward_model"] = 1.0 }) with
+    {
+        GradientAccumulationSteps = 2,
+        MicroBatchWorkers = 0,
+        ScaleRewards = AdvantageScaling.None,
+    };
 
     /// <summary>In stage 4, every n-th prompt is a chat prompt. Default 4.</summary>
     public int ChatEvery { get; init; } = 4;
