@@ -22,6 +22,7 @@ public sealed class CrossEntropyStep
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly double _maxGradNorm;
     private MixedPrecisionModel? _mixed;
+    private IReadOnlyList<Parameter>? _computeCounterparts; // the bf16 copies the buffered workers differentiate, once
     private readonly MoeRoutingTerms? _routing;
     private ICollectiveBackend _ranks = SingleProcessBackend.Instance;
     private int _workers = 1;
@@ -65,6 +66,7 @@ public sealed class CrossEntropyStep
     public CrossEntropyStep WithMasterWeights(MixedPrecisionModel mixed)
     {
         _mixed = mixed ?? throw new ArgumentNullException(nameof(mixed));
+        _computeCounterparts = null;
         return this;
     }
 
@@ -114,7 +116,7 @@ public sealed class CrossEntropyStep
         double lossSum = 0;
         long real = 0, total = 0;
         int workers = _routing is null ? _workers : 1;
-        var differentiated = workers > 1 ? _mixed?.ComputeCounterparts(_parameters) : null;
+        var differentiated = workers > 1 && _mixed is not null ? _computeCounterparts ??= _mixed.ComputeCounterparts(_parameters) : null;
         foreach (var (sum, realTokens, totalTokens) in ConcurrentMicroBatches.Run(microBatches.Count, workers, _parameters,
             (k, gradients) => ForwardBackward(microBatches[k], targetTokens, microBatches.Count, gradients), differentiated))
             (lossSum, real, total) = (lossSum + sum, real + realTokens, total + totalTokens); // in micro-batch order
