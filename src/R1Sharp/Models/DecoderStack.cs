@@ -44,13 +44,16 @@ internal sealed class DecoderStack : nn.Module
     /// <summary>Recompute each layer in backward (see <see cref="CausalLanguageModel.GradientCheckpointing"/>).</summary>
     public bool GradientCheckpointing { get; set; }
 
-    /// <summary>Token ids [B, T] -> final normed hidden states [B, T, hidden].</summary>
-    public Tensor Forward(Tensor inputIds, Tensor positions, Tensor? mask, bool causal, KvCache? cache)
+    /// <summary>
+    /// Token ids [B, T] -> final normed hidden states [B, T, hidden]. <paramref name="segments"/>: the packed runs
+    /// <paramref name="mask"/> is the block-diagonal causal mask of, when known (<see cref="PackedSegments.Match"/>).
+    /// </summary>
+    public Tensor Forward(Tensor inputIds, Tensor positions, Tensor? mask, bool causal, KvCache? cache, PackedSegments? segments = null)
     {
         using var scope = torch.NewDisposeScope();
         var hidden = _embedding.forward(inputIds);
         var (cos, sin) = _rotary.Tables(positions, hidden.dtype);
-        var inputs = new AttentionInputs(cos, sin, mask, causal);
+        var inputs = new AttentionInputs(cos, sin, mask, causal, cache is null ? segments : null);
         bool recompute = GradientCheckpointing && cache is null && torch.is_grad_enabled();
         if (recompute && !hidden.requires_grad) hidden = hidden.detach().requires_grad_(true); // frozen embeddings: the layers still need a backward
         for (int i = 0; i < _layers.Count; i++)

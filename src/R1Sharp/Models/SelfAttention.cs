@@ -74,7 +74,9 @@ internal sealed class SelfAttention : nn.Module
 
         int group = _heads / _kvHeads;
         Tensor output;
-        if (inputs.Mask is null && inputs.Causal)
+        if (inputs.Segments is not null && cache is null)
+            output = SegmentAttention.Forward(q, k, v, inputs.Segments);
+        else if (inputs.Mask is null && inputs.Causal)
         {
             if (group > 1)
             {

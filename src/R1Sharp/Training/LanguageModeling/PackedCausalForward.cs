@@ -8,7 +8,9 @@ namespace R1Sharp.Training.LanguageModeling;
 /// <summary>
 /// The forward pass of the library's <see cref="CausalLanguageModel"/> (Qwen2/Llama) over a <see cref="TokenBatch"/>,
 /// packed rows included: the model's own decoder runs with the batch's per-sample positions and its block-diagonal
-/// mask, so samples sharing a row never see each other.
+/// mask, so samples sharing a row never see each other. On the CPU, where the mask is exactly the block-diagonal causal
+/// mask of the batch's positions (every batch <see cref="TokenBatchCollator"/> makes), self-attention computes only
+/// inside each sample (<see cref="UseSegmentAttention"/>).
 /// </summary>
 public sealed class PackedCausalForward
 {
@@ -25,6 +27,15 @@ public sealed class PackedCausalForward
         _body = children["model"] as DecoderStack ?? throw new ArgumentException("the model has no decoder stack named 'model'", nameof(model));
         _head = children.GetValueOrDefault("lm_head") as LinearProjection;
     }
+
+    /// <summary>
+    /// Whether self-attention of a CPU batch whose mask is the block-diagonal causal mask of its positions runs only
+    /// inside each sample instead of through the dense masked kernel: the same function, computed without the scores the
+    /// mask discards (issue 18: most of them, in r1 zero's packed pre-training), where that pays
+    /// (<see cref="SegmentAttention.Pays"/>: rows of short samples). Default: on where the CPU has AVX-512,
+    /// unless the environment sets <c>R1SHARP_SEGMENT_ATTENTION=0</c>.
+    /// </summary>
+    public bool UseSegmentAttention { get; init; } = SegmentAttention.EnabledByDefault;
 
     /// <summary>Logits [B, T, V] of the batch.</summary>
     public Tensor Logits(TokenBatch batch)
@@ -61,6 +72,8 @@ public sealed class PackedCausalForward
         var mask = batch.AttentionMask.squeeze(1);
         int group = _model.Config.QueryGroupSize;
         if (group > 1) mask = mask.repeat(1, group, 1);
-        return _body.Forward(batch.InputIds, batch.PositionIds, mask.unsqueeze(1), causal: false, cache: null).MoveToOuterDisposeScope();
+        var segments = UseSegmentAttention ? PackedSegments.Match(batch.PositionIds, batch.AttentionMask) : null;
+        if (segments is not null && !SegmentAttention.Pays(segments)) segments = null;
+        return _body.Forward(batch.InputIds, batch.PositionIds, mask.unsqueeze(1), causal: false, cache: null, segments).MoveToOuterDisposeScope();
     }
 }

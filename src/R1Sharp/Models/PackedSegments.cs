@@ -1,0 +1,118 @@
+using static TorchSharp.torch;
+
+namespace R1Sharp.Models;
+
+/// <summary>
+/// The samples of each row of a packed batch as runs of positions (start, length), read from the batch's position ids:
+/// a sample starts wherever the position is 0 and its positions then count up by one. Padding has position 0, so each
+/// padding position is a run of its own. <see cref="Match"/> accepts the runs only where the batch's mask is exactly the
+/// block-diagonal causal mask they imply (a position sees the earlier positions of its own run and itself), so
+/// <see cref="SegmentAttention"/> computes what the mask asks for and nothing else.
+/// </summary>
+internal sealed class PackedSegments
+{
+    private readonly int[] _rowOffsets;
+    private readonly int[] _starts;
+    private readonly int[] _lengths;
+
+    private PackedSegments(int rows, int length, int[] rowOffsets, int[] starts, int[] lengths)
+    {
+        Rows = rows;
+        Length = length;
+        _rowOffsets = rowOffsets;
+        _starts = starts;
+        _lengths = lengths;
+    }
+
+    /// <summary>Rows of the batch.</summary>
+    public int Rows { get; }
+
+    /// <summary>Positions per row (T).</summary>
+    public int Length { get; }
+
+    /// <summary>First position of each run of <paramref name="row"/>.</summary>
+    public ReadOnlySpan<int> Starts(int row) => _starts.AsSpan(_rowOffsets[row], _rowOffsets[row + 1] - _rowOffsets[row]);
+
+    /// <summary>Length of each run of <paramref name="row"/>.</summary>
+    public ReadOnlySpan<int> Lengths(int row) => _lengths.AsSpan(_rowOffsets[row], _rowOffsets[row + 1] - _rowOffsets[row]);
+
+    /// <summary>The longest run of <paramref name="row"/>.</summary>
+    public int Longest(int row)
+    {
+        int longest = 0;
+        foreach (int length in Lengths(row)) longest = Math.Max(longest, length);
+        return longest;
+    }
+
+    /// <summary>Query–key pairs the runs attend over, summed over rows (each run of length L has L(L+1)/2).</summary>
+    public long AttendedPairs => _lengths.Sum(l => (long)l * (l + 1) / 2);
+
+    /// <summary>Share of the rows × length² query–key pairs of dense attention that the runs attend over.</summary>
+    public double DenseShare => (double)AttendedPairs / ((double)Rows * Length * Length);
+
+    /// <summary>
+    /// The runs of <paramref name="positions"/> [rows × length] (row-major), or null where a row is not a sequence of
+    /// runs 0, 1, 2, … (a run that starts at a position other than 0, or skips one).
+    /// </summary>
+    public static PackedSegments? FromPositions(ReadOnlySpan<long> positions, int rows, int length)
+    {
+        if (rows < 1 || length < 1 || positions.Length != (long)rows * length) return null;
+        var offsets = new int[rows + 1];
+        var starts = new List<int>();
+        var lengths = new List<int>();
+        for (int b = 0; b < rows; b++)
+        {
+            var row = positions.Slice(b * length, length);
+            int start = 0;
+            for (int t = 0; t <= length; t++)
+            {
+                if (t < length && t > start && row[t] == row[t - 1] + 1) continue;
+                if (t < length && row[t] != 0) return null;
+                if (t > start)
+                {
+                    starts.Add(start);
+                    lengths.Add(t - start);
+                }
+                start = t;
+            }
+            offsets[b + 1] = starts.Count;
+        }
+        return new PackedSegments(rows, length, offsets, [.. starts], [.. lengths]);
+    }
+
+    /// <summary>The block-diagonal causal mask the runs imply, booleans [rows, length, length] (true = may attend).</summary>
+    public bool[] ImpliedMask()
+    {
+        var mask = new bool[(long)Rows * Length * Length];
+        for (int b = 0; b < Rows; b++)
+        {
+            var starts = Starts(b);
+            var lengths = Lengths(b);
+            for (int s = 0; s < starts.Length; s++)
+                for (int q = starts[s]; q < starts[s] + lengths[s]; q++)
+                    mask.AsSpan((int)(((long)b * Length + q) * Length + starts[s]), q - starts[s] + 1).Fill(true);
+        }
+        return mask;
+    }
+
+    /// <summary>
+    /// The runs of a CPU batch whose <paramref name="mask"/> [B, 1, T, T] is exactly the block-diagonal causal mask of
+    /// its <paramref name="positions"/> [B, T]; null for any other batch (another device, a mask of another form).
+    /// </summary>
+    public static PackedSegments? Match(Tensor positions, Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        ArgumentNullException.ThrowIfNull(mask);
+        if (positions.device.type != TorchSharp.DeviceType.CPU || positions.dim() != 2 || mask.dtype != ScalarType.Bool
+            || mask.dim() != 4 || mask.shape[1] != 1 || mask.shape[0] != positions.shape[0]
+            || mask.shape[2] != positions.shape[1] || mask.shape[3] != positions.shape[1])
+            return null;
+        int rows = (int)positions.shape[0], length = (int)positions.shape[1];
+        using var cpu = positions.to(ScalarType.Int64).contiguous();
+        var segments = FromPositions(cpu.data<long>().ToArray(), rows, length);
+        if (segments is null) return null;
+        using var implied = tensor(segments.ImpliedMask(), [rows, 1, length, length], ScalarType.Bool);
+        using var same = implied.eq(mask).all();
+        return same.item<bool>() ? segments : null;
+    }
+}
