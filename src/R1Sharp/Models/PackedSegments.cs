@@ -95,24 +95,34 @@ internal sealed class PackedSegments
         return mask;
     }
 
+    /// <summary>The runs of CPU position ids [B, T]; null on another device or for a row that is not a sequence of runs.</summary>
+    public static PackedSegments? FromPositions(Tensor positions)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        if (positions.device.type != TorchSharp.DeviceType.CPU || positions.dim() != 2) return null;
+        using var cpu = positions.to(ScalarType.Int64).contiguous();
+        return FromPositions(cpu.data<long>().ToArray(), (int)positions.shape[0], (int)positions.shape[1]);
+    }
+
+    /// <summary>Whether <paramref name="mask"/> [B, 1, T, T] is exactly the block-diagonal causal mask of these runs.</summary>
+    public bool IsMaskOf(Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        if (mask.device.type != TorchSharp.DeviceType.CPU || mask.dtype != ScalarType.Bool || mask.dim() != 4
+            || mask.shape[0] != Rows || mask.shape[1] != 1 || mask.shape[2] != Length || mask.shape[3] != Length)
+            return false;
+        using var implied = tensor(ImpliedMask(), [Rows, 1, Length, Length], ScalarType.Bool);
+        using var same = implied.eq(mask).all();
+        return same.item<bool>();
+    }
+
     /// <summary>
     /// The runs of a CPU batch whose <paramref name="mask"/> [B, 1, T, T] is exactly the block-diagonal causal mask of
     /// its <paramref name="positions"/> [B, T]; null for any other batch (another device, a mask of another form).
     /// </summary>
     public static PackedSegments? Match(Tensor positions, Tensor mask)
     {
-        ArgumentNullException.ThrowIfNull(positions);
         ArgumentNullException.ThrowIfNull(mask);
-        if (positions.device.type != TorchSharp.DeviceType.CPU || positions.dim() != 2 || mask.dtype != ScalarType.Bool
-            || mask.dim() != 4 || mask.shape[1] != 1 || mask.shape[0] != positions.shape[0]
-            || mask.shape[2] != positions.shape[1] || mask.shape[3] != positions.shape[1])
-            return null;
-        int rows = (int)positions.shape[0], length = (int)positions.shape[1];
-        using var cpu = positions.to(ScalarType.Int64).contiguous();
-        var segments = FromPositions(cpu.data<long>().ToArray(), rows, length);
-        if (segments is null) return null;
-        using var implied = tensor(segments.ImpliedMask(), [rows, 1, length, length], ScalarType.Bool);
-        using var same = implied.eq(mask).all();
-        return same.item<bool>() ? segments : null;
+        return FromPositions(positions) is { } segments && segments.IsMaskOf(mask) ? segments : null;
     }
 }

@@ -72,8 +72,9 @@ public sealed class PackedCausalForward
         var mask = batch.AttentionMask.squeeze(1);
         int group = _model.Config.QueryGroupSize;
         if (group > 1) mask = mask.repeat(1, group, 1);
-        var segments = UseSegmentAttention ? PackedSegments.Match(batch.PositionIds, batch.AttentionMask) : null;
-        if (segments is not null && !SegmentAttention.Pays(segments)) segments = null;
+        // Whether the kernel pays is known from the positions alone: check that before comparing the [B, T, T] mask.
+        var segments = UseSegmentAttention ? PackedSegments.FromPositions(batch.PositionIds) : null;
+        if (segments is not null && !(SegmentAttention.Pays(segments) && segments.IsMaskOf(batch.AttentionMask))) segments = null;
         return _body.Forward(batch.InputIds, batch.PositionIds, mask.unsqueeze(1), causal: false, cache: null, segments).MoveToOuterDisposeScope();
     }
 }
