@@ -103,7 +103,7 @@ internal static class PretrainPrecision
         model.train();
         using var mixed = new MixedPrecisionModel(model);
         var parameters = mixed.MasterParameters.ToList();
-        using var optimizer = torch.optim.AdamW(parameters, lr: 1e-4);
+        using var optimizer = new R1Sharp.Training.Optimization.AdamW(parameters, lr: 1e-4, weightDecay: 0.01); // the trainers' own (fused) AdamW
         var step = new CrossEntropyStep(b => mixed.Compute.Forward(b.InputIds), parameters, maxGradNorm: 1.0).WithMasterWeights(mixed)
             .WithConcurrentMicroBatches(workers);
         var generator = new torch.Generator(3);
