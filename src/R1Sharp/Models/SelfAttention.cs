@@ -9,7 +9,9 @@ namespace R1Sharp.Models;
 /// k_norm, an RMSNorm over each head's head_dim applied to queries and keys before RoPE). With an explicit mask
 /// the query heads of each group are folded into the query-length axis so that the cached keys/values are used as
 /// they are, without repeating them per query head (the repeat would copy the whole cache every decode step). Only
-/// the mask-free causal pass (training, prefill from position 0) repeats K/V, to use the fused causal kernel.
+/// the mask-free causal pass (training, prefill from position 0) repeats K/V, to use the fused causal kernel. Packed
+/// training rows whose runs the caller matched against the mask (<see cref="AttentionInputs.Segments"/>) attend only
+/// inside each run (<see cref="SegmentAttention"/>).
 /// </summary>
 internal sealed class SelfAttention : nn.Module
 {

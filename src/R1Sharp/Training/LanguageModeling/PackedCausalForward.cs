@@ -73,7 +73,7 @@ public sealed class PackedCausalForward
         int group = _model.Config.QueryGroupSize;
         if (group > 1) mask = mask.repeat(1, group, 1);
         // Whether the kernel pays is known from the positions alone: check that before comparing the [B, T, T] mask.
-        var segments = UseSegmentAttention ? PackedSegments.FromPositions(batch.PositionIds) : null;
+        var segments = UseSegmentAttention && _model.Device.type == DeviceType.CPU ? PackedSegments.FromPositions(batch.PositionIds) : null;
         if (segments is not null && !(SegmentAttention.Pays(segments) && segments.IsMaskOf(batch.AttentionMask))) segments = null;
         return _body.Forward(batch.InputIds, batch.PositionIds, mask.unsqueeze(1), causal: false, cache: null, segments).MoveToOuterDisposeScope();
     }
