@@ -83,6 +83,20 @@ public sealed class SegmentAttentionTests
     }
 
     [Fact]
+    public void InputsOfAnotherShapeAreRefusedWithTheirShapes()
+    {
+        using var scope = NewDisposeScope();
+        var batch = Collate(20, [12, 8]);
+        var segments = PackedSegments.Match(batch.PositionIds, batch.AttentionMask)!;
+        var (q, k, v) = Inputs(1, 4, 2, 20, 16, ScalarType.Float32, seed: 3);
+        var error = Assert.Throws<ArgumentException>(() => SegmentAttention.Forward(q, k.narrow(2, 0, 19), v, segments));
+        Assert.Contains("[1, 2, 19, 16]", error.Message, StringComparison.Ordinal);
+        var (q3, k3, v3) = Inputs(1, 3, 2, 20, 16, ScalarType.Float32, seed: 3); // 3 query heads over 2 key/value heads
+        Assert.Throws<ArgumentException>(() => SegmentAttention.Forward(q3, k3, v3, segments));
+        Assert.Throws<ArgumentException>(() => SegmentAttention.Forward(q.narrow(0, 0, 1).repeat(2, 1, 1, 1), k, v, segments));
+    }
+
+    [Fact]
     public void Bf16InputsAttendInFloat32AndComeBackInBf16()
     {
         using var scope = NewDisposeScope();
