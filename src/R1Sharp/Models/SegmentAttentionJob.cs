@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace R1Sharp.Models;
 
@@ -50,6 +51,7 @@ internal sealed unsafe class SegmentAttentionJob : IChunkedWork
         while ((chunk = Interlocked.Increment(ref _next) - 1) < Chunks) Run(chunk / _kvHeads, chunk % _kvHeads);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run(int row, int kvHead)
     {
         int d = _headDim, t = _segments.Length, group = _heads / _kvHeads;

@@ -8,11 +8,14 @@ namespace R1Sharp.Models;
 /// Rows are <c>d</c> floats apart (queries, keys, values, outputs and their gradients); scores are vectorised over keys
 /// on a transposed copy of the run's keys (<c>kt</c>, [d × padded], zeros past the run), so no dot product needs a
 /// horizontal sum; sums over keys (P·V, dS·K) are vectorised over the head width. Key lanes a query may not see are set
-/// to −∞ before the softmax, so each query sums over exactly the keys the block-diagonal causal mask allows.
+/// to −∞ before the softmax, so each query sums over exactly the keys the block-diagonal causal mask allows. Every
+/// method is compiled fully optimised at its first call: at tier 0 the vector intrinsics are calls, and a short run (a
+/// test, the first steps of a training run) measured the kernel several times slower than libtorch's dense one there.
 /// </summary>
 internal static unsafe class SegmentAttentionKernel
 {
     /// <summary>Writes the run's keys [length × d] transposed into <paramref name="transposed"/> [d × padded], zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* rows, int length, int d, int padded, float* transposed)
     {
         for (int c = 0; c < d; c++)
@@ -27,6 +30,7 @@ internal static unsafe class SegmentAttentionKernel
     /// Forward of query <paramref name="i"/> of a run: softmax(scale·q·Kᵀ) over keys 0…i, times V, into
     /// <paramref name="output"/>; returns the log-sum-exp of the scaled scores (the backward recomputes P from it).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Forward(float* query, float* keysTransposed, float* values, int i, int d, int padded, float scale, float* scores, float* output)
     {
         int n = i + 1;
@@ -41,6 +45,7 @@ internal static unsafe class SegmentAttentionKernel
     /// dQ of the query and adds its share to dK and dV of keys 0…i (P = exp(S − lse), dP = dO·Vᵀ,
     /// dS = P ⊙ (dP − dO·O), dQ = scale·dS·K, dK += scale·dSᵀ·q, dV += Pᵀ·dO).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(float* query, float* keys, float* keysTransposed, float* valuesTransposed, float* outputGrad, float* output,
         float logSumExp, int i, int d, int padded, float scale, float* p, float* ds, float* queryGrad, float* keyGrads, float* valueGrads)
     {
@@ -64,6 +69,7 @@ internal static unsafe class SegmentAttentionKernel
 
     // scores[j] = scale · (q · K_j) for j < n from the transposed keys, lanes n … (end of the last block) −∞; returns the
     // largest score.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Scores(float* query, float* transposed, int d, int padded, int n, float scale, float* scores)
     {
         Products(query, transposed, d, padded, n, scale, scores);
@@ -76,6 +82,7 @@ internal static unsafe class SegmentAttentionKernel
 
     // products[j] = scale · (v · M_j) for the whole blocks of 16 that cover j < n, from M transposed [d × padded] (zeros
     // past the run). Four blocks at a time keep four independent FMA chains in flight.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Products(float* vector, float* transposed, int d, int padded, int n, float scale, float* products)
     {
         int blocks = (n + 15) >> 4;
@@ -109,6 +116,7 @@ internal static unsafe class SegmentAttentionKernel
     }
 
     // scores[j] ← exp(scores[j] − shift) for j < n, and 0 for the rest of the last block; returns their sum.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Exponentiate(float* scores, int n, float shift)
     {
         int blocks = (n + 15) >> 4;
@@ -121,6 +129,7 @@ internal static unsafe class SegmentAttentionKernel
     }
 
     // output = factor · Σ_{j<n} weights[j] · rows[j] (rows d apart).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightedSum(float* weights, float* rows, int n, int d, float factor, float* output)
     {
         int c = 0;
@@ -148,6 +157,7 @@ internal static unsafe class SegmentAttentionKernel
     }
 
     // rows[j] += weights[j] · vector for j < n (rows d apart).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddOuter(float* weights, float* vector, int n, int d, float* rows)
     {
         int c = 0;
@@ -168,6 +178,7 @@ internal static unsafe class SegmentAttentionKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Dot(float* a, float* b, int d)
     {
         var sum = Vector512<float>.Zero;
