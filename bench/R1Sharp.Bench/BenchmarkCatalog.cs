@@ -12,6 +12,7 @@ internal static class BenchmarkCatalog
         ["model-generation"] = ("Prefill and decode tokens/s (batch 1 and 32) of a Qwen2.5-0.5B-shaped model, fp32 and bf16, vs the memory-bandwidth bound.", GenerationThroughput.RunAsync),
         ["model-training"] = ("Training tokens/s (forward + backward + AdamW) of a ~20M-parameter Qwen2-shaped model, as a fraction of the matmul peak.", TrainingThroughput.RunAsync),
         ["pretrain-precision"] = ("fp32 vs bf16 mixed precision in one run: r1 zero base-model pre-training tokens/s and loss after N steps, bf16 matmul peak, and the ~20M model's bf16 training throughput as a fraction of it. Args: [threads=2] [steps=60] [batch=32] [20M steps=3] [--json FILE].", PretrainPrecision.RunAsync),
+        ["packed-attention"] = ("Packed rows' attention inside each sample vs libtorch's dense masked attention: a whole model's forward + backward on the same packed batch, interleaved; median ms, ratio, loss agreement. Args: [threads=1] [rounds=7] [--json FILE].", PackedAttentionBench.RunAsync),
         ["verify"] = ("MathVerifier.Verify µs/pair on MATH-500 (gold vs reference solution), 1 thread, vs Math-Verify's ~4 ms.", Verify.VerifierSpeed.RunAsync),
         ["verify-agreement"] = ("Verifier agreement with Math-Verify/lighteval/MATH test cases and labelled Qwen/GSM8K outputs.", Verify.VerifierAgreement.RunAsync),
         ["reward-scoring"] = ("Rule-based rewards on 800 real outputs, per reward and composed, beside open-r1's formulas in CPython. Arg: repeats (5).", Rewards.RewardScoringBenchmark.RunAsync),
