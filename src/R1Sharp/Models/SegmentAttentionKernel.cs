@@ -6,7 +6,7 @@ namespace R1Sharp.Models;
 /// <summary>
 /// Causal attention inside one run (a packed sample) of one query head, forward and backward, in float32 on raw memory.
 /// Rows are <c>d</c> floats apart (queries, keys, values, outputs and their gradients); scores are vectorised over keys
-/// on a transposed copy of the run's keys (<c>kt</c>, [d × padded], zeros past the run), so no dot product needs a
+/// on a transposed copy of the run's keys ([d × padded], zeros past the run), so no dot product needs a
 /// horizontal sum; sums over keys (P·V, dS·K) are vectorised over the head width. Key lanes a query may not see are set
 /// to −∞ before the softmax, so each query sums over exactly the keys the block-diagonal causal mask allows. Every
 /// method is compiled fully optimised at its first call: at tier 0 the vector intrinsics are calls, and a short run (a
