@@ -40,6 +40,12 @@ public sealed class SegmentAttentionTests
         var leaky = batch.AttentionMask.clone();
         leaky[0, 0, 5, 4] = tensor(true);
         Assert.Null(PackedSegments.Match(batch.PositionIds, leaky));
+        var holed = batch.AttentionMask.clone(); // a key the sample's own query should see, masked
+        holed[0, 0, 3, 1] = tensor(false);
+        Assert.Null(PackedSegments.Match(batch.PositionIds, holed));
+        var padding = batch.AttentionMask.clone(); // a padding position that sees the sample before it
+        padding[0, 0, 9, 8] = tensor(true);
+        Assert.Null(PackedSegments.Match(batch.PositionIds, padding));
         Assert.Null(PackedSegments.Match(batch.PositionIds, ones_like(batch.AttentionMask)));
         Assert.Null(PackedSegments.Match(batch.PositionIds.narrow(1, 0, 9), batch.AttentionMask));
     }
