@@ -23,21 +23,14 @@ internal static class PackedAttentionBench
 {
     public static Task<int> RunAsync(string[] args)
     {
-        string? json = null;
-        int at = Array.IndexOf(args, "--json");
-        if (at >= 0 && at + 1 < args.Length)
-        {
-            json = args[at + 1];
-            args = [.. args[..at], .. args[(at + 2)..]];
-        }
+        string? json = PretrainPrecision.Option(ref args, "--json");
         int threads = args.Length > 0 ? int.Parse(args[0]) : 1;
         int rounds = args.Length > 1 ? int.Parse(args[1]) : 7;
         torch.set_num_threads(threads);
         string load = File.ReadAllText("/proc/loadavg").Trim();
         Console.WriteLine($"load average {load}; {threads} thread(s); {rounds} interleaved rounds after a warm-up");
         var zero = BuiltInModel.Config(new ZeroModelShape(), new TaskTokenizer());
-        var large = ModelConfig.Load(Path.Combine(GenerationThroughput.SharedDataDir(), "hf", "Qwen2.5-0.5B-Instruct", "config.json"))
-            .Scaled(layers: 6, hidden: 512, heads: 8, kvHeads: 2, intermediate: 1408, vocab: 8192);
+        var large = TrainingThroughput.Config();
         var cases = new JsonArray();
         foreach (var (name, config, rows, length, sample, dtype) in new[]
         {

@@ -97,8 +97,7 @@ internal static class PretrainPrecision
     // with several workers each step's rows are split into as many micro-batches, trained at once.
     private static (long Parameters, double TokensPerSecond) LargeModelMixed(int batch, int length, int steps, int workers)
     {
-        string configPath = Path.Combine(GenerationThroughput.SharedDataDir(), "hf", "Qwen2.5-0.5B-Instruct", "config.json");
-        var config = ModelConfig.Load(configPath).Scaled(layers: 6, hidden: 512, heads: 8, kvHeads: 2, intermediate: 1408, vocab: 8192);
+        var config = TrainingThroughput.Config();
         using var model = CausalLanguageModel.Create(config, torch.CPU, ScalarType.Float32, seed: 1);
         model.train();
         using var mixed = new MixedPrecisionModel(model);
@@ -128,7 +127,8 @@ internal static class PretrainPrecision
         return (model.ParameterCount, batch * length / times[times.Count / 2]);
     }
 
-    private static string? Option(ref string[] args, string name)
+    /// <summary>The value after <paramref name="name"/> in <paramref name="args"/> (both removed from them), or null.</summary>
+    internal static string? Option(ref string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         if (i < 0 || i + 1 >= args.Length) return null;

@@ -12,14 +12,19 @@ namespace R1Sharp.Bench;
 /// </summary>
 internal static class TrainingThroughput
 {
+    /// <summary>The ~20M-parameter model of this benchmark (Qwen2.5-0.5B's architecture: 6 layers, hidden 512, 8/2 heads,
+    /// MLP 1408, vocabulary 8192), which other benchmarks train too.</summary>
+    public static ModelConfig Config() =>
+        ModelConfig.Load(Path.Combine(GenerationThroughput.SharedDataDir(), "hf", "Qwen2.5-0.5B-Instruct", "config.json"))
+            .Scaled(layers: 6, hidden: 512, heads: 8, kvHeads: 2, intermediate: 1408, vocab: 8192);
+
     public static Task<int> RunAsync(string[] args)
     {
         int threads = args.Length > 0 ? int.Parse(args[0]) : 2;
         int batch = args.Length > 1 ? int.Parse(args[1]) : 8;
         int length = args.Length > 2 ? int.Parse(args[2]) : 256;
         torch.set_num_threads(threads);
-        string configPath = Path.Combine(GenerationThroughput.SharedDataDir(), "hf", "Qwen2.5-0.5B-Instruct", "config.json");
-        var config = ModelConfig.Load(configPath).Scaled(layers: 6, hidden: 512, heads: 8, kvHeads: 2, intermediate: 1408, vocab: 8192);
+        var config = Config();
         double peak = MatmulPeak.Measure(2048, ScalarType.Float32);
         using var model = CausalLanguageModel.Create(config, torch.CPU, ScalarType.Float32, seed: 1);
         model.train();

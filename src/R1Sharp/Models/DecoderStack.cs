@@ -45,8 +45,9 @@ internal sealed class DecoderStack : nn.Module
     public bool GradientCheckpointing { get; set; }
 
     /// <summary>
-    /// Token ids [B, T] -> final normed hidden states [B, T, hidden]. <paramref name="segments"/>: the packed runs
-    /// <paramref name="mask"/> is the block-diagonal causal mask of, when known (<see cref="PackedSegments.Match"/>).
+    /// Token ids [B, T] -> final normed hidden states [B, T, hidden]. <paramref name="segments"/>: the packed runs the
+    /// batch's mask is the block-diagonal causal mask of, when known (<see cref="PackedSegments.Match"/>); self-attention
+    /// then attends inside them and ignores <paramref name="mask"/>, which only latent attention still needs.
     /// </summary>
     public Tensor Forward(Tensor inputIds, Tensor positions, Tensor? mask, bool causal, KvCache? cache, PackedSegments? segments = null)
     {

@@ -68,13 +68,18 @@ public sealed class PackedCausalForward
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        // The decoder takes the mask folded for grouped-query attention: query rows tiled once per head group.
-        var mask = batch.AttentionMask.squeeze(1);
-        int group = _model.Config.QueryGroupSize;
-        if (group > 1) mask = mask.repeat(1, group, 1);
         // Whether the kernel pays is known from the positions alone: check that before comparing the [B, T, T] mask.
         var segments = UseSegmentAttention && _model.Device.type == DeviceType.CPU ? PackedSegments.FromPositions(batch.PositionIds) : null;
         if (segments is not null && !(SegmentAttention.Pays(segments) && segments.IsMaskOf(batch.AttentionMask))) segments = null;
-        return _body.Forward(batch.InputIds, batch.PositionIds, mask.unsqueeze(1), causal: false, cache: null, segments).MoveToOuterDisposeScope();
+        // With the runs every self-attention layer ignores the mask; only latent attention (DeepSeek-V3) still reads it.
+        Tensor? folded = null;
+        if (segments is null || _model.Config.LatentAttention is not null)
+        {
+            // The decoder takes the mask folded for grouped-query attention: query rows tiled once per head group.
+            var mask = batch.AttentionMask.squeeze(1);
+            int group = _model.Config.QueryGroupSize;
+            folded = (group > 1 ? mask.repeat(1, group, 1) : mask).unsqueeze(1);
+        }
+        return _body.Forward(batch.InputIds, batch.PositionIds, folded, causal: false, cache: null, segments).MoveToOuterDisposeScope();
     }
 }
