@@ -7,15 +7,16 @@ namespace R1Sharp.Pipeline;
 /// <summary>
 /// The held-out evaluation of every stage, with one protocol and one seed: k samples per reasoning problem (asked in either language,
 /// <see cref="PipelineWorld.AsksInLingua"/>) at the
-/// paper's temperature 0.6 and top-p 0.95 (pass@1, language consistency and mixed-language rate against the question's language, length, format), and k
-/// samples per held-out chat prompt scored by the trained reward model (and by the rule judge, for reference).
+/// paper's temperature 0.6 and top-p 0.95 (pass@1, language consistency and mixed-language rate against the question's language, length, format), and
+/// <c>chatSamples</c> samples per held-out chat prompt scored by the trained reward model (and by the rule judge, for reference).
 /// </summary>
 /// <param name="world">The tasks and their held-out splits.</param>
 /// <param name="tokenizer">The task tokenizer.</param>
 /// <param name="rewardModel">The reward model that scores chat responses.</param>
-/// <param name="samples">k.</param>
+/// <param name="samples">k per reasoning problem.</param>
 /// <param name="maxNewTokens">Generation limit.</param>
-public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokenizer, RewardModel rewardModel, int samples, int maxNewTokens)
+/// <param name="chatSamples">Samples per held-out chat prompt; 0 = <paramref name="samples"/>.</param>
+public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokenizer, RewardModel rewardModel, int samples, int maxNewTokens, int chatSamples = 0)
 {
     /// <summary>Paper's evaluation temperature.</summary>
     public const double Temperature = 0.6;
@@ -41,13 +42,14 @@ public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokeniz
         }
 
         var chatValues = world.Chat.HeldOut;
-        var chatPrompts = chatValues.SelectMany(n => Enumerable.Repeat(ChatTask.Prompt(n), samples)).ToList();
+        int perChat = chatSamples > 0 ? chatSamples : samples;
+        var chatPrompts = chatValues.SelectMany(n => Enumerable.Repeat(ChatTask.Prompt(n), perChat)).ToList();
         var chat = ModelSampler.Sample(model, tokenizer, chatPrompts, maxNewTokens, Temperature, TopP, seed + 1, cancellationToken);
         var rm = rewardModel.Score([.. chat.Select((c, i) => (IReadOnlyList<int>)[.. tokenizer.Encode(chatPrompts[i] + c.Text)])], tokenizer.PadId, 64, cancellationToken);
-        var judge = chat.Select((c, i) => ChatTask.Judge(chatValues[i / samples], c.Text)).ToArray();
+        var judge = chat.Select((c, i) => ChatTask.Judge(chatValues[i / perChat], c.Text)).ToArray();
 
         IReadOnlyList<double> PerUnit(IReadOnlyList<double> values, int units) =>
-            [.. Enumerable.Range(0, units).Select(u => values.Skip(u * samples).Take(samples).Average())];
+            [.. Enumerable.Range(0, units).Select(u => values.Skip(u * values.Count / units).Take(values.Count / units).Average())];
         var examples = new List<string>();
         foreach (var family in problems.Select(p => p.Family).Distinct())
         {
@@ -67,6 +69,10 @@ public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokeniz
             ConsistencyByProblem: PerUnit(consistency, problems.Count),
             LengthByProblem: PerUnit([.. sampled.Select(s => (double)s.Tokens)], problems.Count),
             RmScoreByPrompt: PerUnit(rm, chatValues.Count),
-            Examples: examples);
+            Examples: examples)
+        {
+            Pass1ByFamily = problems.Select((p, i) => (p.Family, Correct: correct.Skip(i * samples).Take(samples).Average()))
+                .GroupBy(x => x.Family, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Average(x => x.Correct), StringComparer.Ordinal),
+        };
     }
 }

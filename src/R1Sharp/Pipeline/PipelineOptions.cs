@@ -25,11 +25,14 @@ public sealed record PipelineOptions
     public ZeroModelShape Model { get; init; } = new();
 
     /// <summary>
-    /// Pre-training of the base. Default 1,500 steps of 32 documents (<c>r1 zero</c>: 3,000), to leave time for four
-    /// stages within 15 minutes, on one worker (<see cref="PretrainOptions.Workers"/>): the stage effects of
-    /// docs/pipeline.md were measured so, and two workers change the base model's rounding, so its figures too.
+    /// Pre-training of the base, and the workers of the cold start's and rejection sampling's SFT. Default <c>r1 zero</c>'s:
+    /// 3,000 steps of 32 documents, bf16 mixed precision where the CPU multiplies bf16 natively, one worker per core
+    /// that torch's threads leave free (two with <c>--threads 1</c> on two cores). Until 2026-12-05 the base had 1,500
+    /// float32 steps on one worker (168 s); its arithmetic was then so weak that reasoning RL, which raised Countdown's
+    /// pass@1 on every seed, lowered arithmetic's on every seed, and stage 2's gain held on two of four. On 3,000 steps
+    /// arithmetic held and the gain was beyond its interval on every seed tried (docs/pipeline.md).
     /// </summary>
-    public PretrainOptions Pretrain { get; init; } = new(Steps: 1500, BatchSize: 32, SaveSteps: 100, Workers: 1);
+    public PretrainOptions Pretrain { get; init; } = new ZeroOptions().Pretrain;
 
     /// <summary>How imperfect the reasoning documents are (<c>r1 zero</c>'s corpus).</summary>
     public CorpusNoise Noise { get; init; } = new();
@@ -43,14 +46,27 @@ public sealed record PipelineOptions
     /// <summary>Held-out chat prompts (values of N never trained on). Default 20.</summary>
     public int ChatHeldOut { get; init; } = 20;
 
-    /// <summary>k samples per held-out prompt (paper 4–64). Default 4.</summary>
+    /// <summary>k samples per held-out reasoning problem (paper 4–64). Default 4.</summary>
     public int EvalSamples { get; init; } = 4;
+
+    /// <summary>
+    /// Samples per held-out chat prompt, scored by the reward model (<c>rm_score</c>). Default 16: the chat task has only
+    /// 90 values of N and <see cref="ChatHeldOut"/> of them are held out, so the paired interval of a stage's
+    /// reward-model effect resamples 20 prompts; more samples per prompt take sampling noise out of each prompt's
+    /// difference (until 2026-12-05 this was <see cref="EvalSamples"/>, 4).
+    /// </summary>
+    public int ChatEvalSamples { get; init; } = 16;
 
     /// <summary>Cold-start examples (paper: thousands). Default 800.</summary>
     public int ColdStartExamples { get; init; } = 800;
 
-    /// <summary>SFT of the cold start. Default 2 epochs of batch 32 at 1e-3.</summary>
-    public StudentSftOptions ColdStartSft { get; init; } = new(Epochs: 2, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 5);
+    /// <summary>
+    /// SFT of the cold start. Default 3 epochs of batch 32 at 1e-3 (75 steps, ~10 s). With 2 epochs (until 2026-12-05)
+    /// the cold start left the language consistency of one seed in four within its interval (seed 13: +0.0025), and a
+    /// third epoch raised the cold start's pass@1 on all four seeds tried (by 3.4 to 20.9 points) with reasoning RL's
+    /// gain after it beyond its interval on all four (docs/pipeline.md).
+    /// </summary>
+    public StudentSftOptions ColdStartSft { get; init; } = new(Epochs: 3, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 5);
 
     /// <summary>Preference pairs of the built-in chat task the reward model trains on (10% held out for its accuracy). Default 1,200.</summary>
     public int PreferencePairs { get; init; } = 1200;
@@ -60,8 +76,8 @@ public sealed record PipelineOptions
 
     /// <summary>GRPO of stage 2: <c>r1 zero</c>'s settings but 8 prompts a step (<c>r1 zero</c>: 16), 80 steps (<c>r1 zero</c>: 60 of 16; with 40, RL without the language reward mixed no more than with it, 2026-12-03/04, docs/pipeline.md), rewards accuracy 1 + format 0.1 + language 1 (the paper sums accuracy and language),
     /// advantages centred but not divided by the group's standard deviation (<c>scale_rewards</c> none, Dr. GRPO; the
-    /// paper divides). Why: the cold-started model answers ~10% of problems, so about 40% of groups of 8 hold no correct
-    /// answer, and dividing by such a group's small std scales its format and language differences up to a correct answer's size;
+    /// paper divides). Why (measured when the cold-started model answered ~10% of problems; now 19–45%): about 40% of groups of 8 then held no correct
+    /// answer, and dividing by such a group's small std scaled its format and language differences up to a correct answer's size;
     /// with the division, stage 2's pass@1 gain was −1.7, −1.1 and +2.1 points on three seeds, without it +0.9 to +1.7 on
     /// four (2026-12-04, docs/pipeline.md).</summary>
     public GrpoOptions ReasoningRl { get; init; } = Rl(80, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0 }) with { ScaleRewards = AdvantageScaling.None };
@@ -154,6 +170,7 @@ public sealed record PipelineOptions
             HeldOutPerFamily = 6,
             ChatHeldOut = 3,
             EvalSamples = 2,
+            ChatEvalSamples = 2,
             ColdStartExamples = 24,
             ColdStartSft = new StudentSftOptions(Epochs: 1, BatchSize: 8),
             PreferencePairs = 40,

@@ -29,11 +29,17 @@ public static class PipelineReport
         html.Append(CultureInfo.InvariantCulture, $"<p>Seed {summary.Seed}; {summary.Seconds:0} s wall, {summary.CpuSeconds:0} CPU s (this process). Stages on the x axis: ")
             .AppendJoin(", ", summary.Stages.Select((s, i) => $"{i} = {s.Name}")).Append(".</p>");
 
-        html.Append("<table><tr><th>stage</th><th>pass@1</th><th>language consistency</th><th>mixed-language rate</th><th>RM score</th><th>chat judge</th><th>mean length</th><th>format</th></tr>");
+        var families = summary.Stages.SelectMany(s => s.Pass1ByFamily.Keys).Distinct(StringComparer.Ordinal).ToList();
+        html.Append("<table><tr><th>stage</th><th>pass@1</th>");
+        foreach (string family in families) html.Append("<th>").Append(WebUtility.HtmlEncode(family)).Append("</th>");
+        html.Append("<th>language consistency</th><th>mixed-language rate</th><th>RM score</th><th>chat judge</th><th>mean length</th><th>format</th></tr>");
         foreach (var s in summary.Stages)
         {
             var d = summary.Details[s.Name];
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td style=\"text-align:left\">{s.Name}</td><td>{s.Pass1 * 100:0.0}%</td><td>{s.LanguageConsistency:0.000}</td><td>{d["mixed_language_rate"] * 100:0.0}%</td>")
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td style=\"text-align:left\">{s.Name}</td><td>{s.Pass1 * 100:0.0}%</td>");
+            foreach (string family in families)
+                html.Append(s.Pass1ByFamily.TryGetValue(family, out double p) ? string.Create(CultureInfo.InvariantCulture, $"<td>{p * 100:0.0}%</td>") : "<td></td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{s.LanguageConsistency:0.000}</td><td>{d["mixed_language_rate"] * 100:0.0}%</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{s.RmScore:0.000}</td><td>{d["chat_judge"]:0.000}</td><td>{s.MeanLength:0.0}</td><td>{d["format"] * 100:0.0}%</td></tr>");
         }
         html.Append("</table>");
@@ -48,6 +54,12 @@ public static class PipelineReport
         })
         {
             var series = new Dictionary<string, IReadOnlyList<(double X, double Y)>> { [title] = [.. summary.Stages.Select((s, i) => ((double)i, value(s)))] };
+            if (title == "reasoning pass@1")
+            {
+                // One line per family beside the total: a stage can raise one family and lower the other.
+                foreach (string family in summary.Stages.SelectMany(s => s.Pass1ByFamily.Keys).Distinct(StringComparer.Ordinal))
+                    series[family] = [.. summary.Stages.Select((s, i) => ((double)i, s.Pass1ByFamily.GetValueOrDefault(family, double.NaN))).Where(p => !double.IsNaN(p.Item2))];
+            }
             html.Append(SvgLineChart.Render(title, series));
         }
         html.Append("</div>");

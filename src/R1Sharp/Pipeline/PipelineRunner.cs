@@ -60,7 +60,7 @@ public static class PipelineRunner
         }
         var (rewardModel, rmAccuracy) = await RewardModelStage.TrainOrLoadAsync(run).ConfigureAwait(false);
         using var rmOwner = rewardModel;
-        var evaluator = new PipelineEvaluator(world, run.Tokenizer, rewardModel, options.EvalSamples, options.ReasoningRl.MaxCompletionLength);
+        var evaluator = new PipelineEvaluator(world, run.Tokenizer, rewardModel, options.EvalSamples, options.ReasoningRl.MaxCompletionLength, options.ChatEvalSamples);
         records[PipelineStages.Base] = run.Finished(PipelineStages.Base) ?? await EvaluateBaseAsync(run, evaluator, baseSeconds, rmAccuracy).ConfigureAwait(false);
 
         // Stage 1: cold start.
@@ -118,7 +118,7 @@ public static class PipelineRunner
     {
         var run = new PipelineRun(options, world, new TaskTokenizer(), resume, progress, cancellationToken);
         using var rewardModel = RewardModelCheckpoint.Load(Path.Combine(run.StageDirectory(PipelineStages.RewardModel), "train", "final"), run.Device, ScalarType.Float32);
-        var evaluator = new PipelineEvaluator(world, run.Tokenizer, rewardModel, options.EvalSamples, options.ReasoningRl.MaxCompletionLength);
+        var evaluator = new PipelineEvaluator(world, run.Tokenizer, rewardModel, options.EvalSamples, options.ReasoningRl.MaxCompletionLength, options.ChatEvalSamples);
         return await ReasoningRlAsync(run, PipelineStages.ReasoningRlWithoutLanguage, WithoutLanguage(options.ReasoningRl), evaluator).ConfigureAwait(false);
     }
 

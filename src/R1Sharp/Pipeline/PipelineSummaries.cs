@@ -27,7 +27,7 @@ public static class PipelineSummaries
     public static StageFigures Figures(string name, StageEvaluation e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return new StageFigures(name, e.Pass1, e.LanguageConsistency, e.RmScore, e.MeanLength);
+        return new StageFigures(name, e.Pass1, e.LanguageConsistency, e.RmScore, e.MeanLength) { Pass1ByFamily = e.Pass1ByFamily };
     }
 
     /// <summary>Per-unit values of a quantity (problems, or chat prompts for rm_score).</summary>
@@ -101,6 +101,7 @@ public static class PipelineSummaries
                 ["held_out_problems"] = first.Pass1ByProblem.Count,
                 ["held_out_chat_prompts"] = first.RmScoreByPrompt.Count,
                 ["samples_per_prompt"] = options.EvalSamples,
+                ["samples_per_chat_prompt"] = options.ChatEvalSamples,
             },
         };
     }

@@ -25,4 +25,11 @@ public sealed record StageEvaluation(
     IReadOnlyList<double> ConsistencyByProblem,
     IReadOnlyList<double> LengthByProblem,
     IReadOnlyList<double> RmScoreByPrompt,
-    IReadOnlyList<string> Examples);
+    IReadOnlyList<string> Examples)
+{
+    /// <summary>
+    /// Pass@1 of each task family (countdown, arithmetic), in the suite's order: the mean of its problems'
+    /// <see cref="Pass1ByProblem"/>. Empty in a stage.json written before 2026-12-05.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Pass1ByFamily { get; init; } = new Dictionary<string, double>();
+}

@@ -6,4 +6,8 @@ namespace R1Sharp.Pipeline;
 /// <param name="LanguageConsistency">Mean share of English words in the chains of thought, in [0, 1].</param>
 /// <param name="RmScore">Mean reward-model score on the held-out chat prompts.</param>
 /// <param name="MeanLength">Mean reasoning completion length (tokens).</param>
-public sealed record StageFigures(string Name, double Pass1, double LanguageConsistency, double RmScore, double MeanLength);
+public sealed record StageFigures(string Name, double Pass1, double LanguageConsistency, double RmScore, double MeanLength)
+{
+    /// <summary>Pass@1 of each reasoning family, in [0, 1] (<see cref="StageEvaluation.Pass1ByFamily"/>).</summary>
+    public IReadOnlyDictionary<string, double> Pass1ByFamily { get; init; } = new Dictionary<string, double>();
+}

@@ -44,8 +44,12 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal(PipelineStages.Order, stages.Select(s => s.GetProperty("name").GetString()));
         foreach (var stage in stages)
         {
-            Assert.Equal(["name", "pass1", "language_consistency", "rm_score", "mean_length"], stage.EnumerateObject().Select(p => p.Name));
+            // The five fields, then pass@1 of each family, whose mean is pass@1 (each family has as many held-out problems).
+            Assert.Equal(["name", "pass1", "language_consistency", "rm_score", "mean_length", "pass1_by_family"], stage.EnumerateObject().Select(p => p.Name));
             Assert.InRange(stage.GetProperty("pass1").GetDouble(), 0, 1);
+            var families = stage.GetProperty("pass1_by_family").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+            Assert.Equal(["countdown", "arithmetic"], families.Keys);
+            Assert.Equal(stage.GetProperty("pass1").GetDouble(), families.Values.Average(), 9);
             Assert.InRange(stage.GetProperty("language_consistency").GetDouble(), 0, 1);
             Assert.True(stage.GetProperty("mean_length").GetDouble() > 0);
         }
@@ -55,6 +59,7 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.True(summary.RootElement.GetProperty("language_ablation").TryGetProperty("pass1_cost", out _));
         string report = File.ReadAllText(Path.Combine(_dir, PipelineReport.FileName));
         Assert.Equal(4, report.Split("<svg").Length - 1);
+        Assert.Contains("<th>countdown</th><th>arithmetic</th>", report, StringComparison.Ordinal);
 
         // Each stage's record names the stage it started from; stage 3 the cold start, not the RL model.
         foreach (var stage in PipelineStages.Order)
