@@ -30,7 +30,8 @@ public sealed record PipelineOptions
     /// that torch's threads leave free (two with <c>--threads 1</c> on two cores). Until 2026-12-05 the base had 1,500
     /// float32 steps on one worker (168 s); its arithmetic was then so weak that reasoning RL, which raised Countdown's
     /// pass@1 on every seed, lowered arithmetic's on every seed, and stage 2's gain held on two of four. On 3,000 steps
-    /// arithmetic held and the gain was beyond its interval on every seed tried (docs/pipeline.md).
+    /// arithmetic held and the gain was beyond its interval on the four seeds
+    /// it was chosen on (a fifth seed, run once afterwards, showed none: docs/pipeline.md).
     /// </summary>
     public PretrainOptions Pretrain { get; init; } = new ZeroOptions().Pretrain;
 
@@ -64,7 +65,7 @@ public sealed record PipelineOptions
     /// SFT of the cold start. Default 3 epochs of batch 32 at 1e-3 (75 steps, ~10 s). With 2 epochs (until 2026-12-05)
     /// the cold start left the language consistency of one seed in four within its interval (seed 13: +0.0025), and a
     /// third epoch raised the cold start's pass@1 on all four seeds tried (by 3.4 to 20.9 points) with reasoning RL's
-    /// gain after it beyond its interval on all four (docs/pipeline.md).
+    /// gain after it beyond its interval on all four (not on a fifth seed run afterwards; docs/pipeline.md).
     /// </summary>
     public StudentSftOptions ColdStartSft { get; init; } = new(Epochs: 3, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 5);
 
