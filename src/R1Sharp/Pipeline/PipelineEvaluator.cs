@@ -50,6 +50,7 @@ public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokeniz
 
         IReadOnlyList<double> PerUnit(IReadOnlyList<double> values, int units) =>
             [.. Enumerable.Range(0, units).Select(u => values.Skip(u * values.Count / units).Take(values.Count / units).Average())];
+        var pass1ByProblem = PerUnit(correct, problems.Count);
         var examples = new List<string>();
         foreach (var family in problems.Select(p => p.Family).Distinct())
         {
@@ -65,14 +66,14 @@ public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokeniz
             ChatJudge: judge.Average(),
             MeanLength: sampled.Average(s => (double)s.Tokens),
             Format: sampled.Average(s => SummaryFormatReward.IsWellFormatted(s.Text) ? 1.0 : 0.0),
-            Pass1ByProblem: PerUnit(correct, problems.Count),
+            Pass1ByProblem: pass1ByProblem,
             ConsistencyByProblem: PerUnit(consistency, problems.Count),
             LengthByProblem: PerUnit([.. sampled.Select(s => (double)s.Tokens)], problems.Count),
             RmScoreByPrompt: PerUnit(rm, chatValues.Count),
             Examples: examples)
         {
-            Pass1ByFamily = problems.Select((p, i) => (p.Family, Correct: correct.Skip(i * samples).Take(samples).Average()))
-                .GroupBy(x => x.Family, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Average(x => x.Correct), StringComparer.Ordinal),
+            Pass1ByFamily = problems.Select((p, i) => (p.Family, Pass1: pass1ByProblem[i]))
+                .GroupBy(x => x.Family, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Average(x => x.Pass1), StringComparer.Ordinal),
         };
     }
 }

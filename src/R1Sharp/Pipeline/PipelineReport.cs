@@ -45,20 +45,20 @@ public static class PipelineReport
         html.Append("</table>");
 
         html.Append("<h2>Across the stages</h2><div>");
-        foreach (var (title, value) in new (string, Func<StageFigures, double>)[]
+        foreach (var (title, value, byFamily) in new (string, Func<StageFigures, double>, bool)[]
         {
-            ("reasoning pass@1", s => s.Pass1),
-            ("language consistency", s => s.LanguageConsistency),
-            ("reward-model score (held-out chat)", s => s.RmScore),
-            ("mean length (tokens)", s => s.MeanLength),
+            ("reasoning pass@1", s => s.Pass1, true),
+            ("language consistency", s => s.LanguageConsistency, false),
+            ("reward-model score (held-out chat)", s => s.RmScore, false),
+            ("mean length (tokens)", s => s.MeanLength, false),
         })
         {
             var series = new Dictionary<string, IReadOnlyList<(double X, double Y)>> { [title] = [.. summary.Stages.Select((s, i) => ((double)i, value(s)))] };
-            if (title == "reasoning pass@1")
+            // One line per family beside the total: a stage can raise one family and lower the other.
+            if (byFamily)
             {
-                // One line per family beside the total: a stage can raise one family and lower the other.
-                foreach (string family in summary.Stages.SelectMany(s => s.Pass1ByFamily.Keys).Distinct(StringComparer.Ordinal))
-                    series[family] = [.. summary.Stages.Select((s, i) => ((double)i, s.Pass1ByFamily.GetValueOrDefault(family, double.NaN))).Where(p => !double.IsNaN(p.Item2))];
+                foreach (string family in families)
+                    series[family] = [.. summary.Stages.Select((s, i) => (i, s.Pass1ByFamily)).Where(p => p.Pass1ByFamily.ContainsKey(family)).Select(p => ((double)p.i, p.Pass1ByFamily[family]))];
             }
             html.Append(SvgLineChart.Render(title, series));
         }
