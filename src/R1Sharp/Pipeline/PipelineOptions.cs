@@ -75,13 +75,23 @@ public sealed record PipelineOptions
     /// <summary>Reward-model training epochs, batch and learning rate (<c>r1 rm</c>'s trainer). Defaults 1, 16, 5e-4.</summary>
     public (int Epochs, int BatchSize, double LearningRate) RewardModelTraining { get; init; } = (1, 16, 5e-4);
 
-    /// <summary>GRPO of stage 2: <c>r1 zero</c>'s settings but 8 prompts a step (<c>r1 zero</c>: 16), 80 steps (<c>r1 zero</c>: 60 of 16; with 40, RL without the language reward mixed no more than with it, 2026-12-03/04, docs/pipeline.md), rewards accuracy 1 + format 0.1 + language 1 (the paper sums accuracy and language),
-    /// advantages centred but not divided by the group's standard deviation (<c>scale_rewards</c> none, Dr. GRPO; the
-    /// paper divides). Why (measured when the cold-started model answered ~10% of problems; now 19–45%): about 40% of groups of 8 then held no correct
-    /// answer, and dividing by such a group's small std scaled its format and language differences up to a correct answer's size;
-    /// with the division, stage 2's pass@1 gain was −1.7, −1.1 and +2.1 points on three seeds, without it +0.9 to +1.7 on
-    /// four (2026-12-04, docs/pipeline.md).</summary>
-    public GrpoOptions ReasoningRl { get; init; } = Rl(80, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0 }) with { ScaleRewards = AdvantageScaling.None };
+    /// <summary>
+    /// GRPO of stage 2: <c>r1 zero</c>'s settings (16 prompts a step) for 80 steps (<c>r1 zero</c>: 60; with 40, RL
+    /// without the language reward mixed no more than with it, 2026-12-03/04, docs/pipeline.md), each step's 128 rows
+    /// in two micro-batches on one worker (the ablation arm has the other core), rewards accuracy 1 + format 0.1 +
+    /// language 1 (the paper sums accuracy and language), advantages centred but not divided by the group's standard
+    /// deviation (<c>scale_rewards</c> none, Dr. GRPO; the paper divides).
+    /// <para>16 prompts a step since 2026-12-05 (8 before): on the five seeds tried, stage 2's pass@1 gain over the cold
+    /// start was +4.3 to +9.7 points with 16 (beyond its interval on all five) against −0.0 to +6.9 with 8 (within
+    /// it on seed 23); 160 steps of 8, the same rollouts, gave +1.0 to +11.3 (within on seed 23), and 80 steps of 8
+    /// at twice the learning rate −4.9 on seed 23. On two seeds run once afterwards (29 and 31), the whole pipeline's
+    /// stage 2 gained +4.5 and +4.9 points, beyond its interval (docs/pipeline.md).</para>
+    /// <para>Why no division by the std (measured when the cold-started model answered ~10% of problems): about 40% of
+    /// groups of 8 then held no correct answer, and dividing by such a group's small std scaled its format and
+    /// language differences up to a correct answer's size; with the division, stage 2's pass@1 gain was −1.7, −1.1 and
+    /// +2.1 points on three seeds, without it +0.9 to +1.7 on four (2026-12-04, docs/pipeline.md).</para>
+    /// </summary>
+    public GrpoOptions ReasoningRl { get; init; } = Rl(80, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0 });
 
     /// <summary>Also train stage 2 without the language reward (from the same cold start) and report both. Default true.</summary>
     public bool LanguageAblation { get; init; } = true;
@@ -119,20 +129,20 @@ public sealed record PipelineOptions
     public StudentSftOptions RejectionSft { get; init; } = new(Epochs: 2, BatchSize: 32, LearningRate: 1e-3, WarmupSteps: 5);
 
     /// <summary>
-    /// GRPO of stage 4: rule rewards on reasoning prompts, the reward model (weight 1) on chat prompts. Default 80 steps of 8
-    /// prompts (as many as stage 2, as <c>--rl-steps</c> sets them), advantages centred without the division by the
+    /// GRPO of stage 4: rule rewards on reasoning prompts, the reward model (weight 1) on chat prompts. Default 80 steps of
+    /// 16 prompts (stage 2's settings, as <c>--rl-steps</c> sets both), advantages centred without the division by the
     /// group's std (<c>scale_rewards</c> none, as stage 2), each step's rows in two micro-batches on two workers (the
-    /// language ablation has ended by stage 4 and left its core idle). Until 2026-12-04 stage 4 ran 40 steps with the
-    /// division and ended 1.25 points below stage 2 on seed 11; each change alone did not help there (40 steps without the
-    /// division: −0.5, and on seed 7 the reward-model gain fell inside its interval; 80 steps with it: −1.5), both
-    /// together gave −0.16 [−1.66, +1.28] on seed 11 and +2.81 [+1.25, +4.44] on seed 7 with the reward-model gain kept on
-    /// both (docs/pipeline.md).
+    /// language ablation has ended by stage 4 and left its core idle).
+    /// <para>16 prompts since 2026-12-05 (8 before): once stage 2 took 16, stage 4 on 8 ended 2.2 points below it on
+    /// seed 11 (beyond its interval) and 0.6 above on seed 17; on 16, +1.7 and +4.6 with the reward-model gain kept
+    /// (docs/pipeline.md). Until 2026-12-04 stage 4 ran 40 steps with the division and ended 1.25 points below stage 2 on
+    /// seed 11; each change alone did not help there (40 steps without the division: −0.5, and on seed 7 the
+    /// reward-model gain fell inside its interval; 80 steps with it: −1.5), both together gave −0.16 [−1.66, +1.28] on
+    /// seed 11 and +2.81 [+1.25, +4.44] on seed 7 with the reward-model gain kept on both.</para>
     /// </summary>
     public GrpoOptions AllScenarioRl { get; init; } = Rl(80, new Dictionary<string, double> { ["accuracy"] = 1.0, ["format"] = 0.1, ["language"] = 1.0, ["reward_model"] = 1.0 }) with
     {
-        GradientAccumulationSteps = 2,
-        MicroBatchWorkers = 0,
-        ScaleRewards = AdvantageScaling.None,
+        MicroBatchWorkers = 0, // two workers on two cores with one torch thread
     };
 
     /// <summary>In stage 4, every n-th prompt is a chat prompt. Default 4.</summary>
@@ -144,17 +154,20 @@ public sealed record PipelineOptions
     /// <summary>The whole built-in world.</summary>
     public PipelineWorld CreateWorld() => new(CreateSuite(), new ChatTask(Seed, ChatHeldOut), Noise, Language);
 
+    // r1 zero's GRPO (16 prompts of 8 completions a step) with the pipeline's steps, rewards and advantages.
     private static GrpoOptions Rl(int steps, Dictionary<string, double> weights) => new ZeroOptions().Grpo with
     {
         MaxSteps = steps,
-        PromptsPerStep = 8, // half r1 zero's: twice the updates for the same rollouts (the ablation arm doubles stage 2's cost)
         EvalSteps = 0,
         SaveSteps = 5,
         SaveTotalLimit = 1,
         RewardWeights = weights,
-        // One micro-batch on one worker for stage 2 and its ablation, which run beside each other on the two cores
-        // (stage 4, which runs alone, sets two).
-        GradientAccumulationSteps = 1,
+        ScaleRewards = AdvantageScaling.None,
+        // Two micro-batches of 64 rows: a run whose stage 2 took its 128 rows at once had passed 11 GB of memory when it
+        // was killed for memory beside two other runs; with two, whole runs peak at 7.0-8.7 GB.
+        GradientAccumulationSteps = 2,
+        // One worker for stage 2 and its ablation, which run beside each other on the two cores (stage 4, which runs
+        // alone, sets two).
         MicroBatchWorkers = 1,
     };
 

@@ -34,6 +34,26 @@ public sealed class PipelineSettingsTests : IDisposable
     }
 
     [Fact]
+    public void BothRlStagesTakeRZerosSixteenPromptsInTwoMicroBatchesAndARunRecordedWithEightIsNotResumedWithThem()
+    {
+        var options = new PipelineOptions();
+        Assert.Equal(new ZeroOptions().Grpo.PromptsPerStep, options.ReasoningRl.PromptsPerStep);
+        Assert.Equal(16, options.ReasoningRl.PromptsPerStep);
+        Assert.Equal(options.ReasoningRl.PromptsPerStep, options.AllScenarioRl.PromptsPerStep);
+        Assert.Equal(2, options.ReasoningRl.GradientAccumulationSteps);
+
+        // A run recorded with the 8-prompt stages of before 2026-12-05 names each change.
+        var before = options with
+        {
+            ReasoningRl = options.ReasoningRl with { PromptsPerStep = 8, GradientAccumulationSteps = 1 },
+            AllScenarioRl = options.AllScenarioRl with { PromptsPerStep = 8 },
+        };
+        var differences = PipelineSettings.Differences(PipelineSettings.Flatten(before), PipelineSettings.Flatten(options));
+        Assert.Equal(["all_scenario_rl.prompts_per_step: recorded 8, now 16", "reasoning_rl.gradient_accumulation_steps: recorded 1, now 2",
+            "reasoning_rl.prompts_per_step: recorded 8, now 16"], differences);
+    }
+
+    [Fact]
     public void DifferencesNameEachChangedSettingWithItsRecordedAndNewValueButNotThreads()
     {
         var recorded = PipelineSettings.Flatten(PipelineOptions.Quick("a") with { Threads = 1 });
