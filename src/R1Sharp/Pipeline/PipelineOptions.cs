@@ -83,7 +83,7 @@ public sealed record PipelineOptions
     /// deviation (<c>scale_rewards</c> none, Dr. GRPO; the paper divides).
     /// <para>16 prompts a step since 2026-12-05 (8 before): on the five seeds tried, stage 2's pass@1 gain over the cold
     /// start was +4.3 to +9.7 points with 16 (beyond its interval on all five) against −0.0 to +6.9 with 8 (within
-    /// it on seed 23); 160 steps of 8, the same rollouts, gave +1.0 to +11.3 (within on seed 23), and 80 steps of 8
+    /// it on seed 23); 160 steps of 8, the rollouts of 80 steps of 16, gave +1.0 to +11.3 (within on seed 23), and 80 steps of 8
     /// at twice the learning rate −4.9 on seed 23. On two seeds run once afterwards (29 and 31), the whole pipeline's
     /// stage 2 gained +4.5 and +4.9 points, beyond its interval (docs/pipeline.md).</para>
     /// <para>Why no division by the std (measured when the cold-started model answered ~10% of problems): about 40% of
@@ -164,7 +164,7 @@ public sealed record PipelineOptions
         RewardWeights = weights,
         ScaleRewards = AdvantageScaling.None,
         // Two micro-batches of 64 rows: a run whose stage 2 took its 128 rows at once had passed 11 GB of memory when it
-        // was killed for memory beside two other runs; with two, whole runs peak at 7.0-8.7 GB.
+        // was killed for memory beside two other runs; with two, runs peaked at 6.9-8.7 GB.
         GradientAccumulationSteps = 2,
         // One worker for stage 2 and its ablation, which run beside each other on the two cores (stage 4, which runs
         // alone, sets two).
