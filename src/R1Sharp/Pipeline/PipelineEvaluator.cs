@@ -15,8 +15,8 @@ namespace R1Sharp.Pipeline;
 /// <param name="rewardModel">The reward model that scores chat responses.</param>
 /// <param name="samples">k per reasoning problem.</param>
 /// <param name="maxNewTokens">Generation limit.</param>
-/// <param name="chatSamples">Samples per held-out chat prompt; 0 = <paramref name="samples"/>.</param>
-public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokenizer, RewardModel rewardModel, int samples, int maxNewTokens, int chatSamples = 0)
+/// <param name="chatSamples">Samples per held-out chat prompt.</param>
+public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokenizer, RewardModel rewardModel, int samples, int maxNewTokens, int chatSamples)
 {
     /// <summary>Paper's evaluation temperature.</summary>
     public const double Temperature = 0.6;
@@ -42,14 +42,17 @@ public sealed class PipelineEvaluator(PipelineWorld world, TaskTokenizer tokeniz
         }
 
         var chatValues = world.Chat.HeldOut;
-        int perChat = chatSamples > 0 ? chatSamples : samples;
-        var chatPrompts = chatValues.SelectMany(n => Enumerable.Repeat(ChatTask.Prompt(n), perChat)).ToList();
+        var chatPrompts = chatValues.SelectMany(n => Enumerable.Repeat(ChatTask.Prompt(n), chatSamples)).ToList();
         var chat = ModelSampler.Sample(model, tokenizer, chatPrompts, maxNewTokens, Temperature, TopP, seed + 1, cancellationToken);
         var rm = rewardModel.Score([.. chat.Select((c, i) => (IReadOnlyList<int>)[.. tokenizer.Encode(chatPrompts[i] + c.Text)])], tokenizer.PadId, 64, cancellationToken);
-        var judge = chat.Select((c, i) => ChatTask.Judge(chatValues[i / perChat], c.Text)).ToArray();
+        var judge = chat.Select((c, i) => ChatTask.Judge(chatValues[i / chatSamples], c.Text)).ToArray();
 
-        IReadOnlyList<double> PerUnit(IReadOnlyList<double> values, int units) =>
-            [.. Enumerable.Range(0, units).Select(u => values.Skip(u * values.Count / units).Take(values.Count / units).Average())];
+        // Each unit's (problem's or chat prompt's) samples are consecutive.
+        static IReadOnlyList<double> PerUnit(IReadOnlyList<double> values, int units)
+        {
+            int width = values.Count / units;
+            return [.. Enumerable.Range(0, units).Select(u => Enumerable.Range(u * width, width).Average(i => values[i]))];
+        }
         var pass1ByProblem = PerUnit(correct, problems.Count);
         var examples = new List<string>();
         foreach (var family in problems.Select(p => p.Family).Distinct())
