@@ -54,6 +54,18 @@ public sealed class PipelineSettingsTests : IDisposable
     }
 
     [Fact]
+    public void RejectionSamplingTakes2400PromptsAndARunRecordedWith600IsNotResumedWithThem()
+    {
+        var options = new PipelineOptions();
+        Assert.Equal(2400, options.RejectionPrompts);
+        Assert.Equal(4, options.RejectionSamples);
+
+        var before = options with { RejectionPrompts = 600 };
+        var differences = PipelineSettings.Differences(PipelineSettings.Flatten(before), PipelineSettings.Flatten(options));
+        Assert.Equal(["rejection_prompts: recorded 600, now 2400"], differences);
+    }
+
+    [Fact]
     public void DifferencesNameEachChangedSettingWithItsRecordedAndNewValueButNotThreads()
     {
         var recorded = PipelineSettings.Flatten(PipelineOptions.Quick("a") with { Threads = 1 });
