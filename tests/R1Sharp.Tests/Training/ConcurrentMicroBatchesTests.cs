@@ -119,4 +119,34 @@ public sealed class ConcurrentMicroBatchesTests
         Assert.All(seen, count => Assert.Equal(1, count));
         Assert.All(gradMode, Assert.False);
     }
+
+    [Fact]
+    public void TheSecondWorkersThreadIsKeptForTheNextStepAndRunsEachStepInThatStepsGradMode()
+    {
+        // Twenty steps one after another: a fresh thread per step would show twenty thread ids. Other tests may take
+        // an idle worker thread in between, so the check allows a few, not one.
+        var threads = new HashSet<int>();
+        var gradModes = new List<bool>();
+        int main = Environment.CurrentManagedThreadId;
+        for (int step = 0; step < 20; step++)
+        {
+            bool gradients = step % 2 == 0;
+            (int Thread, bool GradMode)[] results = gradients
+                ? ConcurrentMicroBatches.Run(2, 2, [], (k, _) => (Environment.CurrentManagedThreadId, is_grad_enabled()))
+                : ForEachThread();
+            Assert.Equal(main, results[0].Thread);
+            Assert.NotEqual(main, results[1].Thread);
+            threads.Add(results[1].Thread);
+            gradModes.Add(results[1].GradMode);
+        }
+        Assert.InRange(threads.Count, 1, 5);
+        Assert.Equal(Enumerable.Range(0, 20).Select(step => step % 2 == 0), gradModes);
+
+        static (int Thread, bool GradMode)[] ForEachThread()
+        {
+            var seen = new (int Thread, bool GradMode)[2];
+            ConcurrentMicroBatches.ForEach(2, 2, k => seen[k] = (Environment.CurrentManagedThreadId, is_grad_enabled()));
+            return seen;
+        }
+    }
 }

@@ -8,7 +8,8 @@ namespace R1Sharp.Training.Optimization;
 /// In-process data parallelism over one optimizer step's micro-batches: with one torch thread per worker, a second core
 /// runs half the step's forwards and backwards. Worker w takes the contiguous micro-batches [w·M/W, (w+1)·M/W) and runs
 /// them one after another, worker 0 on the calling thread and each other on a thread of its own (not the thread pool,
-/// which the trainers' async work needs, and whose threads may not all be free at once). Its gradients go where
+/// which the trainers' async work needs, and whose threads may not all be free at once), kept between steps
+/// (<see cref="ReusableWorkerThread"/>). Its gradients go where
 /// <see cref="WorkerGradients"/> says, so every sum has a fixed order and a seed's run repeats bit for bit. It differs
 /// from one worker's by rounding only: (g₁+…+g₈)+(g₉+…+g₁₆) against g₁+…+g₁₆. With two micro-batches on two workers the
 /// sum is g₁+g₂ either way, so the bits are one worker's.
@@ -102,14 +103,12 @@ public static class ConcurrentMicroBatches
                 Interlocked.Exchange(ref failed, 1);
             }
         }
-        var others = Enumerable.Range(1, threads - 1).Select(w => new Thread(() =>
+        var others = Enumerable.Range(1, threads - 1).Select(w => ReusableWorkerThread.Start(() =>
         {
-            // Grad mode is per thread, so each worker sets it.
+            // Grad mode is per thread, so each worker sets it (and a reused thread gets its own back afterwards).
             using var mode = gradients ? enable_grad() : no_grad();
             Work(w);
-        })
-        { IsBackground = true, Name = $"micro-batch worker {w}" }).ToList();
-        foreach (var thread in others) thread.Start();
+        })).ToList();
         using (gradients ? enable_grad() : no_grad()) Work(0);
         foreach (var thread in others) thread.Join();
         if (failures.FirstOrDefault(e => e is not null) is { } first) ExceptionDispatchInfo.Capture(first).Throw();
