@@ -27,7 +27,7 @@ fi
 
 # The test host runs with the native allocator and OpenMP settings `r1` gives itself (NativeRuntimeTuning: a fresh
 # memory page is expensive on VMs like this one); a value already in the environment wins.
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736:glibc.malloc.top_pad=67108864}"
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736}"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 log=$(mktemp)

@@ -14,10 +14,7 @@ namespace R1Sharp;
 /// libtorch allocates every large tensor with <c>malloc</c>, which glibc serves from a fresh <c>mmap</c> and unmaps on
 /// free, so a training step on a large-vocabulary model faults its logits in again every time. Huge pages for the
 /// allocator's memory, no <c>mmap</c> for large blocks and no trimming of the freed heap cut the faults 5x and the
-/// data-parallel GRPO benchmark's training phase 2.5x. A thread other than the main one allocates from an arena of
-/// its own, made of 64 MiB heaps whose release glibc weighs against the top padding, not the trim threshold: with
-/// a 64 MiB <c>top_pad</c> the second micro-batch worker of a ~20M-parameter model stopped faulting 10,000-16,000
-/// pages a step in again (2026-12-05).</item>
+/// data-parallel GRPO benchmark's training phase 2.5x.</item>
 /// <item>libgomp's idle workers spin for a while after each parallel region, on the core our own small-batch kernel's
 /// helper thread wants (<see cref="Models.SmallBatchLinear"/>): passive waiting took bf16 batch-1 decode from 18 to
 /// 30 tokens/s.</item>
@@ -31,9 +28,9 @@ public static class NativeRuntimeTuning
     /// <summary>Set to <c>0</c> to run without the tuning (no re-execution).</summary>
     public const string OptOutVariable = "R1SHARP_NATIVE_TUNING";
 
-    /// <summary>glibc's allocator: transparent huge pages, large blocks from the heap, freed heap memory kept, also in the
-    /// other threads' arenas (scripts/test.sh exports the same value for the test host, which cannot re-execute itself).</summary>
-    public const string GlibcTunables = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736:glibc.malloc.top_pad=67108864";
+    /// <summary>glibc's allocator: transparent huge pages, large blocks from the heap, freed heap memory kept
+    /// (scripts/test.sh exports the same value for the test host, which cannot re-execute itself).</summary>
+    public const string GlibcTunables = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736";
 
     /// <summary>The variables added, each only where the environment does not set it already.</summary>
     public static IReadOnlyDictionary<string, string> Variables { get; } = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -149,4 +149,17 @@ public sealed class ConcurrentMicroBatchesTests
             return seen;
         }
     }
+
+    [Fact]
+    public void AKeptWorkerThreadHandsItsWorksExceptionToTheJoiningCallerAndTakesTheNextWork()
+    {
+        var failing = ReusableWorkerThread.Start(() => throw new InvalidOperationException("micro-batch 3 failed"));
+        var error = Assert.Throws<InvalidOperationException>(failing.Join);
+        Assert.Equal("micro-batch 3 failed", error.Message);
+
+        int ranOn = 0;
+        ReusableWorkerThread.Start(() => ranOn = Environment.CurrentManagedThreadId).Join();
+        Assert.NotEqual(0, ranOn);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, ranOn);
+    }
 }

@@ -4,11 +4,11 @@ namespace R1Sharp.Training.Optimization;
 
 /// <summary>
 /// A dedicated background thread that runs one piece of work at a time and is then kept for the next, so that
-/// <see cref="ConcurrentMicroBatches"/> does not start a fresh thread every optimizer step. A fresh thread starts with
-/// empty thread-local native state: libtorch's kernels then obtain their per-thread buffers again, and glibc gives the
-/// new thread memory whose pages are touched for the first time, which on the paravirtualised 2-core machine costs
-/// about 10 µs a page (<see cref="NativeRuntimeTuning"/>). Idle threads wait in a process-wide stack; callers that run
-/// at once (two trainers, a test host) each take their own.
+/// <see cref="ConcurrentMicroBatches"/> does not start a fresh thread every optimizer step: a kept thread keeps its
+/// thread-local native state (libtorch's per-thread buffers, the glibc arena it allocates from) from one step to the
+/// next. On its own this moved no benchmark beyond its spread (BENCHMARKS.md, <c>pretrain-precision</c>); what slows
+/// the second worker is glibc releasing its arena's heaps between steps (docs/ARCHITECTURE.md, "Native memory and threads").
+/// Idle threads wait in a process-wide stack; callers that run at once (two trainers, a test host) each take their own.
 /// </summary>
 internal sealed class ReusableWorkerThread
 {
@@ -18,6 +18,7 @@ internal sealed class ReusableWorkerThread
     private readonly SemaphoreSlim _start = new(0);
     private readonly ManualResetEventSlim _done = new(false);
     private Action? _work;
+    private Exception? _failure;
 
     private ReusableWorkerThread()
     {
@@ -25,26 +26,27 @@ internal sealed class ReusableWorkerThread
         new Thread(Loop) { IsBackground = true, Name = $"micro-batch worker {number}" }.Start();
     }
 
-    /// <summary>Threads created so far in this process (a test reads it to see that threads are reused).</summary>
-    internal static int Created => Volatile.Read(ref s_created);
-
-    /// <summary>Starts <paramref name="work"/> on an idle thread (a new one if none is idle); <see cref="Join"/> waits for it.
-    /// The work must not throw: an exception would end the thread, so callers catch their own.</summary>
+    /// <summary>Starts <paramref name="work"/> on an idle thread (a new one if none is idle); <see cref="Join"/> waits for it
+    /// and rethrows what it threw.</summary>
     public static ReusableWorkerThread Start(Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
         if (!Idle.TryPop(out var thread)) thread = new ReusableWorkerThread();
         thread._done.Reset();
+        thread._failure = null;
         thread._work = work;
         thread._start.Release();
         return thread;
     }
 
-    /// <summary>Waits until the work has ended and returns the thread to the idle ones. Call once per <see cref="Start"/>.</summary>
+    /// <summary>Waits until the work has ended, returns the thread to the idle ones and rethrows the work's exception, if
+    /// any. Call once per <see cref="Start"/>.</summary>
     public void Join()
     {
         _done.Wait();
+        var failure = _failure;
         Idle.Push(this);
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
     private void Loop()
@@ -57,6 +59,10 @@ internal sealed class ReusableWorkerThread
             try
             {
                 work();
+            }
+            catch (Exception e)
+            {
+                _failure = e; // rethrown by Join on the caller's thread; the thread itself lives on
             }
             finally
             {
