@@ -82,8 +82,10 @@ public sealed class DataParallelGrpoTests : IDisposable
         string[] args = ["grpo", "--model", model, "--data", Data(), "--output", output,
             "--set", "num_generations=2", "--set", "prompts_per_step=2", "--set", "max_completion_length=4", "--set", "save_steps=1", "--set", "beta=0"];
         using var job = MpiJob.Start(2, [.. args, "--steps", "1000"]);
-        string first = Path.Combine(output, "checkpoints", "checkpoint-1");
-        while (!Directory.Exists(first))
+        // Any finished checkpoint will do: with save_steps=1 the store keeps only the newest ones, so checkpoint-1 may be
+        // gone before a poll sees it when steps run fast.
+        string checkpoints = Path.Combine(output, "checkpoints");
+        while (!(Directory.Exists(checkpoints) && Directory.GetDirectories(checkpoints, "checkpoint-*").Any(d => CheckpointStore.StepOf(d) > 0)))
         {
             Assert.True(job.Running, "the job ended before its first checkpoint: " + job.Output);
             await Task.Delay(100);
@@ -93,11 +95,12 @@ public sealed class DataParallelGrpoTests : IDisposable
 
         Assert.NotEqual(0, await job.WaitForExitAsync());
         Assert.Contains("rank 1", job.Output, StringComparison.Ordinal);
-        var (reloaded, _) = HuggingFaceCheckpoint.Load(first, CPU);
+        var (latest, state) = new CheckpointStore<TrainerState>(output).Latest()!.Value;
+        var (reloaded, _) = HuggingFaceCheckpoint.Load(latest, CPU);
         reloaded.Dispose();
 
         // The run resumes from its last checkpoint with another number of ranks (one), for one more step.
-        int last = new CheckpointStore<TrainerState>(output).Latest()!.Value.State.Step;
+        int last = state.Step;
         using var resumed = MpiJob.Start(1, [.. args, "--steps", (last + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--resume"]);
         Assert.True(await resumed.WaitForExitAsync() == 0, resumed.Output);
         Assert.Equal(last + 1, MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName)).Max(m => m.Step));
