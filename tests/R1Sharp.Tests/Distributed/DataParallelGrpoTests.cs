@@ -84,8 +84,7 @@ public sealed class DataParallelGrpoTests : IDisposable
         using var job = MpiJob.Start(2, [.. args, "--steps", "1000"]);
         // Any finished checkpoint will do: with save_steps=1 the store keeps only the newest ones, so checkpoint-1 may be
         // gone before a poll sees it when steps run fast.
-        string checkpoints = Path.Combine(output, "checkpoints");
-        while (!(Directory.Exists(checkpoints) && Directory.GetDirectories(checkpoints, "checkpoint-*").Any(d => CheckpointStore.StepOf(d) > 0)))
+        while (CheckpointStore.Complete(Path.Combine(output, "checkpoints")).Count == 0)
         {
             Assert.True(job.Running, "the job ended before its first checkpoint: " + job.Output);
             await Task.Delay(100);

@@ -28,7 +28,7 @@ public sealed class PipelineSettingsTests : IDisposable
         {
             AllScenarioRl = options.AllScenarioRl with { MaxSteps = 40, GradientAccumulationSteps = 1, MicroBatchWorkers = 1, ScaleRewards = AdvantageScaling.Group },
         };
-        var differences = PipelineSettings.Differences(PipelineSettings.Flatten(before), PipelineSettings.Flatten(options));
+        var differences = Changes(before, options);
         Assert.Equal(["all_scenario_rl.gradient_accumulation_steps: recorded 1, now 2", "all_scenario_rl.max_steps (--rl-steps): recorded 40, now 80",
             "all_scenario_rl.scale_rewards: recorded 0, now 2"], differences);
     }
@@ -48,7 +48,7 @@ public sealed class PipelineSettingsTests : IDisposable
             ReasoningRl = options.ReasoningRl with { PromptsPerStep = 8, GradientAccumulationSteps = 1 },
             AllScenarioRl = options.AllScenarioRl with { PromptsPerStep = 8 },
         };
-        var differences = PipelineSettings.Differences(PipelineSettings.Flatten(before), PipelineSettings.Flatten(options));
+        var differences = Changes(before, options);
         Assert.Equal(["all_scenario_rl.prompts_per_step: recorded 8, now 16", "reasoning_rl.gradient_accumulation_steps: recorded 1, now 2",
             "reasoning_rl.prompts_per_step: recorded 8, now 16"], differences);
     }
@@ -61,7 +61,7 @@ public sealed class PipelineSettingsTests : IDisposable
         Assert.Equal(4, options.RejectionSamples);
 
         var before = options with { RejectionPrompts = 600 };
-        var differences = PipelineSettings.Differences(PipelineSettings.Flatten(before), PipelineSettings.Flatten(options));
+        var differences = Changes(before, options);
         Assert.Equal(["rejection_prompts: recorded 600, now 2400"], differences);
     }
 
@@ -122,4 +122,8 @@ public sealed class PipelineSettingsTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PipelineRunner.RunAsync(options, resume, progress, stop.Token));
         return phases;
     }
+
+    // What a --resume with the options now would report against a run recorded with the earlier ones.
+    private static IReadOnlyList<string> Changes(PipelineOptions recorded, PipelineOptions now) =>
+        PipelineSettings.Differences(PipelineSettings.Flatten(recorded), PipelineSettings.Flatten(now));
 }
