@@ -16,7 +16,8 @@ namespace R1Sharp.Training.Optimization;
 /// Under bf16 mixed precision the workers differentiate the bf16 copies and sum into the float32 masters (the
 /// <c>differentiated</c> argument of <see cref="Run"/>). Not for a backward that writes <c>.grad</c> itself (reentrant
 /// activation checkpointing) or that reads state kept between micro-batches (MoE routing statistics): callers keep those
-/// on one worker.
+/// on one worker. While workers run, glibc keeps their arenas' emptied heaps (<see cref="WorkerHeapRetention"/>), so a
+/// step reuses the memory the last one freed instead of faulting fresh pages in.
 /// </summary>
 public static class ConcurrentMicroBatches
 {
@@ -51,6 +52,7 @@ public static class ConcurrentMicroBatches
             for (int k = 0; k < count; k++) results[k] = body(k, WorkerGradients.IntoParameters);
             return results;
         }
+        using var retention = WorkerHeapRetention.Hold();
         var sinks = Enumerable.Range(0, threads).Select(w => w == 0 ? WorkerGradients.IntoParameters : WorkerGradients.Buffered(parameters, differentiated)).ToArray();
         try
         {
@@ -82,6 +84,7 @@ public static class ConcurrentMicroBatches
             for (int k = 0; k < count; k++) body(k);
             return;
         }
+        using var retention = WorkerHeapRetention.Hold();
         RunWorkers(count, threads, (k, _) => body(k), gradients: false);
     }
 
