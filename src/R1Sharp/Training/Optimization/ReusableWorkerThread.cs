@@ -6,8 +6,9 @@ namespace R1Sharp.Training.Optimization;
 /// A dedicated background thread that runs one piece of work at a time and is then kept for the next, so that
 /// <see cref="ConcurrentMicroBatches"/> does not start a fresh thread every optimizer step: a kept thread keeps its
 /// thread-local native state (libtorch's per-thread buffers, the glibc arena it allocates from) from one step to the
-/// next. On its own this moved no benchmark beyond its spread (BENCHMARKS.md, <c>pretrain-precision</c>); what slows
-/// the second worker is glibc releasing its arena's heaps between steps (docs/ARCHITECTURE.md, "Native memory and threads").
+/// next. On its own this moved no benchmark beyond its spread (BENCHMARKS.md, <c>pretrain-precision</c>); what slowed
+/// the second worker was glibc releasing its arena's heaps between steps, which <see cref="WorkerHeapRetention"/> now
+/// prevents while workers run (docs/ARCHITECTURE.md, "Native memory and threads").
 /// Idle threads wait in a process-wide stack; callers that run at once (two trainers, a test host) each take their own.
 /// </summary>
 internal sealed class ReusableWorkerThread
