@@ -13,12 +13,14 @@ namespace R1Sharp.Bench.Distributed;
 /// <summary>
 /// The same GRPO job (a small random Qwen2: Qwen2.5-0.5B's vocabulary, 2 layers, hidden 128; 4 prompts × G 4 per step,
 /// 32-token completions, 3 steps) as 1 rank × 1 thread and as 2 ranks × 1 thread under <c>mpirun</c>, on the same global
-/// batch. Reports completion tokens per second of each (generated tokens over the steps' wall time, summed over ranks)
-/// and the largest difference of the final weights, relative to the largest weight (issue 17's targets: ≤ 1e-5 fp32,
-/// 2 ranks ≥ 1.6× 1 rank). A third arm runs two independent 1-rank jobs at once: their summed throughput is what two
+/// batch. Reports completion tokens per second of each (generated tokens over the timed steps' wall time, summed over
+/// ranks) and the largest difference of the final weights, relative to the largest weight (issue 17's targets: ≤ 1e-5
+/// fp32, 2 ranks ≥ 1.6× 1 rank). Each job first runs one untimed step (<c>--warmup</c>): the first step compiles the
+/// code, which one rank does on the idle second core and two ranks cannot, so it measures start-up, not training
+/// throughput; the figures over every step, the warm-up included, are printed and written too (<c>*_all_steps</c>). A third arm runs two independent 1-rank jobs at once: their summed throughput is what two
 /// ranks could reach on this machine with nothing exchanged (<c>independent2_tokens_per_second</c>), the measured
 /// ceiling the 2-rank figure is read against. Needs Open MPI's mpirun on PATH.
-/// Usage: data-parallel [--json FILE] [--steps N (3)] [--layers N (2)] [--hidden N (128)].
+/// Usage: data-parallel [--json FILE] [--steps N (3)] [--warmup N (1)] [--layers N (2)] [--hidden N (128)].
 /// </summary>
 internal static class DataParallelBench
 {
@@ -28,7 +30,9 @@ internal static class DataParallelBench
         string? json = Argument(args, "--json");
         int layers = int.Parse(Argument(args, "--layers") ?? "2", CultureInfo.InvariantCulture);
         int hidden = int.Parse(Argument(args, "--hidden") ?? "128", CultureInfo.InvariantCulture);
-        string steps = Argument(args, "--steps") ?? "3";
+        int timedSteps = int.Parse(Argument(args, "--steps") ?? "3", CultureInfo.InvariantCulture);
+        int warmup = int.Parse(Argument(args, "--warmup") ?? "1", CultureInfo.InvariantCulture);
+        string steps = (warmup + timedSteps).ToString(CultureInfo.InvariantCulture);
         string work = Directory.CreateTempSubdirectory("r1-bench-dp").FullName;
         try
         {
@@ -36,14 +40,14 @@ internal static class DataParallelBench
             var config = RandomQwenCheckpoint.Write(model, layers, hidden, intermediate: hidden * 2);
             string rows = Path.Combine(work, "rows.jsonl");
             await File.WriteAllLinesAsync(rows, Enumerable.Range(1, 16).Select(i => $"{{\"problem\": \"What is {i}+{i}?\", \"answer\": \"{2 * i}\"}}"));
-            Console.WriteLine($"GRPO, random Qwen2 ({layers} layers, hidden {hidden}, vocabulary {config.VocabSize}), 4 prompts x 4 completions x 32 tokens, {steps} steps, 1 thread per rank; load average {File.ReadAllText("/proc/loadavg").Trim()}");
-            var results = new Dictionary<int, (double TokensPerSecond, string Output)>();
+            Console.WriteLine($"GRPO, random Qwen2 ({layers} layers, hidden {hidden}, vocabulary {config.VocabSize}), 4 prompts x 4 completions x 32 tokens, {timedSteps} timed steps after {warmup} untimed, 1 thread per rank; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            var results = new Dictionary<int, (double TokensPerSecond, double AllSteps, string Output)>();
             foreach (int ranks in new[] { 1, 2 })
             {
                 string output = Path.Combine(work, $"ranks{ranks}");
                 int code = await RunRanksAsync(ranks, ChildArguments(output, model, rows, steps));
                 if (code != 0) return code;
-                results[ranks] = (Report($"{ranks} rank(s)", output), output);
+                results[ranks] = (Report($"{ranks} rank(s)", output, warmup), Report($"{ranks} rank(s), warm-up included", output, 0), output);
             }
 
             // The machine's own ceiling for two ranks: two independent one-rank jobs at once, nothing exchanged. What
@@ -51,13 +55,13 @@ internal static class DataParallelBench
             string[] pair = [Path.Combine(work, "independent-a"), Path.Combine(work, "independent-b")];
             int[] codes = await Task.WhenAll(pair.Select(o => RunRanksAsync(1, ChildArguments(o, model, rows, steps))));
             if (codes.FirstOrDefault(c => c != 0) is var failed and not 0) return failed;
-            double independent = pair.Sum(o => Report("  independent 1-rank job", o));
+            double independent = pair.Sum(o => Report("  independent 1-rank job", o, warmup));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"two independent 1-rank jobs at once: {independent,8:F1} completion tokens/s together, {independent / results[1].TokensPerSecond:F2}x one alone (the ceiling of 2 ranks here)"));
             double difference = MaxRelativeDifference(Final(results[1].Output), Final(results[2].Output));
             double speedUp = results[2].TokensPerSecond / results[1].TokensPerSecond;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"speed-up {speedUp:F2}x ({results[2].TokensPerSecond / independent:P0} of the two independent jobs' throughput); max relative weight difference {difference:E2}"));
+                $"speed-up {speedUp:F2}x ({results[2].TokensPerSecond / independent:P0} of the two independent jobs' throughput; {results[2].AllSteps / results[1].AllSteps:F2}x with the warm-up step); max relative weight difference {difference:E2}"));
             if (json is not null)
             {
                 var document = new JsonObject
@@ -66,6 +70,10 @@ internal static class DataParallelBench
                     ["ranks2_tokens_per_second"] = Math.Round(results[2].TokensPerSecond, 2),
                     ["max_relative_weight_difference"] = difference,
                     ["independent2_tokens_per_second"] = Math.Round(independent, 2),
+                    ["ranks1_tokens_per_second_all_steps"] = Math.Round(results[1].AllSteps, 2),
+                    ["ranks2_tokens_per_second_all_steps"] = Math.Round(results[2].AllSteps, 2),
+                    ["timed_steps"] = timedSteps,
+                    ["warmup_steps"] = warmup,
                     ["load_average"] = File.ReadAllText("/proc/loadavg").Trim(),
                 };
                 await File.WriteAllTextAsync(json, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -81,10 +89,11 @@ internal static class DataParallelBench
     private static string[] ChildArguments(string output, string model, string rows, string steps) =>
         ["data-parallel", "--child", output, "--model", model, "--data", rows, "--steps", steps];
 
-    // Completion tokens per second of one run's steps (generated tokens over the steps' wall time, summed over ranks), printed with its breakdown.
-    private static double Report(string label, string output)
+    // Completion tokens per second of one run's steps after the first `skip` (generated tokens over the steps' wall time,
+    // summed over ranks), printed with its breakdown.
+    private static double Report(string label, string output, int skip)
     {
-        var metrics = MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName));
+        var metrics = MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName)).Where(m => m.Step > skip).ToList();
         double tokens = metrics.Sum(m => m.Values["tokens_per_second"] * m.Values["step_time"]);
         double seconds = metrics.Sum(m => m.Values["step_time"]);
         double generation = metrics.Sum(m => m.Values["generation_time"]);
