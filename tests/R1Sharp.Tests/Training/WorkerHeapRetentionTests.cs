@@ -70,7 +70,7 @@ public sealed class WorkerHeapRetentionTests
     [Fact]
     public void MemoryAWorkerThreadFreedWhileHeldComesBackWithoutPageFaults()
     {
-        Assert.NotNull(WorkerHeapRetention.SetterFor(Environment.GetEnvironmentVariable)); // on in the test host's environment
+        Assert.NotNull(WorkerHeapRetention.SetterFor(Environment.GetEnvironmentVariable)); // on in the test host's environment (the check sets nothing)
         long first = 0, second = 0;
         var worker = new Thread(() =>
         {

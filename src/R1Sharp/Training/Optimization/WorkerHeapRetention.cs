@@ -29,6 +29,13 @@ public static class WorkerHeapRetention
 
     private static readonly Lazy<Holds> Shared = new(() => new Holds(SetterFor(Environment.GetEnvironmentVariable)));
 
+    // glibc, found without calling mallopt (a probe that set the padding could undo another caller's hold): its libc
+    // exports gnu_get_libc_version; musl's does not (and has no arenas to keep).
+    private static readonly Lazy<bool> IsGlibc = new(() =>
+        NativeLibrary.TryLoad("libc.so.6", out var libc)
+        && NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _)
+        && NativeLibrary.TryGetExport(libc, "mallopt", out _));
+
     /// <summary>Whether some caller holds the retention now.</summary>
     public static bool IsHeld => Shared.Value.IsHeld;
 
@@ -48,15 +55,7 @@ public static class WorkerHeapRetention
         if (!OperatingSystem.IsLinux()) return null;
         if (get(NativeRuntimeTuning.OptOutVariable) == "0") return null;
         if ((get("GLIBC_TUNABLES") ?? "").Contains("top_pad", StringComparison.Ordinal)) return null;
-        try
-        {
-            if (MallocOption(TopPadParameter, DefaultTopPad) == 0) return null;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;
-        }
-        return pad => MallocOption(TopPadParameter, pad);
+        return IsGlibc.Value ? pad => MallocOption(TopPadParameter, pad) : null;
     }
 
     /// <summary>The count of holders behind <see cref="Hold()"/>, with the setter it calls (null: nothing to set).</summary>
@@ -101,7 +100,6 @@ public static class WorkerHeapRetention
         }
     }
 
-    // glibc's mallopt returns 1 on success, 0 on error; musl's returns 0 always (and has no arenas to keep).
-    [DllImport("libc", EntryPoint = "mallopt")]
+    [DllImport("libc.so.6", EntryPoint = "mallopt")]
     private static extern int MallocOption(int parameter, int value);
 }
