@@ -51,6 +51,7 @@ public sealed class NativeRuntimeTuningTests
         using var info = CliProcess.Start(Untuned, "info");
         Assert.Equal(0, await info.WaitForExitAsync());
         Assert.Contains($"native runtime tuning: applied: GLIBC_TUNABLES={NativeRuntimeTuning.GlibcTunables}, OMP_WAIT_POLICY=PASSIVE", info.Stdout);
+        Assert.Contains("micro-batch workers' heap retention: on (glibc's top padding is 64 MiB while micro-batch workers run)", info.Stdout);
 
         // An argument with a space and a non-ASCII letter comes back unchanged in the parser's error.
         using var odd = CliProcess.Start(Untuned, "info", "a b ü");
@@ -64,5 +65,6 @@ public sealed class NativeRuntimeTuningTests
         using var info = CliProcess.Start(new Dictionary<string, string?>(Untuned) { [NativeRuntimeTuning.OptOutVariable] = "0" }, "info");
         Assert.Equal(0, await info.WaitForExitAsync());
         Assert.Contains("native runtime tuning: off (R1SHARP_NATIVE_TUNING=0)", info.Stdout);
+        Assert.Contains("micro-batch workers' heap retention: off (R1SHARP_NATIVE_TUNING=0)", info.Stdout);
     }
 }

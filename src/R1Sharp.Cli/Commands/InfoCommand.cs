@@ -15,6 +15,7 @@ internal static class InfoCommand
             Console.WriteLine($".NET {Environment.Version}");
             Console.WriteLine($"native compatibility: {R1Sharp.TorchNativeCompatibility.Status}");
             Console.WriteLine($"native runtime tuning: {R1Sharp.NativeRuntimeTuning.Status}");
+            Console.WriteLine($"micro-batch workers' heap retention: {R1Sharp.Training.Optimization.WorkerHeapRetention.Status}");
             Console.WriteLine($"torch check: 1 + 2 = {R1Sharp.TorchInfo.AddOnePlusTwo()}");
             Console.WriteLine(R1Sharp.TorchInfo.Describe());
             return 0;

@@ -49,13 +49,22 @@ public static class WorkerHeapRetention
     /// How the padding is set in an environment read through <paramref name="get"/>: <c>mallopt</c>, or null where the
     /// retention is off (opted out, the user's own <c>top_pad</c>, not Linux or not glibc).
     /// </summary>
-    internal static Action<int>? SetterFor(Func<string, string?> get)
+    internal static Action<int>? SetterFor(Func<string, string?> get) =>
+        OffReason(get) is null ? pad => MallocOption(TopPadParameter, pad) : null;
+
+    /// <summary>What the retention does in this process (for <c>r1 info</c>).</summary>
+    public static string Status => OffReason(Environment.GetEnvironmentVariable) is { } reason
+        ? $"off ({reason})"
+        : $"on (glibc's top padding is {HeldTopPad >> 20} MiB while micro-batch workers run)";
+
+    // Why the retention is off in an environment read through get; null when it is on.
+    private static string? OffReason(Func<string, string?> get)
     {
         ArgumentNullException.ThrowIfNull(get);
-        if (!OperatingSystem.IsLinux()) return null;
-        if (get(NativeRuntimeTuning.OptOutVariable) == "0") return null;
-        if ((get("GLIBC_TUNABLES") ?? "").Contains("top_pad", StringComparison.Ordinal)) return null;
-        return IsGlibc.Value ? pad => MallocOption(TopPadParameter, pad) : null;
+        if (!OperatingSystem.IsLinux()) return "not Linux";
+        if (get(NativeRuntimeTuning.OptOutVariable) == "0") return $"{NativeRuntimeTuning.OptOutVariable}=0";
+        if ((get("GLIBC_TUNABLES") ?? "").Contains("top_pad", StringComparison.Ordinal)) return "GLIBC_TUNABLES sets top_pad";
+        return IsGlibc.Value ? null : "not glibc";
     }
 
     /// <summary>The count of holders behind <see cref="Hold()"/>, with the setter it calls (null: nothing to set).</summary>
