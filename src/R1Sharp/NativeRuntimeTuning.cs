@@ -100,7 +100,8 @@ public static class NativeRuntimeTuning
     private static string Describe() =>
         string.Join(", ", Variables.Keys.Select(k => $"{k}={Environment.GetEnvironmentVariable(k) ?? "(unset)"}"));
 
-    private static bool IsGlibc()
+    /// <summary>Whether this process runs on glibc (its libc exports <c>gnu_get_libc_version</c>; musl's does not).</summary>
+    internal static bool IsGlibc()
     {
         try
         {

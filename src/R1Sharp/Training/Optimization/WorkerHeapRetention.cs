@@ -29,16 +29,6 @@ public static class WorkerHeapRetention
 
     private static readonly Lazy<Holds> Shared = new(() => new Holds(SetterFor(Environment.GetEnvironmentVariable)));
 
-    // glibc, found without calling mallopt (a probe that set the padding could undo another caller's hold): its libc
-    // exports gnu_get_libc_version; musl's does not (and has no arenas to keep).
-    private static readonly Lazy<bool> IsGlibc = new(() =>
-        NativeLibrary.TryLoad("libc.so.6", out var libc)
-        && NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _)
-        && NativeLibrary.TryGetExport(libc, "mallopt", out _));
-
-    /// <summary>Whether some caller holds the retention now.</summary>
-    public static bool IsHeld => Shared.Value.IsHeld;
-
     /// <summary>
     /// Holds the retention until the returned scope is disposed; scopes nest and may overlap across threads (the
     /// padding is raised by the first and restored by the last).
@@ -57,14 +47,15 @@ public static class WorkerHeapRetention
         ? $"off ({reason})"
         : $"on (glibc's top padding is {HeldTopPad >> 20} MiB while micro-batch workers run)";
 
-    // Why the retention is off in an environment read through get; null when it is on.
+    // Why the retention is off in an environment read through get; null when it is on. glibc is found without calling
+    // mallopt (a probe that set the padding could undo another caller's hold).
     private static string? OffReason(Func<string, string?> get)
     {
         ArgumentNullException.ThrowIfNull(get);
         if (!OperatingSystem.IsLinux()) return "not Linux";
         if (get(NativeRuntimeTuning.OptOutVariable) == "0") return $"{NativeRuntimeTuning.OptOutVariable}=0";
         if ((get("GLIBC_TUNABLES") ?? "").Contains("top_pad", StringComparison.Ordinal)) return "GLIBC_TUNABLES sets top_pad";
-        return IsGlibc.Value ? null : "not glibc";
+        return NativeRuntimeTuning.IsGlibc() ? null : "not glibc";
     }
 
     /// <summary>The count of holders behind <see cref="Hold()"/>, with the setter it calls (null: nothing to set).</summary>
@@ -109,6 +100,6 @@ public static class WorkerHeapRetention
         }
     }
 
-    [DllImport("libc.so.6", EntryPoint = "mallopt")]
+    [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int MallocOption(int parameter, int value);
 }
