@@ -25,6 +25,7 @@ internal static class BenchmarkCatalog
         ["grpo-workers"] = ("GRPO micro_batch_workers 1 vs 2 on the same job (small random Qwen2, 4 micro-batches, 1 torch thread), interleaved: training seconds, ratio, max relative weight difference. Args: [--rounds N] [--steps N] [--json FILE].", GrpoWorkersBench.RunAsync),
         ["eval-pipeline"] = ("r1 eval's own cost per sample against a local server that answers at once (HTTP, judging, JSONL, summaries).", Evaluation.EvalPipelineBench.RunAsync),
         ["adamw-step"] = ("One AdamW step over three models' parameters: R1Sharp's fused update vs TorchSharp's AdamW (libtorch's element-wise kernels), interleaved; median ms, ratio, bit-for-bit agreement. Args: [threads=1] [rounds=9] [--json FILE].", AdamWStepBench.RunAsync),
+        ["token-draw"] = ("The sampler's draw over a 151,936-id vocabulary: GumbelMaxDraw vs libtorch's multinomial on the same probabilities (1 and 16 rows, peaked and flat), interleaved; median ms, ratio, the softmax as a yardstick. Args: [threads=1] [rounds=15] [--json FILE].", TokenDrawBench.RunAsync),
         ["scalar-lifetime"] = ("Reproduces TorchSharp 0.107's implicit-Scalar use-after-free: adds and AdamW steps under another thread's allocations, TorchSharp's implicit Scalars vs held ones (the library's helpers and AdamW); counts libtorch failures. Arg: [seconds per arm=20].", ScalarLifetime.RunAsync),
     };
 

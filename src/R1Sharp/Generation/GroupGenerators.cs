@@ -5,7 +5,7 @@ namespace R1Sharp.Generation;
 
 /// <summary>
 /// One random generator per group of <see cref="GroupSeeds"/>: each step, the live rows of a group (consecutive, in
-/// prompt order) draw their tokens in one multinomial call on that group's generator, exactly the call a batch holding
+/// prompt order) draw their tokens in one <see cref="GumbelMaxDraw"/> call on that group's generator, exactly the call a batch holding
 /// only that group would make with a single generator of the same seed.
 /// </summary>
 internal sealed class GroupGenerators : IDisposable
@@ -29,7 +29,7 @@ internal sealed class GroupGenerators : IDisposable
             int group = _seeds.GroupOf(promptOfRow(start));
             int end = start + 1;
             while (end < n && _seeds.GroupOf(promptOfRow(end)) == group) end++;
-            parts.Add(torch.multinomial(probabilities.narrow(0, start, end - start), 1, replacement: false, generator: _generators[group]).squeeze(-1));
+            parts.Add(GumbelMaxDraw.Draw(probabilities.narrow(0, start, end - start), _generators[group]));
             start = end;
         }
         return parts.Count == 1 ? parts[0] : torch.cat(parts, 0);

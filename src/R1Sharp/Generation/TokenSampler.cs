@@ -6,7 +6,7 @@ namespace R1Sharp.Generation;
 
 /// <summary>
 /// Turns next-token logits into sampled tokens: temperature, then top-k, top-p (nucleus) and min-p, in that order
-/// (transformers' warper order), then one multinomial draw per row from a caller-owned generator.
+/// (transformers' warper order), then one draw per row from a caller-owned generator (<see cref="GumbelMaxDraw"/>).
 /// </summary>
 public static class TokenSampler
 {
@@ -55,7 +55,7 @@ public static class TokenSampler
     /// </summary>
     /// <returns>Sampled ids [N] (int64), their temperature-1 log-probs [N] and, when asked for, log-probs under <see cref="SamplingOptions.SamplingLogProbs"/>.</returns>
     public static (Tensor Tokens, Tensor LogProbs, Tensor? SamplingLogProbs) Sample(Tensor logits, SamplingOptions options, Generator? generator) =>
-        SampleWith(logits, options, probabilities => torch.multinomial(probabilities, 1, replacement: false, generator: generator).squeeze(-1));
+        SampleWith(logits, options, probabilities => GumbelMaxDraw.Draw(probabilities, generator));
 
     /// <summary>
     /// <see cref="Sample(Tensor, SamplingOptions, Generator?)"/> with the random draw left to <paramref name="draw"/>: it maps the
