@@ -17,7 +17,7 @@ namespace R1Sharp.Generation;
 /// forward pass at that batch). Here each row takes one 64-bit seed from the caller's torch generator, and id i's
 /// uniform is the i-th output of SplitMix64 from that seed (a counter-based stream: any id's variate is computed
 /// directly), widened to 53 bits in (0, 1); E_i = -ln U_i. Sixteen ids go through at a time with 512-bit vectors
-/// (emulated by the JIT on CPUs without them, with the same results).
+/// (which the JIT builds from narrower ones on CPUs without AVX-512; timed only on an AVX-512 CPU).
 /// </para>
 /// <para>
 /// Why Gumbel-max and not an inverse-CDF draw (one uniform per row against the running sum), which would be cheaper
