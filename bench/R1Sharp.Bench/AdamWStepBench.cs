@@ -59,7 +59,7 @@ internal static class AdamWStepBench
                 fusedTimes.Add(Time(fused));
             }
             bool identical = ours.Zip(theirs).All(p => p.First.data<float>().ToArray().AsSpan().SequenceEqual(p.Second.data<float>().ToArray()));
-            double fusedMs = Median(fusedTimes), libtorchMs = Median(libtorchTimes);
+            double fusedMs = Median.Of(fusedTimes), libtorchMs = Median.Of(libtorchTimes);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name}: {count / 1e6:F1}M parameters in {ours.Length} tensors; libtorch kernels {libtorchMs:F2} ms, fused {fusedMs:F2} ms a step: {libtorchMs / fusedMs:F1}x; weights identical: {identical}"));
             results.Add(new JsonObject
@@ -85,9 +85,4 @@ internal static class AdamWStepBench
         return clock.Elapsed.TotalMilliseconds;
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

@@ -70,7 +70,7 @@ internal static class PackedAttentionBench
                 denseMs.Add(StepMs(dense, out denseLoss));
                 segmentedMs.Add(StepMs(segmented, out segmentedLoss));
             }
-            double d = Median(denseMs), s = Median(segmentedMs);
+            double d = Median.Of(denseMs), s = Median.Of(segmentedMs);
             double difference = Math.Abs(denseLoss - segmentedLoss) / Math.Abs(denseLoss);
             Console.WriteLine($"{name}, {dtype}: dense {d:F1} ms, inside samples {s:F1} ms: {d / s:F2}x; loss relative difference {difference:E1}");
             cases.Add(new JsonObject
@@ -107,9 +107,4 @@ internal static class PackedAttentionBench
         return new TokenBatchCollator(samples, padId: 0).Collate(packed, torch.CPU);
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
 }

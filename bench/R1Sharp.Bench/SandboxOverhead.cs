@@ -51,7 +51,7 @@ internal static class SandboxOverhead
                 if (!result.Succeeded)
                     throw new InvalidOperationException($"sandboxed run failed: {result.Termination} {result.Stderr}");
             }
-            double bareMedian = Median(bareTimes), boxMedian = Median(boxTimes);
+            double bareMedian = Median.Of(bareTimes), boxMedian = Median.Of(boxTimes);
 
             // Throughput: as many runs in flight as slots.
             var sw2 = Stopwatch.StartNew();
@@ -90,9 +90,4 @@ internal static class SandboxOverhead
             throw new InvalidOperationException($"bare run failed: {await error}");
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
 }

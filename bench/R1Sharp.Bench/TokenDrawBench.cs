@@ -52,7 +52,7 @@ internal static class TokenDrawBench
                     oursMs.Add(b);
                     softmaxMs.Add(c);
                 }
-                double o = Median(oursMs), l = Median(libtorchMs), s = Median(softmaxMs);
+                double o = Median.Of(oursMs), l = Median.Of(libtorchMs), s = Median.Of(softmaxMs);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{shape,-6} {rows,2} rows: multinomial {l:F3} ms, Gumbel-max {o:F3} ms ({l / o:F1}x), softmax {s:F3} ms; Gumbel-max per row {o / rows:F3} ms"));
                 results.Add(new JsonObject
@@ -89,9 +89,4 @@ internal static class TokenDrawBench
         return clock.Elapsed.TotalMilliseconds;
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }
