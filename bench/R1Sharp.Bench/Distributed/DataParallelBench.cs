@@ -47,7 +47,8 @@ internal static class DataParallelBench
                 string output = Path.Combine(work, $"ranks{ranks}");
                 int code = await RunRanksAsync(ranks, ChildArguments(output, model, rows, steps));
                 if (code != 0) return code;
-                results[ranks] = (Report($"{ranks} rank(s)", output, warmup), Report($"{ranks} rank(s), warm-up included", output, 0), output);
+                var metrics = ReadSteps(output);
+                results[ranks] = (Report($"{ranks} rank(s)", metrics, warmup), Report($"{ranks} rank(s), warm-up included", metrics, 0), output);
             }
 
             // The machine's own ceiling for two ranks: two independent one-rank jobs at once, nothing exchanged. What
@@ -55,7 +56,7 @@ internal static class DataParallelBench
             string[] pair = [Path.Combine(work, "independent-a"), Path.Combine(work, "independent-b")];
             int[] codes = await Task.WhenAll(pair.Select(o => RunRanksAsync(1, ChildArguments(o, model, rows, steps))));
             if (codes.FirstOrDefault(c => c != 0) is var failed and not 0) return failed;
-            double independent = pair.Sum(o => Report("  independent 1-rank job", o, warmup));
+            double independent = pair.Sum(o => Report("  independent 1-rank job", ReadSteps(o), warmup));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"two independent 1-rank jobs at once: {independent,8:F1} completion tokens/s together, {independent / results[1].TokensPerSecond:F2}x one alone (the ceiling of 2 ranks here)"));
             double difference = MaxRelativeDifference(Final(results[1].Output), Final(results[2].Output));
@@ -91,9 +92,9 @@ internal static class DataParallelBench
 
     // Completion tokens per second of one run's steps after the first `skip` (generated tokens over the steps' wall time,
     // summed over ranks), printed with its breakdown.
-    private static double Report(string label, string output, int skip)
+    private static double Report(string label, IReadOnlyList<StepMetrics> steps, int skip)
     {
-        var metrics = MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName)).Where(m => m.Step > skip).ToList();
+        var metrics = steps.Where(m => m.Step > skip).ToList();
         double tokens = metrics.Sum(m => m.Values["tokens_per_second"] * m.Values["step_time"]);
         double seconds = metrics.Sum(m => m.Values["step_time"]);
         double generation = metrics.Sum(m => m.Values["generation_time"]);
@@ -101,6 +102,9 @@ internal static class DataParallelBench
             $"{label}: {tokens / seconds,8:F1} completion tokens/s ({tokens:F0} tokens in {seconds:F1} s; sampling {generation:F1} s, scoring and training {seconds - generation:F1} s; steps {string.Join(" ", metrics.Select(m => m.Values["step_time"].ToString("F1", CultureInfo.InvariantCulture)))} s)"));
         return tokens / seconds;
     }
+
+    // The per-step metrics a job wrote (rank 0's log).
+    private static IReadOnlyList<StepMetrics> ReadSteps(string output) => MetricsLog.ReadJsonl(Path.Combine(output, MetricsLog.JsonlFileName));
 
     // One rank of the job: r1 grpo's library path with fixed options, one torch thread.
     private static async Task<int> ChildAsync(string output, string[] args)
