@@ -147,6 +147,12 @@ public sealed class CausalLanguageModel : nn.Module
     public Tensor OutputWeight => _head?.Weight ?? _body.Embedding.Weight;
 
     /// <summary>
+    /// Blocks the chunked log-prob path writes each chunk's [positions, V] logits into, kept from call to call
+    /// (<see cref="Models.LogitScratch"/>); freed with the model.
+    /// </summary>
+    internal LogitScratch LogitScratch { get; } = new();
+
+    /// <summary>
     /// Recompute each decoder layer's activations in backward instead of keeping them (transformers'
     /// <c>gradient_checkpointing</c>): activation memory of one layer instead of all, for about one more forward pass.
     /// Applies to forward passes that build a graph without a KV cache. Default false.
@@ -207,5 +213,12 @@ public sealed class CausalLanguageModel : nn.Module
         cache?.Advance((int)t);
         if (logitsToKeep > 0 && logitsToKeep < t) hidden = hidden.narrow(1, t - logitsToKeep, logitsToKeep);
         return hidden.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) LogitScratch.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -19,11 +19,24 @@ public static class ChunkedTokenLogProbs
     public static Tensor Gather(Tensor hidden, Tensor weight, Tensor targetIds, double temperature, int chunkSize) =>
         GatherWithEntropy(hidden, weight, targetIds, temperature, chunkSize, withEntropy: false).LogProbs;
 
+    /// <summary><see cref="Gather(Tensor, Tensor, Tensor, double, int)"/>, writing each chunk's logits into blocks of <paramref name="scratch"/>.</summary>
+    internal static Tensor Gather(Tensor hidden, Tensor weight, Tensor targetIds, double temperature, int chunkSize, LogitScratch scratch) =>
+        GatherWithEntropy(hidden, weight, targetIds, temperature, chunkSize, withEntropy: false, scratch).LogProbs;
+
     /// <summary>
-    /// <see cref="Gather"/>, and when <paramref name="withEntropy"/> also each position's entropy at the temperature
+    /// <see cref="Gather(Tensor, Tensor, Tensor, double, int)"/>, and when <paramref name="withEntropy"/> also each position's entropy at the temperature
     /// (float32 [B, T], no gradient) from the same chunk of logits, so the metric costs no second projection.
     /// </summary>
     public static (Tensor LogProbs, Tensor? Entropy) GatherWithEntropy(Tensor hidden, Tensor weight, Tensor targetIds, double temperature, int chunkSize, bool withEntropy)
+    {
+        // A scratch of the call's own: its chunks share one block, which is freed when the call (and, for the backward's
+        // block, the backward) is done. A model's own scratch keeps blocks between calls (the internal overload).
+        using var scratch = new LogitScratch();
+        return GatherWithEntropy(hidden, weight, targetIds, temperature, chunkSize, withEntropy, scratch);
+    }
+
+    /// <summary><see cref="GatherWithEntropy(Tensor, Tensor, Tensor, double, int, bool)"/>, writing each chunk's logits into blocks of <paramref name="scratch"/>.</summary>
+    internal static (Tensor LogProbs, Tensor? Entropy) GatherWithEntropy(Tensor hidden, Tensor weight, Tensor targetIds, double temperature, int chunkSize, bool withEntropy, LogitScratch scratch)
     {
         Check(hidden, weight, temperature, chunkSize);
         ArgumentNullException.ThrowIfNull(targetIds);
@@ -35,8 +48,8 @@ public static class ChunkedTokenLogProbs
         var targets = targetIds.reshape(b * t).to(ScalarType.Int64, hidden.device);
         var entropy = withEntropy ? empty([b * t], ScalarType.Float32, hidden.device) : null;
         var result = entropy is null
-            ? ChunkedLogProbFunction.apply(flat, weight, targets, temperature, chunkSize)
-            : ChunkedLogProbFunction.apply(flat, weight, targets, temperature, chunkSize, entropy);
+            ? ChunkedLogProbFunction.apply(flat, weight, targets, temperature, chunkSize, scratch)
+            : ChunkedLogProbFunction.apply(flat, weight, targets, temperature, chunkSize, scratch, entropy);
         return (result.reshape(b, t).MoveToOuterDisposeScope(), entropy?.reshape(b, t).MoveToOuterDisposeScope());
     }
 

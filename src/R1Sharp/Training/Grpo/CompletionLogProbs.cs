@@ -34,7 +34,7 @@ public sealed record CompletionLogProbs(double Temperature, int ChunkSize)
         if (ChunkSize > 0)
         {
             var hidden = model.HiddenStates(input, mask, null, keep);
-            (logProbs, entropy) = ChunkedTokenLogProbs.GatherWithEntropy(hidden, model.OutputWeight, targets, Temperature, ChunkSize, withEntropy);
+            (logProbs, entropy) = ChunkedTokenLogProbs.GatherWithEntropy(hidden, model.OutputWeight, targets, Temperature, ChunkSize, withEntropy, model.LogitScratch);
         }
         else
         {

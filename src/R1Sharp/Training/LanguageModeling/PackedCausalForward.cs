@@ -60,7 +60,7 @@ public sealed class PackedCausalForward
         var labels = batch.Labels.to(ScalarType.Int64, hidden.device);
         using var ignored = TokenBatchCollator.IgnoreLabel.ToScalar();
         var counted = labels.ne(ignored);
-        var logProbs = ChunkedTokenLogProbs.Gather(hidden, _model.OutputWeight, labels.masked_fill(counted.logical_not(), HeldScalars.Zero), 1.0, chunkSize);
+        var logProbs = ChunkedTokenLogProbs.Gather(hidden, _model.OutputWeight, labels.masked_fill(counted.logical_not(), HeldScalars.Zero), 1.0, chunkSize, _model.LogitScratch);
         return (-(logProbs * counted.to(ScalarType.Float32)).sum()).MoveToOuterDisposeScope();
     }
 
