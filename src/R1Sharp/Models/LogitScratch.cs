@@ -12,17 +12,23 @@ namespace R1Sharp.Models;
 /// thread as a fresh mapping and unmaps it when freed, so every chunk of every forward and backward paid the kernel for
 /// zeroing 148 MiB of new pages: a fifth of a data-parallel rank's cycles in the <c>data-parallel</c> profile
 /// (docs/distributed.md), memory traffic that two ranks on one memory bus both pay. CUDA's caching allocator already
-/// keeps such blocks; this does the same for the one shape that matters, on any device. At most
-/// <see cref="IdleLimit"/> blocks are kept while unused; the model that owns the scratch frees them when disposed.
+/// keeps such blocks; this does the same for the one shape that matters, on any device. It keeps as many unused
+/// blocks as were ever rented at once (a forward with the entropy metric rents two; concurrent micro-batch workers
+/// rent theirs each), so a step in steady state allocates none, and holds no more than the step's own peak; the model
+/// that owns the scratch frees them when disposed.
 /// </remarks>
 internal sealed class LogitScratch : IDisposable
 {
-    /// <summary>Blocks kept while nobody holds them: the forward with the entropy metric holds two at once.</summary>
-    public const int IdleLimit = 2;
-
     private readonly object _gate = new();
     private readonly List<Tensor> _idle = [];
+    private int _rented, _mostRented;
     private bool _disposed;
+
+    /// <summary>The most blocks rented at once so far: how many unused blocks are kept.</summary>
+    public int IdleLimit
+    {
+        get { lock (_gate) return _mostRented; }
+    }
 
     /// <summary>Float32 elements held by idle blocks (for tests and memory accounting).</summary>
     public long IdleElements
@@ -56,6 +62,7 @@ internal sealed class LogitScratch : IDisposable
                 block = _idle[best];
                 _idle.RemoveAt(best);
             }
+            _mostRented = Math.Max(_mostRented, ++_rented);
         }
         block ??= empty([size], ScalarType.Float32, device).DetachFromDisposeScope();
         var view = block.narrow(0, 0, size).view(rows, columns).DetachFromDisposeScope();
@@ -67,6 +74,7 @@ internal sealed class LogitScratch : IDisposable
         Tensor? dropped = null;
         lock (_gate)
         {
+            _rented--;
             if (_disposed)
             {
                 dropped = block;
@@ -74,7 +82,8 @@ internal sealed class LogitScratch : IDisposable
             else
             {
                 _idle.Add(block);
-                if (_idle.Count > IdleLimit)
+                // More blocks than were ever in use at once: one was allocated because the idle ones were too small.
+                if (_idle.Count > _mostRented)
                 {
                     // Keep the largest blocks: a smaller request can use a larger block, not the other way round.
                     int smallest = 0;

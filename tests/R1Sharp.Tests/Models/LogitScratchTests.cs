@@ -30,15 +30,25 @@ public class LogitScratchTests
     }
 
     [Fact]
-    public void AtMostTwoIdleBlocksAreKeptTheLargestOnes()
+    public void AsManyIdleBlocksAreKeptAsWereEverRentedAtOnce()
     {
         using var scratch = new LogitScratch();
         var leases = new[] { scratch.Rent(1, 10, CPU), scratch.Rent(2, 10, CPU), scratch.Rent(3, 10, CPU) };
         foreach (var lease in leases) lease.Dispose();
-        Assert.Equal(LogitScratch.IdleLimit, 2);
-        Assert.Equal(20 + 30, scratch.IdleElements);
+        Assert.Equal(3, scratch.IdleLimit);
+        Assert.Equal(10 + 20 + 30, scratch.IdleElements); // concurrent workers find theirs again next step
         leases[0].Dispose(); // a second dispose gives nothing back twice
-        Assert.Equal(50, scratch.IdleElements);
+        Assert.Equal(60, scratch.IdleElements);
+    }
+
+    [Fact]
+    public void ABlockAllocatedBecauseTheIdleOnesWereTooSmallReplacesTheSmallest()
+    {
+        using var scratch = new LogitScratch();
+        scratch.Rent(1, 10, CPU).Dispose();
+        scratch.Rent(2, 10, CPU).Dispose(); // one at a time: the 10-element block is too small, so a new one is made
+        Assert.Equal(1, scratch.IdleLimit);
+        Assert.Equal(20, scratch.IdleElements); // the larger kept, the smaller freed
     }
 
     [Fact]
@@ -85,7 +95,7 @@ public class LogitScratchTests
         Assert.True(TestModels.MaxAbsDiff(plain, chunked) < tolerance * 10);
         Assert.True(ChunkedTokenLogProbsTests.RelativeDiff(hidden.grad!.to(ScalarType.Float32), hiddenGrad) < tolerance);
         Assert.True(ChunkedTokenLogProbsTests.RelativeDiff(weight.grad!.to(ScalarType.Float32), weightGrad) < tolerance);
-        Assert.Equal(2 * 4 * 50, scratch.IdleElements); // the blocks came back after forward and backward
+        Assert.Equal(2 * 4 * 50, scratch.IdleElements); // the blocks came back after forward and backward, none added
     }
 
     [Fact]

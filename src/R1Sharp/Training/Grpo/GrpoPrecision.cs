@@ -61,9 +61,6 @@ public sealed class GrpoPrecision : IDisposable
     /// trainer then corrects the mismatch (<see cref="RolloutImportanceCorrection"/>).</summary>
     public bool RolloutsDifferFromTraining => Rollouts.Dtype != TrainingForward.Dtype;
 
-    /// <summary>Clears the gradients of the bf16 training copy and of the masters (before a step's first micro-batch).</summary>
-    public void ZeroGradients() => Training?.ZeroGradients();
-
     /// <summary>Adds the bf16 training copy's gradients into the float32 masters' (after each micro-batch's backward).</summary>
     public void AccumulateGradients() => Training?.AccumulateGradients();
 

@@ -113,6 +113,16 @@ public sealed class MixedPrecisionModel : IDisposable
     }
 
     /// <summary>
+    /// Clears the bf16 copy's gradients only: for a step whose optimizer has just cleared the masters' (<c>zero_grad</c>
+    /// over <see cref="MasterParameters"/>), so the float32 gradients are not written twice.
+    /// </summary>
+    internal void ZeroComputeGradients()
+    {
+        foreach (var p in _compute)
+            if (p.grad is { } grad) grad.zero_();
+    }
+
+    /// <summary>
     /// Adds the compute copy's bf16 gradients, widened to float32, into the masters' float32 <c>.grad</c> and clears
     /// them, so each micro-batch's gradient is rounded to bf16 once and the sum over micro-batches is float32.
     /// </summary>
@@ -122,9 +132,14 @@ public sealed class MixedPrecisionModel : IDisposable
         for (int i = 0; i < _master.Length; i++)
         {
             if (_compute[i].grad is not { } low) continue;
-            using var widened = low.to_type(ScalarType.Float32);
-            if (_master[i].grad is { } sum) sum.PlusInPlace(widened);
-            else _master[i].grad = widened.clone();
+            // float32 += bf16 in one pass: libtorch widens each element exactly and adds in float32, as a widened copy
+            // would, without writing and reading one.
+            if (_master[i].grad is { } sum) sum.PlusInPlace(low);
+            else
+            {
+                using var widened = low.to_type(ScalarType.Float32);
+                _master[i].grad = widened;
+            }
             low.zero_();
         }
     }
