@@ -59,8 +59,8 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
         long n = hidden.shape[0], vocabulary = weight.shape[0];
         var result = empty([n], ScalarType.Float32, hidden.device);
         // One [chunk, V] block for the logits (two with the entropy), reused by every chunk: only [m] values are kept.
-        using var block = scratch.Rent(Math.Min(chunk, n), vocabulary, hidden.device);
-        using var second = entropy is null ? null : scratch.Rent(Math.Min(chunk, n), vocabulary, hidden.device);
+        using var block = scratch.Rent(Math.Clamp(n, 1, chunk), vocabulary, hidden.device);
+        using var second = entropy is null ? null : scratch.Rent(Math.Clamp(n, 1, chunk), vocabulary, hidden.device);
         for (long start = 0; start < n; start += chunk)
         {
             using var inner = NewDisposeScope();
@@ -105,7 +105,7 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
         var gradHidden = empty_like(hidden);
         // Accumulated in place chunk by chunk (addmm_), so no [V, H] product is allocated per chunk.
         var gradWeight = weightGrad ? zeros(weight.shape, ScalarType.Float32, weight.device) : null;
-        using var block = scratch.Rent(Math.Min(chunk, n), vocabulary, hidden.device);
+        using var block = scratch.Rent(Math.Clamp(n, 1, chunk), vocabulary, hidden.device);
         using var inverseTemperature = (1.0 / temperature).ToScalar();
         for (long start = 0; start < n; start += chunk)
         {

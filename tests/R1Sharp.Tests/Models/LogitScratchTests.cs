@@ -111,4 +111,16 @@ public class LogitScratchTests
         model.Dispose();
         Assert.Equal(0, model.LogitScratch.IdleElements);
     }
+
+    [Fact]
+    public void NoPositionsGiveEmptyLogProbsAndZeroGradients()
+    {
+        var hidden = zeros([2, 0, 8]).requires_grad_(true);
+        var weight = randn([30, 8]).requires_grad_(true);
+        var (logProbs, entropy) = ChunkedTokenLogProbs.GatherWithEntropy(hidden, weight, zeros([2, 0], ScalarType.Int64), 1.0, 4, withEntropy: true);
+        Assert.Equal([2L, 0L], logProbs.shape);
+        Assert.Equal([2L, 0L], entropy!.shape);
+        logProbs.sum().backward();
+        Assert.Equal(0f, weight.grad!.abs().sum().item<float>());
+    }
 }
