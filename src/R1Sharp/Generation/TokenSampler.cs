@@ -76,8 +76,13 @@ public static class TokenSampler
             : draw(processed.softmax(-1));
         var index = tokens.unsqueeze(-1);
         var logProbs = (raw.gather(-1, index).squeeze(-1) - raw.logsumexp(-1));
+        // Without top-k, top-p or min-p the processed logits are raw / T, computed by the same division: reuse them (and,
+        // at T = 1, the log-probs just taken) instead of another pass over [N, V]; the values are the same to the bit.
+        bool unfiltered = !options.IsGreedy && options.TopK <= 0 && options.TopP >= 1.0 && options.MinP <= 0;
         Tensor? samplingLogProbs = options.SamplingLogProbs switch
         {
+            SamplingLogProbKind.TemperatureScaled when unfiltered && options.Temperature == 1.0 => logProbs.clone(),
+            SamplingLogProbKind.TemperatureScaled when unfiltered => LogProbOf(processed, index),
             SamplingLogProbKind.TemperatureScaled => LogProbOf(raw.DividedBy(options.Temperature), index),
             SamplingLogProbKind.Processed => options.IsGreedy ? torch.zeros_like(logProbs) : LogProbOf(processed, index),
             _ => null,

@@ -93,4 +93,26 @@ public class TokenSamplerTests
         var actual = logProbs.data<float>().ToArray();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-5);
     }
+
+    [Theory]
+    [InlineData(1.0, 1.0)]
+    [InlineData(0.7, 1.0)]
+    [InlineData(0.7, 0.9)] // top-p: the temperature-scaled log-prob is still over every id, not the nucleus
+    [InlineData(1.0, 0.5)]
+    public void TemperatureScaledLogProbsAreThoseOfTheDividedLogitsToTheBit(double temperature, double topP)
+    {
+        using var scope = torch.NewDisposeScope();
+        var logits = RandomLogits(13, rows: 6, vocab: 300);
+        var options = new SamplingOptions { Temperature = temperature, TopP = topP, SamplingLogProbs = SamplingLogProbKind.TemperatureScaled };
+        using var gen = new torch.Generator(5);
+        var (tokens, logProbs, scaled) = TokenSampler.Sample(logits, options, gen);
+
+        using var divisor = temperature.ToScalar();
+        var divided = logits.div(divisor);
+        var index = tokens.unsqueeze(-1);
+        var expected = divided.gather(-1, index).squeeze(-1) - divided.logsumexp(-1);
+        Assert.True(expected.allclose(scaled!, 0, 0), $"largest difference {(expected - scaled!).abs().max().item<float>()}");
+        if (temperature == 1.0) Assert.True(logProbs.allclose(scaled!, 0, 0));
+        else Assert.False(logProbs.allclose(scaled!, 0, 0)); // T = 0.7 sharpens: the two kinds differ
+    }
 }
