@@ -37,6 +37,17 @@ internal sealed class FakeChatCompletionsServer : LoopbackHttpServer
 
     public ConcurrentQueue<(string Path, string? Authorization, JsonElement Body, int Status)> Seen { get; } = new();
 
+    /// <summary>
+    /// How many requests the server has read, once it has read <paramref name="count"/> or <paramref name="within"/> has
+    /// passed: a client that timed out may give up before a busy machine lets the server read its last request.
+    /// </summary>
+    public async Task<int> SeenCountOnceAtLeastAsync(int count, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (Seen.Count < count && DateTime.UtcNow < deadline) await Task.Delay(20);
+        return Seen.Count;
+    }
+
     public static string Choices(int promptTokens, int completionTokens, params object[] choices) =>
         JsonSerializer.Serialize(new
         {

@@ -141,7 +141,7 @@ public sealed class OpenAICompatibleBackendTests : IDisposable
         using var backend = Backend(server, timeout: TimeSpan.FromMilliseconds(150));
         var result = await backend.CompleteAsync(new CompletionRequest([new PromptMessage("user", "slow")], 1, new SamplingParameters()));
         Assert.Contains("timed out", result[0].Error);
-        Assert.Equal(4, server.Seen.Count);
+        Assert.Equal(4, await server.SeenCountOnceAtLeastAsync(4, TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
