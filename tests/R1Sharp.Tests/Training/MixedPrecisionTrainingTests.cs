@@ -122,6 +122,20 @@ public sealed class MixedPrecisionTrainingTests : IDisposable
     }
 
     [Fact]
+    public void AStepsZeroingLeavesTheOptimizersMastersToItAndClearsEveryOtherGradient()
+    {
+        using var model = NewModel(1);
+        using var mixed = new MixedPrecisionModel(model);
+        foreach (var p in mixed.MasterParameters.Concat(mixed.Compute.parameters())) p.grad = ones_like(p);
+        var held = mixed.MasterParameters.Take(2).ToList(); // what the optimizer's zero_grad has just cleared
+        using var optimizer = new R1Sharp.Training.Optimization.AdamW(held, lr: 1e-3);
+        mixed.ZeroGradientsBesides(optimizer.parameters()); // as the steps call it: the optimizer hands back the same objects
+        Assert.All(held, p => Assert.Equal(1f, p.grad!.min().item<float>())); // not written a second time
+        Assert.All(mixed.MasterParameters.Skip(2), p => Assert.Equal(0f, p.grad!.abs().max().item<float>()));
+        Assert.All(mixed.Compute.parameters(), p => Assert.Equal(0f, p.grad!.abs().max().to_type(ScalarType.Float32).item<float>()));
+    }
+
+    [Fact]
     public void GradientsOfMicroBatchesAreSummedInFloat32()
     {
         using var model = NewModel(1);

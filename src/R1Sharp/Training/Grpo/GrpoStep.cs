@@ -255,7 +255,7 @@ public sealed class GrpoStep(
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 optimizer.zero_grad();
-                precision?.Training?.ZeroComputeGradients(); // the trained masters are the optimizer's: cleared just above
+                precision?.Training?.ZeroGradientsBesides(optimizer.parameters()); // the optimizer's masters are cleared just above
                 lossMetrics = new PolicyLossMetrics();
                 bool first = iteration == 0;
                 // Runs on a worker's thread when there are several (MicroBatchWorkers rules out what must run in turn).

@@ -112,7 +112,7 @@ public sealed class CrossEntropyStep
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(microBatches);
         optimizer.zero_grad();
-        _mixed?.ZeroComputeGradients(); // the masters are the optimizer's parameters: cleared just above
+        _mixed?.ZeroGradientsBesides(optimizer.parameters()); // the optimizer's masters are cleared just above
         double lossSum = 0;
         long real = 0, total = 0;
         int workers = _routing is null ? _workers : 1;

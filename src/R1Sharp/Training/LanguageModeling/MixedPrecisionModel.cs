@@ -113,12 +113,15 @@ public sealed class MixedPrecisionModel : IDisposable
     }
 
     /// <summary>
-    /// Clears the bf16 copy's gradients only: for a step whose optimizer has just cleared the masters' (<c>zero_grad</c>
-    /// over <see cref="MasterParameters"/>), so the float32 gradients are not written twice.
+    /// Clears the bf16 copy's gradients, and those of the masters that <paramref name="clearedByOptimizer"/> does not
+    /// hold: for a step whose optimizer has just run <c>zero_grad</c>, so the masters' float32 gradients it cleared are
+    /// not written a second time (<see cref="ZeroGradients"/> clears every one).
     /// </summary>
-    internal void ZeroComputeGradients()
+    /// <param name="clearedByOptimizer">The optimizer's parameters (<c>optimizer.parameters()</c>).</param>
+    internal void ZeroGradientsBesides(IEnumerable<Parameter> clearedByOptimizer)
     {
-        foreach (var p in _compute)
+        var cleared = new HashSet<Parameter>(clearedByOptimizer, ReferenceEqualityComparer.Instance);
+        foreach (var p in _compute.Concat(_master.Where(m => !cleared.Contains(m))))
             if (p.grad is { } grad) grad.zero_();
     }
 
