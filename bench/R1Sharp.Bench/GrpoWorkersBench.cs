@@ -21,9 +21,9 @@ internal static class GrpoWorkersBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string? json = DataParallelBench.Argument(args, "--json");
-        int rounds = int.Parse(DataParallelBench.Argument(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
-        int steps = int.Parse(DataParallelBench.Argument(args, "--steps") ?? "3", CultureInfo.InvariantCulture);
+        string? json = BenchArguments.Value(args, "--json");
+        int rounds = int.Parse(BenchArguments.Value(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
+        int steps = int.Parse(BenchArguments.Value(args, "--steps") ?? "3", CultureInfo.InvariantCulture);
         torch.set_num_threads(1);
         string work = Directory.CreateTempSubdirectory("r1-bench-workers").FullName;
         try

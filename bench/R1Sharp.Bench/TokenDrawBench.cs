@@ -21,10 +21,7 @@ internal static class TokenDrawBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-        int threads = positional.Length > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 1;
-        int rounds = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 15;
-        string? json = Distributed.DataParallelBench.Argument(args, "--json");
+        var (threads, rounds, json) = BenchArguments.ThreadsRoundsJson(args, defaultRounds: 15);
         torch.set_num_threads(threads);
         string load = File.ReadAllText("/proc/loadavg").Trim();
         Console.WriteLine($"token draw over {Vocabulary:N0} ids, {threads} thread(s), {rounds} rounds; load average {load}");

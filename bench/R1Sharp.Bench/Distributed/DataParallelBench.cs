@@ -26,12 +26,12 @@ internal static class DataParallelBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (Argument(args, "--child") is { } childOutput) return await ChildAsync(childOutput, args);
-        string? json = Argument(args, "--json");
-        int layers = int.Parse(Argument(args, "--layers") ?? "2", CultureInfo.InvariantCulture);
-        int hidden = int.Parse(Argument(args, "--hidden") ?? "128", CultureInfo.InvariantCulture);
-        int timedSteps = int.Parse(Argument(args, "--steps") ?? "3", CultureInfo.InvariantCulture);
-        int warmup = int.Parse(Argument(args, "--warmup") ?? "1", CultureInfo.InvariantCulture);
+        if (BenchArguments.Value(args, "--child") is { } childOutput) return await ChildAsync(childOutput, args);
+        string? json = BenchArguments.Value(args, "--json");
+        int layers = int.Parse(BenchArguments.Value(args, "--layers") ?? "2", CultureInfo.InvariantCulture);
+        int hidden = int.Parse(BenchArguments.Value(args, "--hidden") ?? "128", CultureInfo.InvariantCulture);
+        int timedSteps = int.Parse(BenchArguments.Value(args, "--steps") ?? "3", CultureInfo.InvariantCulture);
+        int warmup = int.Parse(BenchArguments.Value(args, "--warmup") ?? "1", CultureInfo.InvariantCulture);
         string steps = (warmup + timedSteps).ToString(CultureInfo.InvariantCulture);
         string work = Directory.CreateTempSubdirectory("r1-bench-dp").FullName;
         try
@@ -115,7 +115,7 @@ internal static class DataParallelBench
             NumGenerations = 4,
             PromptsPerStep = 4,
             MaxCompletionLength = 32,
-            MaxSteps = int.Parse(Argument(args, "--steps")!, CultureInfo.InvariantCulture),
+            MaxSteps = int.Parse(BenchArguments.Value(args, "--steps")!, CultureInfo.InvariantCulture),
             Beta = 0,
             LearningRate = 1e-4,
             SaveSteps = 0,
@@ -123,7 +123,7 @@ internal static class DataParallelBench
             GradientAccumulationSteps = 1,
             SkipMemoryCheck = true,
         };
-        var request = new GrpoRunRequest(Argument(args, "--model")!, Argument(args, "--data")!, output, options, "repetition(ngram_size=1)");
+        var request = new GrpoRunRequest(BenchArguments.Value(args, "--model")!, BenchArguments.Value(args, "--data")!, output, options, "repetition(ngram_size=1)");
         await HuggingFaceGrpoRun.RunAsync(request, null, CancellationToken.None);
         return 0;
     }
@@ -160,11 +160,5 @@ internal static class DataParallelBench
     {
         double scale = a.Values.Max(v => v.Max(x => Math.Abs((double)x)));
         return a.Keys.Max(k => a[k].Zip(b[k]).Max(p => Math.Abs((double)p.First - p.Second))) / scale;
-    }
-
-    internal static string? Argument(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -27,14 +27,14 @@ internal static class GrpoMemoryBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string? child = Argument(args, "--child");
-        int chunk = int.Parse(Argument(args, "--chunk") ?? "1024", CultureInfo.InvariantCulture);
-        int threads = int.Parse(Argument(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
+        string? child = BenchArguments.Value(args, "--child");
+        int chunk = int.Parse(BenchArguments.Value(args, "--chunk") ?? "1024", CultureInfo.InvariantCulture);
+        int threads = int.Parse(BenchArguments.Value(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
         if (child is not null) return await ChildAsync(child, threads, chunk);
         if (args.Contains("--predict")) return GrpoMemoryPrediction.Run(chunk);
 
-        string? json = Argument(args, "--json");
-        string[] names = Argument(args, "--only") is { } only ? only.Split(',') : Configurations;
+        string? json = BenchArguments.Value(args, "--json");
+        string[] names = BenchArguments.Value(args, "--only") is { } only ? only.Split(',') : Configurations;
         Console.WriteLine($"GRPO step, Qwen2.5-0.5B shape cut to 4 layers, 8 x (64 + 256) tokens, beta 0.04, fp32, {threads} threads; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine($"{"config",-14} {"peak MiB",9} {"step s",8} {"CPU s",8} {"peak / full",12} {"time / full",12} {"CPU / full",11}");
         var results = new List<(string Name, double PeakMib, double StepSeconds, double CpuSeconds)>();
@@ -62,12 +62,6 @@ internal static class GrpoMemoryBench
             await File.WriteAllTextAsync(json, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
         return 0;
-    }
-
-    private static string? Argument(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static async Task<(double PeakMib, double StepSeconds, double CpuSeconds)> RunChildAsync(string name, int threads, int chunk)
