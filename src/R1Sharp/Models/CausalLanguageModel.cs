@@ -153,6 +153,13 @@ public sealed class CausalLanguageModel : nn.Module
     internal LogitScratch LogitScratch { get; } = new();
 
     /// <summary>
+    /// Whether unpadded causal forwards without a KV cache on the CPU attend through <see cref="SegmentAttention"/> (each row
+    /// one run) instead of libtorch's causal kernel, for float32 and bf16 weights. Default
+    /// <see cref="SegmentAttention.EnabledByDefault"/>.
+    /// </summary>
+    internal bool UseSegmentAttention { get; set; } = SegmentAttention.EnabledByDefault;
+
+    /// <summary>
     /// Recompute each decoder layer's activations in backward instead of keeping them (transformers'
     /// <c>gradient_checkpointing</c>): activation memory of one layer instead of all, for about one more forward pass.
     /// Applies to forward passes that build a graph without a KV cache. Default false.
@@ -209,7 +216,11 @@ public sealed class CausalLanguageModel : nn.Module
             mask = AttentionMasks.Build(valid, past, t, Config.QueryGroupSize);
         }
 
-        var hidden = _body.Forward(ids, positions, mask, causal, cache);
+        // An unpadded causal batch without a cache is one run per row: the float32 segment kernel attends it (faster than
+        // libtorch's) for float32 and bf16 weights; float64 keeps libtorch's.
+        var segments = causal && cache is null && UseSegmentAttention && Device.type == DeviceType.CPU && Dtype is ScalarType.Float32 or ScalarType.BFloat16
+            ? PackedSegments.WholeRows((int)b, (int)t) : null;
+        var hidden = _body.Forward(ids, positions, mask, causal, cache, segments);
         cache?.Advance((int)t);
         if (logitsToKeep > 0 && logitsToKeep < t) hidden = hidden.narrow(1, t - logitsToKeep, logitsToKeep);
         return hidden.MoveToOuterDisposeScope();

@@ -50,6 +50,13 @@ internal sealed class PackedSegments
     /// <summary>Share of the rows × length² query–key pairs of dense attention that the runs attend over.</summary>
     public double DenseShare => (double)AttendedPairs / ((double)Rows * Length * Length);
 
+    /// <summary>Every row one run of all its positions: the layout of an unpadded causal batch.</summary>
+    public static PackedSegments WholeRows(int rows, int length)
+    {
+        if (rows < 1 || length < 1) throw new ArgumentOutOfRangeException(nameof(rows), $"whole-row runs need at least one row and position; got {rows} x {length}");
+        return new PackedSegments(rows, length, [.. Enumerable.Range(0, rows + 1)], new int[rows], [.. Enumerable.Repeat(length, rows)]);
+    }
+
     /// <summary>
     /// The runs of <paramref name="positions"/> [rows × length] (row-major), or null where a row is not a sequence of
     /// runs 0, 1, 2, … (a run that starts at a position other than 0, or skips one).

@@ -5,8 +5,9 @@ namespace R1Sharp.Models;
 
 /// <summary>
 /// The work of <see cref="SegmentAttention"/>, one chunk per (row, key/value head): each run of the row, each query
-/// head of the group, each query of the run (<see cref="SegmentAttentionKernel"/>). A chunk owns its key/value head's
-/// gradients, so chunks never write the same memory. Layouts are contiguous float32: queries, outputs and their
+/// head of the group, the queries of the run four at a time (<see cref="SegmentAttentionTileKernel"/>) and the last
+/// few one at a time (<see cref="SegmentAttentionKernel"/>). A chunk owns its key/value head's gradients, so chunks
+/// never write the same memory. Layouts are contiguous float32: queries, outputs and their
 /// gradients [B, heads, T, D], keys, values and theirs [B, kvHeads, T, D], log-sum-exps [B, heads, T]. The backward
 /// expects the key and value gradients zeroed.
 /// </summary>
@@ -57,14 +58,15 @@ internal sealed unsafe class SegmentAttentionJob : IChunkedWork
         int d = _headDim, t = _segments.Length, group = _heads / _kvHeads;
         int padded = (_segments.Longest(row) + 15) & ~15;
         bool backward = _dO is not null;
-        // Transposed keys (and values, backward) of the current run, and two score rows.
-        var scratch = ArrayPool<float>.Shared.Rent((backward ? 2 : 1) * d * padded + 2 * padded);
+        // Transposed keys (and values, backward) of the current run, and two blocks of score rows (one per query of a tile).
+        const int tile = SegmentAttentionTileKernel.Queries;
+        var scratch = ArrayPool<float>.Shared.Rent((backward ? 2 : 1) * d * padded + 2 * tile * padded);
         try
         {
             fixed (float* buffer = scratch)
             {
                 float* keysT = buffer, valuesT = buffer + d * padded;
-                float* first = buffer + (backward ? 2 : 1) * d * padded, second = first + padded;
+                float* first = buffer + (backward ? 2 : 1) * d * padded, second = first + tile * padded;
                 long kvOffset = ((long)row * _kvHeads + kvHead) * t * d;
                 var starts = _segments.Starts(row);
                 var lengths = _segments.Lengths(row);
@@ -80,14 +82,25 @@ internal sealed unsafe class SegmentAttentionJob : IChunkedWork
                         long head = (long)row * _heads + kvHead * group + r;
                         long rowOffset = (head * t + start) * d;
                         float* lse = _lse + head * t + start;
-                        for (int i = 0; i < length; i++)
+                        float* dK = _dK + kvOffset + (long)start * d, dV = _dV + kvOffset + (long)start * d;
+                        int i = 0;
+                        for (; i + tile <= length; i += tile)
+                        {
+                            long at = rowOffset + (long)i * d;
+                            if (!backward)
+                                SegmentAttentionTileKernel.Forward(_q + at, keysT, values, i, d, padded, scale, first, _o + at, lse + i);
+                            else
+                                SegmentAttentionTileKernel.Backward(_q + at, keys, keysT, valuesT, _dO + at, _o + at, lse + i, i, d, padded, scale,
+                                    first, second, _dQ + at, dK, dV);
+                        }
+                        for (; i < length; i++)
                         {
                             long at = rowOffset + (long)i * d;
                             if (!backward)
                                 lse[i] = SegmentAttentionKernel.Forward(_q + at, keysT, values, i, d, padded, scale, first, _o + at);
                             else
                                 SegmentAttentionKernel.Backward(_q + at, keys, keysT, valuesT, _dO + at, _o + at, lse[i], i, d, padded, scale,
-                                    first, second, _dQ + at, _dK + kvOffset + (long)start * d, _dV + kvOffset + (long)start * d);
+                                    first, second, _dQ + at, dK, dV);
                         }
                     }
                 }

@@ -51,13 +51,23 @@ public sealed class SegmentAttentionTests
     }
 
     [Fact]
-    public void RowsOfOneLongSampleStayOnTheDenseKernel()
+    public void WholeRowsAreOneRunEachAndMatchTheCausalMask()
     {
         using var scope = NewDisposeScope();
-        var single = Collate(64, [64], [60]);
-        var packed = Collate(64, [10, 12, 9, 20, 13], [16, 16, 16, 16]);
-        Assert.False(SegmentAttention.Pays(PackedSegments.Match(single.PositionIds, single.AttentionMask)!));
-        Assert.True(SegmentAttention.Pays(PackedSegments.Match(packed.PositionIds, packed.AttentionMask)!));
+        var whole = PackedSegments.WholeRows(3, 7);
+        Assert.Equal((3, 7), (whole.Rows, whole.Length));
+        for (int row = 0; row < 3; row++)
+        {
+            Assert.Equal([0], whole.Starts(row).ToArray());
+            Assert.Equal([7], whole.Lengths(row).ToArray());
+        }
+        Assert.Equal(3 * 28, whole.AttendedPairs);
+        var causal = ones(7, 7, ScalarType.Bool).tril().expand(3, 1, 7, 7);
+        Assert.True(whole.IsMaskOf(causal));
+        Assert.False(PackedSegments.WholeRows(3, 6).IsMaskOf(causal));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PackedSegments.WholeRows(0, 7));
+        var single = Collate(64, [64], [60]); // rows of one long sample (and padding) are runs too
+        Assert.NotNull(PackedSegments.Match(single.PositionIds, single.AttentionMask));
     }
 
     [Theory]
@@ -144,7 +154,7 @@ public sealed class SegmentAttentionTests
         using var model = CausalLanguageModel.Create(TestModels.SmallConfig(TestModels.Qwen), CPU, ScalarType.Float32, seed: 4);
         model.GradientCheckpointing = checkpointing;
         var batch = Collate(40, [20, 11, 6], [25, 12]);
-        Assert.True(SegmentAttention.Pays(PackedSegments.Match(batch.PositionIds, batch.AttentionMask)!), "the packed forward would stay dense: nothing compared");
+        Assert.NotNull(PackedSegments.Match(batch.PositionIds, batch.AttentionMask)); // else the packed forward stays dense: nothing compared
         var results = new List<(Tensor Logits, Tensor Gradient)>();
         foreach (bool segmented in new[] { false, true })
         {
@@ -156,6 +166,34 @@ public sealed class SegmentAttentionTests
         }
         AssertClose(results[0].Logits, results[1].Logits, 1e-5, "logits");
         AssertClose(results[0].Gradient, results[1].Gradient, 1e-4, "parameter gradients");
+    }
+
+    [Theory]
+    [InlineData("Float32", false)]
+    [InlineData("BFloat16", false)]
+    [InlineData("Float32", true)] // the checkpointed layers carry the whole-row runs into their recomputation
+    public void AnUnpaddedCausalForwardGivesTheSameLogitsAndGradientsThroughTheKernel(string dtype, bool checkpointing)
+    {
+        using var scope = NewDisposeScope();
+        var type = Enum.Parse<ScalarType>(dtype);
+        using var model = CausalLanguageModel.Create(TestModels.SmallConfig(TestModels.Qwen), CPU, type, seed: 6);
+        model.GradientCheckpointing = checkpointing;
+        var ids = randint(1, 90, [3, 37], generator: new Generator(8));
+        var results = new List<(Tensor Logits, Tensor Gradient)>();
+        foreach (bool kernel in new[] { false, true })
+        {
+            model.UseSegmentAttention = kernel;
+            model.zero_grad();
+            var logits = model.Forward(ids).to(ScalarType.Float32);
+            CrossEntropyStep.TokenLossSum(logits.narrow(1, 0, 36), ids.narrow(1, 1, 36)).backward();
+            results.Add((logits.detach(), cat(model.parameters().Select(p => p.grad!.to(ScalarType.Float32).flatten()).ToList(), 0)));
+        }
+        // Both attend in float32: bf16 weights round the same products on either path, so only summation order differs.
+        double tolerance = type == ScalarType.BFloat16 ? 2e-2 : 1e-5;
+        AssertClose(results[0].Logits, results[1].Logits, tolerance, "logits");
+        AssertClose(results[0].Gradient, results[1].Gradient, type == ScalarType.BFloat16 ? 5e-2 : 1e-4, "parameter gradients");
+        Assert.False(results[0].Logits.equal(results[1].Logits).all().item<bool>() && results[0].Gradient.equal(results[1].Gradient).all().item<bool>(),
+            "the same bits on both paths: the kernel was not used");
     }
 
     // Rows of samples of the given lengths (token ids from a fixed stream, every token trainable), padded to width.

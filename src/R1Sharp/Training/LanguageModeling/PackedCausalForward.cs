@@ -31,9 +31,9 @@ public sealed class PackedCausalForward
     /// <summary>
     /// Whether self-attention of a CPU batch whose mask is the block-diagonal causal mask of its positions runs only
     /// inside each sample instead of through the dense masked kernel: the same function, computed without the scores the
-    /// mask discards (issue 18: most of them, in r1 zero's packed pre-training), where that pays
-    /// (<see cref="SegmentAttention.Pays"/>: rows of short samples). Default: on where the CPU has AVX-512,
-    /// unless the environment sets <c>R1SHARP_SEGMENT_ATTENTION=0</c>.
+    /// mask discards (issue 18: most of them, in r1 zero's packed pre-training; the kernel is also faster than libtorch's
+    /// where a row is one sample). Default: on where the CPU has AVX-512, unless the environment sets
+    /// <c>R1SHARP_SEGMENT_ATTENTION=0</c>.
     /// </summary>
     public bool UseSegmentAttention { get; init; } = SegmentAttention.EnabledByDefault;
 
@@ -68,9 +68,8 @@ public sealed class PackedCausalForward
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        // Whether the kernel pays is known from the positions alone: check that before comparing the [B, T, T] mask.
         var segments = UseSegmentAttention && _model.Device.type == DeviceType.CPU ? PackedSegments.FromPositions(batch.PositionIds) : null;
-        if (segments is not null && !(SegmentAttention.Pays(segments) && segments.IsMaskOf(batch.AttentionMask))) segments = null;
+        if (segments is not null && !segments.IsMaskOf(batch.AttentionMask)) segments = null;
         // With the runs every self-attention layer ignores the mask; only latent attention (DeepSeek-V3) still reads it.
         Tensor? folded = null;
         if (segments is null || _model.Config.LatentAttention is not null)
