@@ -153,9 +153,10 @@ public sealed class CausalLanguageModel : nn.Module
     internal LogitScratch LogitScratch { get; } = new();
 
     /// <summary>
-    /// Whether unpadded causal forwards without a KV cache on the CPU attend through <see cref="SegmentAttention"/> (each row
-    /// one run) instead of libtorch's causal kernel, for float32 and bf16 weights. Default
-    /// <see cref="SegmentAttention.EnabledByDefault"/>.
+    /// Whether forwards without a KV cache on the CPU attend through <see cref="SegmentAttention"/> instead of libtorch's
+    /// kernels, for float32 and bf16 weights: unpadded rows as one run each, padded rows whose tokens are one block
+    /// (<see cref="PackedSegments.FromTokenBlocks"/>) as that block and one run per padding position (padding outputs,
+    /// which nothing reads, then differ from the dense path's). Default <see cref="SegmentAttention.EnabledByDefault"/>.
     /// </summary>
     internal bool UseSegmentAttention { get; set; } = SegmentAttention.EnabledByDefault;
 
@@ -204,22 +205,24 @@ public sealed class CausalLanguageModel : nn.Module
         Tensor positions;
         Tensor? mask = null;
         bool causal = false;
+        // Without a cache, the float32 segment kernel attends each row's tokens (faster than libtorch's attention) for
+        // float32 and bf16 weights on the CPU; float64 keeps libtorch's.
+        bool kernel = cache is null && UseSegmentAttention && Device.type == DeviceType.CPU && Dtype is ScalarType.Float32 or ScalarType.BFloat16;
+        PackedSegments? segments = null;
         if (!padded)
         {
             positions = HeldScalarArithmetic.Range(past, total, Device).unsqueeze(0).expand(b, t);
             if (past == 0) causal = t > 1;
             else if (t > 1) mask = AttentionMasks.Build(torch.ones([b, total], ScalarType.Bool, Device), past, t, Config.QueryGroupSize);
+            if (kernel && causal) segments = PackedSegments.WholeRows((int)b, (int)t); // one run per row
         }
         else
         {
             positions = valid!.to(ScalarType.Int64).cumsum(1).Minus(1L).clamp_min(HeldScalars.Zero).narrow(1, past, t);
             mask = AttentionMasks.Build(valid, past, t, Config.QueryGroupSize);
+            // Left- and right-padded rows (GRPO's prompt + completion): the tokens are one run, each padding position another.
+            if (kernel && past == 0 && t > 1) segments = PackedSegments.FromTokenBlocks(valid);
         }
-
-        // An unpadded causal batch without a cache is one run per row: the float32 segment kernel attends it (faster than
-        // libtorch's) for float32 and bf16 weights; float64 keeps libtorch's.
-        var segments = causal && cache is null && UseSegmentAttention && Device.type == DeviceType.CPU && Dtype is ScalarType.Float32 or ScalarType.BFloat16
-            ? PackedSegments.WholeRows((int)b, (int)t) : null;
         var hidden = _body.Forward(ids, positions, mask, causal, cache, segments);
         cache?.Advance((int)t);
         if (logitsToKeep > 0 && logitsToKeep < t) hidden = hidden.narrow(1, t - logitsToKeep, logitsToKeep);

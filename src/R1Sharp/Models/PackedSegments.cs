@@ -58,6 +58,46 @@ internal sealed class PackedSegments
     }
 
     /// <summary>
+    /// The runs of a padded batch whose <paramref name="valid"/> [B, T] (CPU, true = a token) holds each row's tokens in
+    /// one block: the block is one run and each padding position before or after it a run of its own; null where a row's
+    /// tokens are not one block. In that layout the tokens attend exactly as the padded causal mask lets them (earlier
+    /// tokens of their row); a padding query then sees only itself where the mask would also let a padding position after
+    /// the block see the block, an output nothing reads.
+    /// </summary>
+    public static PackedSegments? FromTokenBlocks(Tensor valid)
+    {
+        ArgumentNullException.ThrowIfNull(valid);
+        if (valid.device.type != TorchSharp.DeviceType.CPU || valid.dim() != 2) return null;
+        int rows = (int)valid.shape[0], length = (int)valid.shape[1];
+        if (rows < 1 || length < 1) return null;
+        using var bytes = valid.to(ScalarType.Bool).contiguous();
+        var flags = bytes.data<bool>().ToArray();
+        var offsets = new int[rows + 1];
+        var starts = new List<int>();
+        var lengths = new List<int>();
+        for (int b = 0; b < rows; b++)
+        {
+            var row = flags.AsSpan(b * length, length);
+            int first = row.IndexOf(true), end = row.LastIndexOf(true) + 1;
+            if (first >= 0 && row[first..end].Contains(false)) return null;
+            for (int t = 0; t < length; t++)
+            {
+                if (first >= 0 && t == first)
+                {
+                    starts.Add(first);
+                    lengths.Add(end - first);
+                    t = end - 1;
+                    continue;
+                }
+                starts.Add(t);
+                lengths.Add(1);
+            }
+            offsets[b + 1] = starts.Count;
+        }
+        return new PackedSegments(rows, length, offsets, [.. starts], [.. lengths]);
+    }
+
+    /// <summary>
     /// The runs of <paramref name="positions"/> [rows × length] (row-major), or null where a row is not a sequence of
     /// runs 0, 1, 2, … (a run that starts at a position other than 0, or skips one).
     /// </summary>

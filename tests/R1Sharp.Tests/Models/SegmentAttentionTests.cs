@@ -75,6 +75,8 @@ public sealed class SegmentAttentionTests
     [InlineData(16, 2, 2)]
     [InlineData(24, 4, 1)] // a head width that is not a multiple of 16: the scalar tails
     [InlineData(64, 6, 2)]
+    [InlineData(80, 2, 1)] // 64 + 16: the four-query tile's wide and single-vector loops in one head
+    [InlineData(128, 4, 2)] // Qwen3's head width: the wide loops twice
     public void OutputsAndGradientsEqualDenseMaskedAttention(int headDim, int heads, int kvHeads)
     {
         using var scope = NewDisposeScope();
@@ -194,6 +196,64 @@ public sealed class SegmentAttentionTests
         AssertClose(results[0].Gradient, results[1].Gradient, type == ScalarType.BFloat16 ? 5e-2 : 1e-4, "parameter gradients");
         Assert.False(results[0].Logits.equal(results[1].Logits).all().item<bool>() && results[0].Gradient.equal(results[1].Gradient).all().item<bool>(),
             "the same bits on both paths: the kernel was not used");
+    }
+
+    [Fact]
+    public void TokenBlocksAreOneRunAndEachPaddingPositionAnother()
+    {
+        using var scope = NewDisposeScope();
+        var valid = tensor(new[,] { { false, false, true, true, true, false }, { true, true, true, true, true, true }, { false, false, false, false, false, false } });
+        var runs = PackedSegments.FromTokenBlocks(valid)!;
+        Assert.Equal([0, 1, 2, 5], runs.Starts(0).ToArray());
+        Assert.Equal([1, 1, 3, 1], runs.Lengths(0).ToArray());
+        Assert.Equal([0], runs.Starts(1).ToArray());
+        Assert.Equal([6], runs.Lengths(1).ToArray());
+        Assert.Equal(Enumerable.Range(0, 6).ToArray(), runs.Starts(2).ToArray());
+        var holed = tensor(new[,] { { true, false, true } }); // tokens in two blocks: not this layout
+        Assert.Null(PackedSegments.FromTokenBlocks(holed));
+    }
+
+    [Theory]
+    [InlineData("Float32")]
+    [InlineData("BFloat16")]
+    public void APaddedForwardGivesTheSameTokenLogitsAndGradientsThroughTheKernel(string dtype)
+    {
+        using var scope = NewDisposeScope();
+        var type = Enum.Parse<ScalarType>(dtype);
+        using var model = CausalLanguageModel.Create(TestModels.SmallConfig(TestModels.Qwen), CPU, type, seed: 9);
+        var ids = randint(1, 90, [3, 21], generator: new Generator(10));
+        // Left padding, right padding, both: GRPO's prompt + completion rows.
+        var valid = ones(3, 21, ScalarType.Bool);
+        valid[0, TensorIndex.Slice(0, 4)] = tensor(false);
+        valid[1, TensorIndex.Slice(16, 21)] = tensor(false);
+        valid[2, TensorIndex.Slice(0, 2)] = tensor(false);
+        valid[2, TensorIndex.Slice(18, 21)] = tensor(false);
+        var tokens = valid.to(ScalarType.Float32).unsqueeze(-1);
+        var results = new List<(Tensor Logits, Tensor Gradient)>();
+        foreach (bool kernel in new[] { false, true })
+        {
+            model.UseSegmentAttention = kernel;
+            model.zero_grad();
+            var logits = model.Forward(ids, valid).to(ScalarType.Float32) * tokens; // padding outputs are read by nothing
+            (logits * logits).sum().backward();
+            results.Add((logits.detach(), cat(model.parameters().Select(p => p.grad!.to(ScalarType.Float32).flatten()).ToList(), 0)));
+        }
+        double tolerance = type == ScalarType.BFloat16 ? 2e-2 : 1e-5;
+        AssertClose(results[0].Logits, results[1].Logits, tolerance, "token logits");
+        AssertClose(results[0].Gradient, results[1].Gradient, type == ScalarType.BFloat16 ? 5e-2 : 1e-4, "parameter gradients");
+        Assert.False(results[0].Logits.equal(results[1].Logits).all().item<bool>() && results[0].Gradient.equal(results[1].Gradient).all().item<bool>(),
+            "the same bits on both paths: the kernel was not used");
+
+        // Tokens in two blocks stay on the dense path: the same bits either way.
+        valid[1, 3] = tensor(false);
+        var dense = new List<Tensor>();
+        foreach (bool kernel in new[] { false, true })
+        {
+            model.UseSegmentAttention = kernel;
+            using var noGrad = no_grad();
+            dense.Add(model.Forward(ids, valid));
+        }
+        Assert.True(dense[0].equal(dense[1]).all().item<bool>());
     }
 
     // Rows of samples of the given lengths (token ids from a fixed stream, every token trainable), padded to width.
