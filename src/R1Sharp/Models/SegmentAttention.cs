@@ -12,13 +12,13 @@ namespace R1Sharp.Models;
 /// a backward of its own (<see cref="SegmentAttentionFunction"/>), on the CPU only. Four queries at a time
 /// (<see cref="SegmentAttentionTileKernel"/>), it also beats libtorch's causal flash attention where a row is one run:
 /// forward and backward of the ~20M model's [4, 8, 256, 64] on one thread took 11.3 ms against 22 ms (1.3–3.4x at the
-/// other shapes measured, forward alone 1.0–2.4x), so unpadded causal CPU forwards come here too
-/// (<see cref="CausalLanguageModel.UseSegmentAttention"/>). Off where the environment sets
+/// other shapes measured, forward alone 1.0–2.4x), so causal CPU forwards without a KV cache come here too, padded or
+/// not (<see cref="CausalLanguageModel.UseSegmentAttention"/>). Off where the environment sets
 /// <c>R1SHARP_SEGMENT_ATTENTION=0</c> or the CPU lacks AVX-512 (the kernel's vectors would be emulated).
 /// </summary>
 internal static class SegmentAttention
 {
-    /// <summary>Whether packed and unpadded causal forwards use the kernel unless told otherwise.</summary>
+    /// <summary>Whether packed forwards and causal forwards without a KV cache use the kernel unless told otherwise.</summary>
     public static bool EnabledByDefault { get; } =
         System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && Environment.GetEnvironmentVariable("R1SHARP_SEGMENT_ATTENTION") != "0";
 
