@@ -178,8 +178,9 @@ internal static unsafe class SegmentAttentionKernel
         }
     }
 
+    /// <summary>a · b over <paramref name="d"/> floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Dot(float* a, float* b, int d)
+    internal static float Dot(float* a, float* b, int d)
     {
         var sum = Vector512<float>.Zero;
         int c = 0;

@@ -58,7 +58,7 @@ internal static unsafe class SegmentAttentionTileKernel
         {
             float* pRow = p + r * padded, dsRow = ds + r * padded;
             Exponentiate(pRow, i0 + r + 1, lanes, logSumExp[r]);
-            var delta = Vector512.Create(Dot(outputGrad + (long)r * d, output + (long)r * d, d));
+            var delta = Vector512.Create(SegmentAttentionKernel.Dot(outputGrad + (long)r * d, output + (long)r * d, d));
             for (int j = 0; j < lanes; j += 16)
                 Vector512.Store(Vector512.Load(pRow + j) * (Vector512.Load(dsRow + j) - delta) * scaleV, dsRow + j);
         }
@@ -69,72 +69,14 @@ internal static unsafe class SegmentAttentionTileKernel
     }
 
     // products[r][j] = scale · (v_r · M_j) for j < lanes (a multiple of 16, within M's padding), v_r the four rows d apart
-    // from vectors, M transposed [d × padded]. Four queries by four blocks of keys: each loaded key vector feeds four
-    // multiply-adds.
+    // from vectors, M transposed [d × padded]: the micro-kernels over the key lanes, stepping through the head width.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Products(float* vectors, float* transposed, int d, int padded, int lanes, float scale, float* products)
     {
-        var scaleV = Vector512.Create(scale);
-        float* v0 = vectors, v1 = vectors + d, v2 = vectors + 2 * d, v3 = vectors + 3 * d;
-        float* p0 = products, p1 = products + padded, p2 = products + 2 * padded, p3 = products + 3 * padded;
+        var scales = stackalloc float[Queries] { scale, scale, scale, scale };
         int j = 0;
-        for (; j + 64 <= lanes; j += 64)
-        {
-            Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
-            Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
-            Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
-            Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
-            float* column = transposed + j;
-            for (int c = 0; c < d; c++)
-            {
-                float* line = column + (long)c * padded;
-                var k0 = Vector512.Load(line);
-                var k1 = Vector512.Load(line + 16);
-                var k2 = Vector512.Load(line + 32);
-                var k3 = Vector512.Load(line + 48);
-                var x = Vector512.Create(v0[c]);
-                a00 = Vector512.FusedMultiplyAdd(x, k0, a00);
-                a01 = Vector512.FusedMultiplyAdd(x, k1, a01);
-                a02 = Vector512.FusedMultiplyAdd(x, k2, a02);
-                a03 = Vector512.FusedMultiplyAdd(x, k3, a03);
-                x = Vector512.Create(v1[c]);
-                a10 = Vector512.FusedMultiplyAdd(x, k0, a10);
-                a11 = Vector512.FusedMultiplyAdd(x, k1, a11);
-                a12 = Vector512.FusedMultiplyAdd(x, k2, a12);
-                a13 = Vector512.FusedMultiplyAdd(x, k3, a13);
-                x = Vector512.Create(v2[c]);
-                a20 = Vector512.FusedMultiplyAdd(x, k0, a20);
-                a21 = Vector512.FusedMultiplyAdd(x, k1, a21);
-                a22 = Vector512.FusedMultiplyAdd(x, k2, a22);
-                a23 = Vector512.FusedMultiplyAdd(x, k3, a23);
-                x = Vector512.Create(v3[c]);
-                a30 = Vector512.FusedMultiplyAdd(x, k0, a30);
-                a31 = Vector512.FusedMultiplyAdd(x, k1, a31);
-                a32 = Vector512.FusedMultiplyAdd(x, k2, a32);
-                a33 = Vector512.FusedMultiplyAdd(x, k3, a33);
-            }
-            Store4(a00 * scaleV, a01 * scaleV, a02 * scaleV, a03 * scaleV, p0 + j);
-            Store4(a10 * scaleV, a11 * scaleV, a12 * scaleV, a13 * scaleV, p1 + j);
-            Store4(a20 * scaleV, a21 * scaleV, a22 * scaleV, a23 * scaleV, p2 + j);
-            Store4(a30 * scaleV, a31 * scaleV, a32 * scaleV, a33 * scaleV, p3 + j);
-        }
-        for (; j < lanes; j += 16)
-        {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            float* column = transposed + j;
-            for (int c = 0; c < d; c++)
-            {
-                var k = Vector512.Load(column + (long)c * padded);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(v0[c]), k, a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(v1[c]), k, a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(v2[c]), k, a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(v3[c]), k, a3);
-            }
-            Vector512.Store(a0 * scaleV, p0 + j);
-            Vector512.Store(a1 * scaleV, p1 + j);
-            Vector512.Store(a2 * scaleV, p2 + j);
-            Vector512.Store(a3 * scaleV, p3 + j);
-        }
+        for (; j + 64 <= lanes; j += 64) Block64(transposed + j, padded, d, vectors, d, scales, products + j, padded);
+        for (; j < lanes; j += 16) Block16(transposed + j, padded, d, vectors, d, scales, products + j, padded);
     }
 
     // Sets lanes n … lanes−1 of the row to −∞ and returns the largest of its first n.
@@ -166,71 +108,13 @@ internal static unsafe class SegmentAttentionTileKernel
     }
 
     // output_r = factors[r] · Σ_{j<n} weights[r][j] · rows[j] for the four queries (weight rows padded apart, rows and
-    // outputs d apart). Up to four vectors of the head width at a time, each loaded row vector feeding four queries.
+    // outputs d apart): the micro-kernels over the head width, stepping through the keys.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightedSums(float* weights, int padded, float* rows, int n, int d, float* factors, float* output)
     {
-        float* w0 = weights, w1 = weights + padded, w2 = weights + 2 * padded, w3 = weights + 3 * padded;
         int c = 0;
-        for (; c + 64 <= d; c += 64)
-        {
-            Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
-            Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
-            Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
-            Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
-            for (int j = 0; j < n; j++)
-            {
-                float* line = rows + (long)j * d + c;
-                var r0 = Vector512.Load(line);
-                var r1 = Vector512.Load(line + 16);
-                var r2 = Vector512.Load(line + 32);
-                var r3 = Vector512.Load(line + 48);
-                var x = Vector512.Create(w0[j]);
-                a00 = Vector512.FusedMultiplyAdd(x, r0, a00);
-                a01 = Vector512.FusedMultiplyAdd(x, r1, a01);
-                a02 = Vector512.FusedMultiplyAdd(x, r2, a02);
-                a03 = Vector512.FusedMultiplyAdd(x, r3, a03);
-                x = Vector512.Create(w1[j]);
-                a10 = Vector512.FusedMultiplyAdd(x, r0, a10);
-                a11 = Vector512.FusedMultiplyAdd(x, r1, a11);
-                a12 = Vector512.FusedMultiplyAdd(x, r2, a12);
-                a13 = Vector512.FusedMultiplyAdd(x, r3, a13);
-                x = Vector512.Create(w2[j]);
-                a20 = Vector512.FusedMultiplyAdd(x, r0, a20);
-                a21 = Vector512.FusedMultiplyAdd(x, r1, a21);
-                a22 = Vector512.FusedMultiplyAdd(x, r2, a22);
-                a23 = Vector512.FusedMultiplyAdd(x, r3, a23);
-                x = Vector512.Create(w3[j]);
-                a30 = Vector512.FusedMultiplyAdd(x, r0, a30);
-                a31 = Vector512.FusedMultiplyAdd(x, r1, a31);
-                a32 = Vector512.FusedMultiplyAdd(x, r2, a32);
-                a33 = Vector512.FusedMultiplyAdd(x, r3, a33);
-            }
-            var f = Vector512.Create(factors[0]);
-            Store4(a00 * f, a01 * f, a02 * f, a03 * f, output + c);
-            f = Vector512.Create(factors[1]);
-            Store4(a10 * f, a11 * f, a12 * f, a13 * f, output + d + c);
-            f = Vector512.Create(factors[2]);
-            Store4(a20 * f, a21 * f, a22 * f, a23 * f, output + 2 * d + c);
-            f = Vector512.Create(factors[3]);
-            Store4(a30 * f, a31 * f, a32 * f, a33 * f, output + 3 * d + c);
-        }
-        for (; c + 16 <= d; c += 16)
-        {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (int j = 0; j < n; j++)
-            {
-                var r = Vector512.Load(rows + (long)j * d + c);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[j]), r, a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(w1[j]), r, a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(w2[j]), r, a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(w3[j]), r, a3);
-            }
-            Vector512.Store(a0 * Vector512.Create(factors[0]), output + c);
-            Vector512.Store(a1 * Vector512.Create(factors[1]), output + d + c);
-            Vector512.Store(a2 * Vector512.Create(factors[2]), output + 2 * d + c);
-            Vector512.Store(a3 * Vector512.Create(factors[3]), output + 3 * d + c);
-        }
+        for (; c + 64 <= d; c += 64) Block64(rows + c, d, n, weights, padded, factors, output + c, d);
+        for (; c + 16 <= d; c += 16) Block16(rows + c, d, n, weights, padded, factors, output + c, d);
         for (; c < d; c++)
         {
             for (int r = 0; r < Queries; r++)
@@ -241,6 +125,78 @@ internal static unsafe class SegmentAttentionTileKernel
                 output[r * d + c] = a * factors[r];
             }
         }
+    }
+
+    // The micro-kernel both sums run on: out_r[0 … 63] = factors[r] · Σ_k scalars_r[k] · line_k[0 … 63] for the four
+    // queries r, where line_k = lines + k·lineStride (64 floats), scalars_r = scalars + r·scalarRowStride and
+    // out_r = outputs + r·outputStride. Sixteen accumulators: each loaded line vector feeds four
+    // multiply-adds, one per query.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block64(float* lines, long lineStride, int steps, float* scalars, int scalarRowStride,
+        float* factors, float* outputs, int outputStride)
+    {
+        float* s0 = scalars, s1 = scalars + scalarRowStride, s2 = scalars + 2 * scalarRowStride, s3 = scalars + 3 * scalarRowStride;
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+        for (int k = 0; k < steps; k++)
+        {
+            float* line = lines + k * lineStride;
+            var r0 = Vector512.Load(line);
+            var r1 = Vector512.Load(line + 16);
+            var r2 = Vector512.Load(line + 32);
+            var r3 = Vector512.Load(line + 48);
+            var x = Vector512.Create(s0[k]);
+            a00 = Vector512.FusedMultiplyAdd(x, r0, a00);
+            a01 = Vector512.FusedMultiplyAdd(x, r1, a01);
+            a02 = Vector512.FusedMultiplyAdd(x, r2, a02);
+            a03 = Vector512.FusedMultiplyAdd(x, r3, a03);
+            x = Vector512.Create(s1[k]);
+            a10 = Vector512.FusedMultiplyAdd(x, r0, a10);
+            a11 = Vector512.FusedMultiplyAdd(x, r1, a11);
+            a12 = Vector512.FusedMultiplyAdd(x, r2, a12);
+            a13 = Vector512.FusedMultiplyAdd(x, r3, a13);
+            x = Vector512.Create(s2[k]);
+            a20 = Vector512.FusedMultiplyAdd(x, r0, a20);
+            a21 = Vector512.FusedMultiplyAdd(x, r1, a21);
+            a22 = Vector512.FusedMultiplyAdd(x, r2, a22);
+            a23 = Vector512.FusedMultiplyAdd(x, r3, a23);
+            x = Vector512.Create(s3[k]);
+            a30 = Vector512.FusedMultiplyAdd(x, r0, a30);
+            a31 = Vector512.FusedMultiplyAdd(x, r1, a31);
+            a32 = Vector512.FusedMultiplyAdd(x, r2, a32);
+            a33 = Vector512.FusedMultiplyAdd(x, r3, a33);
+        }
+        var f = Vector512.Create(factors[0]);
+        Store4(a00 * f, a01 * f, a02 * f, a03 * f, outputs);
+        f = Vector512.Create(factors[1]);
+        Store4(a10 * f, a11 * f, a12 * f, a13 * f, outputs + outputStride);
+        f = Vector512.Create(factors[2]);
+        Store4(a20 * f, a21 * f, a22 * f, a23 * f, outputs + 2 * outputStride);
+        f = Vector512.Create(factors[3]);
+        Store4(a30 * f, a31 * f, a32 * f, a33 * f, outputs + 3 * outputStride);
+    }
+
+    // Block64 over 16 floats: four accumulators.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block16(float* lines, long lineStride, int steps, float* scalars, int scalarRowStride,
+        float* factors, float* outputs, int outputStride)
+    {
+        float* s0 = scalars, s1 = scalars + scalarRowStride, s2 = scalars + 2 * scalarRowStride, s3 = scalars + 3 * scalarRowStride;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int k = 0; k < steps; k++)
+        {
+            var line = Vector512.Load(lines + k * lineStride);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(s0[k]), line, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(s1[k]), line, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(s2[k]), line, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(s3[k]), line, a3);
+        }
+        Vector512.Store(a0 * Vector512.Create(factors[0]), outputs);
+        Vector512.Store(a1 * Vector512.Create(factors[1]), outputs + outputStride);
+        Vector512.Store(a2 * Vector512.Create(factors[2]), outputs + 2 * outputStride);
+        Vector512.Store(a3 * Vector512.Create(factors[3]), outputs + 3 * outputStride);
     }
 
     // rows[j] += Σ_r weights[r][j] · vectors_r for j < n (weight rows padded apart; rows and vectors d apart): each row
@@ -326,17 +282,6 @@ internal static unsafe class SegmentAttentionTileKernel
             for (int j = 0; j < n; j++)
                 rows[(long)j * d + c] += w0[j] * vectors[c] + w1[j] * vectors[d + c] + w2[j] * vectors[2 * d + c] + w3[j] * vectors[3 * d + c];
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Dot(float* a, float* b, int d)
-    {
-        var sum = Vector512<float>.Zero;
-        int c = 0;
-        for (; c + 16 <= d; c += 16) sum = Vector512.FusedMultiplyAdd(Vector512.Load(a + c), Vector512.Load(b + c), sum);
-        float total = Vector512.Sum(sum);
-        for (; c < d; c++) total += a[c] * b[c];
-        return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

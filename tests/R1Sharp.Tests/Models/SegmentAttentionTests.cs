@@ -181,21 +181,11 @@ public sealed class SegmentAttentionTests
         using var model = CausalLanguageModel.Create(TestModels.SmallConfig(TestModels.Qwen), CPU, type, seed: 6);
         model.GradientCheckpointing = checkpointing;
         var ids = randint(1, 90, [3, 37], generator: new Generator(8));
-        var results = new List<(Tensor Logits, Tensor Gradient)>();
-        foreach (bool kernel in new[] { false, true })
+        AssertKernelMatchesLibtorch(model, () =>
         {
-            model.UseSegmentAttention = kernel;
-            model.zero_grad();
             var logits = model.Forward(ids).to(ScalarType.Float32);
-            CrossEntropyStep.TokenLossSum(logits.narrow(1, 0, 36), ids.narrow(1, 1, 36)).backward();
-            results.Add((logits.detach(), cat(model.parameters().Select(p => p.grad!.to(ScalarType.Float32).flatten()).ToList(), 0)));
-        }
-        // Both attend in float32: bf16 weights round the same products on either path, so only summation order differs.
-        double tolerance = type == ScalarType.BFloat16 ? 2e-2 : 1e-5;
-        AssertClose(results[0].Logits, results[1].Logits, tolerance, "logits");
-        AssertClose(results[0].Gradient, results[1].Gradient, type == ScalarType.BFloat16 ? 5e-2 : 1e-4, "parameter gradients");
-        Assert.False(results[0].Logits.equal(results[1].Logits).all().item<bool>() && results[0].Gradient.equal(results[1].Gradient).all().item<bool>(),
-            "the same bits on both paths: the kernel was not used");
+            return (logits, CrossEntropyStep.TokenLossSum(logits.narrow(1, 0, 36), ids.narrow(1, 1, 36)));
+        });
     }
 
     [Fact]
@@ -229,20 +219,11 @@ public sealed class SegmentAttentionTests
         valid[2, TensorIndex.Slice(0, 2)] = tensor(false);
         valid[2, TensorIndex.Slice(18, 21)] = tensor(false);
         var tokens = valid.to(ScalarType.Float32).unsqueeze(-1);
-        var results = new List<(Tensor Logits, Tensor Gradient)>();
-        foreach (bool kernel in new[] { false, true })
+        AssertKernelMatchesLibtorch(model, () =>
         {
-            model.UseSegmentAttention = kernel;
-            model.zero_grad();
             var logits = model.Forward(ids, valid).to(ScalarType.Float32) * tokens; // padding outputs are read by nothing
-            (logits * logits).sum().backward();
-            results.Add((logits.detach(), cat(model.parameters().Select(p => p.grad!.to(ScalarType.Float32).flatten()).ToList(), 0)));
-        }
-        double tolerance = type == ScalarType.BFloat16 ? 2e-2 : 1e-5;
-        AssertClose(results[0].Logits, results[1].Logits, tolerance, "token logits");
-        AssertClose(results[0].Gradient, results[1].Gradient, type == ScalarType.BFloat16 ? 5e-2 : 1e-4, "parameter gradients");
-        Assert.False(results[0].Logits.equal(results[1].Logits).all().item<bool>() && results[0].Gradient.equal(results[1].Gradient).all().item<bool>(),
-            "the same bits on both paths: the kernel was not used");
+            return (logits, (logits * logits).sum());
+        });
 
         // Tokens in two blocks stay on the dense path: the same bits either way.
         valid[1, 3] = tensor(false);
@@ -254,6 +235,27 @@ public sealed class SegmentAttentionTests
             dense.Add(model.Forward(ids, valid));
         }
         Assert.True(dense[0].equal(dense[1]).all().item<bool>());
+    }
+
+    // The model's logits and parameter gradients (of the loss forward returns) with its attention on libtorch's kernels
+    // and through the segment kernel: close (both attend in float32; bf16 weights round the same products on either path,
+    // so only summation order differs), and not the same bits (else the kernel was not used).
+    private static void AssertKernelMatchesLibtorch(CausalLanguageModel model, Func<(Tensor Logits, Tensor Loss)> forward)
+    {
+        var results = new List<(Tensor Logits, Tensor Gradient)>();
+        foreach (bool kernel in new[] { false, true })
+        {
+            model.UseSegmentAttention = kernel;
+            model.zero_grad();
+            var (logits, loss) = forward();
+            loss.backward();
+            results.Add((logits.detach(), cat(model.parameters().Select(p => p.grad!.to(ScalarType.Float32).flatten()).ToList(), 0)));
+        }
+        bool bf16 = model.Dtype == ScalarType.BFloat16;
+        AssertClose(results[0].Logits, results[1].Logits, bf16 ? 2e-2 : 1e-5, "logits");
+        AssertClose(results[0].Gradient, results[1].Gradient, bf16 ? 5e-2 : 1e-4, "parameter gradients");
+        Assert.False(results[0].Logits.equal(results[1].Logits).all().item<bool>() && results[0].Gradient.equal(results[1].Gradient).all().item<bool>(),
+            "the same bits on both paths: the kernel was not used");
     }
 
     // Rows of samples of the given lengths (token ids from a fixed stream, every token trainable), padded to width.
