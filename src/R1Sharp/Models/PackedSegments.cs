@@ -78,23 +78,20 @@ internal sealed class PackedSegments
         for (int b = 0; b < rows; b++)
         {
             var row = flags.AsSpan(b * length, length);
-            int first = row.IndexOf(true), end = row.LastIndexOf(true) + 1;
-            if (first >= 0 && row[first..end].Contains(false)) return null;
-            for (int t = 0; t < length; t++)
-            {
-                if (first >= 0 && t == first)
-                {
-                    starts.Add(first);
-                    lengths.Add(end - first);
-                    t = end - 1;
-                    continue;
-                }
-                starts.Add(t);
-                lengths.Add(1);
-            }
+            int first = Math.Max(0, row.IndexOf(true)), end = row.LastIndexOf(true) + 1; // padding only: first = end = 0
+            if (row[first..end].Contains(false)) return null;
+            for (int t = 0; t < first; t++) Add(t, 1);
+            if (end > first) Add(first, end - first);
+            for (int t = end; t < length; t++) Add(t, 1);
             offsets[b + 1] = starts.Count;
         }
         return new PackedSegments(rows, length, offsets, [.. starts], [.. lengths]);
+
+        void Add(int start, int runLength)
+        {
+            starts.Add(start);
+            lengths.Add(runLength);
+        }
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ internal static unsafe class SegmentAttentionKernel
     {
         int n = i + 1;
         float max = Scores(query, keysTransposed, d, padded, n, scale, scores);
-        float sum = Exponentiate(scores, n, max);
+        float sum = Exponentiate(scores, n, (n + 15) & ~15, max);
         WeightedSum(scores, values, n, d, 1 / sum, output);
         return max + MathF.Log(sum);
     }
@@ -52,7 +52,7 @@ internal static unsafe class SegmentAttentionKernel
         int n = i + 1;
         float delta = Dot(outputGrad, output, d);
         Scores(query, keysTransposed, d, padded, n, scale, p);
-        Exponentiate(p, n, logSumExp);
+        Exponentiate(p, n, (n + 15) & ~15, logSumExp);
         Products(outputGrad, valuesTransposed, d, padded, n, 1, ds);
         int blocks = (n + 15) >> 4;
         var deltaV = Vector512.Create(delta);
@@ -73,10 +73,16 @@ internal static unsafe class SegmentAttentionKernel
     private static float Scores(float* query, float* transposed, int d, int padded, int n, float scale, float* scores)
     {
         Products(query, transposed, d, padded, n, scale, scores);
-        int blocks = (n + 15) >> 4;
-        for (int j = n; j < blocks * 16; j++) scores[j] = float.NegativeInfinity;
+        return MaskedMax(scores, n, (n + 15) & ~15);
+    }
+
+    /// <summary>Sets lanes <paramref name="n"/> … <paramref name="lanes"/>−1 of the row to −∞ and returns the largest of its first n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static float MaskedMax(float* row, int n, int lanes)
+    {
+        for (int j = n; j < lanes; j++) row[j] = float.NegativeInfinity;
         var max = Vector512.Create(float.NegativeInfinity);
-        for (int b = 0; b < blocks; b++) max = Vector512.Max(max, Vector512.Load(scores + b * 16));
+        for (int j = 0; j < lanes; j += 16) max = Vector512.Max(max, Vector512.Load(row + j));
         return HorizontalMax(max);
     }
 
@@ -115,16 +121,19 @@ internal static unsafe class SegmentAttentionKernel
         }
     }
 
-    // scores[j] ← exp(scores[j] − shift) for j < n, and 0 for the rest of the last block; returns their sum.
+    /// <summary>row[j] ← exp(row[j] − shift) for j &lt; <paramref name="n"/> and 0 for n … <paramref name="lanes"/>−1 (a multiple of 16); returns their sum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Exponentiate(float* scores, int n, float shift)
+    internal static float Exponentiate(float* row, int n, int lanes, float shift)
     {
-        int blocks = (n + 15) >> 4;
         var shiftV = Vector512.Create(shift);
-        for (int b = 0; b < blocks; b++) Vector512.Store(Vector512.Exp(Vector512.Load(scores + b * 16) - shiftV), scores + b * 16);
-        for (int j = n; j < blocks * 16; j++) scores[j] = 0;
         var sum = Vector512<float>.Zero;
-        for (int b = 0; b < blocks; b++) sum += Vector512.Load(scores + b * 16);
+        for (int j = 0; j < lanes; j += 16)
+        {
+            var e = Vector512.Exp(Vector512.Load(row + j) - shiftV);
+            if (j + 16 > n) e = Vector512.ConditionalSelect(Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(j), Vector512.Create(n)).AsSingle(), e, Vector512<float>.Zero);
+            Vector512.Store(e, row + j);
+            sum += e;
+        }
         return Vector512.Sum(sum);
     }
 

@@ -32,8 +32,8 @@ internal static unsafe class SegmentAttentionTileKernel
         for (int r = 0; r < Queries; r++)
         {
             float* row = scores + r * padded;
-            float max = MaskedMax(row, i0 + r + 1, lanes);
-            float sum = Exponentiate(row, i0 + r + 1, lanes, max);
+            float max = SegmentAttentionKernel.MaskedMax(row, i0 + r + 1, lanes);
+            float sum = SegmentAttentionKernel.Exponentiate(row, i0 + r + 1, lanes, max);
             factors[r] = 1 / sum;
             logSumExp[r] = max + MathF.Log(sum);
         }
@@ -57,7 +57,7 @@ internal static unsafe class SegmentAttentionTileKernel
         for (int r = 0; r < Queries; r++)
         {
             float* pRow = p + r * padded, dsRow = ds + r * padded;
-            Exponentiate(pRow, i0 + r + 1, lanes, logSumExp[r]);
+            SegmentAttentionKernel.Exponentiate(pRow, i0 + r + 1, lanes, logSumExp[r]);
             var delta = Vector512.Create(SegmentAttentionKernel.Dot(outputGrad + (long)r * d, output + (long)r * d, d));
             for (int j = 0; j < lanes; j += 16)
                 Vector512.Store(Vector512.Load(pRow + j) * (Vector512.Load(dsRow + j) - delta) * scaleV, dsRow + j);
@@ -77,34 +77,6 @@ internal static unsafe class SegmentAttentionTileKernel
         int j = 0;
         for (; j + 64 <= lanes; j += 64) Block64(transposed + j, padded, d, vectors, d, scales, products + j, padded);
         for (; j < lanes; j += 16) Block16(transposed + j, padded, d, vectors, d, scales, products + j, padded);
-    }
-
-    // Sets lanes n … lanes−1 of the row to −∞ and returns the largest of its first n.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float MaskedMax(float* row, int n, int lanes)
-    {
-        for (int j = n; j < lanes; j++) row[j] = float.NegativeInfinity;
-        var max = Vector512.Create(float.NegativeInfinity);
-        for (int j = 0; j < lanes; j += 16) max = Vector512.Max(max, Vector512.Load(row + j));
-        float result = float.NegativeInfinity;
-        for (int k = 0; k < 16; k++) result = MathF.Max(result, max.GetElement(k));
-        return result;
-    }
-
-    // row[j] ← exp(row[j] − shift) for j < n and 0 for n … lanes−1; returns their sum.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Exponentiate(float* row, int n, int lanes, float shift)
-    {
-        var shiftV = Vector512.Create(shift);
-        var sum = Vector512<float>.Zero;
-        for (int j = 0; j < lanes; j += 16)
-        {
-            var e = Vector512.Exp(Vector512.Load(row + j) - shiftV);
-            if (j + 16 > n) e = Vector512.ConditionalSelect(Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(j), Vector512.Create(n)).AsSingle(), e, Vector512<float>.Zero);
-            Vector512.Store(e, row + j);
-            sum += e;
-        }
-        return Vector512.Sum(sum);
     }
 
     // output_r = factors[r] · Σ_{j<n} weights[r][j] · rows[j] for the four queries (weight rows padded apart, rows and
