@@ -103,8 +103,10 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
         long n = hidden.shape[0], vocabulary = weight.shape[0];
         bool float32 = hidden.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32;
         var gradHidden = empty_like(hidden);
-        // Accumulated in place chunk by chunk (addmm_), so no [V, H] product is allocated per chunk.
-        var gradWeight = weightGrad ? zeros(weight.shape, ScalarType.Float32, weight.device) : null;
+        // Accumulated in place chunk by chunk (addmm_), so no [V, H] product is allocated per chunk; into the weight's
+        // own .grad where the sink is open (ParameterGradientSink), else into a new matrix returned to autograd.
+        using var sink = weightGrad && float32 ? ParameterGradientSink.Target(weight) : null;
+        var gradWeight = sink ?? (weightGrad ? zeros(weight.shape, ScalarType.Float32, weight.device) : null);
         using var block = scratch.Rent(Math.Clamp(n, 1, chunk), vocabulary, hidden.device);
         using var inverseTemperature = (1.0 / temperature).ToScalar();
         for (long start = 0; start < n; start += chunk)
@@ -130,7 +132,7 @@ internal sealed class ChunkedLogProbFunction : SingleTensorFunction<ChunkedLogPr
                 gradWeight?.addmm_(z.t(), rows.to(ScalarType.Float32), beta: 1, alpha: 1);
             }
         }
-        var grads = new List<Tensor> { gradHidden.MoveToOuterDisposeScope(), gradWeight?.to(weight.dtype).MoveToOuterDisposeScope()! };
+        var grads = new List<Tensor> { gradHidden.MoveToOuterDisposeScope(), sink is null ? gradWeight?.to(weight.dtype).MoveToOuterDisposeScope()! : null! };
         for (int i = 2; i < (int)ctx.get_data("inputs"); i++) grads.Add(null!); // targets, temperature, chunk, scratch, entropy output
         return grads;
     }

@@ -22,7 +22,10 @@ internal sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor ids)
     {
-        var flat = _weight.index_select(0, ids.reshape(-1));
+        // Trained, through TokenEmbeddingFunction: its backward can add into .grad (ParameterGradientSink).
+        var flat = _weight.requires_grad && is_grad_enabled()
+            ? TokenEmbeddingFunction.apply(_weight, ids.reshape(-1))
+            : _weight.index_select(0, ids.reshape(-1));
         long[] shape = [.. ids.shape, _weight.shape[1]];
         return flat.view(shape);
     }

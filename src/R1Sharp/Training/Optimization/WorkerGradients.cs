@@ -52,6 +52,8 @@ public sealed class WorkerGradients : IDisposable
         ArgumentNullException.ThrowIfNull(loss);
         if (_parameters is null)
         {
+            // Into .grad: the [V, H] gradients of the head and the embedding may be added there directly.
+            using var sink = Models.ParameterGradientSink.Enter();
             loss.backward();
             return;
         }
