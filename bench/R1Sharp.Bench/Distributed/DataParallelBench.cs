@@ -41,6 +41,10 @@ internal static class DataParallelBench
             string rows = Path.Combine(work, "rows.jsonl");
             await File.WriteAllLinesAsync(rows, Enumerable.Range(1, 16).Select(i => $"{{\"problem\": \"What is {i}+{i}?\", \"answer\": \"{2 * i}\"}}"));
             Console.WriteLine($"GRPO, random Qwen2 ({layers} layers, hidden {hidden}, vocabulary {config.VocabSize}), 4 prompts x 4 completions x 32 tokens, {timedSteps} timed steps after {warmup} untimed, 1 thread per rank; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            // Two ranks decoding at once stream their lm_head copies over one memory bus, so the machine's memory speed at
+            // the time (it swings on this VM) is printed with every run: a 2-thread read, as decode-vs-llamacpp measures it.
+            double readGBps = MemoryBandwidth.MeasureReadGBps(2, megabytes: 256, repeats: 3);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory: 2-thread streaming read {readGBps:F1} GB/s"));
             var results = new Dictionary<int, (double TokensPerSecond, double AllSteps, string Output)>();
             foreach (int ranks in new[] { 1, 2 })
             {
@@ -76,6 +80,7 @@ internal static class DataParallelBench
                     ["timed_steps"] = timedSteps,
                     ["warmup_steps"] = warmup,
                     ["load_average"] = File.ReadAllText("/proc/loadavg").Trim(),
+                    ["memory_read_gbps"] = Math.Round(readGBps, 1),
                 };
                 await File.WriteAllTextAsync(json, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             }

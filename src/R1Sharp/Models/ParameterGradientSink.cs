@@ -17,8 +17,11 @@ namespace R1Sharp.Models;
 /// (<see cref="Training.Optimization.WorkerGradients.IntoParameters"/>): a worker that differentiates with
 /// <c>autograd.grad</c> must get its gradients returned, and leaves <c>.grad</c> alone. It takes only a float32,
 /// contiguous <c>.grad</c> that already exists (from an earlier step: zeroed, not freed, by the optimizer); otherwise
-/// the functions return their gradient as before. The sums are the same additions in another order: each chunk's and
-/// each token's part is added to <c>.grad</c> directly rather than first to each other.
+/// the functions return their gradient as before. Into a zeroed <c>.grad</c> the sums are autograd's to the bit (each
+/// token's rows are summed before they are added, as autograd sums the returned matrix before adding it), so a step's
+/// gradients do not depend on whether <c>.grad</c> existed before it (a resumed run's first step). Into a <c>.grad</c>
+/// that already holds an earlier micro-batch's part, each chunk's and token's part is added to it in turn rather than
+/// to each other first: the same additions in another order.
 /// </remarks>
 internal static class ParameterGradientSink
 {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace R1Sharp.Models;
@@ -35,6 +36,7 @@ internal sealed unsafe class SmallBatchLinearJob(float* x, SmallBatchLinearSegme
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Band<TWeights>(SmallBatchLinearSegment segment, int first, int end)
         where TWeights : struct, IWeightRow
     {
@@ -77,6 +79,7 @@ internal sealed unsafe class SmallBatchLinearJob(float* x, SmallBatchLinearSegme
     }
 
     // Sums for rows row..row+rows-1 of input `sample` lie in lanes 0, 4, 8, 12.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Store(SmallBatchLinearSegment segment, int sample, int row, int rows, Vector512<float> sums)
     {
         for (int r = 0; r < rows; r++) StoreOne(segment, sample, row + r, sums.GetElement(4 * r));
@@ -90,6 +93,7 @@ internal sealed unsafe class SmallBatchLinearJob(float* x, SmallBatchLinearSegme
     }
 
     // Output (sample, feature) = the sum plus the feature's bias, rounded to bf16 for bf16 outputs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void StoreOne(SmallBatchLinearSegment segment, int sample, int feature, float sum)
     {
         long at = (long)sample * segment.N + feature;

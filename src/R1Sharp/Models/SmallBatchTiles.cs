@@ -26,7 +26,7 @@ internal static unsafe class SmallBatchTiles
     /// <paramref name="prefetch"/> is the byte address of the next tile's first row (rows <paramref name="rowBytes"/>
     /// apart), or null.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> OneInput<TWeights>(float* x, byte* w0, byte* w1, byte* w2, byte* w3, int k, byte* prefetch, long rowBytes)
         where TWeights : struct, IWeightRow
     {
@@ -67,7 +67,7 @@ internal static unsafe class SmallBatchTiles
     }
 
     /// <summary>One weight row with one input row, read front to back (one sequential stream).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float OneRow<TWeights>(float* x, byte* w, int k)
         where TWeights : struct, IWeightRow
     {
@@ -91,7 +91,7 @@ internal static unsafe class SmallBatchTiles
     /// c lie in lanes 0, 4, 8 and 12 of <paramref name="c0"/>..<paramref name="c3"/>. Each weight vector loaded feeds four
     /// FMAs.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void FourInputs<TWeights>(
         float* x0, float* x1, float* x2, float* x3, byte* w0, byte* w1, byte* w2, byte* w3, int k, byte* prefetch, long rowBytes,
         out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2, out Vector512<float> c3)
