@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -46,24 +47,28 @@ internal static class MemoryBandwidth
             {
                 var partial = new float[threads];
                 var sw = Stopwatch.StartNew();
-                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-                {
-                    float* p = (float*)pointer + t * band;
-                    Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                    for (long i = 0; i < band; i += 64)
-                    {
-                        a0 += Vector512.Load(p + i);
-                        a1 += Vector512.Load(p + i + 16);
-                        a2 += Vector512.Load(p + i + 32);
-                        a3 += Vector512.Load(p + i + 48);
-                    }
-                    partial[t] = Vector512.Sum(a0 + a1 + a2 + a3);
-                });
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => partial[t] = Sum((float*)pointer + t * band, band));
                 best = Math.Min(best, sw.Elapsed.TotalSeconds);
                 total += partial.Sum();
             }
         }
         GC.KeepAlive(total);
         return (double)band * threads * 4 / best / 1e9;
+    }
+
+    // The read itself, compiled fully optimized on its first call (docs/ARCHITECTURE.md, "JIT tiers"): the bound must not
+    // depend on how far the JIT has got.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe float Sum(float* p, long count)
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (long i = 0; i < count; i += 64)
+        {
+            a0 += Vector512.Load(p + i);
+            a1 += Vector512.Load(p + i + 16);
+            a2 += Vector512.Load(p + i + 32);
+            a3 += Vector512.Load(p + i + 48);
+        }
+        return Vector512.Sum(a0 + a1 + a2 + a3);
     }
 }
