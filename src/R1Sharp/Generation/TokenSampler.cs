@@ -58,8 +58,9 @@ public static class TokenSampler
         SampleWith(logits, options, probabilities => GumbelMaxDraw.Draw(probabilities, generator));
 
     /// <summary>
-    /// <see cref="Sample(Tensor, SamplingOptions, Generator?)"/> with the random draw left to <paramref name="draw"/>: it maps the
-    /// processed probabilities [N, V] to one id per row [N] (int64). Issue 17's per-group generators draw each group's rows
+    /// <see cref="Sample(Tensor, SamplingOptions, Generator?)"/> with the random draw left to <paramref name="draw"/>: it maps
+    /// weights proportional to the processed probabilities [N, V] (exp(z − max z) per row, not normalised) to one id per
+    /// row [N] (int64). Issue 17's per-group generators draw each group's rows
     /// from that group's own generator. Not called for greedy options.
     /// </summary>
     public static (Tensor Tokens, Tensor LogProbs, Tensor? SamplingLogProbs) SampleWith(Tensor logits, SamplingOptions options, Func<Tensor, Tensor> draw)
@@ -73,7 +74,7 @@ public static class TokenSampler
         var processed = ProcessLogits(raw, options);
         Tensor tokens = options.IsGreedy
             ? raw.argmax(-1)
-            : draw(processed.softmax(-1));
+            : draw(Proportional(processed));
         var index = tokens.unsqueeze(-1);
         var logProbs = (raw.gather(-1, index).squeeze(-1) - raw.logsumexp(-1));
         // Without top-k, top-p or min-p the processed logits are raw / T, computed by the same division: reuse them (and,
@@ -91,4 +92,13 @@ public static class TokenSampler
     }
 
     private static Tensor LogProbOf(Tensor logits, Tensor index) => logits.gather(-1, index).squeeze(-1) - logits.logsumexp(-1);
+
+    // exp(z − max z) per row: proportional to the softmax, which the draw does not need normalised (GumbelMaxDraw,
+    // multinomial). Why not softmax: in some processes libtorch's AVX-512 softmax kernel ran 20x slower than in others
+    // (BENCHMARKS.md, data-parallel); the elementwise exp goes through another kernel.
+    private static Tensor Proportional(Tensor logits)
+    {
+        using var max = logits.amax([-1], keepdim: true);
+        return (logits - max).exp_();
+    }
 }
