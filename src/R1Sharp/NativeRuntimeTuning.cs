@@ -18,6 +18,9 @@ namespace R1Sharp;
 /// <item>libgomp's idle workers spin for a while after each parallel region, on the core our own small-batch kernel's
 /// helper thread wants (<see cref="Models.SmallBatchLinear"/>): passive waiting took bf16 batch-1 decode from 18 to
 /// 30 tokens/s.</item>
+/// <item>Under an MPI launcher, tiered compilation is off (<c>DOTNET_TieredCompilation=0</c>): every method is compiled
+/// once, optimized, on its first call, and nothing is compiled again in the background while the ranks fill the cores.
+/// Two data-parallel ranks on two cores: 1.68-1.86x one rank with it, 1.53-1.71x without (ten alternating pairs).</item>
 /// </list>
 /// A variable the user already set is left as it is; <c>R1SHARP_NATIVE_TUNING=0</c> turns all of this off. Nothing
 /// changes a number the run computes, only how memory is obtained and how idle threads wait. The price: memory freed
@@ -39,8 +42,21 @@ public static class NativeRuntimeTuning
         ["OMP_WAIT_POLICY"] = "PASSIVE",
     };
 
-    // Marks the re-executed process, so that it never re-executes again (even where execve dropped a variable).
+    /// <summary>
+    /// Added as well where an MPI launcher started the process: its ranks usually fill the node's cores, so the JIT's
+    /// background recompilation takes its time from a rank (docs/ARCHITECTURE.md, "JIT tiers").
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RankVariables { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["DOTNET_TieredCompilation"] = "0",
+    };
+
+    // Marks the re-executed process with its pid (execve keeps it), so that it never re-executes again, even where
+    // execve dropped a variable. A child inherits the mark with its parent's pid and decides for itself: an MPI rank
+    // started by a tuned process (the data-parallel benchmark's mpirun) still gets RankVariables.
     private const string AppliedVariable = "R1SHARP_NATIVE_TUNING_APPLIED";
+
+    private static string ProcessMark => Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>What happened at startup (for <c>r1 info</c>).</summary>
     public static string Status { get; private set; } = "not requested";
@@ -52,12 +68,22 @@ public static class NativeRuntimeTuning
     public static IReadOnlyDictionary<string, string> Missing(Func<string, string?> get)
     {
         ArgumentNullException.ThrowIfNull(get);
-        if (get(OptOutVariable) == "0" || get(AppliedVariable) is not null) return new Dictionary<string, string>();
-        return Variables.Where(v => string.IsNullOrEmpty(get(v.Key))).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+        if (get(OptOutVariable) == "0" || get(AppliedVariable) == ProcessMark) return new Dictionary<string, string>();
+        return Wanted(get).Where(v => !IsSet(v.Key, get)).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
     }
 
+    // The variables this process should have: all of Variables, and RankVariables under an MPI launcher.
+    private static IEnumerable<KeyValuePair<string, string>> Wanted(Func<string, string?> get) =>
+        Distributed.CollectiveBackends.IsMpiLaunch(get) ? Variables.Concat(RankVariables) : Variables;
+
+    // A runtime setting counts as set under its legacy COMPlus_ name too.
+    private static bool IsSet(string name, Func<string, string?> get) =>
+        !string.IsNullOrEmpty(get(name))
+        || (name.StartsWith("DOTNET_", StringComparison.Ordinal) && !string.IsNullOrEmpty(get("COMPlus_" + name["DOTNET_".Length..])));
+
     /// <summary>
-    /// On Linux with glibc, re-executes this process with <see cref="Variables"/> added unless they are there already;
+    /// On Linux with glibc, re-executes this process with <see cref="Variables"/> (and, under an MPI launcher,
+    /// <see cref="RankVariables"/>) added unless they are there already;
     /// returns only when nothing was to be done or the re-execution failed (then the process runs untuned and
     /// <see cref="Status"/> says why). Call it before anything loads libtorch.
     /// </summary>
@@ -65,7 +91,7 @@ public static class NativeRuntimeTuning
     {
         if (!OperatingSystem.IsLinux()) { Status = "not Linux: nothing to do"; return; }
         if (Environment.GetEnvironmentVariable(OptOutVariable) == "0") { Status = $"off ({OptOutVariable}=0)"; return; }
-        if (Environment.GetEnvironmentVariable(AppliedVariable) is not null) { Status = $"applied: {Describe()}"; return; }
+        if (Environment.GetEnvironmentVariable(AppliedVariable) == ProcessMark) { Status = $"applied: {Describe()}"; return; }
         var missing = Missing(Environment.GetEnvironmentVariable);
         if (missing.Count == 0) { Status = $"set by the environment: {Describe()}"; return; }
         if (!IsGlibc()) { Status = "not glibc: nothing to do"; return; }
@@ -80,9 +106,10 @@ public static class NativeRuntimeTuning
             return;
         }
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => (string)e.Key != AppliedVariable)
             .Select(e => $"{e.Key}={e.Value}")
             .Concat(missing.Select(v => $"{v.Key}={v.Value}"))
-            .Append($"{AppliedVariable}=1")
+            .Append($"{AppliedVariable}={ProcessMark}")
             .ToArray();
         Execute("/proc/self/exe", arguments, environment);
         Status = $"re-execution failed (errno {Marshal.GetLastPInvokeError()}): running untuned";
@@ -98,7 +125,7 @@ public static class NativeRuntimeTuning
     }
 
     private static string Describe() =>
-        string.Join(", ", Variables.Keys.Select(k => $"{k}={Environment.GetEnvironmentVariable(k) ?? "(unset)"}"));
+        string.Join(", ", Wanted(Environment.GetEnvironmentVariable).Select(v => $"{v.Key}={Environment.GetEnvironmentVariable(v.Key) ?? "(unset)"}"));
 
     /// <summary>Whether this process runs on glibc (its libc exports <c>gnu_get_libc_version</c>; musl's does not).</summary>
     internal static bool IsGlibc()

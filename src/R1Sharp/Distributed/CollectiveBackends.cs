@@ -13,10 +13,11 @@ public static class CollectiveBackends
     public static readonly IReadOnlyList<string> Names = ["auto", "mpi", "nccl", "single"];
 
     /// <summary>True when an MPI launcher started this process: mpirun (Open MPI), mpiexec (MPICH's PMI) or srun --mpi=pmix.</summary>
-    public static bool LaunchedByMpi =>
-        Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is { Length: > 0 }
-        || Environment.GetEnvironmentVariable("PMI_SIZE") is { Length: > 0 }
-        || Environment.GetEnvironmentVariable("PMIX_RANK") is { Length: > 0 };
+    public static bool LaunchedByMpi => IsMpiLaunch(Environment.GetEnvironmentVariable);
+
+    /// <summary>Whether the environment read through <paramref name="get"/> is one an MPI launcher gives its ranks.</summary>
+    internal static bool IsMpiLaunch(Func<string, string?> get) =>
+        get("OMPI_COMM_WORLD_SIZE") is { Length: > 0 } || get("PMI_SIZE") is { Length: > 0 } || get("PMIX_RANK") is { Length: > 0 };
 
     /// <summary>The number of ranks the launcher started (1 outside a launcher), read from its environment without joining the job.</summary>
     public static int LaunchedRanks =>

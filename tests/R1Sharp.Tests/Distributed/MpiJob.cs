@@ -28,8 +28,11 @@ internal sealed class MpiJob : IDisposable
     public static MpiJob Start(int ranks, params string[] args) =>
         StartMpmd([(ranks, args)]);
 
-    /// <summary>Starts one mpirun job with several programs (MPMD: <c>-np 1 A : -np 1 B</c>), ranks numbered in order.</summary>
-    public static MpiJob StartMpmd(IReadOnlyList<(int Ranks, string[] Args)> programs)
+    /// <summary>
+    /// Starts one mpirun job with several programs (MPMD: <c>-np 1 A : -np 1 B</c>), ranks numbered in order; variables
+    /// in <paramref name="environment"/> are set for mpirun and its ranks (removed where null).
+    /// </summary>
+    public static MpiJob StartMpmd(IReadOnlyList<(int Ranks, string[] Args)> programs, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo("mpirun") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("--oversubscribe");
@@ -48,6 +51,11 @@ internal sealed class MpiJob : IDisposable
         info.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
         info.Environment["OMP_NUM_THREADS"] = "1";
         info.Environment.Remove("R1_STACKTRACE");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
         var process = new Process { StartInfo = info };
         var job = new MpiJob(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (job._output) job._output.AppendLine(e.Data); };
