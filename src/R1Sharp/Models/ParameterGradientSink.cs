@@ -15,7 +15,8 @@ namespace R1Sharp.Models;
 /// which data-parallel ranks cannot share. Measured in <c>data-parallel</c> (docs/distributed.md).
 /// The sink is only open on the thread that runs <c>loss.backward()</c> into the parameters' <c>.grad</c>
 /// (<see cref="Training.Optimization.WorkerGradients.IntoParameters"/>): a worker that differentiates with
-/// <c>autograd.grad</c> must get its gradients returned, and leaves <c>.grad</c> alone. It takes only a float32,
+/// <c>autograd.grad</c> leaves <c>.grad</c> alone, and gets its gradients returned except into the sums it keeps between
+/// steps (<see cref="EnterKept"/>, the same additions into a zeroed sum of its own). It takes only a float32,
 /// contiguous <c>.grad</c> that already exists (from an earlier step: zeroed, not freed, by the optimizer); otherwise
 /// the functions return their gradient as before. Into a zeroed <c>.grad</c> the sums are autograd's to the bit (each
 /// token's rows are summed before they are added, as autograd sums the returned matrix before adding it), so a step's
@@ -27,6 +28,10 @@ internal static class ParameterGradientSink
 {
     [ThreadStatic]
     private static int t_depth;
+
+    // A buffered worker's own [V, H] sums on this thread, by the address of the weight they belong to.
+    [ThreadStatic]
+    private static Dictionary<IntPtr, KeptGradient>? t_kept;
 
     [ThreadStatic]
     private static long t_hits;
@@ -51,7 +56,14 @@ internal static class ParameterGradientSink
     /// </summary>
     public static Tensor? Target(Tensor weight)
     {
-        if (!Open || weight.dtype != ScalarType.Float32) return null;
+        if (weight.dtype != ScalarType.Float32) return null;
+        if (t_kept is { } kept && kept.TryGetValue(NativeTensorData.Pointer(weight), out var own) && own.Sum.shape.SequenceEqual(weight.shape))
+        {
+            t_hits++;
+            own.Written = true;
+            return own.Sum.view(own.Sum.shape);
+        }
+        if (!Open) return null;
         var grad = weight.grad;
         if (grad is null) return null;
         if (grad.dtype == ScalarType.Float32 && grad.is_contiguous() && grad.shape.SequenceEqual(weight.shape))
@@ -61,6 +73,35 @@ internal static class ParameterGradientSink
         }
         grad.Dispose();
         return null;
+    }
+
+    /// <summary>
+    /// Sends the [V, H] gradients of the weights in <paramref name="kept"/> (keyed by their data's address) into the
+    /// given float32 sums on this thread until disposed, for a worker that differentiates with <c>autograd.grad</c>
+    /// (<see cref="Training.Optimization.WorkerGradients"/>): the functions add into the sum and return nothing for that
+    /// weight, as they do into <c>.grad</c>. Not nested.
+    /// </summary>
+    public static KeptScope EnterKept(Dictionary<IntPtr, KeptGradient> kept)
+    {
+        t_kept = kept;
+        return default;
+    }
+
+    /// <summary>A weight's sum kept by a buffered worker, and whether the backward has added to it.</summary>
+    internal sealed class KeptGradient(Tensor sum)
+    {
+        /// <summary>The float32 sum, of the weight's shape.</summary>
+        public Tensor Sum { get; } = sum;
+
+        /// <summary>Set when a function added into <see cref="Sum"/>.</summary>
+        public bool Written { get; set; }
+    }
+
+    /// <summary>Ends <see cref="EnterKept"/> when disposed.</summary>
+    public readonly struct KeptScope : IDisposable
+    {
+        /// <inheritdoc />
+        public void Dispose() => t_kept = null;
     }
 
     /// <summary>Closes the sink when disposed.</summary>

@@ -68,6 +68,59 @@ public class ParameterGradientSinkTests
             Assert.True(TestModels.BitEqual(expected[names[i]], parameters[i].grad!), $"{names[i]} differs through autograd.grad");
     }
 
+    [Theory]
+    [InlineData(TestModels.Qwen)]
+    [InlineData(TestModels.DistillQwen)]
+    public void ABufferedWorkersKeptSumsTakeTheHeadAndTheEmbeddingBitForBitAndAreReusedNextStep(string name)
+    {
+        using var scope = NewDisposeScope();
+        var model = TestModels.Small(name, seed: 7);
+        var (input, mask, targets) = RepeatedTokenRows();
+        var expected = Step(model, input, mask, targets, WorkerGradients.IntoParameters.Backward); // from no .grad: returned
+        var parameters = model.parameters().ToList();
+        var names = model.named_parameters().Select(p => p.name).ToList();
+        var embedding = parameters[names.FindIndex(n => n.EndsWith("embed_tokens.weight", StringComparison.Ordinal))];
+
+        IntPtr? keptAddress = null;
+        for (int step = 0; step < 2; step++)
+        {
+            foreach (var p in parameters) p.grad!.zero_();
+            long before = ParameterGradientSink.Hits;
+            // Every float32 parameter's sum kept (no minimum size), so this small model takes the path of a large one.
+            using var worker = WorkerGradients.Buffered(parameters, worker: 3, keptMinimumBytes: 0);
+            worker.Backward(Loss(model, input, mask, targets));
+            Assert.Equal(before + 2, ParameterGradientSink.Hits); // the head's and the embedding's went into kept sums
+            Assert.All(parameters, p => Assert.Equal(0f, p.grad!.abs().max().item<float>()));
+            worker.AddToParameters();
+            for (int i = 0; i < parameters.Count; i++)
+                Assert.True(TestModels.BitEqual(expected[names[i]], parameters[i].grad!), $"step {step}: {names[i]} differs through the kept sums");
+
+            // The next step's worker gets the same sum back, zeroed; another worker index gets its own (both stay kept:
+            // not disposed here).
+            var again = KeptGradientBuffers.Zeroed(embedding, 3);
+            var other = KeptGradientBuffers.Zeroed(embedding, 4);
+            keptAddress ??= NativeTensorData.Pointer(again);
+            Assert.Equal(keptAddress, NativeTensorData.Pointer(again));
+            Assert.NotEqual(keptAddress, NativeTensorData.Pointer(other));
+            Assert.Equal(0f, again.abs().max().item<float>());
+        }
+    }
+
+    [Fact]
+    public void AKeptSumNothingReachedLeavesTheParametersGradAsItWas()
+    {
+        using var scope = NewDisposeScope();
+        var model = TestModels.Small(TestModels.Qwen, seed: 8);
+        var (input, mask, targets) = RepeatedTokenRows();
+        var parameters = model.parameters().ToList();
+        foreach (var p in parameters) p.grad = null;
+        using var worker = WorkerGradients.Buffered(parameters, worker: 5, keptMinimumBytes: 0);
+        // A loss that reaches no parameter: nothing is added, and no .grad appears (AdamW skips parameters without one).
+        worker.Backward((input.to_type(ScalarType.Float32) * 0).sum().requires_grad_(true));
+        worker.AddToParameters();
+        Assert.All(parameters, p => Assert.Null(p.grad));
+    }
+
     [Fact]
     public void TheEmbeddingsReturnedGradientIsLibtorchsIndexSelectGradient()
     {

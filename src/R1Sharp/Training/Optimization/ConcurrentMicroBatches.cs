@@ -53,7 +53,7 @@ public static class ConcurrentMicroBatches
             return results;
         }
         using var retention = WorkerHeapRetention.Hold();
-        var sinks = Enumerable.Range(0, threads).Select(w => w == 0 ? WorkerGradients.IntoParameters : WorkerGradients.Buffered(parameters, differentiated)).ToArray();
+        var sinks = Enumerable.Range(0, threads).Select(w => w == 0 ? WorkerGradients.IntoParameters : WorkerGradients.Buffered(parameters, differentiated, w, KeptGradientBuffers.DefaultMinimumBytes)).ToArray();
         try
         {
             RunWorkers(count, threads, (k, w) => results[k] = body(k, sinks[w]), gradients: true);

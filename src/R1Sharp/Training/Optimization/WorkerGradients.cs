@@ -12,15 +12,22 @@ namespace R1Sharp.Training.Optimization;
 /// fixed order, whichever thread finishes first. Under bf16 mixed precision the forward runs on bfloat16 copies of the
 /// weights: a buffered worker differentiates the copies, and each micro-batch's bf16 gradient is widened and summed in
 /// the float32 of the masters, as the first worker's path (backward, then
-/// <see cref="LanguageModeling.MixedPrecisionModel.AccumulateGradients"/>) sums it.
+/// <see cref="LanguageModeling.MixedPrecisionModel.AccumulateGradients"/>) sums it. A buffered worker's sums of float32
+/// parameters larger than a glibc heap are kept between steps (<see cref="KeptGradientBuffers"/>), and the head's and the
+/// embedding's gradients are added into them where they are computed, as the first worker's go into <c>.grad</c>.
 /// </summary>
 public sealed class WorkerGradients : IDisposable
 {
     private readonly IReadOnlyList<Parameter>? _parameters;
     private readonly IReadOnlyList<Parameter>? _differentiated;
     private Tensor?[]? _sums;
+    private bool[]? _returned;
+    // Sums kept between steps (not this object's to free), by parameter index and by the address of the weight.
+    private readonly Models.ParameterGradientSink.KeptGradient?[]? _kept;
+    private readonly Dictionary<IntPtr, Models.ParameterGradientSink.KeptGradient>? _keptByAddress;
 
-    private WorkerGradients(IReadOnlyList<Parameter>? parameters, IReadOnlyList<Parameter>? differentiated)
+    private WorkerGradients(IReadOnlyList<Parameter>? parameters, IReadOnlyList<Parameter>? differentiated, int worker = 0,
+        long keptMinimumBytes = long.MaxValue)
     {
         if (parameters is null || differentiated is null) return;
         if (differentiated.Count != parameters.Count)
@@ -29,6 +36,17 @@ public sealed class WorkerGradients : IDisposable
         var trained = Enumerable.Range(0, parameters.Count).Where(i => differentiated[i].requires_grad).ToList();
         _parameters = [.. trained.Select(i => parameters[i])];
         _differentiated = [.. trained.Select(i => differentiated[i])];
+        // Kept only where the forward uses the parameter itself (not a bf16 copy), so the weight the functions see is it.
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            var parameter = _parameters[i];
+            if (!ReferenceEquals(parameter, _differentiated[i]) || !KeptGradientBuffers.Keeps(parameter, keptMinimumBytes)) continue;
+            _kept ??= new Models.ParameterGradientSink.KeptGradient?[_parameters.Count];
+            _keptByAddress ??= [];
+            var kept = new Models.ParameterGradientSink.KeptGradient(KeptGradientBuffers.Zeroed(parameter, worker));
+            _kept[i] = kept;
+            _keptByAddress[Models.NativeTensorData.Pointer(parameter)] = kept;
+        }
     }
 
     /// <summary>Backward into the parameters' <c>.grad</c>: the sequential loop, and the first worker.</summary>
@@ -43,8 +61,14 @@ public sealed class WorkerGradients : IDisposable
     /// <paramref name="differentiated"/> (what the forward uses for each parameter: the parameter itself, or its bf16
     /// copy), kept in each parameter's dtype.
     /// </summary>
-    internal static WorkerGradients Buffered(IReadOnlyList<Parameter> parameters, IReadOnlyList<Parameter>? differentiated = null) =>
-        new(parameters, differentiated ?? parameters);
+    /// <param name="parameters">The trained parameters.</param>
+    /// <param name="differentiated">What the forward uses for each parameter; null: the parameters themselves.</param>
+    /// <param name="worker">The worker's index: its kept sums are its own.</param>
+    /// <param name="keptMinimumBytes">Float32 parameters at least this large get a sum kept between steps
+    /// (<see cref="KeptGradientBuffers"/>); by default none.</param>
+    internal static WorkerGradients Buffered(IReadOnlyList<Parameter> parameters, IReadOnlyList<Parameter>? differentiated = null,
+        int worker = 0, long keptMinimumBytes = long.MaxValue) =>
+        new(parameters, differentiated ?? parameters, worker, keptMinimumBytes);
 
     /// <summary>Back-propagates <paramref name="loss"/> (a scalar) into this worker's gradients.</summary>
     public void Backward(Tensor loss)
@@ -58,13 +82,22 @@ public sealed class WorkerGradients : IDisposable
             return;
         }
         if (_parameters.Count == 0) return;
+        if (_sums is null)
+        {
+            _sums = new Tensor?[_parameters.Count];
+            _returned = new bool[_parameters.Count];
+            for (int i = 0; i < _sums.Length; i++) _sums[i] = _kept?[i]?.Sum;
+        }
         // Parameters this loss does not reach get no gradient (allow_unused), as backward leaves their .grad as it was.
-        var gradients = TorchSharp.torch.autograd.grad([loss], [.. _differentiated!], allow_unused: true);
-        _sums ??= new Tensor?[_parameters.Count];
+        // A kept sum's weight gets none either where the head or the embedding added into the sum directly.
+        IList<Tensor> gradients;
+        using (_keptByAddress is null ? default : Models.ParameterGradientSink.EnterKept(_keptByAddress))
+            gradients = TorchSharp.torch.autograd.grad([loss], [.. _differentiated!], allow_unused: true);
         for (int i = 0; i < gradients.Count; i++)
         {
             var gradient = gradients[i];
             if (gradient.IsInvalid) continue;
+            _returned![i] = true;
             var dtype = _parameters[i].dtype;
             if (_sums[i] is { } sum)
             {
@@ -84,6 +117,8 @@ public sealed class WorkerGradients : IDisposable
         for (int i = 0; i < _sums.Length; i++)
         {
             if (_sums[i] is not { } sum) continue;
+            // A kept sum nothing reached stays zero: the parameter got no gradient, and its .grad stays as it was.
+            if (_kept?[i] is { Written: false } && !_returned![i]) continue;
             var parameter = _parameters[i];
             if (parameter.grad is { } grad) grad.PlusInPlace(sum);
             else parameter.grad = sum.clone();
@@ -93,7 +128,8 @@ public sealed class WorkerGradients : IDisposable
     /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {
-        foreach (var sum in _sums ?? []) sum?.Dispose();
+        for (int i = 0; i < (_sums?.Length ?? 0); i++)
+            if (_kept?[i] is null) _sums![i]?.Dispose();
         _sums = null;
     }
 }
