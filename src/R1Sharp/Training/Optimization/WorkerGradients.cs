@@ -20,11 +20,13 @@ public sealed class WorkerGradients : IDisposable
 {
     private readonly IReadOnlyList<Parameter>? _parameters;
     private readonly IReadOnlyList<Parameter>? _differentiated;
+    private readonly int _worker;
+    private readonly long _keptMinimumBytes;
     private Tensor?[]? _sums;
     private bool[]? _returned;
     // Sums kept between steps (not this object's to free), by parameter index and by the address of the weight.
-    private readonly Models.ParameterGradientSink.KeptGradient?[]? _kept;
-    private readonly Dictionary<IntPtr, Models.ParameterGradientSink.KeptGradient>? _keptByAddress;
+    private Models.ParameterGradientSink.KeptGradient?[]? _kept;
+    private Dictionary<IntPtr, Models.ParameterGradientSink.KeptGradient>? _keptByAddress;
 
     private WorkerGradients(IReadOnlyList<Parameter>? parameters, IReadOnlyList<Parameter>? differentiated, int worker = 0,
         long keptMinimumBytes = long.MaxValue)
@@ -36,17 +38,8 @@ public sealed class WorkerGradients : IDisposable
         var trained = Enumerable.Range(0, parameters.Count).Where(i => differentiated[i].requires_grad).ToList();
         _parameters = [.. trained.Select(i => parameters[i])];
         _differentiated = [.. trained.Select(i => differentiated[i])];
-        // Kept only where the forward uses the parameter itself (not a bf16 copy), so the weight the functions see is it.
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var parameter = _parameters[i];
-            if (!ReferenceEquals(parameter, _differentiated[i]) || !KeptGradientBuffers.Keeps(parameter, keptMinimumBytes)) continue;
-            _kept ??= new Models.ParameterGradientSink.KeptGradient?[_parameters.Count];
-            _keptByAddress ??= [];
-            var kept = new Models.ParameterGradientSink.KeptGradient(KeptGradientBuffers.Zeroed(parameter, worker));
-            _kept[i] = kept;
-            _keptByAddress[Models.NativeTensorData.Pointer(parameter)] = kept;
-        }
+        _worker = worker;
+        _keptMinimumBytes = keptMinimumBytes;
     }
 
     /// <summary>Backward into the parameters' <c>.grad</c>: the sequential loop, and the first worker.</summary>
@@ -82,12 +75,7 @@ public sealed class WorkerGradients : IDisposable
             return;
         }
         if (_parameters.Count == 0) return;
-        if (_sums is null)
-        {
-            _sums = new Tensor?[_parameters.Count];
-            _returned = new bool[_parameters.Count];
-            for (int i = 0; i < _sums.Length; i++) _sums[i] = _kept?[i]?.Sum;
-        }
+        if (_sums is null) StartSums();
         // Parameters this loss does not reach get no gradient (allow_unused), as backward leaves their .grad as it was.
         // A kept sum's weight gets none either where the head or the embedding added into the sum directly.
         IList<Tensor> gradients;
@@ -106,6 +94,27 @@ public sealed class WorkerGradients : IDisposable
             }
             else _sums[i] = gradient.detach().to_type(dtype, copy: true).DetachFromDisposeScope();
             gradient.Dispose();
+        }
+    }
+
+    // On the worker's first micro-batch, on its own thread (so the kept sums are zeroed there, not before the workers
+    // start): kept sums only where the forward uses the parameter itself (not a bf16 copy), so the weight the functions
+    // see is it; every other sum begins with the first gradient returned for it.
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_sums), nameof(_returned))]
+    private void StartSums()
+    {
+        _sums = new Tensor?[_parameters!.Count];
+        _returned = new bool[_parameters.Count];
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            var parameter = _parameters[i];
+            if (!ReferenceEquals(parameter, _differentiated![i]) || !KeptGradientBuffers.Keeps(parameter, _keptMinimumBytes)) continue;
+            _kept ??= new Models.ParameterGradientSink.KeptGradient?[_parameters.Count];
+            _keptByAddress ??= [];
+            var kept = new Models.ParameterGradientSink.KeptGradient(KeptGradientBuffers.Zeroed(parameter, _worker));
+            _kept[i] = kept;
+            _keptByAddress[Models.NativeTensorData.Pointer(parameter)] = kept;
+            _sums[i] = kept.Sum;
         }
     }
 
